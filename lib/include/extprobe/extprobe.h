@@ -1,0 +1,334 @@
+/*
+ * libextprobe: why a compiled Python extension will not import.
+ *
+ * The public API. Everything here carries the ep_ / EP_ prefix; nothing else
+ * is exported from libextprobe.so. Conventions, once for the whole header:
+ *  - every fallible call returns ep_status and takes an optional ep_error *
+ *    (NULL allowed) that receives a one-line message naming the file;
+ *  - absence is not an error: "no RUNPATH" is EP_OK with an empty list;
+ *  - each declaration ends with its Ownership line (see docs/c-api.md).
+ */
+#ifndef EXTPROBE_H
+#define EXTPROBE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(EP_BUILDING_LIBRARY) && defined(__GNUC__)
+#define EP_API __attribute__((visibility("default")))
+#else
+#define EP_API
+#endif
+
+/* ------------------------------------------------------------------------ */
+/* Status and errors                                                         */
+/* ------------------------------------------------------------------------ */
+
+/** Outcome of an operation. Values are ABI: append only. */
+typedef enum ep_status {
+    EP_OK = 0,
+    EP_ERR_INVALID_ARG = 1, /**< a NULL or out-of-range argument */
+    EP_ERR_NOMEM = 2,       /**< an allocation failed */
+    EP_ERR_IO = 3,          /**< the file could not be opened or read */
+    EP_ERR_NOT_ELF = 4,     /**< an ELF operation on a file that is not ELF */
+    EP_ERR_MALFORMED = 5,   /**< the ELF file is damaged where it was read */
+    EP_ERR_DWARF = 6,       /**< libdwarf could not read the debug info */
+    EP_ERR_INTERP = 7       /**< the target interpreter could not be run */
+} ep_status;
+
+/** Error detail, in storage the caller owns. Nothing to free. */
+typedef struct ep_error {
+    ep_status status;
+    int sys_errno;     /**< errno of the failing system call, or 0 */
+    char message[256]; /**< one line, no trailing newline */
+} ep_error;
+
+/** Short name of a status ("out of memory", "not an ELF file", ...).
+ *  Ownership: static. */
+EP_API const char *ep_status_str(ep_status status);
+
+/** Release memory the library handed over as a non-const pointer.
+ *  Accepts NULL.  Ownership: releases what the library gave you. */
+EP_API void ep_free(void *ptr);
+
+/** Library version, "MAJOR.MINOR.PATCH".  Ownership: static. */
+EP_API const char *ep_version(void);
+
+/* ------------------------------------------------------------------------ */
+/* One compiled object (or whatever file stands in its place)                */
+/* ------------------------------------------------------------------------ */
+
+/** An opened file: an ELF object, or a recognised non-ELF file. */
+typedef struct ep_object ep_object;
+
+/** What a file is. Values are ABI: append only. */
+typedef enum ep_kind {
+    EP_KIND_UNKNOWN = 0,         /**< not a format extprobe recognises */
+    EP_KIND_ELF = 1,             /**< a well-formed ELF object */
+    EP_KIND_MACHO = 2,           /**< Mach-O, thin or fat (a macOS build) */
+    EP_KIND_PE = 3,              /**< PE/COFF (a Windows build) */
+    EP_KIND_PYTHON_SOURCE = 4,   /**< Python source text */
+    EP_KIND_PYTHON_BYTECODE = 5, /**< a .pyc file */
+    EP_KIND_EMPTY = 6,           /**< 0 bytes */
+    EP_KIND_TRUNCATED = 7,       /**< ELF, but cut short */
+    EP_KIND_CORRUPT = 8,         /**< ELF magic, but inconsistent headers */
+    EP_KIND_UNREADABLE = 9       /**< missing, a directory, a FIFO, no access */
+} ep_kind;
+
+/** Stable name of a kind as used in JSON ("elf", "macho", "truncated", ...).
+ *  Ownership: static. */
+EP_API const char *ep_kind_str(ep_kind kind);
+
+/**
+ * Open a file read-only and classify it.
+ *
+ * Reads only the ranges it needs (libelf ELF_C_READ reads on demand), never
+ * the whole file. A file that is not loadable ELF is still a successful open:
+ * ep_object_kind() and ep_object_reason() say what it is and why it cannot be
+ * loaded. Only failures of the operation itself are errors.
+ *
+ * @param[in]  path  file to open
+ * @param[out] out   the object, also for non-ELF and unreadable files
+ * @param[out] err   optional error detail
+ * @return EP_OK, EP_ERR_INVALID_ARG, EP_ERR_NOMEM
+ * Ownership: caller frees with ep_object_close().
+ */
+EP_API ep_status ep_object_open(const char *path, ep_object **out,
+                                ep_error *err);
+
+/**
+ * Classify an in-memory image, as ep_object_open() does for a file.
+ *
+ * @param[in]  buf   bytes of the file; must outlive the object (not copied)
+ * @param[in]  len   number of bytes
+ * @param[in]  name  name used in messages and as the path (e.g. a wheel member)
+ * @param[out] out   the object
+ * @param[out] err   optional error detail
+ * @return EP_OK, EP_ERR_INVALID_ARG, EP_ERR_NOMEM
+ * Ownership: caller frees with ep_object_close().
+ */
+EP_API ep_status ep_object_open_memory(const void *buf, size_t len,
+                                       const char *name, ep_object **out,
+                                       ep_error *err);
+
+/** Close an object and free everything it owns. Accepts NULL.
+ *  Ownership: releases the object. */
+EP_API void ep_object_close(ep_object *obj);
+
+/** The path (or name) the object was opened with.
+ *  Ownership: borrowed (valid until ep_object_close()). */
+EP_API const char *ep_object_path(const ep_object *obj);
+
+/** What the file is.  Ownership: not applicable (a value). */
+EP_API ep_kind ep_object_kind(const ep_object *obj);
+
+/** Why the file is not a loadable ELF object, one line; NULL when it is.
+ *  Ownership: borrowed (valid until ep_object_close()). */
+EP_API const char *ep_object_reason(const ep_object *obj);
+
+/** Size of the file in bytes.  Ownership: not applicable (a value). */
+EP_API uint64_t ep_object_size(const ep_object *obj);
+
+/** A list of strings owned by the object that returned it. */
+typedef struct ep_strlist {
+    size_t count;
+    const char *const *items;
+} ep_strlist;
+
+/** The ELF facts that are cheap to read, gathered when the object is opened.
+ *  Read-only; fields may be appended in later versions. */
+typedef struct ep_elf_info {
+    int elf_class;       /**< 32 or 64 */
+    int data;            /**< ELFDATA2LSB (1) or ELFDATA2MSB (2) */
+    int osabi;           /**< e_ident[EI_OSABI] */
+    int abiversion;      /**< e_ident[EI_ABIVERSION] */
+    int type;            /**< e_type: ET_DYN, ET_EXEC, ET_REL, ... */
+    int machine;         /**< e_machine */
+    uint32_t flags;      /**< e_flags */
+    const char *machine_name; /**< "x86_64", "aarch64", "i386", ... */
+    const char *type_name;    /**< "dyn", "exec", "rel", "core" */
+    const char *osabi_name;   /**< "sysv", "gnu", "freebsd", ... */
+    const char *endian_name;  /**< "little" or "big" */
+    const char *interp;       /**< PT_INTERP, or NULL */
+    bool has_dynamic;         /**< a PT_DYNAMIC segment was read */
+    const char *soname;       /**< DT_SONAME, or NULL */
+    ep_strlist needed;        /**< DT_NEEDED, in order */
+    ep_strlist rpath;         /**< DT_RPATH split at ':', unexpanded */
+    ep_strlist runpath;       /**< DT_RUNPATH split at ':', unexpanded */
+    uint64_t dt_flags;        /**< DT_FLAGS (DF_ORIGIN, DF_BIND_NOW, ...) */
+    uint64_t dt_flags_1;      /**< DT_FLAGS_1 (DF_1_NODEFLIB, DF_1_NOW, ...) */
+    ep_strlist flag_names;    /**< readable names of both, "ORIGIN", "NOW", ... */
+    int stack_flags;          /**< p_flags of PT_GNU_STACK, or -1 if absent */
+    const char *build_id;     /**< NT_GNU_BUILD_ID as lowercase hex, or NULL */
+    const char *abi_tag;      /**< NT_GNU_ABI_TAG as "Linux 3.2.0", or NULL */
+    ep_strlist comments;      /**< distinct strings of .comment (compilers) */
+    bool has_section_headers; /**< false for sstrip'ed files */
+    bool stripped;            /**< no .symtab */
+    bool has_debug_info;      /**< a .debug_info section is present */
+} ep_elf_info;
+
+/** ELF facts of the object, or NULL when not even its ELF header could be
+ *  decoded. For truncated or corrupt ELF the header fields are set and the
+ *  lists hold what could be read before the damage.
+ *  Ownership: borrowed (valid until ep_object_close()). */
+EP_API const ep_elf_info *ep_object_elf(const ep_object *obj);
+
+/** One dynamic symbol. Read-only, owned by its object. */
+typedef struct ep_symbol {
+    const char *name;
+    const char *version;  /**< symbol version ("GLIBC_2.14"), or NULL */
+    const char *version_file; /**< for an import: the file the version is
+                                   required from ("libc.so.6"), or NULL */
+    bool defined;         /**< an export (st_shndx != SHN_UNDEF) */
+    bool weak;            /**< STB_WEAK */
+    bool hidden_version;  /**< non-default version (name@VER, not name@@VER) */
+    uint8_t type;         /**< STT_FUNC, STT_OBJECT, ... */
+    uint8_t bind;         /**< STB_GLOBAL, STB_WEAK, ... */
+    uint8_t visibility;   /**< STV_DEFAULT, STV_PROTECTED, ... */
+    uint64_t value;
+    uint64_t size;
+} ep_symbol;
+
+/** Stable names for symbol attributes ("func", "global", "default").
+ *  Ownership: static. */
+EP_API const char *ep_symbol_type_str(uint8_t type);
+/** Ownership: static. */
+EP_API const char *ep_symbol_bind_str(uint8_t bind);
+/** Ownership: static. */
+EP_API const char *ep_symbol_visibility_str(uint8_t visibility);
+
+/**
+ * The dynamic symbol table (.dynsym) without the null entry and section or
+ * file symbols, read on first call. Local symbols are left out: the loader
+ * never binds to them.
+ *
+ * @param[in]  obj    an ELF object
+ * @param[out] syms   array of *count symbols
+ * @param[out] count  number of symbols (0 when the file has no .dynsym)
+ * @param[out] err    optional error detail
+ * @return EP_OK, EP_ERR_NOT_ELF, EP_ERR_MALFORMED, EP_ERR_NOMEM
+ * Ownership: borrowed (valid until ep_object_close()).
+ */
+EP_API ep_status ep_object_symbols(ep_object *obj, const ep_symbol **syms,
+                                   size_t *count, ep_error *err);
+
+/**
+ * Names of the PyInit_* functions the object exports, in symbol table order.
+ * Which init protocol (single- or multi-phase) a module uses is decided by
+ * what the function returns at run time, so it is not reported here.
+ *
+ * @return EP_OK, or an error of ep_object_symbols()
+ * Ownership: borrowed (valid until ep_object_close()).
+ */
+EP_API ep_status ep_object_pyinit(ep_object *obj, ep_strlist *out,
+                                  ep_error *err);
+
+/** One version this object requires (.gnu.version_r). */
+typedef struct ep_version_need {
+    const char *file;    /**< the needed file named in the entry, "libc.so.6" */
+    const char *version; /**< "GLIBC_2.34" */
+    uint32_t hash;       /**< ELF hash of the version name */
+    bool weak;           /**< VER_FLG_WEAK: a missing version only warns */
+    uint16_t index;      /**< vna_other: the .gnu.version index naming it */
+} ep_version_need;
+
+/** One version this object defines (.gnu.version_d). */
+typedef struct ep_version_def {
+    const char *name; /**< "GLIBC_2.34"; the base entry holds the soname */
+    uint32_t hash;
+    bool base;        /**< VER_FLG_BASE: names the file, not a version */
+    uint16_t index;   /**< vd_ndx: the .gnu.version index naming it */
+} ep_version_def;
+
+/**
+ * Version requirements, in file order (grouped by needed file).
+ * @return EP_OK, EP_ERR_NOT_ELF, EP_ERR_MALFORMED, EP_ERR_NOMEM
+ * Ownership: borrowed (valid until ep_object_close()).
+ */
+EP_API ep_status ep_object_version_needs(ep_object *obj,
+                                         const ep_version_need **needs,
+                                         size_t *count, ep_error *err);
+
+/**
+ * Version definitions, in file order.
+ * @return EP_OK, EP_ERR_NOT_ELF, EP_ERR_MALFORMED, EP_ERR_NOMEM
+ * Ownership: borrowed (valid until ep_object_close()).
+ */
+EP_API ep_status ep_object_version_defs(ep_object *obj,
+                                        const ep_version_def **defs,
+                                        size_t *count, ep_error *err);
+
+/**
+ * Compare two symbol version names of one family ("GLIBC_2.17" and
+ * "GLIBC_2.34", "GLIBCXX_3.4.9" and "GLIBCXX_3.4.30") numerically.
+ * Names of different families compare by family name.
+ * @return <0, 0 or >0 like strcmp.  Ownership: not applicable.
+ */
+EP_API int ep_version_compare(const char *a, const char *b);
+
+/* ------------------------------------------------------------------------ */
+/* Extension file names                                                      */
+/* ------------------------------------------------------------------------ */
+
+/** What an extension module's file name says (PEP 3149, PEP 384, PyPy). */
+typedef struct ep_ext_tag {
+    const char *module;         /**< "_ext" for "_ext.cpython-311-...so" */
+    const char *suffix;         /**< ".cpython-311-x86_64-linux-gnu.so" */
+    const char *implementation; /**< "cpython", "pypy", "graalpy", or NULL */
+    const char *version;        /**< "3.11", or NULL when the tag has none */
+    const char *abiflags;       /**< "", "d", "t", "td", ... or NULL */
+    const char *platform;       /**< "x86_64-linux-gnu", or NULL */
+    const char *raw_tag;        /**< the tag between the dots, or NULL */
+    bool stable_abi;            /**< ".abi3.so" */
+} ep_ext_tag;
+
+/**
+ * Parse the file name (a path is allowed; the directory part is ignored) of
+ * a compiled module: "m.cpython-313t-x86_64-linux-gnu.so", "m.abi3.so",
+ * "m.so", "m.pypy310-pp73-x86_64-linux-gnu.so", "m.cpython-311d-...so".
+ *
+ * @param[in]  filename  the name to parse; must end in ".so"
+ * @param[out] out       the parsed tag
+ * @param[out] err       optional error detail
+ * @return EP_OK, EP_ERR_INVALID_ARG (not a ".so" name), EP_ERR_NOMEM
+ * Ownership: caller frees with ep_ext_tag_free().
+ */
+EP_API ep_status ep_ext_tag_parse(const char *filename, ep_ext_tag **out,
+                                  ep_error *err);
+
+/** Free a parsed tag. Accepts NULL.  Ownership: releases the tag. */
+EP_API void ep_ext_tag_free(ep_ext_tag *tag);
+
+/** The tag parsed from the object's own file name, or NULL when the name
+ *  does not end in ".so".
+ *  Ownership: borrowed (valid until ep_object_close()). */
+EP_API const ep_ext_tag *ep_object_ext_tag(const ep_object *obj);
+
+/* ------------------------------------------------------------------------ */
+/* Reports as JSON                                                           */
+/* ------------------------------------------------------------------------ */
+
+/**
+ * The inspect report of several objects as one JSON document (schema 1, keys
+ * in docs/json.md), NUL-terminated, with a trailing newline.
+ *
+ * @param[in]  objs   objects, any kind
+ * @param[in]  count  number of objects
+ * @param[out] json   the document
+ * @param[out] err    optional error detail
+ * @return EP_OK, EP_ERR_INVALID_ARG, EP_ERR_NOMEM
+ * Ownership: caller frees with ep_free().
+ */
+EP_API ep_status ep_inspect_json(ep_object *const *objs, size_t count,
+                                 char **json, ep_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* EXTPROBE_H */

@@ -1,0 +1,144 @@
+/*
+ * Arena: the strings and arrays an object or report hands out as borrowed
+ * pointers live here and are freed together when their owner is released.
+ */
+#include "internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define BLOCK_MIN 4096
+
+struct ep_arena_block {
+    ep_arena_block *next;
+    size_t used;
+    size_t cap;
+    _Alignas(16) unsigned char data[];
+};
+
+void
+ep_arena_init(ep_arena *a)
+{
+    a->head = NULL;
+}
+
+void
+ep_arena_release(ep_arena *a)
+{
+    ep_arena_block *b = a->head;
+    while (b != NULL) {
+        ep_arena_block *next = b->next;
+        free(b);
+        b = next;
+    }
+    a->head = NULL;
+}
+
+void *
+ep_arena_alloc(ep_arena *a, size_t size)
+{
+    size_t rounded = (size + 15) & ~(size_t)15;
+    if (rounded < size) {
+        return NULL;
+    }
+    ep_arena_block *b = a->head;
+    if (b == NULL || b->cap - b->used < rounded) {
+        size_t cap = rounded > BLOCK_MIN ? rounded : BLOCK_MIN;
+        if (cap > SIZE_MAX - sizeof(*b)) {
+            return NULL;
+        }
+        b = malloc(sizeof(*b) + cap);
+        if (b == NULL) {
+            return NULL;
+        }
+        b->used = 0;
+        b->cap = cap;
+        /* A large one-off allocation goes behind the head so the
+         * head's free space stays usable for small ones. */
+        if (a->head != NULL && cap > BLOCK_MIN) {
+            b->next = a->head->next;
+            a->head->next = b;
+        } else {
+            b->next = a->head;
+            a->head = b;
+        }
+    }
+    void *p = b->data + b->used;
+    b->used += rounded;
+    memset(p, 0, size);
+    return p;
+}
+
+char *
+ep_arena_strndup(ep_arena *a, const char *s, size_t n)
+{
+    char *p = ep_arena_alloc(a, n + 1);
+    if (p != NULL) {
+        memcpy(p, s, n);
+        p[n] = '\0';
+    }
+    return p;
+}
+
+char *
+ep_arena_strdup(ep_arena *a, const char *s)
+{
+    return s ? ep_arena_strndup(a, s, strlen(s)) : NULL;
+}
+
+char *
+ep_arena_printf(ep_arena *a, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (n < 0) {
+        return NULL;
+    }
+    char *p = ep_arena_alloc(a, (size_t)n + 1);
+    if (p != NULL) {
+        va_start(ap, fmt);
+        vsnprintf(p, (size_t)n + 1, fmt, ap);
+        va_end(ap);
+    }
+    return p;
+}
+
+bool
+ep_strvec_push(ep_arena *a, ep_strvec *v, const char *s)
+{
+    if (v->count == v->cap) {
+        size_t cap = v->cap ? v->cap * 2 : 8;
+        const char **items = ep_arena_alloc(a, cap * sizeof(*items));
+        if (items == NULL) {
+            return false;
+        }
+        if (v->count) {
+            memcpy(items, v->items, v->count * sizeof(*items));
+        }
+        v->items = items;
+        v->cap = cap;
+    }
+    v->items[v->count++] = s;
+    return true;
+}
+
+bool
+ep_strvec_contains(const ep_strvec *v, const char *s)
+{
+    for (size_t i = 0; i < v->count; i++) {
+        if (strcmp(v->items[i], s) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
+ep_strlist
+ep_strvec_list(const ep_strvec *v)
+{
+    ep_strlist l = {v->count, v->items};
+    return l;
+}
