@@ -327,6 +327,161 @@ EP_API const ep_ext_tag *ep_object_ext_tag(const ep_object *obj);
 EP_API ep_status ep_inspect_json(ep_object *const *objs, size_t count,
                                  char **json, ep_error *err);
 
+/* ------------------------------------------------------------------------ */
+/* Diagnosis: findings, reports, explain                                     */
+/* ------------------------------------------------------------------------ */
+
+/** How serious a finding is. */
+typedef enum ep_severity {
+    EP_SEVERITY_INFO = 1,
+    EP_SEVERITY_WARNING = 2,
+    EP_SEVERITY_ERROR = 3
+} ep_severity;
+
+/** Finding codes. Values are ABI: append only, never reuse, 0 is not a code.
+ *  The slug (ep_finding_slug()) is the public identity; the table lives in
+ *  lib/findings/findings.def and a test keeps the two in step. */
+typedef enum ep_finding_code {
+    EP_FINDING_SHADOWED_BY_SOURCE = 1,
+    EP_FINDING_ABI_TAG_MISMATCH = 2,
+    EP_FINDING_MISSING_INIT_FUNCTION = 3,
+    EP_FINDING_MISSING_DEPENDENCY = 4,
+    EP_FINDING_UNDEFINED_SYMBOL = 5,
+    EP_FINDING_GLIBC_TOO_NEW = 6,
+    EP_FINDING_WRONG_ARCHITECTURE = 7,
+    EP_FINDING_NOT_AN_EXTENSION = 8,
+    EP_FINDING_EXTENSION_NOT_INSTALLED = 9,
+    EP_FINDING_SWALLOWED_IMPORT_ERROR = 10,
+    EP_FINDING_EDITABLE_WITHOUT_BUILD = 11,
+    EP_FINDING_NAMESPACE_PACKAGE = 12,
+    EP_FINDING_LIMITED_API_VIOLATION = 13,
+    EP_FINDING_UNREADABLE = 14,
+    EP_FINDING_MODULE_NOT_FOUND = 15,
+    EP_FINDING_IMPORT_ERROR = 16
+} ep_finding_code;
+
+/** Number of codes + 1 (codes run from 1 to EP_FINDING_CODE_END - 1). */
+#define EP_FINDING_CODE_END 17
+
+/** One finding. Read-only; lives inside its ep_report. Fields may be appended
+ *  in later versions. */
+typedef struct ep_finding {
+    ep_finding_code code;
+    ep_severity severity;
+    const char *summary;        /**< one line, no trailing newline */
+    const char *detail;         /**< evidence; may span lines; "" if none */
+    const char *fix;            /**< concrete action; "" if none */
+    size_t npaths;
+    const char *const *paths;   /**< the files and directories involved */
+} ep_finding;
+
+/** Slug of a code ("shadowed-by-source"), or NULL for an unknown code.
+ *  Ownership: static. */
+EP_API const char *ep_finding_slug(ep_finding_code code);
+
+/** Code of a slug, or 0 when there is none.  Ownership: not applicable. */
+EP_API ep_finding_code ep_finding_from_slug(const char *slug);
+
+/** "error", "warning" or "info".  Ownership: static. */
+EP_API const char *ep_severity_str(ep_severity severity);
+
+/** A diagnosis of one import (or one compiled file). */
+typedef struct ep_report ep_report;
+
+/** How the user starts Python: it decides sys.path[0]. */
+typedef enum ep_start_mode {
+    EP_START_MODE_C = 0,      /**< python -c: the working directory ('') */
+    EP_START_MODE_MODULE = 1, /**< python -m: the working directory */
+    EP_START_MODE_SCRIPT = 2, /**< python SCRIPT: the script's directory */
+    EP_START_MODE_SAFE = 3    /**< python -P or PYTHONSAFEPATH: none */
+} ep_start_mode;
+
+/** Options of ep_explain() and ep_probe_file(). Initialise with
+ *  ep_explain_options_init(); fields may be appended in later versions. */
+typedef struct ep_explain_options {
+    const char *python;     /**< interpreter to diagnose; default "python3"
+                                 (looked up on PATH, as a shell would) */
+    const char *workdir;    /**< directory it starts in; NULL: the current */
+    ep_start_mode start;    /**< default EP_START_MODE_C */
+    const char *script;     /**< for EP_START_MODE_SCRIPT: the script path */
+    bool import_trial;      /**< run a real import in a child process after
+                                 the static analysis; default true */
+    double timeout;         /**< seconds for each child process; default 60 */
+    const char *facts;      /**< interpreter facts already gathered (the
+                                 Python shim passes its own); NULL: ask the
+                                 interpreter in a child process */
+    size_t facts_len;
+} ep_explain_options;
+
+/** Set every field to its documented default.  Ownership: not applicable. */
+EP_API void ep_explain_options_init(ep_explain_options *opt);
+
+/**
+ * Diagnose `import module` as the interpreter of opt would run it: the static
+ * analysis (sys.path walk, dist-info, ELF and loader checks) and, unless
+ * disabled, a real import in a child process. A broken module is a
+ * successful diagnosis: the findings say what is wrong.
+ *
+ * @param[in]  module  dotted module name
+ * @param[in]  opt     options, or NULL for the defaults
+ * @param[out] report  the diagnosis
+ * @param[out] err     optional error detail
+ * @return EP_OK, EP_ERR_INVALID_ARG, EP_ERR_NOMEM, EP_ERR_INTERP (the
+ *         interpreter could not be run or did not answer in time)
+ * Ownership: caller frees with ep_report_free().
+ */
+EP_API ep_status ep_explain(const char *module, const ep_explain_options *opt,
+                            ep_report **report, ep_error *err);
+
+/**
+ * Diagnose one compiled file directly: would the interpreter of opt import it
+ * under the name its file name gives? No sys.path walk.
+ *
+ * @return as ep_explain()
+ * Ownership: caller frees with ep_report_free().
+ */
+EP_API ep_status ep_probe_file(const char *path, const ep_explain_options *opt,
+                               ep_report **report, ep_error *err);
+
+/** Free a report and everything in it. Accepts NULL.
+ *  Ownership: releases the report. */
+EP_API void ep_report_free(ep_report *report);
+
+/** The module name the report is about.
+ *  Ownership: borrowed (valid until ep_report_free()). */
+EP_API const char *ep_report_module(const ep_report *report);
+
+/** Whether the module imports (by the trial, or by the static analysis when
+ *  the trial did not run).  Ownership: not applicable. */
+EP_API bool ep_report_importable(const ep_report *report);
+
+/** Whether any finding has error severity (exit status 1 of the CLI).
+ *  Ownership: not applicable. */
+EP_API bool ep_report_has_errors(const ep_report *report);
+
+/** Number of findings.  Ownership: not applicable. */
+EP_API size_t ep_report_finding_count(const ep_report *report);
+
+/** Finding i, most likely root cause first; NULL when out of range.
+ *  Ownership: borrowed (valid until ep_report_free()). */
+EP_API const ep_finding *ep_report_finding(const ep_report *report, size_t i);
+
+/**
+ * The report as JSON (schema 1, docs/json.md), with a trailing newline.
+ * @return the document, or NULL when memory ran out (err says so)
+ * Ownership: caller frees with ep_free().
+ */
+EP_API char *ep_report_json(const ep_report *report, ep_error *err);
+
+/**
+ * The report as text for a person: the cause in one line, the evidence, the
+ * fix. With color, ANSI colours are used.
+ * @return the text, or NULL when memory ran out (err says so)
+ * Ownership: caller frees with ep_free().
+ */
+EP_API char *ep_report_text(const ep_report *report, bool color,
+                            ep_error *err);
+
 #ifdef __cplusplus
 }
 #endif

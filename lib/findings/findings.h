@@ -1,0 +1,12 @@
+/*
+ * Findings inside lib/: the table (findings.def), the ranking rule (rank.c)
+ * and the checks that produce them (check_<slug>.c).
+ */
+#ifndef EXTPROBE_FINDINGS_H
+#define EXTPROBE_FINDINGS_H
+
+#include "internal.h"
+
+ep_severity ep_finding_default_severity(ep_finding_code code);
+
+#endif

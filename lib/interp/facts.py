@@ -1,0 +1,209 @@
+# Facts about the running interpreter, printed for libextprobe.
+# Run as `PY -c <this source> MODE FD` in the user's working directory and
+# environment (lib/interp/query.c), or in-process by the Python shim, which
+# calls collect() directly. Must run unchanged on CPython 2.7 and 3.6+, so:
+# no f-strings, no walrus, nothing imported that the site may lack.
+#
+# Output: one record per line, fields separated by TAB, with backslash,
+# TAB and newline escaped as \\, \t, \n. The first field names the record.
+import os
+import sys
+
+
+def _esc(s):
+    if s is None:
+        return "\\0"
+    s = "%s" % (s,)
+    return s.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n")
+
+
+def _rec(out, *fields):
+    out.append("\t".join(_esc(f) for f in fields))
+
+
+def _norm(p):
+    try:
+        return os.path.normcase(os.path.abspath(p))
+    except Exception:
+        return p
+
+
+def _pth_entries(sitedir):
+    """(directory, pth file, is_import_line) for each .pth line, as site.py
+    reads them: sorted file names, '#' comments skipped, 'import' lines run."""
+    found = []
+    try:
+        names = sorted(n for n in os.listdir(sitedir) if n.endswith(".pth"))
+    except OSError:
+        return found
+    for name in names:
+        full = os.path.join(sitedir, name)
+        try:
+            with open(full) as f:
+                lines = f.read().splitlines()
+        except Exception:
+            continue
+        for line in lines:
+            if not line or line.startswith("#"):
+                continue
+            if line.startswith(("import ", "import\t")):
+                found.append((line.strip(), full, True))
+                continue
+            d = os.path.join(sitedir, line.rstrip())
+            if os.path.exists(d):
+                found.append((_norm(d), full, False))
+    return found
+
+
+def collect(mode="c", script=None):
+    import sysconfig
+    try:
+        import site
+    except Exception:
+        site = None
+    out = []
+    cv = sysconfig.get_config_var
+    impl = getattr(sys, "implementation", None)
+    _rec(out, "version", "%d.%d.%d" % sys.version_info[:3])
+    _rec(out, "implementation", impl.name if impl else "cpython")
+    _rec(out, "cache_tag", getattr(impl, "cache_tag", None))
+    _rec(out, "executable", sys.executable)
+    _rec(out, "executable_real", os.path.realpath(sys.executable) if sys.executable else None)
+    _rec(out, "prefix", sys.prefix)
+    base = getattr(sys, "base_prefix", getattr(sys, "real_prefix", sys.prefix))
+    _rec(out, "base_prefix", base)
+    _rec(out, "in_venv", "1" if base != sys.prefix else "0")
+    _rec(out, "soabi", cv("SOABI"))
+    _rec(out, "multiarch", cv("MULTIARCH") or getattr(sys.implementation, "_multiarch", None) if impl else cv("MULTIARCH"))
+    _rec(out, "ext_suffix_config", cv("EXT_SUFFIX") or cv("SO"))
+    _rec(out, "abiflags", getattr(sys, "abiflags", ""))
+    _rec(out, "platform", sys.platform)
+    _rec(out, "maxsize_bits", "64" if sys.maxsize > 2 ** 32 else "32")
+    _rec(out, "shared", "1" if cv("Py_ENABLE_SHARED") else "0")
+    _rec(out, "ldlibrary", cv("LDLIBRARY"))
+    _rec(out, "instsoname", cv("INSTSONAME"))
+    _rec(out, "libdir", cv("LIBDIR"))
+    _rec(out, "gil_disabled", "1" if cv("Py_GIL_DISABLED") else "0")
+    _rec(out, "debug", "1" if hasattr(sys, "gettotalrefcount") else "0")
+    try:
+        libc = os.confstr("CS_GNU_LIBC_VERSION")
+    except (AttributeError, ValueError, OSError):
+        libc = None
+    _rec(out, "libc", libc)
+    try:
+        import importlib.machinery as m
+        for s in m.EXTENSION_SUFFIXES:
+            _rec(out, "ext_suffix", s)
+        for s in m.SOURCE_SUFFIXES:
+            _rec(out, "source_suffix", s)
+        for s in m.BYTECODE_SUFFIXES:
+            _rec(out, "bytecode_suffix", s)
+    except ImportError:  # Python 2: imp knows the suffixes
+        import imp
+        for s, _, kind in imp.get_suffixes():
+            _rec(out, "ext_suffix" if kind == imp.C_EXTENSION else
+                 "source_suffix" if kind == imp.PY_SOURCE else "bytecode_suffix", s)
+    flags = sys.flags
+    for name in ("no_site", "no_user_site", "ignore_environment", "isolated",
+                 "safe_path"):
+        _rec(out, "flag", name, "1" if getattr(flags, name, 0) else "0")
+    for var in ("PYTHONPATH", "PYTHONHOME", "PYTHONSAFEPATH", "PYTHONNOUSERSITE",
+                "PYTHONUSERBASE", "VIRTUAL_ENV", "CONDA_PREFIX", "LD_LIBRARY_PATH",
+                "LD_PRELOAD", "TOX_ENV_NAME", "PYTEST_CURRENT_TEST"):
+        if var in os.environ:
+            _rec(out, "env", var, os.environ[var])
+    _rec(out, "cwd", os.getcwd())
+    paths = sysconfig.get_paths()
+    for key in ("stdlib", "platstdlib", "purelib", "platlib"):
+        _rec(out, "sysconfig_path", key, paths.get(key))
+    sitedirs = []
+    if site is not None:
+        try:
+            sitedirs = list(site.getsitepackages())
+        except AttributeError:  # old virtualenv's site.py
+            sitedirs = [paths.get("purelib"), paths.get("platlib")]
+        user = None
+        try:
+            user = site.getusersitepackages()
+        except AttributeError:
+            pass
+        _rec(out, "user_site", user, "1" if getattr(site, "ENABLE_USER_SITE", False) else "0")
+        if user and getattr(site, "ENABLE_USER_SITE", False):
+            sitedirs.append(user)
+    for d in sitedirs:
+        if d:
+            _rec(out, "site_dir", d)
+    for f in sys.meta_path:
+        t = type(f) if not isinstance(f, type) else f
+        _rec(out, "meta_path", "%s.%s" % (getattr(t, "__module__", "?"), getattr(t, "__name__", "?")),
+             getattr(f, "__module__", "") or "")
+    pth = {}
+    for d in sitedirs:
+        if d:
+            for entry, pthfile, is_import in _pth_entries(d):
+                if is_import:
+                    _rec(out, "pth_hook", pthfile, entry)
+                else:
+                    pth.setdefault(entry, pthfile)
+    _emit_sys_path(out, mode, script, sitedirs, pth, paths)
+    return out
+
+
+def _emit_sys_path(out, mode, script, sitedirs, pth, paths):
+    entries = list(sys.path)
+    # sys.path[0] as the user's start would set it (this process itself runs
+    # as `-c`, which inserts '' unless -P / PYTHONSAFEPATH).
+    safe = bool(getattr(sys.flags, "safe_path", 0))
+    first = None
+    if entries and entries[0] == "" and not safe:
+        first = entries.pop(0)
+    if mode == "c" and first is not None:
+        entries.insert(0, ("", "cwd"))
+    elif mode == "m" and not safe and mode != "safe":
+        entries.insert(0, (os.getcwd(), "cwd"))
+    elif mode == "script" and script and not safe:
+        entries.insert(0, (os.path.dirname(os.path.realpath(script)), "script-dir"))
+    pypath = []
+    if not sys.flags.ignore_environment:
+        pypath = [_norm(p) for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
+    site_norm = [_norm(d) for d in sitedirs if d]
+    std = [_norm(p) for p in (paths.get("stdlib"), paths.get("platstdlib")) if p]
+    user = None
+    try:
+        import site
+        user = _norm(site.getusersitepackages())
+    except Exception:
+        pass
+    for e in entries:
+        if isinstance(e, tuple):
+            _rec(out, "path", e[0], e[1], "")
+            continue
+        n = _norm(e) if e else _norm(os.getcwd())
+        if n in pypath:
+            origin, detail = "PYTHONPATH", ""
+        elif n in pth:
+            origin, detail = "pth", pth[n]
+        elif user and n == user:
+            origin, detail = "user-site", ""
+        elif n in site_norm:
+            origin, detail = "site-packages", ""
+        elif any(n == s or n.startswith(s + os.sep) for s in std) or n.endswith(".zip"):
+            origin, detail = "stdlib", ""
+        else:
+            origin, detail = "other", ""
+        _rec(out, "path", e, origin, detail)
+
+
+def main(argv):
+    mode = argv[1] if len(argv) > 1 else "c"
+    script = argv[2] if len(argv) > 2 and argv[2] else None
+    fd = int(argv[3]) if len(argv) > 3 else 1
+    text = "\n".join(collect(mode, script)) + "\n"
+    data = text.encode("utf-8", "surrogateescape") if sys.version_info[0] >= 3 else text
+    while data:
+        n = os.write(fd, data)
+        data = data[n:]
+
+
+if __name__ == "__main__":
+    main(sys.argv)

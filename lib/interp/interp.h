@@ -1,0 +1,121 @@
+/*
+ * The target interpreter, as it really runs: facts asked from a child process
+ * of that interpreter (query.c, facts.py), the child-process runner (run.c)
+ * and the load trial (trial.c, trial.py). Private to lib/.
+ */
+#ifndef EXTPROBE_INTERP_H
+#define EXTPROBE_INTERP_H
+
+#include "internal.h"
+
+/* One sys.path entry and where it came from (CONTRACT.md "origin"). */
+typedef struct ep_path_entry {
+    const char *path;   /* as in sys.path ('' is the working directory) */
+    const char *abs;    /* absolute form, for file lookups */
+    const char *origin; /* cwd, script-dir, PYTHONPATH, pth, site-packages,
+                           user-site, stdlib, other */
+    const char *detail; /* for pth: the .pth file; else "" */
+} ep_path_entry;
+
+/* A pair of strings (environment variable, .pth import hook). */
+typedef struct ep_pair {
+    const char *key;
+    const char *value;
+} ep_pair;
+
+typedef struct ep_interp {
+    ep_arena arena;
+    const char *python;          /* as the user named it */
+    const char *version;         /* "3.11.7" */
+    int major, minor;
+    const char *implementation;  /* "cpython", "pypy" */
+    const char *cache_tag;
+    const char *executable;      /* sys.executable */
+    const char *executable_real; /* its realpath */
+    const char *prefix, *base_prefix;
+    bool in_venv;
+    const char *soabi;           /* "cpython-311-x86_64-linux-gnu" or NULL */
+    const char *multiarch;       /* "x86_64-linux-gnu" or NULL */
+    const char *abiflags;
+    const char *platform;        /* sys.platform */
+    int pointer_bits;            /* 32 or 64 */
+    bool shared;                 /* Py_ENABLE_SHARED: libpython is a .so */
+    const char *ldlibrary, *instsoname, *libdir;
+    bool gil_disabled, debug;
+    const char *libc;            /* "glibc 2.36" or NULL */
+    const char *cwd;
+    const char *user_site;
+    bool user_site_enabled;
+    bool flag_no_site, flag_no_user_site, flag_ignore_environment,
+        flag_isolated, flag_safe_path;
+    const char *stdlib, *platstdlib, *purelib, *platlib;
+    ep_strvec ext_suffixes;      /* EXTENSION_SUFFIXES, in order */
+    ep_strvec source_suffixes;
+    ep_strvec bytecode_suffixes;
+    ep_strvec site_dirs;
+    ep_strvec meta_path;         /* "module.Class" of each finder */
+    ep_path_entry *path;
+    size_t npath, path_cap;
+    ep_pair *env;                /* the variables facts.py reports */
+    size_t nenv, env_cap;
+    ep_pair *pth_hooks;          /* .pth file -> import line it runs */
+    size_t npth_hooks, pth_hooks_cap;
+} ep_interp;
+
+/* The mode argument facts.py and trial.py take ("c", "m", ...). */
+const char *ep_start_mode_arg(ep_start_mode start);
+
+/* Ask `python` (a name looked up on PATH, or a path) for its facts, running it
+ * in workdir (NULL: here) with this process's environment. */
+ep_status ep_interp_query(const char *python, const char *workdir,
+                          ep_start_mode start, const char *script, double timeout,
+                          ep_interp **out, ep_error *err);
+
+/* Build the facts from facts.py output (the shim runs it in-process). */
+ep_status ep_interp_from_records(const char *python, const char *text,
+                                 size_t len, ep_interp **out, ep_error *err);
+
+void ep_interp_free(ep_interp *in);
+
+/* The value of an environment variable as the interpreter saw it, or NULL. */
+const char *ep_interp_env(const ep_interp *in, const char *name);
+
+/* ---- child processes (run.c) ---------------------------------------------- */
+
+typedef struct ep_child {
+    bool timed_out;
+    int exit_code;      /* exit status, or 128+signal */
+    char *records;      /* what the child wrote to fd 3, NUL-terminated */
+    size_t records_len;
+    char *output;       /* stdout and stderr, interleaved, truncated */
+    size_t output_len;
+    bool output_truncated;
+} ep_child;
+
+/* Run `python -c source args... ` in workdir with fd 3 as the record channel
+ * ("3" is appended to args by the caller where the script expects it). */
+ep_status ep_run_python(const char *python, const char *source,
+                        const char *const *args, size_t nargs,
+                        const char *workdir, double timeout, ep_child *res,
+                        ep_error *err);
+
+void ep_child_release(ep_child *res);
+
+/* ---- records: facts.py/trial.py output lines (records.c) ----------------- */
+
+#define EP_RECORD_MAX_FIELDS 8
+
+typedef struct ep_record {
+    size_t nfields;
+    const char *field[EP_RECORD_MAX_FIELDS]; /* unescaped; NULL for \0 */
+} ep_record;
+
+/* Split text into records, unescaping fields into the arena. */
+ep_status ep_records_parse(ep_arena *a, const char *text, size_t len,
+                           ep_record **out, size_t *count, ep_error *err);
+
+/* Embedded scripts (generated from facts.py and trial.py). */
+extern const char ep_facts_py[];
+extern const char ep_trial_py[];
+
+#endif

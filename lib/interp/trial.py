@@ -1,0 +1,157 @@
+# The load trial: import one module the way the user would, in a child
+# process of the target interpreter (lib/interp/trial.c), and report every
+# import failure on the way -- also those the package catches itself
+# (`try: from . import _ext` / `except ImportError: _ext = None`).
+# Output records go to the file descriptor given as argv[2], in the format of
+# facts.py, so that whatever the imported code prints cannot corrupt them.
+# Runs on CPython 2.7 and 3.6+.
+import os
+import sys
+
+
+def _esc(s):
+    if s is None:
+        return "\\0"
+    s = "%s" % (s,)
+    return s.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n")
+
+
+class Recorder(object):
+    def __init__(self, fd):
+        self.fd = fd
+        self.seen = set()
+
+    def rec(self, *fields):
+        line = "\t".join(_esc(f) for f in fields) + "\n"
+        data = line.encode("utf-8", "surrogateescape") if sys.version_info[0] >= 3 else line
+        while data:
+            n = os.write(self.fd, data)
+            data = data[n:]
+
+    def failure(self, kind, exc, name, importer, path):
+        key = (id(exc), kind)
+        if key in self.seen:
+            return
+        self.seen.add(key)
+        self.rec(kind, type(exc).__name__, str(exc), name,
+                 getattr(exc, "name", None), getattr(exc, "path", None) or path,
+                 importer)
+
+
+def _resolve(name, globals_, level):
+    """Absolute name of an __import__ call (relative imports resolved)."""
+    if not level:
+        return name
+    pkg = (globals_ or {}).get("__package__") or ""
+    if not pkg:
+        pkg = (globals_ or {}).get("__name__", "")
+        if "__path__" not in (globals_ or {}):
+            pkg = pkg.rpartition(".")[0]
+    parts = pkg.split(".")
+    base = ".".join(parts[:len(parts) - level + 1]) if level > 1 else pkg
+    return base + "." + name if name else base
+
+
+def install_hooks(r):
+    try:
+        import builtins
+    except ImportError:
+        import __builtin__ as builtins
+    orig_import = builtins.__import__
+
+    def hooked_import(name, globals=None, locals=None, fromlist=(), level=0):
+        try:
+            return orig_import(name, globals, locals, fromlist, level)
+        except ImportError as e:
+            absname = _resolve(name, globals, level)
+            importer = (globals or {}).get("__name__")
+            if fromlist:
+                absname = absname + ":" + ",".join(str(x) for x in fromlist)
+            r.failure("import_failed", e, absname, importer, None)
+            raise
+
+    builtins.__import__ = hooked_import
+    try:
+        from importlib.machinery import ExtensionFileLoader
+    except ImportError:
+        return
+    orig_create = ExtensionFileLoader.create_module
+    orig_exec = ExtensionFileLoader.exec_module
+
+    def create_module(self, spec):
+        try:
+            return orig_create(self, spec)
+        except BaseException as e:
+            r.failure("ext_failed", e, spec.name, "create_module", spec.origin)
+            raise
+
+    def exec_module(self, module):
+        try:
+            return orig_exec(self, module)
+        except BaseException as e:
+            r.failure("ext_failed", e, module.__name__, "exec_module",
+                      getattr(module, "__file__", None))
+            raise
+
+    ExtensionFileLoader.create_module = create_module
+    ExtensionFileLoader.exec_module = exec_module
+
+
+def report_module(r, target):
+    mod = sys.modules.get(target)
+    r.rec("file", getattr(mod, "__file__", None))
+    spec = getattr(mod, "__spec__", None)
+    r.rec("origin", getattr(spec, "origin", None))
+    for p in list(getattr(mod, "__path__", None) or []):
+        r.rec("module_path", p)
+    suffixes = ()
+    try:
+        import importlib.machinery as m
+        suffixes = tuple(m.EXTENSION_SUFFIXES)
+    except ImportError:
+        pass
+    prefix = target.split(".")[0]
+    for name, m2 in sorted(sys.modules.items()):
+        f = getattr(m2, "__file__", None) or ""
+        if (name == prefix or name.startswith(prefix + ".")) and suffixes and f.endswith(suffixes):
+            r.rec("loaded_ext", name, f)
+    # Attributes a package set to None: the usual trace of a swallowed error.
+    for pkgname in sorted(n for n in sys.modules if n == prefix or n.startswith(prefix + ".")):
+        pkg = sys.modules.get(pkgname)
+        if pkg is None or not hasattr(pkg, "__path__"):
+            continue
+        for attr, value in sorted(vars(pkg).items()):
+            if value is None and not attr.startswith("__"):
+                r.rec("none_attr", pkgname, attr)
+
+
+def main(argv):
+    target = argv[1]
+    r = Recorder(int(argv[2]))
+    mode = argv[3] if len(argv) > 3 else "c"
+    script = argv[4] if len(argv) > 4 else ""
+    # This process runs as `-c`, which put '' (the working directory) first;
+    # make sys.path[0] what the user's way of starting Python gives.
+    if sys.path and sys.path[0] == "":
+        if mode == "script" and script:
+            sys.path[0] = os.path.dirname(os.path.realpath(script))
+        elif mode == "safe":
+            del sys.path[0]
+        elif mode == "m":
+            sys.path[0] = os.getcwd()
+    install_hooks(r)
+    try:
+        __import__(target)
+    except BaseException as e:
+        import traceback
+        tb = traceback.format_exception(type(e), e, sys.exc_info()[2])
+        r.rec("result", "error", type(e).__name__, str(e), getattr(e, "name", None),
+              getattr(e, "path", None), "".join(tb[-6:]))
+        return 1
+    r.rec("result", "ok")
+    report_module(r, target)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
