@@ -5,6 +5,7 @@
 #include <stdio.h>
 
 int cmd_inspect(int argc, char **argv);
+int cmd_explain(int argc, char **argv);
 
 /* Print "extprobe: <msg>" on stderr (one line). */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

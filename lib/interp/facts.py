@@ -163,6 +163,17 @@ def _emit_sys_path(out, mode, script, sitedirs, pth, paths):
         entries.insert(0, (os.getcwd(), "cwd"))
     elif mode == "script" and script and not safe:
         entries.insert(0, (os.path.dirname(os.path.realpath(script)), "script-dir"))
+    elif mode == "live" and first is not None:
+        entries.insert(0, ("", "cwd"))
+    elif mode == "live" and entries and not safe:
+        # This very process: its sys.path[0] is the working directory (-m)
+        # or the script's directory.
+        e0 = _norm(entries[0])
+        argv0 = sys.argv[0] if sys.argv else ""
+        if e0 == _norm(os.getcwd()):
+            entries[0] = (entries[0], "cwd")
+        elif argv0 and e0 == _norm(os.path.dirname(os.path.realpath(argv0))):
+            entries[0] = (entries[0], "script-dir")
     pypath = []
     if not sys.flags.ignore_environment:
         pypath = [_norm(p) for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]

@@ -1,0 +1,108 @@
+"""extprobe: why a compiled Python extension will not import.
+
+    import extprobe
+    extprobe.explain("pkg._ext")      # prints the explanation, returns the report
+    report = extprobe.probe("pkg._ext")   # the report only (a dict, docs/json.md)
+
+From a shell or a tox ``commands_pre``: ``python -m extprobe pkg._ext``.
+
+Importing this package does no work: the C core (_extprobe, built against
+the Limited API of 3.8) is loaded on first use.
+"""
+
+import json
+import os
+import sys
+
+__all__ = ["explain", "probe", "inspect", "ProbeError", "Report"]
+
+
+def _core():
+    from . import _extprobe
+    return _extprobe
+
+
+class ProbeError(Exception):
+    """The probe itself could not run (interpreter not found, timeout, ...)."""
+
+
+class Report(dict):
+    """The report of one diagnosis: the JSON document (schema 1) as a dict,
+    with the text explanation in ``.text``."""
+
+    text = ""
+    has_errors = False
+
+    @property
+    def importable(self):
+        return bool(self.get("importable"))
+
+    @property
+    def findings(self):
+        return self.get("findings", [])
+
+    def __str__(self):
+        return self.text
+
+
+def _start_of_this_process():
+    """How this interpreter was started, as far as sys.path[0] goes."""
+    if getattr(sys.flags, "safe_path", 0):
+        return "safe", None
+    first = sys.path[0] if sys.path else None
+    if first in ("", os.getcwd()):
+        return "c", None
+    argv0 = sys.argv[0] if sys.argv else ""
+    if argv0 and first == os.path.dirname(os.path.realpath(argv0)):
+        return "script", argv0
+    return "safe", None
+
+
+def _facts(start, script):
+    """This interpreter's facts, gathered in-process by the same script the
+    CLI runs in a child of the target interpreter."""
+    namespace = {"__name__": "extprobe_facts"}
+    exec(compile(_core().facts_source(), "<extprobe facts>", "exec"), namespace)
+    return "\n".join(namespace["collect"]("live", script)) + "\n"
+
+
+def probe(target, import_trial=True, timeout=60.0, python=None, workdir=None,
+          color=False):
+    """Diagnose ``import target`` in this interpreter (or in ``python``, run as
+    a child process in ``workdir``) and return the Report without printing.
+
+    ``target`` is a dotted module name, or the path to a compiled file.
+    """
+    core = _core()
+    is_file = os.sep in target and os.path.isfile(target)
+    start, script = _start_of_this_process()
+    facts = None
+    if python is None:
+        python = sys.executable
+        if workdir is None:
+            facts = _facts(start, script)
+    try:
+        doc, text, has_errors, importable = core.explain(
+            target, facts=facts, python=python, workdir=workdir, start=start,
+            script=script, import_trial=import_trial, timeout=float(timeout),
+            is_file=is_file, color=color)
+    except core.ProbeError as e:
+        raise ProbeError(str(e))
+    report = Report(json.loads(doc))
+    report.text = text
+    report.has_errors = has_errors
+    return report
+
+
+def explain(target, file=None, **kwargs):
+    """Print the explanation of ``import target`` and return the Report."""
+    report = probe(target, **kwargs)
+    out = file if file is not None else sys.stdout
+    out.write(report.text)
+    out.flush()
+    return report
+
+
+def inspect(path):
+    """The ELF facts of one file (as ``extprobe inspect --json``), a dict."""
+    return json.loads(_core().inspect(path))["files"][0]

@@ -1,0 +1,238 @@
+/* One binary for every CPython >= 3.8 (CONTRACT.md): stay inside the 3.8
+ * limited API. The shim only moves strings: libextprobe does the work and
+ * returns JSON and text, which __init__.py turns into Python objects. */
+#define Py_LIMITED_API 0x03080000
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+
+#include <extprobe/extprobe.h>
+
+#include "interp/interp.h"
+
+typedef struct {
+    PyObject *probe_error; /* extprobe.ProbeError */
+} shim_state;
+
+static shim_state *
+state_of(PyObject *module)
+{
+    return (shim_state *)PyModule_GetState(module);
+}
+
+/* The one mapping from ep_status to a Python exception. */
+static PyObject *
+raise_status(PyObject *module, ep_status st, const ep_error *err)
+{
+    if (st == EP_ERR_NOMEM) {
+        return PyErr_NoMemory();
+    }
+    if (st == EP_ERR_IO) {
+        PyObject *args = Py_BuildValue("(is)", err->sys_errno, err->message);
+        if (args != NULL) {
+            PyErr_SetObject(PyExc_OSError, args);
+            Py_DECREF(args);
+        }
+        return NULL;
+    }
+    PyErr_SetString(state_of(module)->probe_error, err->message);
+    return NULL;
+}
+
+static PyObject *
+decode(const char *s)
+{
+    return PyUnicode_DecodeUTF8(s, (Py_ssize_t)strlen(s), "replace");
+}
+
+static ep_start_mode
+start_mode(const char *s)
+{
+    if (s != NULL && strcmp(s, "m") == 0) {
+        return EP_START_MODE_MODULE;
+    }
+    if (s != NULL && strcmp(s, "safe") == 0) {
+        return EP_START_MODE_SAFE;
+    }
+    if (s != NULL && strcmp(s, "script") == 0) {
+        return EP_START_MODE_SCRIPT;
+    }
+    return EP_START_MODE_C;
+}
+
+/* explain(target, facts, python, workdir, start, script, import_trial,
+ *         timeout, is_file, color) -> (json, text, has_errors, importable) */
+static PyObject *
+shim_explain(PyObject *module, PyObject *args, PyObject *kwargs)
+{
+    static char *kwlist[] = {"target", "facts", "python", "workdir", "start",
+                             "script", "import_trial", "timeout", "is_file",
+                             "color", NULL};
+    const char *target, *facts = NULL, *python = NULL, *workdir = NULL;
+    const char *start = "c", *script = NULL;
+    Py_ssize_t facts_len = 0;
+    int import_trial = 1, is_file = 0, color = 0;
+    double timeout = 60.0;
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "s|z#zzzzpdpp", kwlist,
+                                     &target, &facts, &facts_len, &python,
+                                     &workdir, &start, &script, &import_trial,
+                                     &timeout, &is_file, &color)) {
+        return NULL;
+    }
+    ep_explain_options opt;
+    ep_explain_options_init(&opt);
+    if (python != NULL) {
+        opt.python = python;
+    }
+    opt.workdir = workdir;
+    opt.start = start_mode(start);
+    opt.script = script;
+    opt.import_trial = import_trial != 0;
+    opt.timeout = timeout;
+    opt.facts = facts;
+    opt.facts_len = (size_t)facts_len;
+
+    ep_report *report = NULL;
+    ep_error err;
+    ep_status st;
+    /* Child processes run in here; let other Python threads go on. */
+    Py_BEGIN_ALLOW_THREADS
+    st = is_file ? ep_probe_file(target, &opt, &report, &err)
+                 : ep_explain(target, &opt, &report, &err);
+    Py_END_ALLOW_THREADS
+    if (st != EP_OK) {
+        return raise_status(module, st, &err);
+    }
+    char *json = ep_report_json(report, &err);
+    char *text = json ? ep_report_text(report, color != 0, &err) : NULL;
+    PyObject *result = NULL;
+    if (json != NULL && text != NULL) {
+        PyObject *j = decode(json), *t = decode(text);
+        if (j != NULL && t != NULL) {
+            result = Py_BuildValue("(OOOO)", j, t,
+                                   ep_report_has_errors(report) ? Py_True : Py_False,
+                                   ep_report_importable(report) ? Py_True : Py_False);
+        }
+        Py_XDECREF(j);
+        Py_XDECREF(t);
+    } else {
+        raise_status(module, EP_ERR_NOMEM, &err);
+    }
+    ep_free(json);
+    ep_free(text);
+    ep_report_free(report);
+    return result;
+}
+
+/* inspect(path) -> JSON of `extprobe inspect --json` for one file */
+static PyObject *
+shim_inspect(PyObject *module, PyObject *args)
+{
+    const char *path;
+    if (!PyArg_ParseTuple(args, "s", &path)) {
+        return NULL;
+    }
+    ep_object *obj = NULL;
+    ep_error err;
+    char *json = NULL;
+    ep_status st = ep_object_open(path, &obj, &err);
+    if (st == EP_OK) {
+        st = ep_inspect_json(&obj, 1, &json, &err);
+    }
+    ep_object_close(obj);
+    if (st != EP_OK) {
+        return raise_status(module, st, &err);
+    }
+    PyObject *result = decode(json);
+    ep_free(json);
+    return result;
+}
+
+/* facts_source() -> the script that gathers interpreter facts */
+static PyObject *
+shim_facts_source(PyObject *module, PyObject *unused)
+{
+    (void)module;
+    (void)unused;
+    return decode(ep_facts_py);
+}
+
+static PyMethodDef shim_methods[] = {
+    {"explain", (PyCFunction)(void (*)(void))shim_explain,
+     METH_VARARGS | METH_KEYWORDS,
+     "explain(target, facts=None, python=None, workdir=None, start='c', "
+     "script=None, import_trial=True, timeout=60.0, is_file=False, "
+     "color=False) -> (json, text, has_errors, importable)"},
+    {"inspect", shim_inspect, METH_VARARGS,
+     "inspect(path) -> JSON text of the ELF facts of one file"},
+    {"facts_source", shim_facts_source, METH_NOARGS,
+     "facts_source() -> source of the interpreter-facts script"},
+    {NULL, NULL, 0, NULL},
+};
+
+static int
+shim_exec(PyObject *module)
+{
+    shim_state *state = state_of(module);
+    state->probe_error = PyErr_NewExceptionWithDoc(
+        "extprobe.ProbeError",
+        "The probe itself could not run (interpreter not found, timeout, ...).",
+        NULL, NULL);
+    if (state->probe_error == NULL) {
+        return -1;
+    }
+    Py_INCREF(state->probe_error);
+    /* PyModule_AddObject() steals the reference only on success (and
+     * AddObjectRef is 3.10+). */
+    if (PyModule_AddObject(module, "ProbeError", state->probe_error) < 0) {
+        Py_DECREF(state->probe_error);
+        return -1;
+    }
+    return PyModule_AddStringConstant(module, "__version__", ep_version());
+}
+
+static int
+shim_traverse(PyObject *module, visitproc visit, void *arg)
+{
+    shim_state *state = state_of(module);
+    Py_VISIT(state->probe_error);
+    return 0;
+}
+
+static int
+shim_clear(PyObject *module)
+{
+    shim_state *state = state_of(module);
+    Py_CLEAR(state->probe_error);
+    return 0;
+}
+
+static void
+shim_free(void *module)
+{
+    shim_clear((PyObject *)module);
+}
+
+static PyModuleDef_Slot shim_slots[] = {
+    {Py_mod_exec, (void *)shim_exec},
+    {0, NULL},
+};
+
+static struct PyModuleDef shim_module = {
+    PyModuleDef_HEAD_INIT,
+    "_extprobe",
+    "C core of extprobe (libextprobe); use the extprobe package.",
+    sizeof(shim_state),
+    shim_methods,
+    shim_slots,
+    shim_traverse,
+    shim_clear,
+    shim_free,
+};
+
+/* Python 3.8 headers do not mark PyMODINIT_FUNC visible, and the module is
+ * built with hidden visibility. */
+__attribute__((visibility("default"))) PyMODINIT_FUNC
+PyInit__extprobe(void)
+{
+    return PyModuleDef_Init(&shim_module);
+}
