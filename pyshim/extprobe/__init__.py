@@ -83,9 +83,8 @@ def probe(target, import_trial=True, timeout=60.0, python=None, workdir=None,
             facts = _facts(start, script)
     try:
         doc, text, has_errors, importable = core.explain(
-            target, facts=facts, python=python, workdir=workdir, start=start,
-            script=script, import_trial=import_trial, timeout=float(timeout),
-            is_file=is_file, color=color)
+            target, facts, python, workdir, start, script, bool(import_trial),
+            float(timeout), is_file, bool(color))
     except core.ProbeError as e:
         raise ProbeError(str(e))
     report = Report(json.loads(doc))

@@ -62,18 +62,15 @@ start_mode(const char *s)
 /* explain(target, facts, python, workdir, start, script, import_trial,
  *         timeout, is_file, color) -> (json, text, has_errors, importable) */
 static PyObject *
-shim_explain(PyObject *module, PyObject *args, PyObject *kwargs)
+shim_explain(PyObject *module, PyObject *args)
 {
-    static char *kwlist[] = {"target", "facts", "python", "workdir", "start",
-                             "script", "import_trial", "timeout", "is_file",
-                             "color", NULL};
     const char *target, *facts = NULL, *python = NULL, *workdir = NULL;
     const char *start = "c", *script = NULL;
     Py_ssize_t facts_len = 0;
     int import_trial = 1, is_file = 0, color = 0;
     double timeout = 60.0;
-    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "s|z#zzzzpdpp", kwlist,
-                                     &target, &facts, &facts_len, &python,
+    /* Positional only: __init__.py is the one caller. */
+    if (!PyArg_ParseTuple(args, "s|z#zzzzpdpp", &target, &facts, &facts_len, &python,
                                      &workdir, &start, &script, &import_trial,
                                      &timeout, &is_file, &color)) {
         return NULL;
@@ -157,8 +154,7 @@ shim_facts_source(PyObject *module, PyObject *unused)
 }
 
 static PyMethodDef shim_methods[] = {
-    {"explain", (PyCFunction)(void (*)(void))shim_explain,
-     METH_VARARGS | METH_KEYWORDS,
+    {"explain", shim_explain, METH_VARARGS,
      "explain(target, facts=None, python=None, workdir=None, start='c', "
      "script=None, import_trial=True, timeout=60.0, is_file=False, "
      "color=False) -> (json, text, has_errors, importable)"},
@@ -231,6 +227,8 @@ static struct PyModuleDef shim_module = {
 
 /* Python 3.8 headers do not mark PyMODINIT_FUNC visible, and the module is
  * built with hidden visibility. */
+__attribute__((visibility("default"))) PyMODINIT_FUNC PyInit__extprobe(void);
+
 __attribute__((visibility("default"))) PyMODINIT_FUNC
 PyInit__extprobe(void)
 {
