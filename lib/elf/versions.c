@@ -5,6 +5,7 @@
 #include "object.h"
 
 #include <ctype.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -37,6 +38,14 @@ malformed(ep_object *obj, ep_error *err, const char *what)
                    what, elf_errmsg(-1));
 }
 
+/* libelf takes entry offsets as int: refuse an offset past the data before
+ * the cast can wrap a hostile vn_aux/vn_next sum into a valid-looking one. */
+static bool
+offset_ok(const Elf_Data *data, size_t off)
+{
+    return off < data->d_size && off <= INT_MAX;
+}
+
 static ep_status
 read_needs(ep_object *obj, ep_error *err)
 {
@@ -53,14 +62,16 @@ read_needs(ep_object *obj, ep_error *err)
     size_t off = 0;
     for (size_t n = 0; n < sh.sh_info && n < MAX_VERSION_ENTRIES; n++) {
         GElf_Verneed vn;
-        if (gelf_getverneed(data, (int)off, &vn) == NULL) {
+        if (!offset_ok(data, off) ||
+            gelf_getverneed(data, (int)off, &vn) == NULL) {
             return malformed(obj, err, ".gnu.version_r");
         }
         const char *file = elf_strptr(obj->elf, sh.sh_link, vn.vn_file);
         size_t aoff = off + vn.vn_aux;
         for (size_t k = 0; k < vn.vn_cnt && k < MAX_VERSION_ENTRIES; k++) {
             GElf_Vernaux va;
-            if (gelf_getvernaux(data, (int)aoff, &va) == NULL) {
+            if (!offset_ok(data, aoff) ||
+                gelf_getvernaux(data, (int)aoff, &va) == NULL) {
                 return malformed(obj, err, ".gnu.version_r");
             }
             const char *name = elf_strptr(obj->elf, sh.sh_link, va.vna_name);
@@ -106,20 +117,29 @@ read_defs(ep_object *obj, ep_error *err)
     if (data == NULL) {
         return malformed(obj, err, ".gnu.version_d");
     }
-    size_t count = sh.sh_info < MAX_VERSION_ENTRIES ? sh.sh_info : 0;
-    obj->defs = calloc(count ? count : 1, sizeof(*obj->defs));
-    if (obj->defs == NULL) {
-        return nomem(obj, err);
-    }
+    /* The chain ends at vd_next == 0; sh_info only bounds it. An absurd
+     * sh_info must not size an allocation (nor, as it did, drop every
+     * definition), so the array grows with the entries actually read. */
+    size_t cap = 0;
     size_t off = 0;
-    for (size_t n = 0; n < count; n++) {
+    for (size_t n = 0; n < sh.sh_info && n < MAX_VERSION_ENTRIES; n++) {
         GElf_Verdef vd;
         GElf_Verdaux va;
-        if (gelf_getverdef(data, (int)off, &vd) == NULL ||
+        if (!offset_ok(data, off) ||
+            gelf_getverdef(data, (int)off, &vd) == NULL ||
+            !offset_ok(data, off + vd.vd_aux) ||
             gelf_getverdaux(data, (int)(off + vd.vd_aux), &va) == NULL) {
             return malformed(obj, err, ".gnu.version_d");
         }
         const char *name = elf_strptr(obj->elf, sh.sh_link, va.vda_name);
+        if (obj->ndefs == cap) {
+            cap = cap ? cap * 2 : 16;
+            void *p = realloc(obj->defs, cap * sizeof(*obj->defs));
+            if (p == NULL) {
+                return nomem(obj, err);
+            }
+            obj->defs = p;
+        }
         ep_version_def *d = &obj->defs[obj->ndefs++];
         d->name = ep_arena_strdup(&obj->arena, name ? name : "?");
         d->hash = vd.vd_hash;
