@@ -350,6 +350,9 @@ static const unsigned char java_class[] = {0xca, 0xfe, 0xba, 0xbe, 0, 0, 0, 0x34
 static const unsigned char zip[] = {'P', 'K', 3, 4, 20, 0, 0, 0, 8, 0};
 static const unsigned char arch[] = "!<arch>\n/               0           ";
 static const unsigned char text[] = "just some notes\nwithout code\n";
+static const unsigned char mz_text[] =
+    "MZ notes: the first two letters are those of a DOS header,\n"
+    "and the rest is still text, long enough to hold an e_lfanew.\n";
 static const unsigned char binary[] = {0x00, 0x01, 0x02, 0x03, 0xff, 0xfe};
 
 static void
@@ -417,6 +420,18 @@ Test(elf, pe_file_is_pe)
     memcpy(pe + 0x80, "PE\0\0\x64\x86", 6);
     const nonelf_case c = {"m.pyd", pe, sizeof(pe), EP_KIND_PE, "PE/COFF"};
     check_nonelf(&c);
+    /* A DOS header whose e_lfanew points past the bytes that are read. */
+    unsigned char far[0x40];
+    memset(far, 0, sizeof(far));
+    far[0] = 'M';
+    far[1] = 'Z';
+    far[0x3d] = 0x04; /* e_lfanew 0x400 */
+    const nonelf_case c2 = {"far.pyd", far, sizeof(far), EP_KIND_PE, "PE/COFF"};
+    check_nonelf(&c2);
+    /* Within reach but without the signature: a DOS program, not PE. */
+    memcpy(pe + 0x80, "XX", 2);
+    const nonelf_case c3 = {"dos.exe", pe, sizeof(pe), EP_KIND_UNKNOWN, "not ELF"};
+    check_nonelf(&c3);
     assert_str_eq(ep_kind_str(EP_KIND_PE), "pe");
 }
 
@@ -426,6 +441,7 @@ Test(elf, archives_text_and_binary_are_unknown_with_a_reason)
         {"w.so", zip, sizeof(zip), EP_KIND_UNKNOWN, "zip"},
         {"a.so", arch, sizeof(arch) - 1, EP_KIND_UNKNOWN, "ar archive"},
         {"t.so", text, sizeof(text) - 1, EP_KIND_UNKNOWN, "text"},
+        {"mz.so", mz_text, sizeof(mz_text) - 1, EP_KIND_UNKNOWN, "text"},
         {"b.so", binary, sizeof(binary), EP_KIND_UNKNOWN,
          "unrecognised magic 00 01 02 03"},
     };
@@ -452,6 +468,16 @@ Test(elf, python_source_is_python_source)
     cr_assert(ep_object_ext_tag(a) == NULL);
     ep_object_close(a);
     ep_object_close(b);
+}
+
+Test(elf, crlf_source_starting_with_a_blank_line_is_source_not_bytecode)
+{
+    /* Bytes 2-3 are "\r\n" as in a .pyc header (magic, then CR LF). */
+    static const char src[] = "\r\n\r\nimport os\r\nprint(os.sep)\r\n";
+    ep_object *m = open_bytes(src, sizeof(src) - 1, "crlf.py");
+    cr_assert(eq(int, ep_object_kind(m), EP_KIND_PYTHON_SOURCE), "kind %s",
+              ep_kind_str(ep_object_kind(m)));
+    ep_object_close(m);
 }
 
 Test(elf, compiled_bytecode_is_python_bytecode)
