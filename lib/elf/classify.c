@@ -54,20 +54,19 @@ is_pe(const unsigned char *h, size_t n)
     if (n < 2 || h[0] != 'M' || h[1] != 'Z') {
         return false;
     }
-    if (n >= 0x40) {
-        uint32_t off = le32(h + 0x3c);
-        if (off <= n - 4 && memcmp(h + off, "PE\0\0", 4) == 0) {
-            return true;
-        }
+    /* "MZ" alone is two letters of text: need the DOS header's e_lfanew
+     * and, where it lies within what was read, the PE signature there. */
+    if (n < 0x40) {
+        return false;
     }
-    return true; /* a DOS stub whose PE header lies beyond what we read */
-}
-
-/* .pyc: a 2-byte magic number followed by "\r\n" (PEP 552 header). */
-static bool
-is_bytecode(const unsigned char *h, size_t n)
-{
-    return n >= 4 && h[2] == '\r' && h[3] == '\n';
+    uint32_t off = le32(h + 0x3c);
+    if (off > n - 4) {
+        /* A DOS stub whose PE header lies beyond what we read. Linkers put
+         * it within the first KiB; text bytes there make a value of at
+         * least 0x20202020, so a small bound tells the two apart. */
+        return off < 0x10000;
+    }
+    return memcmp(h + off, "PE\0\0", 4) == 0;
 }
 
 static bool
@@ -80,6 +79,16 @@ is_text(const unsigned char *h, size_t n)
         }
     }
     return n > 0;
+}
+
+/* .pyc: a 2-byte magic number followed by "\r\n" (PEP 552 header). Text
+ * can have those bytes too (a CRLF file that starts with a blank line), so
+ * text is not bytecode: a real .pyc holds NULs in its flags field and in the
+ * marshalled code object. */
+static bool
+is_bytecode(const unsigned char *h, size_t n)
+{
+    return n >= 4 && h[2] == '\r' && h[3] == '\n' && !is_text(h, n);
 }
 
 static bool
