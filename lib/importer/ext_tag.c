@@ -38,7 +38,7 @@ dotted_version(ep_arena *a, const char *digits, size_t n)
     return ep_arena_printf(a, "%c.%.*s", digits[0], (int)(n - 1), digits + 1);
 }
 
-/* Parse "<impl><digits><flags>[-<platform>]" for impl "cpython" or "graalpy". */
+/* Parse CPython's "cpython-<digits><flags>[-<platform>]". */
 static bool
 parse_versioned(ep_arena *a, ep_ext_tag *t, const char *raw, const char *impl)
 {
@@ -96,6 +96,48 @@ parse_pypy(ep_arena *a, ep_ext_tag *t, const char *raw)
     return true;
 }
 
+/* GraalPy: "graalpy<release>-<python>-native-<platform>" since 23.0
+ * ("graalpy230-310-native-x86_64-linux"; the release may hold letters, as in
+ * "graalpy241dev156644dd29"), "graalpy-38-native-..." in 22.x and
+ * "graalpython-38-native-..." before. The digits after "graalpy" are the
+ * GraalPy release, not the Python version. The "native" ABI goes to
+ * abiflags, as "pp73" does for PyPy. */
+static bool
+parse_graalpy(ep_arena *a, ep_ext_tag *t, const char *raw)
+{
+    const char *p;
+    if (strncmp(raw, "graalpython", 11) == 0) {
+        p = raw + 11;
+    } else if (strncmp(raw, "graalpy", 7) == 0) {
+        p = raw + 7;
+    } else {
+        return false;
+    }
+    t->implementation = "graalpy";
+    p += strcspn(p, "-"); /* the release, possibly empty */
+    if (*p != '-') {
+        return true;
+    }
+    p++;
+    const char *digits = p;
+    while (isdigit((unsigned char)*p)) {
+        p++;
+    }
+    t->version = dotted_version(a, digits, (size_t)(p - digits));
+    if (*p != '-') {
+        return true;
+    }
+    const char *abi = p + 1;
+    const char *dash = strchr(abi, '-');
+    if (dash != NULL) {
+        t->abiflags = ep_arena_strndup(a, abi, (size_t)(dash - abi));
+        t->platform = ep_arena_strdup(a, dash + 1);
+    } else {
+        t->abiflags = ep_arena_strdup(a, abi);
+    }
+    return true;
+}
+
 ep_status
 ep_ext_tag_parse(const char *filename, ep_ext_tag **out, ep_error *err)
 {
@@ -135,8 +177,7 @@ ep_ext_tag_parse(const char *filename, ep_ext_tag **out, ep_error *err)
             t->implementation = "cpython";
             t->stable_abi = true;
         } else if (!parse_versioned(a, t, raw, "cpython") &&
-                   !parse_versioned(a, t, raw, "graalpy") &&
-                   !parse_pypy(a, t, raw)) {
+                   !parse_graalpy(a, t, raw) && !parse_pypy(a, t, raw)) {
             /* An unknown tag ("m.foo.so"): no interpreter claims it. */
         }
     }
