@@ -62,6 +62,39 @@ print_tag(const ep_ext_tag *t)
     putchar('\n');
 }
 
+/* Length of the family part of a version name ("GLIBC_" of "GLIBC_2.34"),
+ * or 0 for a name without a number ("GLIBC_PRIVATE"), which has no order. */
+static size_t
+version_family(const char *v)
+{
+    size_t fam = strcspn(v, "0123456789");
+    return v[fam] != '\0' ? fam : 0;
+}
+
+/* Print the highest version of each family among needs[from, to). */
+static void
+print_highest(const ep_version_need *needs, size_t from, size_t to)
+{
+    bool any = false;
+    for (size_t i = from; i < to; i++) {
+        size_t fam = version_family(needs[i].version);
+        bool top = fam > 0;
+        for (size_t k = from; top && k < to; k++) {
+            if (k == i || version_family(needs[k].version) != fam ||
+                strncmp(needs[k].version, needs[i].version, fam) != 0) {
+                continue;
+            }
+            int c = ep_version_compare(needs[k].version, needs[i].version);
+            top = c < 0 || (c == 0 && k > i);
+        }
+        if (top) {
+            printf("%s%s", any ? " " : "  (highest ", needs[i].version);
+            any = true;
+        }
+    }
+    fputs(any ? ")\n" : "\n", stdout);
+}
+
 static void
 print_versions(ep_object *obj)
 {
@@ -72,19 +105,14 @@ print_versions(ep_object *obj)
         printf("  %-11s %s\n", "versions", err.message);
         return;
     }
-    for (size_t i = 0; i < n; i++) {
-        if (i > 0 && strcmp(needs[i].file, needs[i - 1].file) == 0) {
-            continue;
-        }
-        const char *top = needs[i].version;
+    for (size_t i = 0; i < n;) {
+        size_t end = i;
         printf("  %-11s %s:", i == 0 ? "versions" : "", needs[i].file);
-        for (size_t k = i; k < n && strcmp(needs[k].file, needs[i].file) == 0; k++) {
-            printf(" %s%s", needs[k].version, needs[k].weak ? "(weak)" : "");
-            if (ep_version_compare(needs[k].version, top) > 0) {
-                top = needs[k].version;
-            }
+        for (; end < n && strcmp(needs[end].file, needs[i].file) == 0; end++) {
+            printf(" %s%s", needs[end].version, needs[end].weak ? "(weak)" : "");
         }
-        printf("  (highest %s)\n", top);
+        print_highest(needs, i, end);
+        i = end;
     }
 }
 
@@ -115,10 +143,15 @@ print_symbols(ep_object *obj, bool all)
         return;
     }
     for (size_t i = 0; i < n; i++) {
+        /* readelf's notation: a definition's default version is name@@VER,
+         * a hidden one name@VER; a reference is always name@VER. */
+        const char *at = "";
+        if (syms[i].version != NULL) {
+            at = syms[i].defined && !syms[i].hidden_version ? "@@" : "@";
+        }
         printf("    %s %-6s %-6s %s%s%s\n", syms[i].defined ? "def" : "und",
                ep_symbol_type_str(syms[i].type), ep_symbol_bind_str(syms[i].bind),
-               syms[i].name, syms[i].version ? (syms[i].hidden_version ? "@" : "@@") : "",
-               syms[i].version ? syms[i].version : "");
+               syms[i].name, at, syms[i].version ? syms[i].version : "");
     }
 }
 
