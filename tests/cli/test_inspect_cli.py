@@ -81,7 +81,7 @@ def good_fixtures():
              "fxpie", "fxabi3.abi3.so", "fxmod" + EXT_SUFFIX,
              "fxmod-strip-all.so", "fxmod-strip-debug.so", "libfx32.so",
              "fxarm.cpython-311-aarch64-linux-gnu.so", "rsfx.abi3.so",
-             "cyfx" + EXT_SUFFIX]
+             "cyfx" + EXT_SUFFIX, "libfxbe.so", "libfxrv.so", "libfxarmhf.so"]
     return [fx(n) for n in names if os.path.exists(fx(n))]
 
 
@@ -155,6 +155,16 @@ def bad_inputs():
     cases.append((fx("fxsource.pyc"), "python-bytecode", "bytecode"))
     cases.append((write("junk.so", bytes(range(256))), "unknown", "not ELF"))
     cases.append((fx("fxdep.o"), "elf", "relocatable"))
+    # Real macOS and Windows builds (ld64.lld, lld-link, llvm-lipo), when
+    # the fixture build could make them.
+    for name, kind, reason in [
+            ("fxmacho.cpython-311-darwin.so", "macho", "Mach-O 64-bit"),
+            ("fxfat.abi3.so", "macho", "Mach-O universal binary"),
+            ("fxwin.cp311-win_amd64.pyd", "pe", "PE/COFF"),
+            ("fxwin.cp311-win_amd64.lib", "unknown", "ar archive"),
+            ("fxs390.o", "elf", "relocatable")]:
+        if os.path.exists(fx(name)):
+            cases.append((fx(name), kind, reason))
     for cut in ["magic", "ident", "ehdr", "phdrs", "dynamic", "notes",
                 "dynsym", "verneed", "shdrs", "last", "half"]:
         cases.append((fx("fxtrunc-%s.so" % cut), "truncated", "cut short"
@@ -326,6 +336,13 @@ def test_json_of_every_good_fixture():
     if arm in by:
         check(by[arm]["machine"] == "aarch64", "fxarm machine")
         check(by[arm]["tag"]["platform"] == "aarch64-linux-gnu", "fxarm tag platform")
+    if fx("libfxbe.so") in by:
+        e = by[fx("libfxbe.so")]
+        check(e["endian"] == "big" and e["machine"] == "ppc64" and
+              e["runpath"] == ["/opt/be", "/opt/be2"] and
+              e["soname"] == "libfxbe.so", "libfxbe: %r" % {
+                  k: e[k] for k in ("endian", "machine", "runpath", "soname")})
+        check(e["version_defs"] == ["FX32_1.0"], "libfxbe version_defs")
     if fx("rsfx.abi3.so") in by:
         check(by[fx("rsfx.abi3.so")]["exports"] == ["PyInit_rsfx"],
               "rsfx exports only PyInit_rsfx")

@@ -190,6 +190,39 @@ Test(elf, i386_object_reports_class_32)
     ep_object_close(obj);
 }
 
+/* Objects of other machines, from clang and ld.lld (no sysroot needed). */
+Test(elf, other_machines_and_big_endian_objects)
+{
+    if (!FX_HAVE_CLANG_LLD) {
+        cr_skip_test("clang or ld.lld missing: no cross-target fixtures");
+    }
+    static const struct {
+        const char *file;
+        int machine, cls, data, type;
+        const char *machine_name, *endian, *type_name;
+    } cases[] = {
+        {"libfxbe.so", EM_PPC64, 64, ELFDATA2MSB, ET_DYN, "ppc64", "big", "dyn"},
+        {"libfxrv.so", EM_RISCV, 64, ELFDATA2LSB, ET_DYN, "riscv64", "little",
+         "dyn"},
+        {"libfxarmhf.so", EM_ARM, 32, ELFDATA2LSB, ET_DYN, "arm", "little", "dyn"},
+        {"fxs390.o", EM_S390, 64, ELFDATA2MSB, ET_REL, "s390x", "big", "rel"},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        ep_object *obj = open_fixture(cases[i].file);
+        const ep_elf_info *in = ep_object_elf(obj);
+        cr_assert(eq(int, ep_object_kind(obj), EP_KIND_ELF), "%s: %s",
+                  cases[i].file, ep_object_reason(obj));
+        cr_assert(eq(int, in->machine, cases[i].machine), "%s", cases[i].file);
+        cr_assert(eq(int, in->elf_class, cases[i].cls), "%s", cases[i].file);
+        cr_assert(eq(int, in->data, cases[i].data), "%s", cases[i].file);
+        cr_assert(eq(int, in->type, cases[i].type), "%s", cases[i].file);
+        assert_str_eq(in->machine_name, cases[i].machine_name);
+        assert_str_eq(in->endian_name, cases[i].endian);
+        assert_str_eq(in->type_name, cases[i].type_name);
+        ep_object_close(obj);
+    }
+}
+
 Test(elf, relocatable_object_is_elf_but_not_loadable)
 {
     ep_object *obj = open_fixture("fxdep.o");
@@ -400,6 +433,41 @@ Test(elf, macho_thin_and_fat_are_macho)
         check_nonelf(&cases[i]);
     }
     assert_str_eq(ep_kind_str(EP_KIND_MACHO), "macho");
+}
+
+/* Real macOS and Windows builds: ld64.lld and lld-link outputs, and a
+ * universal file from llvm-lipo. */
+Test(elf, real_macos_and_windows_builds_are_macho_and_pe)
+{
+    if (!FX_HAVE_CLANG_LLD) {
+        cr_skip_test("clang or ld.lld missing: no Mach-O or PE fixtures");
+    }
+    static const struct {
+        const char *file;
+        ep_kind kind;
+        const char *reason;
+    } cases[] = {
+        {"fxmacho.cpython-311-darwin.so", EP_KIND_MACHO,
+         "Mach-O 64-bit (a macOS build), not ELF"},
+        {"fxmacho-arm64.so", EP_KIND_MACHO, "Mach-O 64-bit (a macOS build), not ELF"},
+        {"fxwin.cp311-win_amd64.pyd", EP_KIND_PE,
+         "PE/COFF (a Windows build), not ELF"},
+        {"fxwin.cp311-win_amd64.lib", EP_KIND_UNKNOWN,
+         "an ar archive (static library), not a shared object"},
+        {"fxfat.abi3.so", EP_KIND_MACHO,
+         "Mach-O universal binary (a macOS build), not ELF"},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        if (strcmp(cases[i].file, "fxfat.abi3.so") == 0 && !FX_HAVE_LIPO) {
+            continue;
+        }
+        ep_object *obj = open_fixture(cases[i].file);
+        cr_assert(eq(int, ep_object_kind(obj), cases[i].kind), "%s: %s",
+                  cases[i].file, ep_object_reason(obj));
+        assert_str_eq(ep_object_reason(obj), cases[i].reason);
+        cr_assert(ep_object_elf(obj) == NULL);
+        ep_object_close(obj);
+    }
 }
 
 Test(elf, java_class_file_is_not_macho)

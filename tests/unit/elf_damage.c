@@ -391,6 +391,64 @@ Test(elf_damage, build_time_cuts_are_truncated_with_a_precise_reason)
     }
 }
 
+/* ---- random damage, reproducible --------------------------------------------- */
+
+/* xorshift32: a fixed seed gives the same "random" damage on every run. */
+static uint32_t
+next_random(uint32_t *state)
+{
+    uint32_t x = *state;
+    x ^= x << 13;
+    x ^= x >> 17;
+    x ^= x << 5;
+    return *state = x;
+}
+
+/* Overwrite a few bytes where the structures live (headers, dynamic
+ * section, symbol and version tables, notes; and the section header table at
+ * the end), then run every reader. Whatever the verdict, no reader may
+ * crash, hang or read outside the image (ASan checks the latter). */
+static void
+scramble(const char *name, uint32_t seed, int rounds)
+{
+    size_t len;
+    unsigned char *orig = read_whole(fixture_path(name), &len);
+    unsigned char *buf = malloc(len);
+    cr_assert(buf != NULL);
+    size_t head = len < 4096 ? len : 4096;
+    size_t tail = len > 2048 ? len - 2048 : 0;
+    uint32_t state = seed;
+    for (int r = 0; r < rounds; r++) {
+        memcpy(buf, orig, len);
+        int nbytes = 1 + (int)(next_random(&state) % 6);
+        for (int k = 0; k < nbytes; k++) {
+            uint32_t v = next_random(&state);
+            size_t off = (v & 1) ? tail + (v >> 1) % (len - tail)
+                                 : (v >> 1) % head;
+            /* Mostly extreme values: they are what bounds checks miss. */
+            static const unsigned char values[] = {0x00, 0xff, 0x7f, 0x80, 0x01};
+            buf[off] = (v >> 8) % 3 ? values[(v >> 16) % 5] : (unsigned char)(v >> 24);
+        }
+        ep_object *obj = open_bytes(buf, len, name);
+        cr_assert(ep_object_kind(obj) == EP_KIND_ELF ||
+                      ep_object_reason(obj) != NULL,
+                  "round %d: not ELF but no reason", r);
+        exercise(obj);
+        ep_object_close(obj);
+    }
+    free(buf);
+    free(orig);
+}
+
+Test(elf_damage, random_header_damage_never_crashes)
+{
+    scramble("libfxlib.so.2", 0x2545f491u, 3000);
+    if (FX_HAVE_M32) {
+        scramble("libfx32.so", 0x9e3779b9u, 2000);
+    }
+    scramble("libfxlib-rpath.so", 0x12345678u, 1500);
+}
+
 /* ---- patched identification and header ------------------------------------- */
 
 typedef void (*patch_fn)(unsigned char *buf, size_t len);

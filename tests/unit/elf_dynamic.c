@@ -173,6 +173,23 @@ Test(elf, elf32_dynamic_section_is_read)
     ep_object_close(obj);
 }
 
+Test(elf, big_endian_dynamic_section_is_read)
+{
+    if (!FX_HAVE_CLANG_LLD) {
+        cr_skip_test("clang or ld.lld missing: no big-endian fixture");
+    }
+    ep_object *obj = open_fixture("libfxbe.so");
+    const ep_elf_info *in = ep_object_elf(obj);
+    assert_str_eq(in->soname, "libfxbe.so");
+    cr_assert(eq(sz, in->needed.count, 0));
+    static const char *const want[] = {"/opt/be", "/opt/be2"};
+    assert_list(in->runpath, want, 2);
+    cr_assert(eq(sz, in->rpath.count, 0));
+    cr_assert(eq(u64, in->dt_flags, DF_BIND_NOW));
+    cr_assert(eq(u64, in->dt_flags_1, DF_1_NOW));
+    ep_object_close(obj);
+}
+
 Test(elf, aarch64_dynamic_section_is_read)
 {
     if (!FX_HAVE_AARCH64) {

@@ -97,6 +97,24 @@ Test(elf, short_build_id_of_a_32_bit_object)
     ep_object_close(obj);
 }
 
+Test(elf, big_endian_build_id_and_linker_comment)
+{
+    if (!FX_HAVE_CLANG_LLD) {
+        cr_skip_test("clang or ld.lld missing: no big-endian fixture");
+    }
+    ep_object *obj = open_fixture("libfxbe.so");
+    assert_str_eq(ep_object_elf(obj)->build_id, FX_BUILDID_BE);
+    cr_assert(ep_object_elf(obj)->abi_tag == NULL);
+    /* ld.lld names itself in .comment; clang's line is there too. */
+    ep_strlist c = ep_object_elf(obj)->comments;
+    bool lld = false;
+    for (size_t i = 0; i < c.count; i++) {
+        lld = lld || strstr(c.items[i], "LLD") != NULL;
+    }
+    cr_assert(lld, "no LLD line in .comment");
+    ep_object_close(obj);
+}
+
 Test(elf, default_build_id_is_a_sha1)
 {
     ep_object *obj = open_fixture(fxmod_name());

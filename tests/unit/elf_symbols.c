@@ -435,6 +435,42 @@ Test(elf, elf32_symbols_are_read_exactly)
     ep_object_close(obj);
 }
 
+/* The same source linked by ld.lld for three other machines, one of them
+ * big-endian; lld defines no absolute symbol per version. */
+Test(elf, symbols_of_other_machines_and_byte_orders_are_read_exactly)
+{
+    if (!FX_HAVE_CLANG_LLD) {
+        cr_skip_test("clang or ld.lld missing: no cross-target fixtures");
+    }
+    const char *files[] = {"libfxbe.so", "libfxrv.so", "libfxarmhf.so"};
+    for (size_t k = 0; k < 3; k++) {
+        ep_object *obj = open_fixture(files[k]);
+        size_t n;
+        const ep_symbol *syms = symbols(obj, &n);
+        static const want_export exports[] = {
+            {"fx32_add", "FX32_1.0", false, STT_FUNC, STB_GLOBAL, STV_DEFAULT, 0},
+            {"fx32_table", "FX32_1.0", false, STT_OBJECT, STB_GLOBAL, STV_DEFAULT,
+             16},
+            {"PyInit_fx32", "FX32_1.0", false, STT_FUNC, STB_GLOBAL, STV_DEFAULT,
+             0},
+        };
+        check_exports(syms, n, exports, 3);
+        static const want_import imports[] = {
+            {"fx32_external", NULL, NULL, false},
+            {"fx32_maybe", NULL, NULL, true},
+            {"PyInit_fx32other", NULL, NULL, true},
+        };
+        check_imports(syms, n, imports, 3);
+        cr_assert(eq(sz, n, 6), "%s", files[k]);
+        ep_strlist pyinit;
+        ep_error err;
+        cr_assert(eq(int, ep_object_pyinit(obj, &pyinit, &err), EP_OK));
+        cr_assert(eq(sz, pyinit.count, 1));
+        assert_str_eq(pyinit.items[0], "PyInit_fx32");
+        ep_object_close(obj);
+    }
+}
+
 Test(elf, undefined_pyinit_is_not_an_init_function)
 {
     if (!FX_HAVE_M32) {

@@ -209,6 +209,25 @@ Test(elf, elf32_version_sections_are_read)
     ep_object_close(obj);
 }
 
+Test(elf, big_endian_version_definitions_are_read)
+{
+    if (!FX_HAVE_CLANG_LLD) {
+        cr_skip_test("clang or ld.lld missing: no big-endian fixture");
+    }
+    ep_object *obj = open_fixture("libfxbe.so");
+    const ep_version_def *defs;
+    size_t n;
+    ep_error err;
+    cr_assert(eq(int, ep_object_version_defs(obj, &defs, &n, &err), EP_OK));
+    cr_assert(eq(sz, n, 2));
+    assert_str_eq(defs[0].name, "libfxbe.so");
+    cr_assert(defs[0].base);
+    assert_str_eq(defs[1].name, "FX32_1.0");
+    cr_assert(eq(u16, defs[1].index, 2));
+    cr_assert(eq(u32, defs[1].hash, elf_hash("FX32_1.0")));
+    ep_object_close(obj);
+}
+
 Test(elf, dependency_library_defines_its_version)
 {
     ep_object *obj = open_fixture("libfxdep.so.1");
