@@ -60,6 +60,7 @@ class Readelf:
     def parse(self, text):
         self.header = {}
         self.interp = None
+        self.exec_stack = None   # no PT_GNU_STACK
         self.sections = set()
         self.needed, self.soname = [], None
         self.rpath, self.runpath = [], []
@@ -107,6 +108,9 @@ class Readelf:
                 m = re.search(r"\[Requesting program interpreter: (.*)\]", line)
                 if m:
                     self.interp = m.group(1)
+                m = re.match(r"\s+GNU_STACK(?:\s+0x[0-9a-f]+){5} ([RWE ]{3}) \S+$", line)
+                if m:
+                    self.exec_stack = "E" in m.group(1)
             elif mode == "dynamic":
                 self.parse_dynamic(line)
             elif mode == "dynsym":
@@ -194,6 +198,22 @@ def extprobe_symbols(e):
     return exports, imports
 
 
+def highest(needs):
+    """Family ("GLIBC" of "GLIBC_2.34") -> highest version over all needed
+    files, compared numerically; names without a number have no order."""
+    best = {}
+    for _file, versions in needs:
+        for v in versions:
+            m = re.match(r"([^0-9]*)([0-9].*)$", v)
+            if not m or not m.group(1):
+                continue
+            family = m.group(1)[:-1] if m.group(1).endswith("_") else m.group(1)
+            key = [int(x) for x in re.findall(r"[0-9]+", m.group(2))]
+            if family not in best or key > best[family][0]:
+                best[family] = (key, v)
+    return {f: v for f, (_k, v) in best.items()}
+
+
 def norm_version(name, version):
     """readelf prints no version for the absolute symbol ld defines for each
     version (named after it); extprobe reports it: compare without."""
@@ -275,6 +295,9 @@ class Checker:
         self.eq(p, "version_needs", list(e.get("version_needs", {}).items()),
                 [(f, vs) for f, vs in r.needs])
         self.eq(p, "version_defs", e.get("version_defs"), r.defs)
+        self.eq(p, "version_highest", e.get("version_highest"), highest(r.needs))
+        self.eq(p, "exec_stack", e.get("exec_stack"), r.exec_stack)
+        self.eq(p, "size", e.get("size"), os.path.getsize(p))
         for key in ("symbols_error", "versions_error"):
             self.eq(p, key, e.get(key), None)
 

@@ -78,6 +78,7 @@ def test_usage_errors():
 
 def good_fixtures():
     names = ["libfxlib.so.2", "libfxlib-rpath.so", "libfxdep.so.1", "fxexe",
+             "libfxexecstack.so",
              "fxpie", "fxabi3.abi3.so", "fxmod" + EXT_SUFFIX,
              "fxmod-strip-all.so", "fxmod-strip-debug.so", "libfx32.so",
              "fxarm.cpython-311-aarch64-linux-gnu.so", "rsfx.abi3.so",
@@ -324,6 +325,8 @@ def test_json_of_every_good_fixture():
     check(abi3["tag"]["stable_abi"] is True, "fxabi3 tag stable_abi")
     check(abi3["needed"] == [] and abi3["version_needs"] == {},
           "fxabi3 needs nothing")
+    check(by[fx("libfxexecstack.so")]["exec_stack"] is True, "exec_stack true")
+    check(lib["exec_stack"] is False, "exec_stack false")
     strip = by[fx("fxmod-strip-all.so")]
     check(strip["stripped"] is True and strip["build_id"] == mod["build_id"],
           "strip --strip-all keeps the build id")

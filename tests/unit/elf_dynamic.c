@@ -265,3 +265,14 @@ Test(elf, relocatable_object_has_no_dynamic_section)
     cr_assert(in->soname == NULL);
     ep_object_close(obj);
 }
+
+Test(elf, executable_stack_request_is_reported)
+{
+    ep_object *obj = open_fixture("libfxexecstack.so");
+    cr_assert(ep_object_elf(obj)->stack_flags >= 0, "PT_GNU_STACK present");
+    cr_assert(eq(int, ep_object_elf(obj)->stack_flags & PF_X, PF_X));
+    ep_object_close(obj);
+    obj = open_fixture("libfxlib.so.2");
+    cr_assert(eq(int, ep_object_elf(obj)->stack_flags & PF_X, 0));
+    ep_object_close(obj);
+}
