@@ -235,6 +235,33 @@ def test_mixed_inputs_report_all_and_exit_1():
         check((f + "\n") in p.stdout, "mixed: report for %s" % f)
 
 
+def test_awkward_file_names():
+    """A newline in a name must not split the one stderr line; a name that
+    is not UTF-8 must still give parseable JSON; "--" ends the options."""
+    newline = os.path.join(SCRATCH, "new\nline.so")
+    with open(newline, "w") as f:
+        f.write("import os\n")
+    p = run("inspect", newline)
+    lines = stderr_lines(p)
+    check(len(lines) == 1 and "new\\x0aline.so" in lines[0],
+          "newline in a file name: one line, escaped: %r" % lines)
+    odd = os.path.join(os.fsencode(SCRATCH), b"bad\xffname.so")
+    with open(odd, "wb") as f:
+        f.write(b"\x7fELF")
+    p = subprocess.run([EXTPROBE, "inspect", "--json", odd], capture_output=True,
+                       timeout=HANG_GUARD)
+    check(p.returncode == EXIT_FINDINGS, "non-UTF-8 name: exit %d" % p.returncode)
+    try:
+        doc = json.loads(p.stdout.decode("utf-8"))
+        check(doc["files"][0]["kind"] == "truncated",
+              "non-UTF-8 name: kind %r" % doc["files"][0]["kind"])
+    except ValueError as e:
+        check(False, "non-UTF-8 name: JSON does not parse: %s" % e)
+    p = run("inspect", "--", "--json.so")
+    check(p.returncode == EXIT_FINDINGS and "--json.so: unreadable" in p.stderr,
+          "a file named like an option after --: %r" % p.stderr)
+
+
 def parse_json(p, what):
     if p is None:
         return None
@@ -379,6 +406,7 @@ def main():
              test_text_report_of_the_versioned_library,
              test_each_bad_input_exits_1_with_one_line,
              test_mixed_inputs_report_all_and_exit_1,
+             test_awkward_file_names,
              test_json_of_every_good_fixture,
              test_json_of_damaged_files_keeps_the_header]
     for t in tests:
