@@ -26,6 +26,32 @@ static const char inspect_usage[] =
     "exit status: 0 every file is a loadable ELF object, 1 any is not,\n"
     "2 usage error.\n";
 
+/* The path as it goes into a one-line message: control characters (a
+ * newline in a file name would split the line) become \xHH. Truncated to
+ * fit; the buffer is always terminated. */
+static const char *
+one_line(const char *path, char *buf, size_t size)
+{
+    static const char hex[] = "0123456789abcdef";
+    size_t o = 0;
+    for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
+        bool ctl = *p < 0x20 || *p == 0x7f;
+        if (o + (ctl ? 4 : 1) >= size) {
+            break;
+        }
+        if (ctl) {
+            buf[o++] = '\\';
+            buf[o++] = 'x';
+            buf[o++] = hex[*p >> 4];
+            buf[o++] = hex[*p & 15];
+        } else {
+            buf[o++] = (char)*p;
+        }
+    }
+    buf[o] = '\0';
+    return buf;
+}
+
 static void
 print_list(const char *label, ep_strlist l)
 {
@@ -242,7 +268,9 @@ cmd_inspect(int argc, char **argv)
             goto out;
         }
         if (ep_object_reason(objs[i]) != NULL) {
-            cli_error("%s: %s: %s", path, ep_kind_str(ep_object_kind(objs[i])),
+            char shown[4096];
+            cli_error("%s: %s: %s", one_line(path, shown, sizeof(shown)),
+                      ep_kind_str(ep_object_kind(objs[i])),
                       ep_object_reason(objs[i]));
             rc = EXIT_FINDINGS;
         }
