@@ -118,4 +118,38 @@ void ep_elf_library_init(void);
 /* Write one object's inspect record (an open JSON object's members). */
 void ep_inspect_json_object(ep_json *j, ep_object *obj);
 
+/* ---- symbol lookup through the hash tables (elf/hash.c) -------------------- */
+
+/* An object's dynamic symbols, looked up by name the way ld.so does it
+ * (DT_GNU_HASH, else DT_HASH), reading only the pages a lookup touches. */
+typedef struct ep_elf_symtab ep_elf_symtab;
+
+/* One dynamic symbol whose name matched a lookup. */
+typedef struct ep_elf_symcand {
+    uint32_t index;   /* in .dynsym */
+    uint64_t value;
+    uint16_t shndx;   /* SHN_UNDEF for an undefined symbol */
+    uint8_t type;     /* STT_* */
+    uint8_t bind;     /* STB_* */
+    uint16_t versym;  /* raw .gnu.version entry: index | 0x8000 when hidden */
+} ep_elf_symcand;
+
+/* Called for each candidate in hash-chain order; return true to stop. */
+typedef bool (*ep_elf_symcand_fn)(const ep_elf_symcand *cand, void *ctx);
+
+/* Map the tables of obj (which must stay open). An object of another class
+ * or byte order than the host, or without tables, gets an empty table. */
+ep_status ep_elf_symtab_open(ep_object *obj, ep_elf_symtab **out,
+                             ep_error *err);
+void ep_elf_symtab_close(ep_elf_symtab *t);
+/* Whether the object has a .gnu.version table (ld.so's l_versyms). */
+bool ep_elf_symtab_has_versym(const ep_elf_symtab *t);
+/* Visit the symbols called name; returns how many were visited. */
+size_t ep_elf_symtab_find(const ep_elf_symtab *t, const char *name,
+                          uint32_t gnu_hash, uint32_t sysv_hash,
+                          ep_elf_symcand_fn fn, void *ctx);
+uint32_t ep_elf_gnu_hash(const char *name);
+/* The System V hash; also the hash of version names (vna_hash, vd_hash). */
+uint32_t ep_elf_sysv_hash(const char *name);
+
 #endif /* EXTPROBE_INTERNAL_H */

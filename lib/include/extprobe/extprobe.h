@@ -482,6 +482,236 @@ EP_API char *ep_report_json(const ep_report *report, ep_error *err);
 EP_API char *ep_report_text(const ep_report *report, bool color,
                             ep_error *err);
 
+/* ------------------------------------------------------------------------ */
+/* Loader emulation                                                          */
+/* ------------------------------------------------------------------------ */
+
+/**
+ * The needed-library tree of one object as glibc's dynamic loader (ld.so,
+ * 2.36) builds it when the target interpreter dlopen()s the object, worked
+ * out from the files alone: nothing is loaded or run. It holds where each
+ * DT_NEEDED name resolves and by which rule, every place tried for a name
+ * that is not found, the version requirements the resolving libraries lack,
+ * and the undefined symbols nothing in the process defines. The rules and
+ * their glibc sources are in docs/design/loader.md.
+ */
+typedef struct ep_deps ep_deps;
+
+/** The rule that found a needed library (dl-load.c _dl_map_object, in that
+ *  order). Values are ABI: append only. */
+typedef enum ep_deps_how {
+    EP_DEPS_NOT_FOUND = 0,       /**< no rule found it */
+    EP_DEPS_LOADED = 1,          /**< already in the process (name or SONAME) */
+    EP_DEPS_PATH = 2,            /**< the name holds a '/': opened as a path */
+    EP_DEPS_RPATH = 3,           /**< DT_RPATH of the loading object or of an
+                                      object up its loader chain */
+    EP_DEPS_LD_LIBRARY_PATH = 4, /**< the LD_LIBRARY_PATH value */
+    EP_DEPS_RUNPATH = 5,         /**< DT_RUNPATH of the loading object */
+    EP_DEPS_LD_SO_CACHE = 6,     /**< /etc/ld.so.cache */
+    EP_DEPS_DEFAULT = 7          /**< a default (system) directory */
+} ep_deps_how;
+
+/** Stable name of a rule as used in JSON: "not-found", "loaded", "path",
+ *  "rpath", "ld_library_path", "runpath", "ld.so.cache", "default".
+ *  Ownership: static. */
+EP_API const char *ep_deps_how_str(ep_deps_how how);
+
+/** One place searched for a name, in the order ld.so searches. */
+typedef struct ep_deps_place {
+    const char *path;  /**< a directory (no trailing '/'; "" is the working
+                            directory), or the cache file for
+                            EP_DEPS_LD_SO_CACHE */
+    ep_deps_how how;   /**< the rule that put it on the search path */
+    const char *from;  /**< for rpath/runpath: the object whose tag lists it;
+                            otherwise NULL */
+    bool exists;       /**< the directory exists (the cache: it was usable) */
+    const char *note;  /**< why the search stopped here, or NULL */
+} ep_deps_place;
+
+/** A file ld.so opened while searching and passed over. */
+typedef struct ep_deps_skip {
+    const char *path;
+    const char *why;   /**< "wrong ELF class: ELFCLASS32", "wrong machine:
+                            aarch64", ... */
+} ep_deps_skip;
+
+/** One object of the tree, or one name that was not found. Read-only; lives
+ *  inside its ep_deps. Fields may be appended in later versions. */
+typedef struct ep_deps_lib {
+    const char *name;      /**< as needed: DT_NEEDED after $ORIGIN, $LIB and
+                                $PLATFORM expansion */
+    const char *path;      /**< the file as ld.so names it (not canonical), or
+                                NULL when not found */
+    const char *realpath;  /**< path with symlinks resolved, or NULL */
+    const char *soname;    /**< its DT_SONAME, or NULL */
+    ep_deps_how how;       /**< the rule that found it */
+    const char *how_from;  /**< for rpath/runpath: the object whose tag held
+                                the directory; otherwise NULL */
+    const char *needed_by; /**< the object whose DT_NEEDED named it first, in
+                                load order */
+    size_t depth;          /**< 1 for the root's own needed libraries */
+    const char *error;     /**< ld.so found this file but refuses it, which
+                                fails the whole load ("invalid ELF header",
+                                "file too short", ...); NULL otherwise */
+    size_t ntried;
+    const ep_deps_place *tried;   /**< the places searched, in order, up to
+                                       the one that held it */
+    size_t nskipped;
+    const ep_deps_skip *skipped;  /**< candidates passed over */
+    size_t nneeded;
+    const size_t *needed;  /**< its own DT_NEEDED, as indexes for
+                                ep_deps_library(), in DT_NEEDED order */
+} ep_deps_lib;
+
+/** A version requirement (.gnu.version_r) the resolving library does not
+ *  define (dl-version.c match_symbol). Weak requirements are not listed. */
+typedef struct ep_deps_version {
+    const char *library;   /**< the file the requirement names, "libc.so.6" */
+    const char *path;      /**< the object it was checked against */
+    const char *version;   /**< the missing version, "GLIBC_2.99" */
+    const char *needed_by; /**< the object that requires it */
+    const char *highest;   /**< the highest version of the same family the
+                                object does define ("GLIBC_2.36"), or NULL */
+} ep_deps_version;
+
+/** An undefined, non-weak dynamic symbol of the root that no object in its
+ *  lookup scope defines with a matching version. */
+typedef struct ep_deps_symbol {
+    const char *name;
+    const char *version;      /**< required version, or NULL */
+    const char *version_file; /**< the file the version is required from */
+    const char *needed_by;    /**< the object that references it */
+} ep_deps_symbol;
+
+/** Options of ep_deps_analyze(). Initialise with ep_deps_options_init();
+ *  fields may be appended in later versions. */
+typedef struct ep_deps_options {
+    const char *python;      /**< the interpreter whose process dlopen()s the
+                                  file: a name looked up on PATH, or a path.
+                                  An ELF file is read directly; anything else
+                                  (a pyenv shim) is run once, in a child
+                                  process with a timeout, to ask for its
+                                  sys.executable. Default "python3". NULL
+                                  together with executable NULL: standalone,
+                                  the file is loaded on its own, as
+                                  `ld.so --list FILE` (ldd) loads it */
+    const char *executable;  /**< the interpreter's ELF executable, when
+                                  known; overrides python. Default NULL */
+    double timeout;          /**< seconds for asking python; default 30 */
+    const char *ld_library_path; /**< the LD_LIBRARY_PATH value to emulate;
+                                  NULL: this process's environment; "": none */
+    const char *ld_so_cache; /**< cache file; NULL: /etc/ld.so.cache; "":
+                                  no cache (for tests) */
+    const char *platform;    /**< $PLATFORM and the legacy platform
+                                  subdirectory; NULL: what ld.so computes on
+                                  this CPU ("haswell", or AT_PLATFORM) */
+    const char *hwcaps;      /**< glibc-hwcaps subdirectories this CPU
+                                  supports, ':'-separated, best first
+                                  ("x86-64-v3:x86-64-v2"); NULL: from the CPU;
+                                  "": none */
+    const char *legacy_hwcaps; /**< legacy hwcap subdirectory names besides
+                                  "tls" and the platform, ':'-separated
+                                  ("avx512_1:x86_64"); NULL: from the CPU */
+    bool symbols;            /**< check versions and resolve symbols;
+                                  default true */
+} ep_deps_options;
+
+/** Set every field to its documented default.  Ownership: not applicable. */
+EP_API void ep_deps_options_init(ep_deps_options *opt);
+
+/**
+ * Build the dependency tree of one ELF file as ld.so would when the
+ * interpreter of opt dlopen()s it: the interpreter's own objects are
+ * already loaded (its executable, its needed libraries, libpython for shared
+ * builds) and satisfy names by SONAME; every other name is searched by
+ * DT_RPATH (of the loading object and up its loader chain, unless it has a
+ * DT_RUNPATH), LD_LIBRARY_PATH, DT_RUNPATH, /etc/ld.so.cache and the default
+ * directories. Missing libraries, versions and symbols are results, not
+ * errors: the call succeeds and ep_deps_ok() is false.
+ *
+ * @param[in]  path  the extension module or shared object
+ * @param[in]  opt   options, or NULL for the defaults
+ * @param[out] out   the tree
+ * @param[out] err   optional error detail
+ * @return EP_OK, EP_ERR_INVALID_ARG, EP_ERR_NOMEM, EP_ERR_INTERP (the
+ *         interpreter could not be found, run, or read)
+ * Ownership: caller frees with ep_deps_free().
+ */
+EP_API ep_status ep_deps_analyze(const char *path, const ep_deps_options *opt,
+                                 ep_deps **out, ep_error *err);
+
+/** Free a tree and everything in it. Accepts NULL.
+ *  Ownership: releases the tree. */
+EP_API void ep_deps_free(ep_deps *deps);
+
+/** The file the tree is about, as given.
+ *  Ownership: borrowed (valid until ep_deps_free()). */
+EP_API const char *ep_deps_file(const ep_deps *deps);
+
+/** The interpreter executable whose process was emulated (symlinks
+ *  resolved), or NULL in standalone mode.
+ *  Ownership: borrowed (valid until ep_deps_free()). */
+EP_API const char *ep_deps_interpreter(const ep_deps *deps);
+
+/** The root object itself: how = EP_DEPS_PATH, error set when the process
+ *  cannot load it at all (wrong ELF class or machine, not ELF, ...), needed
+ *  lists its own DT_NEEDED.
+ *  Ownership: borrowed (valid until ep_deps_free()). */
+EP_API const ep_deps_lib *ep_deps_root(const ep_deps *deps);
+
+/** Number of libraries in the tree (the root not counted).
+ *  Ownership: not applicable. */
+EP_API size_t ep_deps_library_count(const ep_deps *deps);
+
+/** Library i, in load order (breadth first, the root's own needed libraries
+ *  first); each object once, each name not found once. NULL when out of
+ *  range.  Ownership: borrowed (valid until ep_deps_free()). */
+EP_API const ep_deps_lib *ep_deps_library(const ep_deps *deps, size_t i);
+
+/** Number of objects the interpreter process holds before the dlopen.
+ *  Ownership: not applicable. */
+EP_API size_t ep_deps_process_count(const ep_deps *deps);
+
+/** Object i of the interpreter process, in load order (the executable
+ *  first); needed indexes refer to this same list. NULL when out of range.
+ *  Ownership: borrowed (valid until ep_deps_free()). */
+EP_API const ep_deps_lib *ep_deps_process(const ep_deps *deps, size_t i);
+
+/** Number of missing version requirements.  Ownership: not applicable. */
+EP_API size_t ep_deps_missing_version_count(const ep_deps *deps);
+
+/** Missing version requirement i, NULL when out of range.
+ *  Ownership: borrowed (valid until ep_deps_free()). */
+EP_API const ep_deps_version *ep_deps_missing_version(const ep_deps *deps,
+                                                      size_t i);
+
+/** Number of unresolved symbols.  Ownership: not applicable. */
+EP_API size_t ep_deps_unresolved_count(const ep_deps *deps);
+
+/** Unresolved symbol i, NULL when out of range.
+ *  Ownership: borrowed (valid until ep_deps_free()). */
+EP_API const ep_deps_symbol *ep_deps_unresolved(const ep_deps *deps,
+                                                size_t i);
+
+/** Things worth saying that are not failures of the load: an unusable
+ *  ld.so.cache, a DT_NEEDED cycle, a search path ld.so cannot use, a library
+ *  without version information. One line each.
+ *  Ownership: borrowed (valid until ep_deps_free()). */
+EP_API ep_strlist ep_deps_notes(const ep_deps *deps);
+
+/** True when the load would succeed: every library found and loadable,
+ *  every version present, every symbol resolved.
+ *  Ownership: not applicable. */
+EP_API bool ep_deps_ok(const ep_deps *deps);
+
+/**
+ * The tree as JSON (schema 1; keys in docs/deps.md), with a trailing
+ * newline.
+ * @return the document, or NULL when memory ran out (err says so)
+ * Ownership: caller frees with ep_free().
+ */
+EP_API char *ep_deps_json(const ep_deps *deps, ep_error *err);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,0 +1,742 @@
+/*
+ * ep_deps_analyze: set up the interpreter process as ld.so leaves it after
+ * start-up (the executable, its needed libraries, the dynamic loader), then
+ * emulate the dlopen() of the file: dl-deps.c's breadth-first walk over
+ * DT_NEEDED, dl-version.c's checks and the symbol binding of the root. Also
+ * the result's getters. Searching for one name is search.c's job.
+ */
+#include "loader.h"
+
+#include "interp/interp.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define DEFAULT_CACHE "/etc/ld.so.cache"
+#define DEFAULT_TIMEOUT 30.0
+
+const char *
+ep_deps_how_str(ep_deps_how how)
+{
+    switch (how) {
+    case EP_DEPS_LOADED:
+        return "loaded";
+    case EP_DEPS_PATH:
+        return "path";
+    case EP_DEPS_RPATH:
+        return "rpath";
+    case EP_DEPS_LD_LIBRARY_PATH:
+        return "ld_library_path";
+    case EP_DEPS_RUNPATH:
+        return "runpath";
+    case EP_DEPS_LD_SO_CACHE:
+        return "ld.so.cache";
+    case EP_DEPS_DEFAULT:
+        return "default";
+    case EP_DEPS_NOT_FOUND:
+        break;
+    }
+    return "not-found";
+}
+
+void
+ep_deps_options_init(ep_deps_options *opt)
+{
+    if (opt == NULL) {
+        return;
+    }
+    memset(opt, 0, sizeof(*opt));
+    opt->python = "python3";
+    opt->timeout = DEFAULT_TIMEOUT;
+    opt->symbols = true;
+}
+
+/* ---- result lists ------------------------------------------------------------ */
+
+/* The entry for what a search produced, in the process list or the library
+ * list: one per object, one per name not found. */
+static size_t
+entry_for(ld_ctx *cx, bool process, const char *name, ld_obj *dep,
+          const ld_trace *tr, ld_obj *requester, size_t depth)
+{
+    ep_deps *d = cx->deps;
+    ep_deps_lib **items = process ? &d->process : &d->libs;
+    size_t *n = process ? &d->nprocess : &d->nlibs;
+    size_t *cap = process ? &d->process_cap : &d->libs_cap;
+    if (dep != NULL) {
+        size_t idx = process ? dep->proc : dep->lib;
+        if (idx != SIZE_MAX) {
+            return idx;
+        }
+    } else {
+        for (size_t i = 0; i < *n; i++) {
+            ep_deps_lib *e = &(*items)[i];
+            if (e->path == NULL && e->error == NULL && tr->error == NULL &&
+                strcmp(e->name, name) == 0) {
+                return i;
+            }
+        }
+    }
+    if (!ld_grow(cx->a, (void **)items, cap, *n, sizeof(**items))) {
+        cx->nomem = true;
+        return SIZE_MAX;
+    }
+    size_t idx = (*n)++;
+    ep_deps_lib *e = &(*items)[idx];
+    memset(e, 0, sizeof(*e));
+    e->name = ep_arena_strdup(cx->a, name);
+    e->how = tr->how;
+    e->how_from = tr->how_from;
+    e->needed_by = requester ? requester->path : NULL;
+    e->depth = depth;
+    e->tried = tr->places;
+    e->ntried = tr->nplaces;
+    e->skipped = tr->skips;
+    e->nskipped = tr->nskips;
+    e->error = tr->error;
+    if (dep != NULL) {
+        e->path = dep->path;
+        e->realpath = dep->realpath;
+        e->soname = dep->soname;
+        if (process) {
+            dep->proc = idx;
+        } else {
+            dep->lib = idx;
+        }
+    } else if (tr->error != NULL) {
+        e->path = tr->error_path;
+    }
+    if (e->name == NULL) {
+        cx->nomem = true;
+    }
+    return idx;
+}
+
+static ep_deps_lib *
+entry_at(ld_ctx *cx, bool process, ld_obj *l)
+{
+    if (l == NULL) {
+        return &cx->deps->root;
+    }
+    size_t idx = process ? l->proc : l->lib;
+    if (idx == SIZE_MAX) {
+        return NULL;
+    }
+    return process ? &cx->deps->process[idx] : &cx->deps->libs[idx];
+}
+
+/* A short name for notes: the SONAME, else the file name. */
+static const char *
+short_name(const ld_obj *l)
+{
+    return l->soname ? l->soname : ep_basename(l->path);
+}
+
+/* Note a DT_NEEDED edge l -> dep that closes a cycle. */
+static void
+note_cycle(ld_ctx *cx, ld_obj *l, ld_obj *dep)
+{
+    ep_strbuf sb;
+    ep_strbuf_init(&sb);
+    ep_strbuf_puts(&sb, short_name(dep));
+    ld_obj *chain[64];
+    size_t n = 0;
+    for (ld_obj *p = l; p != NULL && p != dep && n < 64; p = p->bfs_parent) {
+        chain[n++] = p;
+    }
+    for (size_t i = n; i-- > 0;) {
+        ep_strbuf_puts(&sb, " -> ");
+        ep_strbuf_puts(&sb, short_name(chain[i]));
+    }
+    ep_strbuf_puts(&sb, " -> ");
+    ep_strbuf_puts(&sb, short_name(dep));
+    char *s = ep_strbuf_take(&sb);
+    if (s == NULL) {
+        cx->nomem = true;
+        return;
+    }
+    ld_note(cx, "DT_NEEDED cycle %s: ld.so loads each object once, so the "
+            "cycle itself is harmless", s);
+    free(s);
+}
+
+static bool
+is_ancestor(const ld_obj *l, const ld_obj *dep)
+{
+    size_t steps = 0;
+    for (const ld_obj *p = l; p != NULL && steps < LD_MAX_OBJECTS;
+         p = p->bfs_parent, steps++) {
+        if (p == dep) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* dl-deps.c _dl_map_object_deps: breadth first from start, each object
+ * once (l_reserved), every DT_NEEDED mapped with its object as the loader.
+ * The order is the new object's search list. */
+static ep_status
+map_deps(ld_ctx *cx, ld_obj *start, bool process, ld_obj ***order,
+         size_t *norder)
+{
+    unsigned gen = ++cx->gen;
+    size_t cap = 0, n = 0;
+    ld_obj **queue = NULL;
+    if (!ld_grow(cx->a, (void **)&queue, &cap, n, sizeof(*queue))) {
+        return EP_ERR_NOMEM;
+    }
+    queue[n++] = start;
+    start->mark = gen;
+    start->bfs_parent = NULL;
+    for (size_t qi = 0; qi < n && !cx->nomem; qi++) {
+        ld_obj *l = queue[qi];
+        ep_deps_lib *self = (l == start && !process) ? &cx->deps->root
+                                                           : entry_at(cx, process, l);
+        ep_strlist needed = l->info ? l->info->needed : (ep_strlist){0, NULL};
+        size_t *edges = needed.count
+                            ? ep_arena_alloc(cx->a, needed.count * sizeof(size_t))
+                            : NULL;
+        size_t nedges = 0;
+        size_t depth = self ? self->depth + 1 : 1;
+        for (size_t k = 0; k < needed.count; k++) {
+            const char *name = needed.items[k];
+            ld_trace tr;
+            ld_obj *dep = NULL;
+            /* dl-deps.c expand_dst: tokens in DT_NEEDED expand against the
+             * needing object; an unknown value fails the load. */
+            char *exp = ld_dst_expand(cx->a, name, l->origin, &cx->pf);
+            if (exp == NULL) {
+                return EP_ERR_NOMEM;
+            }
+            if (exp[0] == '\0') {
+                memset(&tr, 0, sizeof(tr));
+                tr.error = "empty dynamic string token substitution";
+                exp = (char *)name;
+            } else {
+                dep = ld_map_object(cx, l, exp, &tr);
+            }
+            if (cx->nomem) {
+                return EP_ERR_NOMEM;
+            }
+            size_t idx = entry_for(cx, process, exp, dep, &tr, l, depth);
+            if (edges != NULL && idx != SIZE_MAX) {
+                edges[nedges++] = idx;
+            }
+            if (dep == NULL) {
+                continue;
+            }
+            if (dep->mark == gen) {
+                if (is_ancestor(l, dep)) {
+                    note_cycle(cx, l, dep);
+                }
+                continue;
+            }
+            dep->mark = gen;
+            dep->bfs_parent = l;
+            if (process) {
+                dep->preloaded = true;
+            }
+            if (!ld_grow(cx->a, (void **)&queue, &cap, n, sizeof(*queue))) {
+                return EP_ERR_NOMEM;
+            }
+            queue[n++] = dep;
+        }
+        if (self != NULL) {
+            self->needed = edges;
+            self->nneeded = nedges;
+        }
+    }
+    *order = queue;
+    *norder = n;
+    return cx->nomem ? EP_ERR_NOMEM : EP_OK;
+}
+
+/* ---- the interpreter ----------------------------------------------------------- */
+
+static bool
+is_elf_file(const char *path)
+{
+    unsigned char m[4];
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+    if (fd < 0) {
+        return false;
+    }
+    bool elf = read(fd, m, 4) == 4 && memcmp(m, "\177ELF", 4) == 0;
+    close(fd);
+    return elf;
+}
+
+/* What execvp would run for name: itself when it holds a '/', else the
+ * first executable regular file of that name on PATH. */
+static char *
+find_on_path(ep_arena *a, const char *name)
+{
+    if (strchr(name, '/') != NULL) {
+        return ep_arena_strdup(a, name);
+    }
+    const char *path = getenv("PATH");
+    if (path == NULL) {
+        path = "/usr/local/bin:/usr/bin:/bin";
+    }
+    while (*path) {
+        size_t n = strcspn(path, ":");
+        char *cand = ep_arena_printf(a, "%.*s%s%s", (int)n, path,
+                                     n ? "/" : "", name);
+        struct stat sb;
+        if (cand != NULL && stat(cand, &sb) == 0 && S_ISREG(sb.st_mode) &&
+            access(cand, X_OK) == 0) {
+            return cand;
+        }
+        path += n;
+        if (*path == ':') {
+            path++;
+        }
+    }
+    return NULL;
+}
+
+/* The interpreter executable: given, read directly when the named file is
+ * ELF, or asked from the interpreter (a pyenv shim is a shell script). */
+static ep_status
+find_interpreter(ld_ctx *cx, const ep_deps_options *opt, const char **exe,
+                 ep_error *err)
+{
+    ep_deps *d = cx->deps;
+    *exe = NULL;
+    const char *given = opt->executable;
+    if (given == NULL && opt->python == NULL) {
+        return EP_OK; /* standalone */
+    }
+    d->python = ep_arena_strdup(cx->a, given ? given : opt->python);
+    if (given == NULL) {
+        given = find_on_path(cx->a, opt->python);
+        if (given == NULL) {
+            return ep_fail(err, EP_ERR_INTERP, "%s: not found on PATH",
+                           opt->python);
+        }
+        if (!is_elf_file(given)) {
+            ep_interp *in = NULL;
+            ep_status st = ep_interp_query(opt->python, NULL, EP_START_MODE_C,
+                                           NULL, opt->timeout > 0
+                                                     ? opt->timeout
+                                                     : DEFAULT_TIMEOUT,
+                                           &in, err);
+            if (st != EP_OK) {
+                return st;
+            }
+            const char *real = in->executable_real ? in->executable_real
+                                                   : in->executable;
+            given = real ? ep_arena_strdup(cx->a, real) : NULL;
+            d->asked = true;
+            d->shared = in->shared;
+            if (in->shared && in->libdir && in->ldlibrary) {
+                d->libpython = ep_arena_printf(cx->a, "%s/%s", in->libdir,
+                                               in->ldlibrary);
+            }
+            ep_interp_free(in);
+            if (given == NULL) {
+                return ep_fail(err, EP_ERR_INTERP, "%s: sys.executable is "
+                               "empty", opt->python);
+            }
+        }
+    }
+    char *real = realpath(given, NULL);
+    if (real == NULL) {
+        return ep_fail_errno(err, errno, "%s", given);
+    }
+    *exe = ep_arena_strdup(cx->a, real);
+    free(real);
+    return *exe ? EP_OK : ep_fail(err, EP_ERR_NOMEM, "out of memory");
+}
+
+static bool
+is_libpython(const ld_obj *l)
+{
+    const char *n = l->soname ? l->soname : ep_basename(l->path);
+    return strncmp(n, "libpython", 9) == 0;
+}
+
+/* The dynamic loader itself is in every process before anything else, under
+ * its PT_INTERP name and its SONAME (rtld.c). */
+static ep_status
+load_rtld(ld_ctx *cx, const char *interp)
+{
+    const char *why = NULL;
+    cx->pf.rtld = interp;
+    ld_obj *r = ld_open_object(cx, interp, NULL, &why);
+    if (r == NULL) {
+        ld_note(cx, "the dynamic loader %s cannot be read: %s", interp,
+                why ? why : "unknown error");
+        return cx->nomem ? EP_ERR_NOMEM : EP_OK;
+    }
+    r->is_rtld = true;
+    r->preloaded = true;
+    cx->rtld = r;
+    if (r->soname != NULL && !ep_strvec_push(cx->a, &r->names, r->soname)) {
+        return EP_ERR_NOMEM;
+    }
+    return EP_OK;
+}
+
+/* Start-up of the interpreter (rtld.c dl_main): its executable as the main
+ * map, LD_LIBRARY_PATH read against it, its DT_NEEDED tree loaded. */
+static ep_status
+load_process(ld_ctx *cx, const char *exe, const char *llp, ld_obj ***scope,
+             size_t *nscope, ep_error *err)
+{
+    ep_deps *d = cx->deps;
+    const char *why = NULL;
+    ld_obj *m = ld_open_object(cx, exe, NULL, &why);
+    if (m == NULL) {
+        if (cx->nomem) {
+            return ep_fail(err, EP_ERR_NOMEM, "out of memory");
+        }
+        return ep_fail(err, EP_ERR_INTERP, "%s: not a usable interpreter "
+                       "executable: %s", exe, why ? why : "unknown error");
+    }
+    m->preloaded = true;
+    cx->main = m;
+    /* The executable's $ORIGIN comes from /proc/self/exe: a real path. */
+    m->origin = ld_origin_of(cx->a, m->realpath);
+    d->interpreter = m->realpath;
+    ep_status st = load_rtld(cx, m->info->interp ? m->info->interp
+                                                 : cx->pf.rtld);
+    if (st == EP_OK) {
+        st = ld_init_paths(cx, llp);
+    }
+    if (st != EP_OK) {
+        return ep_fail(err, EP_ERR_NOMEM, "out of memory");
+    }
+    ep_deps_lib *e = NULL;
+    if (ld_grow(cx->a, (void **)&d->process, &d->process_cap, 0, sizeof(*e))) {
+        e = &d->process[d->nprocess++];
+        memset(e, 0, sizeof(*e));
+        e->name = m->path;
+        e->path = m->path;
+        e->realpath = m->realpath;
+        e->soname = m->soname;
+        e->how = EP_DEPS_PATH;
+        m->proc = 0;
+    }
+    if (e == NULL || map_deps(cx, m, true, scope, nscope) != EP_OK) {
+        return ep_fail(err, EP_ERR_NOMEM, "out of memory");
+    }
+    cx->call_map = m;
+    for (size_t i = 0; i < *nscope; i++) {
+        if (is_libpython((*scope)[i])) {
+            cx->call_map = (*scope)[i];
+            d->shared = true;
+            d->libpython = (*scope)[i]->path;
+            break;
+        }
+    }
+    for (size_t i = 0; i < d->nprocess; i++) {
+        if (d->process[i].path == NULL) {
+            ld_note(cx, "the interpreter's own %s is not found here: the "
+                    "interpreter could not start in this environment",
+                    d->process[i].name);
+        }
+    }
+    if (d->asked && d->shared && d->libpython == NULL) {
+        ld_note(cx, "the interpreter reports a shared libpython, but its "
+                "executable does not need one");
+    }
+    d->call_map = cx->call_map->path;
+    return EP_OK;
+}
+
+/* The reasons dl-load.c gives for a root that cannot be loaded at all. */
+static const char *
+root_refusal(const ld_obj *root, bool standalone)
+{
+    if (standalone) {
+        return NULL; /* ld.so --list opens the main program as an exec */
+    }
+    if (root->info->type == 2 /* ET_EXEC */) {
+        return "cannot dynamically load executable";
+    }
+    if (root->info->dt_flags_1 & 0x08000000 /* DF_1_PIE */) {
+        return "cannot dynamically load position-independent executable";
+    }
+    return NULL;
+}
+
+/* Every object of the scope once, in order. */
+static ld_obj **
+merge_scope(ld_ctx *cx, ld_obj **a, size_t na, ld_obj **b, size_t nb,
+            size_t *n)
+{
+    unsigned gen = ++cx->gen;
+    ld_obj **out = ep_arena_alloc(cx->a, (na + nb + 1) * sizeof(*out));
+    *n = 0;
+    if (out == NULL) {
+        return NULL;
+    }
+    for (size_t pass = 0; pass < 2; pass++) {
+        ld_obj **src = pass ? b : a;
+        size_t ns = pass ? nb : na;
+        for (size_t i = 0; i < ns; i++) {
+            if (src[i]->mark != gen) {
+                src[i]->mark = gen;
+                out[(*n)++] = src[i];
+            }
+        }
+    }
+    return out;
+}
+
+static void
+close_objects(ld_ctx *cx)
+{
+    for (ld_obj *l = cx->head; l != NULL; l = l->next) {
+        ep_elf_symtab_close(l->symtab);
+        l->symtab = NULL;
+        ep_object_close(l->obj);
+        l->obj = NULL;
+        l->info = NULL;
+    }
+    ld_cache_close(cx->cache);
+    cx->cache = NULL;
+}
+
+static void
+finish(ld_ctx *cx)
+{
+    ep_deps *d = cx->deps;
+    d->platform = cx->pf.platform;
+    d->lib = cx->pf.lib;
+    d->hwcaps = ep_strvec_list(&cx->pf.hwcaps);
+    d->legacy_hwcaps = ep_strvec_list(&cx->pf.legacy);
+    d->system_dirs = ep_strvec_list(&cx->pf.system_dirs);
+    bool ok = d->root.error == NULL && d->root.path != NULL &&
+              d->nmissing == 0 && d->nunresolved == 0;
+    for (size_t i = 0; ok && i < d->nlibs; i++) {
+        ok = d->libs[i].path != NULL && d->libs[i].error == NULL;
+    }
+    d->ok = ok;
+}
+
+ep_status
+ep_deps_analyze(const char *path, const ep_deps_options *opt, ep_deps **out,
+                ep_error *err)
+{
+    ep_deps_options defaults;
+    if (path == NULL || out == NULL) {
+        return ep_fail(err, EP_ERR_INVALID_ARG, "ep_deps_analyze: NULL "
+                       "argument");
+    }
+    *out = NULL;
+    if (opt == NULL) {
+        ep_deps_options_init(&defaults);
+        opt = &defaults;
+    }
+    ep_deps *d = calloc(1, sizeof(*d));
+    if (d == NULL) {
+        return ep_fail(err, EP_ERR_NOMEM, "out of memory");
+    }
+    ep_arena_init(&d->arena);
+    ld_ctx cx;
+    memset(&cx, 0, sizeof(cx));
+    cx.deps = d;
+    cx.a = &d->arena;
+    cx.err = err;
+    ep_status st = ld_platform_init(cx.a, &cx.pf, opt, err);
+    if (st != EP_OK) {
+        goto fail;
+    }
+    d->file = ep_arena_strdup(cx.a, path);
+    const char *llp = opt->ld_library_path ? opt->ld_library_path
+                                           : getenv("LD_LIBRARY_PATH");
+    d->ld_library_path = llp ? ep_arena_strdup(cx.a, llp) : NULL;
+    const char *cache = opt->ld_so_cache ? opt->ld_so_cache : DEFAULT_CACHE;
+    if (cache[0] != '\0') {
+        const char *note = NULL;
+        cx.cache_path = ep_arena_strdup(cx.a, cache);
+        st = ld_cache_open(cx.a, cache, &cx.cache, &note, err);
+        if (st != EP_OK) {
+            goto fail;
+        }
+        if (note != NULL) {
+            ld_note(&cx, "%s", note);
+        }
+        d->cache_path = cx.cache_path;
+        d->cache_format = ld_cache_format(cx.cache);
+    }
+    const char *exe = NULL;
+    st = find_interpreter(&cx, opt, &exe, err);
+    if (st != EP_OK) {
+        goto fail;
+    }
+    ld_obj **pscope = NULL, **mscope = NULL;
+    size_t npscope = 0, nmscope = 0;
+    if (exe != NULL) {
+        st = load_process(&cx, exe, llp, &pscope, &npscope, err);
+        if (st != EP_OK) {
+            goto fail;
+        }
+    }
+    d->root.name = d->file;
+    d->root.how = EP_DEPS_PATH;
+    const char *why = NULL;
+    if (exe == NULL) {
+        /* Standalone, as `ld.so --list FILE`: the file is the main program
+         * and only the dynamic loader is there before it. */
+        ld_obj *probe = NULL;
+        if (load_rtld(&cx, cx.pf.rtld) != EP_OK) {
+            st = ep_fail(err, EP_ERR_NOMEM, "out of memory");
+            goto fail;
+        }
+        probe = ld_open_object(&cx, path, NULL, &why);
+        cx.main = probe;
+        if (ld_init_paths(&cx, llp) != EP_OK) {
+            st = ep_fail(err, EP_ERR_NOMEM, "out of memory");
+            goto fail;
+        }
+    }
+    ld_obj *root = exe == NULL ? cx.main
+                               : ld_open_object(&cx, path, cx.call_map, &why);
+    if (cx.nomem) {
+        st = ep_fail(err, EP_ERR_NOMEM, "out of memory");
+        goto fail;
+    }
+    if (root == NULL) {
+        d->root.error = why ? why : "cannot be loaded";
+    } else {
+        d->root.path = root->path;
+        d->root.realpath = root->realpath;
+        d->root.soname = root->soname;
+        d->root.error = root_refusal(root, exe == NULL);
+        if (root->preloaded) {
+            ld_note(&cx, "%s is already in the interpreter process; dlopen() "
+                    "returns that copy", path);
+        }
+    }
+    if (root != NULL && d->root.error == NULL) {
+        st = map_deps(&cx, root, false, &mscope, &nmscope);
+        if (st != EP_OK) {
+            st = ep_fail(err, EP_ERR_NOMEM, "out of memory");
+            goto fail;
+        }
+        if (opt->symbols) {
+            size_t nscope = 0;
+            ld_obj **scope = merge_scope(&cx, pscope, npscope, mscope, nmscope,
+                                         &nscope);
+            st = scope ? ld_check_versions(&cx, root) : EP_ERR_NOMEM;
+            if (st == EP_OK) {
+                st = ld_resolve_symbols(&cx, root, scope, nscope);
+            }
+            if (st != EP_OK) {
+                st = ep_fail(err, st, "%s", st == EP_ERR_NOMEM
+                                                ? "out of memory"
+                                                : ep_status_str(st));
+                goto fail;
+            }
+        }
+    }
+    if (cx.nomem) {
+        st = ep_fail(err, EP_ERR_NOMEM, "out of memory");
+        goto fail;
+    }
+    finish(&cx);
+    close_objects(&cx);
+    *out = d;
+    return EP_OK;
+fail:
+    close_objects(&cx);
+    ep_deps_free(d);
+    return st;
+}
+
+void
+ep_deps_free(ep_deps *deps)
+{
+    if (deps != NULL) {
+        ep_arena_release(&deps->arena);
+        free(deps);
+    }
+}
+
+const char *
+ep_deps_file(const ep_deps *deps)
+{
+    return deps ? deps->file : NULL;
+}
+
+const char *
+ep_deps_interpreter(const ep_deps *deps)
+{
+    return deps ? deps->interpreter : NULL;
+}
+
+const ep_deps_lib *
+ep_deps_root(const ep_deps *deps)
+{
+    return deps ? &deps->root : NULL;
+}
+
+size_t
+ep_deps_library_count(const ep_deps *deps)
+{
+    return deps ? deps->nlibs : 0;
+}
+
+const ep_deps_lib *
+ep_deps_library(const ep_deps *deps, size_t i)
+{
+    return deps && i < deps->nlibs ? &deps->libs[i] : NULL;
+}
+
+size_t
+ep_deps_process_count(const ep_deps *deps)
+{
+    return deps ? deps->nprocess : 0;
+}
+
+const ep_deps_lib *
+ep_deps_process(const ep_deps *deps, size_t i)
+{
+    return deps && i < deps->nprocess ? &deps->process[i] : NULL;
+}
+
+size_t
+ep_deps_missing_version_count(const ep_deps *deps)
+{
+    return deps ? deps->nmissing : 0;
+}
+
+const ep_deps_version *
+ep_deps_missing_version(const ep_deps *deps, size_t i)
+{
+    return deps && i < deps->nmissing ? &deps->missing[i] : NULL;
+}
+
+size_t
+ep_deps_unresolved_count(const ep_deps *deps)
+{
+    return deps ? deps->nunresolved : 0;
+}
+
+const ep_deps_symbol *
+ep_deps_unresolved(const ep_deps *deps, size_t i)
+{
+    return deps && i < deps->nunresolved ? &deps->unresolved[i] : NULL;
+}
+
+ep_strlist
+ep_deps_notes(const ep_deps *deps)
+{
+    ep_strlist none = {0, NULL};
+    return deps ? ep_strvec_list(&deps->notes) : none;
+}
+
+bool
+ep_deps_ok(const ep_deps *deps)
+{
+    return deps != NULL && deps->ok;
+}

@@ -1,0 +1,223 @@
+/*
+ * `extprobe deps --json`: the loader emulation's result as one JSON object
+ * (schema 1, CONTRACT.md keys plus the documented additions in docs/deps.md),
+ * written with the shared ep_json writer.
+ */
+#include "internal.h"
+
+#include "loader/loader.h"
+
+static void
+write_how(ep_json *j, ep_deps_how how)
+{
+    if (how == EP_DEPS_NOT_FOUND) {
+        ep_json_null(j);
+    } else {
+        ep_json_string(j, ep_deps_how_str(how));
+    }
+}
+
+static void
+write_library(ep_json *j, const ep_deps_lib *l)
+{
+    ep_json_begin_object(j);
+    ep_json_key(j, "name");
+    ep_json_string(j, l->name);
+    ep_json_key(j, "path");
+    ep_json_string(j, l->error ? NULL : l->path);
+    ep_json_key(j, "how");
+    write_how(j, l->error ? EP_DEPS_NOT_FOUND : l->how);
+    ep_json_key(j, "needed_by");
+    ep_json_string(j, l->needed_by);
+    ep_json_key(j, "tried");
+    ep_json_begin_array(j);
+    for (size_t i = 0; i < l->ntried; i++) {
+        ep_json_string(j, l->tried[i].path);
+    }
+    ep_json_end_array(j);
+    ep_json_key(j, "skipped");
+    ep_json_begin_array(j);
+    for (size_t i = 0; i < l->nskipped; i++) {
+        ep_json_begin_object(j);
+        ep_json_key(j, "path");
+        ep_json_string(j, l->skipped[i].path);
+        ep_json_key(j, "why");
+        ep_json_string(j, l->skipped[i].why);
+        ep_json_end_object(j);
+    }
+    ep_json_end_array(j);
+    /* Additions (docs/deps.md). */
+    ep_json_key(j, "found");
+    ep_json_bool(j, l->path != NULL && l->error == NULL);
+    ep_json_key(j, "rule_from");
+    ep_json_string(j, l->how_from);
+    ep_json_key(j, "realpath");
+    ep_json_string(j, l->error ? NULL : l->realpath);
+    ep_json_key(j, "soname");
+    ep_json_string(j, l->soname);
+    ep_json_key(j, "depth");
+    ep_json_uint(j, l->depth);
+    ep_json_key(j, "error");
+    ep_json_string(j, l->error);
+    ep_json_key(j, "refused_file");
+    ep_json_string(j, l->error ? l->path : NULL);
+    ep_json_key(j, "needs");
+    ep_json_begin_array(j);
+    for (size_t i = 0; i < l->nneeded; i++) {
+        ep_json_uint(j, l->needed[i]);
+    }
+    ep_json_end_array(j);
+    ep_json_key(j, "search");
+    ep_json_begin_array(j);
+    for (size_t i = 0; i < l->ntried; i++) {
+        const ep_deps_place *p = &l->tried[i];
+        ep_json_begin_object(j);
+        ep_json_key(j, "path");
+        ep_json_string(j, p->path);
+        ep_json_key(j, "rule");
+        ep_json_string(j, ep_deps_how_str(p->how));
+        ep_json_key(j, "from");
+        ep_json_string(j, p->from);
+        ep_json_key(j, "exists");
+        ep_json_bool(j, p->exists);
+        ep_json_key(j, "note");
+        ep_json_string(j, p->note);
+        ep_json_end_object(j);
+    }
+    ep_json_end_array(j);
+    ep_json_end_object(j);
+}
+
+static void
+write_python(ep_json *j, const ep_deps *d)
+{
+    if (d->interpreter == NULL) {
+        ep_json_null(j);
+        return;
+    }
+    ep_json_begin_object(j);
+    ep_json_key(j, "name");
+    ep_json_string(j, d->python);
+    ep_json_key(j, "executable");
+    ep_json_string(j, d->interpreter);
+    ep_json_key(j, "asked");
+    ep_json_bool(j, d->asked);
+    ep_json_key(j, "shared");
+    ep_json_bool(j, d->shared);
+    ep_json_key(j, "libpython");
+    ep_json_string(j, d->libpython);
+    ep_json_key(j, "dlopen_caller");
+    ep_json_string(j, d->call_map);
+    ep_json_end_object(j);
+}
+
+static void
+write_environment(ep_json *j, const ep_deps *d)
+{
+    ep_json_begin_object(j);
+    ep_json_key(j, "ld_library_path");
+    ep_json_string(j, d->ld_library_path);
+    ep_json_key(j, "ld_so_cache");
+    ep_json_string(j, d->cache_path);
+    ep_json_key(j, "ld_so_cache_format");
+    ep_json_string(j, d->cache_format);
+    ep_json_key(j, "platform");
+    ep_json_string(j, d->platform);
+    ep_json_key(j, "lib");
+    ep_json_string(j, d->lib);
+    ep_json_key(j, "glibc_hwcaps");
+    ep_json_strlist(j, d->hwcaps);
+    ep_json_key(j, "legacy_hwcaps");
+    ep_json_strlist(j, d->legacy_hwcaps);
+    ep_json_key(j, "default_dirs");
+    ep_json_strlist(j, d->system_dirs);
+    ep_json_end_object(j);
+}
+
+char *
+ep_deps_json(const ep_deps *d, ep_error *err)
+{
+    if (d == NULL) {
+        ep_fail(err, EP_ERR_INVALID_ARG, "NULL argument");
+        return NULL;
+    }
+    ep_json j;
+    ep_json_init(&j, true);
+    ep_json_begin_object(&j);
+    ep_json_key(&j, "schema");
+    ep_json_int(&j, 1);
+    ep_json_key(&j, "file");
+    ep_json_string(&j, d->file);
+    ep_json_key(&j, "libraries");
+    ep_json_begin_array(&j);
+    for (size_t i = 0; i < d->nlibs; i++) {
+        write_library(&j, &d->libs[i]);
+    }
+    ep_json_end_array(&j);
+    ep_json_key(&j, "missing_versions");
+    ep_json_begin_array(&j);
+    for (size_t i = 0; i < d->nmissing; i++) {
+        const ep_deps_version *m = &d->missing[i];
+        ep_json_begin_object(&j);
+        ep_json_key(&j, "library");
+        ep_json_string(&j, m->library);
+        ep_json_key(&j, "version");
+        ep_json_string(&j, m->version);
+        ep_json_key(&j, "needed_by");
+        ep_json_string(&j, m->needed_by);
+        ep_json_key(&j, "path");
+        ep_json_string(&j, m->path);
+        ep_json_key(&j, "highest");
+        ep_json_string(&j, m->highest);
+        ep_json_end_object(&j);
+    }
+    ep_json_end_array(&j);
+    ep_json_key(&j, "unresolved_symbols");
+    ep_json_begin_array(&j);
+    for (size_t i = 0; i < d->nunresolved; i++) {
+        const ep_deps_symbol *s = &d->unresolved[i];
+        ep_json_begin_object(&j);
+        ep_json_key(&j, "name");
+        ep_json_string(&j, s->name);
+        ep_json_key(&j, "version");
+        ep_json_string(&j, s->version);
+        ep_json_key(&j, "needed_by");
+        ep_json_string(&j, s->needed_by);
+        ep_json_key(&j, "version_file");
+        ep_json_string(&j, s->version_file);
+        ep_json_end_object(&j);
+    }
+    ep_json_end_array(&j);
+    /* Additions (docs/deps.md). */
+    ep_json_key(&j, "ok");
+    ep_json_bool(&j, d->ok);
+    ep_json_key(&j, "root");
+    write_library(&j, &d->root);
+    ep_json_key(&j, "python");
+    write_python(&j, d);
+    ep_json_key(&j, "process");
+    ep_json_begin_array(&j);
+    for (size_t i = 0; i < d->nprocess; i++) {
+        write_library(&j, &d->process[i]);
+    }
+    ep_json_end_array(&j);
+    ep_json_key(&j, "symbols");
+    ep_json_begin_object(&j);
+    ep_json_key(&j, "checked");
+    ep_json_uint(&j, d->symbols_checked);
+    ep_json_key(&j, "weak_skipped");
+    ep_json_uint(&j, d->symbols_weak);
+    ep_json_key(&j, "unresolved");
+    ep_json_uint(&j, d->nunresolved);
+    ep_json_end_object(&j);
+    ep_json_key(&j, "notes");
+    ep_json_strlist(&j, ep_strvec_list(&d->notes));
+    ep_json_key(&j, "environment");
+    write_environment(&j, d);
+    ep_json_end_object(&j);
+    char *out = ep_json_finish(&j);
+    if (out == NULL) {
+        ep_fail(err, EP_ERR_NOMEM, "out of memory");
+    }
+    return out;
+}
