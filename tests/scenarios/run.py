@@ -199,8 +199,14 @@ def codes_of(doc):
 def check_report(doc, rc, exp, case):
     """Every difference between a report (and exit status) and expected.json."""
     probs = []
-    if rc != exp["exit"]:
-        probs.append("exit status %s, want %s" % (rc, exp["exit"]))
+    want_rc = exp["exit"] if isinstance(exp["exit"], list) else [exp["exit"]]
+    if rc not in want_rc:
+        probs.append("exit status %s, want %s" % (rc, " or ".join(map(str, want_rc))))
+    # The contract itself: 1 exactly when some finding is an error.
+    errors = [f for f in doc.get("findings") or [] if f.get("severity") == "error"]
+    if rc in (0, 1) and rc != (1 if errors else 0):
+        probs.append("exit status %s disagrees with the findings (%d of severity error)"
+                     % (rc, len(errors)))
     if doc.get("schema") != 1:
         probs.append("schema %r, want 1" % doc.get("schema"))
     if doc.get("module") != case.module:
