@@ -41,6 +41,17 @@ OSABI = {"UNIX - System V": "sysv", "UNIX - GNU": "gnu",
 TYPES = {"DYN": "dyn", "EXEC": "exec", "REL": "rel", "CORE": "core"}
 
 
+def sanitizer_env():
+    """The environment for extprobe: sanitizers (an ASan/UBSan build) exit
+    with 1 by default, which is also "not loadable"; make their failures
+    exit 86 so that no check can mistake one for a verdict. The caller's
+    other options (log_path) are kept."""
+    env = dict(os.environ)
+    for var in ("ASAN_OPTIONS", "UBSAN_OPTIONS"):
+        env[var] = ":".join(x for x in (env.get(var, ""), "exitcode=86") if x)
+    return env
+
+
 class Readelf:
     """The facts of one file as readelf prints them."""
 
@@ -376,7 +387,8 @@ def main():
         sys.exit(77)
 
     p = subprocess.run([extprobe, "inspect", "--json"] + files,
-                       capture_output=True, text=True, errors="replace")
+                       capture_output=True, text=True, errors="replace",
+                       env=sanitizer_env())
     checker = Checker()
     oracles = [Readelf(f) for f in files]
     # Exit 1 exactly when some file is not loadable (here: relocatables).
