@@ -420,6 +420,22 @@ ep_dists_owner(const ep_dists *ds, const char *top, const ep_editables *ed)
     return NULL;
 }
 
+const ep_dist *
+ep_dists_owner_of_file(const ep_dists *ds, const char *path)
+{
+    for (size_t i = 0; i < ds->count; i++) {
+        const ep_dist *d = &ds->items[i];
+        size_t n = strlen(d->site);
+        if (!ep_path_within(path, d->site) || path[n] != '/') {
+            continue;
+        }
+        if (ep_strvec_contains(&d->record, path + n + 1)) {
+            return d;
+        }
+    }
+    return NULL;
+}
+
 static char *
 dotted_to_path(const char *name)
 {

@@ -284,6 +284,9 @@ ep_status ep_dists_load(ep_arena *a, const ep_interp *in, ep_dists *out,
 const ep_dist *ep_dists_owner(const ep_dists *ds, const char *top,
                               const ep_editables *ed);
 
+/* The distribution whose RECORD lists this absolute file, or NULL. */
+const ep_dist *ep_dists_owner_of_file(const ep_dists *ds, const char *path);
+
 /* Does RECORD list a compiled file (any *.so) for dotted module `name`?
  * Returns the RECORD path, or NULL. With any_tag false only suffixes of
  * this interpreter count. */

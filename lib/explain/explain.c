@@ -1,0 +1,599 @@
+/*
+ * The explain engine: ep_explain() and ep_probe_file(). It gathers the
+ * facts in a fixed order -- the interpreter (a child process, or the
+ * shim's own records), the static finder walk, dist-info, the ELF file and
+ * the loader emulation, then a real import in a child process -- hands
+ * them to the checks of lib/findings/, and ranks the result. Nothing is
+ * ever imported into this process. A broken module is a successful
+ * diagnosis; only a probe that cannot run returns an error.
+ */
+#include "findings/checks.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void
+ep_explain_options_init(ep_explain_options *opt)
+{
+    if (opt == NULL) {
+        return;
+    }
+    memset(opt, 0, sizeof(*opt));
+    opt->python = "python3";
+    opt->workdir = NULL;
+    opt->start = EP_START_MODE_C;
+    opt->script = NULL;
+    opt->import_trial = true;
+    opt->timeout = 60.0;
+    opt->facts = NULL;
+    opt->facts_len = 0;
+}
+
+/* A dotted name of identifiers (bytes >= 0x80 allowed: PEP 3131 names). */
+static bool
+valid_module_name(const char *m)
+{
+    bool start = true;
+    if (m == NULL || *m == '\0' || strlen(m) > 1024) {
+        return false;
+    }
+    for (const char *p = m; *p != '\0'; p++) {
+        unsigned char ch = (unsigned char)*p;
+        if (ch == '.') {
+            if (start) {
+                return false;
+            }
+            start = true;
+            continue;
+        }
+        bool alpha = ch == '_' || (ch >= 'a' && ch <= 'z') ||
+                     (ch >= 'A' && ch <= 'Z') || ch >= 0x80;
+        bool digit = ch >= '0' && ch <= '9';
+        if (!alpha && !(digit && !start)) {
+            return false;
+        }
+        start = false;
+    }
+    return !start;
+}
+
+static ep_status
+get_interp(const ep_explain_options *o, ep_interp **out, ep_error *err)
+{
+    if (o->facts != NULL) {
+        ep_status st = ep_interp_from_records(o->python, o->facts, o->facts_len,
+                                              out, err);
+        /* Facts that cannot be read mean the probe has no interpreter. */
+        if (st != EP_OK && st != EP_ERR_NOMEM) {
+            st = EP_ERR_INTERP;
+            if (err != NULL) {
+                err->status = st;
+            }
+        }
+        return st;
+    }
+    return ep_interp_query(o->python, o->workdir, o->start, o->script,
+                           o->timeout, out, err);
+}
+
+static void
+ctx_release(ep_ctx *c)
+{
+    for (size_t i = 0; i < c->nan; i++) {
+        ep_analysis_free(c->an[i]);
+    }
+    c->nan = 0;
+    ep_object_close(c->interp_exe);
+    ep_object_close(c->libpython);
+    free(c->dists.items);
+    c->interp_exe = c->libpython = NULL;
+    c->dists.items = NULL;
+}
+
+/* What the probe could not model, said once in the report's notes. */
+static void
+model_notes(ep_ctx *c)
+{
+    for (size_t i = 0; i < c->ed.count; i++) {
+        const ep_editable *e = &c->ed.items[i];
+        if (e->problem != NULL) {
+            ep_report_note(c->r, "the %s editable finder %s could not be "
+                           "modelled: %s", ep_editable_kind_str(e->kind),
+                           e->file, e->problem);
+        }
+        if (e->kind != EP_EDITABLE_SETUPTOOLS) {
+            ep_report_note(c->r, "the %s editable finder %s rebuilds on import; "
+                           "the static walk sees the build directory as it is "
+                           "now (the trial import runs the rebuild)",
+                           ep_editable_kind_str(e->kind), e->file);
+        }
+        if (e->meta_index < 0) {
+            ep_report_note(c->r, "%s is installed by %s but is not on "
+                           "sys.meta_path: did its import line fail?", e->file,
+                           e->pth);
+        }
+    }
+    for (size_t i = 0; i < c->ed.unmodelled.count; i++) {
+        ep_report_note(c->r, "sys.meta_path holds %s, which the static walk "
+                       "does not model (the trial import includes it)",
+                       c->ed.unmodelled.items[i]);
+    }
+    for (size_t i = 0; i < c->dists.egg_info.count; i++) {
+        const char *p = c->dists.egg_info.items[i];
+        size_t n = strlen(p);
+        if (n > 9 && strcmp(p + n - 9, ".egg-link") == 0) {
+            ep_report_note(c->r, "legacy develop install %s: seen only through "
+                           "the path entry its .pth adds", p);
+        }
+    }
+}
+
+static ep_status
+ctx_init(ep_ctx *c, ep_report *r, ep_interp *in, ep_error *err)
+{
+    memset(c, 0, sizeof(*c));
+    c->r = r;
+    c->in = in;
+    c->a = &r->arena;
+    c->err = err;
+    ep_status st = ep_editables_load(c->a, in, &c->ed, err);
+    if (st == EP_OK) {
+        st = ep_dists_load(c->a, in, &c->dists, err);
+    }
+    if (st == EP_OK) {
+        st = ep_ctx_load_exports(c);
+    }
+    if (st == EP_OK) {
+        model_notes(c);
+    }
+    return st;
+}
+
+/* Copy an analysis' candidates into the report (prefixed with the name
+ * for analyses other than the main one). */
+static ep_status
+report_candidates(ep_ctx *c, const ep_analysis *an, bool main)
+{
+    const ep_find *f = &an->find;
+    for (size_t i = 0; i < f->ncands; i++) {
+        const ep_cand *cd = &f->cands[i];
+        bool ok = main ? ep_report_add_candidate(c->r, cd->path, cd->status,
+                                                 "%s: %s", f->steps[cd->step].name,
+                                                 cd->detail)
+                       : ep_report_add_candidate(c->r, cd->path, cd->status,
+                                                 "%s (for %s): %s",
+                                                 f->steps[cd->step].name,
+                                                 an->name, cd->detail);
+        if (!ok) {
+            return ep_fail(c->err, EP_ERR_NOMEM, "out of memory");
+        }
+    }
+    if (f->cands_truncated) {
+        ep_report_note(c->r, "%s: more than %d candidates; the list is cut",
+                       an->name, EP_FIND_MAX_CANDIDATES);
+    }
+    for (size_t i = 0; i < f->notes.count; i++) {
+        ep_report_note(c->r, "%s", f->notes.items[i]);
+    }
+    return EP_OK;
+}
+
+static void
+set_resolved(ep_ctx *c, const ep_analysis *an)
+{
+    const ep_find_step *t = ep_analysis_target(an);
+    if (!an->find.found || t == NULL) {
+        ep_report_set_resolved(c->r, NULL, NULL);
+        return;
+    }
+    const char *path = t->origin;
+    if (t->kind == EP_SPEC_PACKAGE || t->kind == EP_SPEC_NAMESPACE) {
+        path = t->kind == EP_SPEC_PACKAGE ? t->dir
+               : t->path.count            ? t->path.items[0]
+                                          : NULL;
+    }
+    ep_report_set_resolved(c->r, path, ep_spec_kind_str(t->kind));
+}
+
+static ep_status
+analyze(ep_ctx *c, const char *name, bool cause, ep_analysis **out)
+{
+    ep_status st = ep_analysis_new(c, name, cause, out);
+    if (st == EP_OK && *out != NULL) {
+        st = ep_checks_static(c, *out);
+    }
+    if (st == EP_OK && *out != NULL) {
+        st = report_candidates(c, *out, !cause);
+    }
+    return st;
+}
+
+/* ---- the trial ------------------------------------------------------------ */
+
+static bool
+has_ext_suffix(const ep_interp *in, const char *path)
+{
+    const char *base = path ? ep_basename(path) : NULL;
+    const char *dot = base ? strchr(base, '.') : NULL;
+    return dot != NULL && ep_interp_has_ext_suffix(in, dot);
+}
+
+/* The module a recorded failure is about: the spec's name for a failed
+ * extension load, ImportError.name otherwise ("pkg:_ext" means `from pkg
+ * import _ext`). */
+static const char *
+failure_name(ep_ctx *c, const ep_trial_failure *f)
+{
+    if (f->kind != NULL && strcmp(f->kind, "ext_failed") == 0 && f->name) {
+        return f->name;
+    }
+    if (f->exc_name != NULL && f->exc_name[0] != '\0') {
+        return f->exc_name;
+    }
+    if (f->name == NULL) {
+        return NULL;
+    }
+    const char *colon = strchr(f->name, ':');
+    if (colon == NULL) {
+        return f->name;
+    }
+    /* `from pkg import _ext`: the first imported name, if a submodule. */
+    size_t n = strcspn(colon + 1, ",");
+    return ep_arena_printf(c->a, "%.*s.%.*s", (int)(colon - f->name), f->name,
+                           (int)n, colon + 1);
+}
+
+static bool
+within_package(const char *name, const char *module)
+{
+    size_t top = strcspn(module, ".");
+    return strncmp(name, module, top) == 0 && name[top] == '.';
+}
+
+/* Is a caught failure the failure of a compiled module (rather than an
+ * optional pure-Python dependency the package may do without)? */
+static bool
+compiled_failure(ep_ctx *c, const ep_analysis *main, const ep_trial_failure *f,
+                 const ep_analysis *an)
+{
+    if (f->kind != NULL && strcmp(f->kind, "ext_failed") == 0) {
+        return true;
+    }
+    if (has_ext_suffix(c->in, f->path)) {
+        return true; /* "cannot import name 'x' from 'pkg._ext' (...so)" */
+    }
+    const ep_find *fd = &an->find;
+    const ep_find_step *t = ep_analysis_target(an);
+    if (fd->found && t != NULL && t->kind == EP_SPEC_EXTENSION) {
+        return true;
+    }
+    bool compiled = ep_analysis_cand(an, EP_CAND_EXTENSION, -1) != SIZE_MAX ||
+                    ep_analysis_cand(an, EP_CAND_FOREIGN, -1) != SIZE_MAX;
+    const char *last = fd->ncomp ? fd->steps[fd->ncomp - 1].component : an->name;
+    compiled = compiled || ep_dists_compiled_named(&c->dists, last, NULL) != NULL;
+    if (compiled) {
+        return true;
+    }
+    /* A missing module of the package itself: its compiled part. */
+    return within_package(an->name, main->name) && !fd->found;
+}
+
+/* Remove the last analysis (it was looked at and is not needed). */
+static void
+drop_last(ep_ctx *c)
+{
+    if (c->nan > 0) {
+        ep_analysis_free(c->an[--c->nan]);
+    }
+}
+
+#define MAX_SWALLOWED 3
+
+static const ep_finding_code static_codes[] = {
+    EP_FINDING_MODULE_NOT_FOUND,   EP_FINDING_SHADOWED_BY_SOURCE,
+    EP_FINDING_ABI_TAG_MISMATCH,   EP_FINDING_EXTENSION_NOT_INSTALLED,
+    EP_FINDING_EDITABLE_WITHOUT_BUILD, EP_FINDING_NOT_AN_EXTENSION,
+    EP_FINDING_WRONG_ARCHITECTURE, EP_FINDING_MISSING_INIT_FUNCTION,
+    EP_FINDING_MISSING_DEPENDENCY, EP_FINDING_GLIBC_TOO_NEW,
+    EP_FINDING_UNDEFINED_SYMBOL,   EP_FINDING_UNREADABLE,
+};
+
+/* The real import succeeded: a static error about the module's own
+ * import is contradicted. Trust the import, keep the finding as a warning.
+ * (A namespace package "succeeding" is that finding's very symptom, and a
+ * Limited API violation bites other interpreters: both stay.) */
+static void
+trust_success(ep_ctx *c, ep_analysis *main)
+{
+    const ep_trial *t = &c->r->trial;
+    for (size_t i = 0; i < main->nslots; i++) {
+        ep_finding_slot *f = main->slots[i];
+        bool contradicted = false;
+        for (size_t k = 0; k < sizeof(static_codes) / sizeof(*static_codes); k++) {
+            contradicted = contradicted || f->pub.code == static_codes[k];
+        }
+        if (!contradicted || f->pub.severity != EP_SEVERITY_ERROR) {
+            continue;
+        }
+        ep_finding_severity(f, EP_SEVERITY_WARNING);
+        ep_finding_detail(c->r, f, "The real import of %s in a child process "
+                          "succeeded (%s), so this did not stop it there; "
+                          "kept as a warning", main->name,
+                          t->file ? t->file : "no __file__");
+    }
+    const ep_find_step *s = ep_analysis_target(main);
+    const char *static_file = main->find.found && s ? s->origin : NULL;
+    if (t->file != NULL && static_file != NULL && strcmp(t->file, static_file) != 0) {
+        ep_report_note(c->r, "the static walk resolved %s to %s, the real "
+                       "import loaded %s (trusting the import)", main->name,
+                       static_file, t->file);
+        ep_report_set_resolved(c->r, t->file, has_ext_suffix(c->in, t->file)
+                                                  ? "extension"
+                                                  : c->r->resolved_kind);
+    }
+}
+
+static ep_status
+trial_ok(ep_ctx *c, ep_analysis *main)
+{
+    const ep_trial *t = &c->r->trial;
+    ep_strvec seen = {0};
+    size_t reported = 0;
+    for (size_t i = 0; i < t->nfailures && reported < MAX_SWALLOWED; i++) {
+        const ep_trial_failure *f = &t->failures[i];
+        const char *name = failure_name(c, f);
+        if (name == NULL || strcmp(name, main->name) == 0 ||
+            ep_strvec_contains(&seen, name) || !ep_strvec_push(c->a, &seen, name)) {
+            continue;
+        }
+        ep_analysis *an = NULL;
+        ep_status st = valid_module_name(name) ? ep_analysis_new(c, name, true, &an)
+                                               : EP_OK;
+        if (st != EP_OK) {
+            return st;
+        }
+        if (an == NULL || !compiled_failure(c, main, f, an)) {
+            if (an != NULL) {
+                drop_last(c);
+            }
+            ep_report_note(c->r, "%s caught %s: %s (not a compiled module)",
+                           f->importer ? f->importer : main->name,
+                           f->exc_type ? f->exc_type : "ImportError",
+                           f->message ? f->message : "");
+            continue;
+        }
+        reported++;
+        st = ep_check_swallowed_import_error(c, main, f, an);
+        if (st == EP_OK) {
+            st = ep_checks_static(c, an);
+        }
+        if (st == EP_OK) {
+            st = report_candidates(c, an, false);
+        }
+        if (st == EP_OK) {
+            st = ep_check_import_error(c, an, f->exc_type, f->message, f->path,
+                                       NULL);
+        }
+        if (st != EP_OK) {
+            return st;
+        }
+    }
+    trust_success(c, main);
+    return EP_OK;
+}
+
+static bool
+is_ancestor_or_self(const char *name, const char *module)
+{
+    size_t n = strlen(name);
+    return strncmp(module, name, n) == 0 && (module[n] == '\0' || module[n] == '.');
+}
+
+static ep_status
+trial_failed(ep_ctx *c, ep_analysis *main)
+{
+    const ep_trial *t = &c->r->trial;
+    const char *exc = t->exc_type, *msg = t->message, *path = t->exc_path;
+    const char *name = t->exc_name;
+    /* The innermost extension that failed to load is the cause when the
+     * exception travelled up through the package's own imports. */
+    for (size_t i = 0; i < t->nfailures; i++) {
+        const ep_trial_failure *f = &t->failures[i];
+        if (f->kind != NULL && strcmp(f->kind, "ext_failed") == 0 && f->name) {
+            name = f->name;
+            exc = f->exc_type;
+            msg = f->message;
+            path = f->path;
+            break;
+        }
+    }
+    if (name == NULL || !valid_module_name(name) ||
+        is_ancestor_or_self(name, main->name)) {
+        return ep_check_import_error(c, main, exc, msg, path, t->traceback);
+    }
+    ep_analysis *an = NULL;
+    ep_status st = analyze(c, name, true, &an);
+    if (st != EP_OK || an == NULL) {
+        return st;
+    }
+    ep_report_note(c->r, "importing %s fails because importing %s inside it "
+                   "fails; that import is analysed too", main->name, name);
+    return ep_check_import_error(c, an, exc, msg, path, t->traceback);
+}
+
+static ep_status
+run_trial(ep_ctx *c, const ep_explain_options *o, const char *module,
+          const char *workdir, ep_start_mode start, const char *script)
+{
+    ep_error terr;
+    const char *py = c->in->executable && c->in->executable[0]
+                         ? c->in->executable
+                         : o->python;
+    ep_status st = ep_trial_run(c->r, py, module, workdir, start, script,
+                                o->timeout, &terr);
+    if (st == EP_ERR_NOMEM) {
+        return ep_fail(c->err, st, "out of memory");
+    }
+    if (st != EP_OK) {
+        ep_report_note(c->r, "the trial import could not run: %s", terr.message);
+    }
+    return EP_OK;
+}
+
+/* ---- public entry points --------------------------------------------------- */
+
+ep_status
+ep_explain(const char *module, const ep_explain_options *opt,
+           ep_report **report, ep_error *err)
+{
+    ep_explain_options defaults;
+    ep_ctx c;
+    ep_interp *in = NULL;
+    if (report == NULL) {
+        return ep_fail(err, EP_ERR_INVALID_ARG, "NULL report");
+    }
+    *report = NULL;
+    if (!valid_module_name(module)) {
+        return ep_fail(err, EP_ERR_INVALID_ARG, "%s: not a dotted module name",
+                       module ? module : "(null)");
+    }
+    if (opt == NULL) {
+        ep_explain_options_init(&defaults);
+        opt = &defaults;
+    }
+    ep_report *r = ep_report_new(module);
+    if (r == NULL) {
+        return ep_fail(err, EP_ERR_NOMEM, "out of memory");
+    }
+    ep_status st = get_interp(opt, &in, err);
+    if (st != EP_OK) {
+        ep_report_free(r);
+        return st;
+    }
+    r->interp = in; /* owned by the report from here on */
+    r->start_mode = ep_start_mode_arg(opt->start);
+    st = ctx_init(&c, r, in, err);
+    ep_analysis *main = NULL;
+    if (st == EP_OK) {
+        st = analyze(&c, module, false, &main);
+    }
+    if (st == EP_OK && main != NULL) {
+        set_resolved(&c, main);
+        if (opt->import_trial) {
+            st = run_trial(&c, opt, module, opt->workdir, opt->start, opt->script);
+        } else {
+            ep_report_note(r, "the trial import is off: the verdict is the "
+                           "static analysis alone");
+        }
+    }
+    if (st == EP_OK && main != NULL && r->trial.ran) {
+        st = r->trial.ok ? trial_ok(&c, main) : trial_failed(&c, main);
+    }
+    if (st == EP_OK && main != NULL) {
+        st = ep_check_package_shadowing(&c, main);
+    }
+    if (st == EP_OK && main != NULL) {
+        r->importable = r->trial.ran ? r->trial.ok
+                                     : main->find.found && !ep_check_any_error(&c, main);
+    }
+    ctx_release(&c);
+    if (st != EP_OK) {
+        ep_report_free(r);
+        return st;
+    }
+    ep_report_rank(r);
+    *report = r;
+    return EP_OK;
+}
+
+ep_status
+ep_probe_file(const char *path, const ep_explain_options *opt,
+              ep_report **report, ep_error *err)
+{
+    ep_explain_options defaults;
+    ep_ctx c;
+    ep_interp *in = NULL;
+    if (report == NULL || path == NULL || path[0] == '\0') {
+        return ep_fail(err, EP_ERR_INVALID_ARG, "NULL argument");
+    }
+    *report = NULL;
+    if (opt == NULL) {
+        ep_explain_options_init(&defaults);
+        opt = &defaults;
+    }
+    /* The name the file would be imported as: its stem (PEP 3149). */
+    const char *base = ep_basename(path);
+    size_t stem = strcspn(base, ".");
+    char name[256];
+    snprintf(name, sizeof(name), "%.*s", (int)stem, base);
+    ep_report *r = ep_report_new(name);
+    if (r == NULL) {
+        return ep_fail(err, EP_ERR_NOMEM, "out of memory");
+    }
+    r->subject_file = ep_arena_strdup(&r->arena, path);
+    ep_status st = get_interp(opt, &in, err);
+    if (st != EP_OK) {
+        ep_report_free(r);
+        return st;
+    }
+    r->interp = in;
+    r->start_mode = ep_start_mode_arg(EP_START_MODE_C);
+    st = ctx_init(&c, r, in, err);
+    ep_analysis *an = st == EP_OK ? calloc(1, sizeof(*an)) : NULL;
+    if (st == EP_OK && an == NULL) {
+        st = ep_fail(err, EP_ERR_NOMEM, "out of memory");
+    }
+    if (st == EP_OK) {
+        c.an[c.nan++] = an;
+        an->name = r->module;
+        an->ext_path = r->subject_file;
+        an->find.ncomp = 1;
+        an->find.steps[0].name = r->module;
+        an->find.steps[0].component = r->module;
+        an->dist = ep_dists_owner_of_file(&c.dists, path);
+        st = ep_object_open(path, &an->ext, err);
+    }
+    if (st == EP_OK) {
+        ep_buildsys_detect(&c, an, ep_path_dirname(c.a, path));
+        const char *why = ep_tag_mismatch_reason(c.a, in, base);
+        if (why != NULL) {
+            ep_finding_slot *fs = ep_check_add(&c, an, EP_FINDING_ABI_TAG_MISMATCH,
+                                               "%s would never be imported by "
+                                               "this interpreter: %s", base, why);
+            if (fs == NULL) {
+                st = ep_check_nomem(&c);
+            } else {
+                ep_finding_path(r, fs, path);
+                ep_finding_fix(r, fs, "Rebuild or reinstall for this "
+                               "interpreter: %s", ep_fix_rebuild(&c, an));
+            }
+        }
+    }
+    if (st == EP_OK) {
+        st = ep_checks_file(&c, an);
+    }
+    if (st == EP_OK) {
+        ep_report_set_resolved(r, path, "extension");
+        if (opt->import_trial && valid_module_name(r->module)) {
+            /* Imported as its stem from its own directory: sys.path[0]. */
+            st = run_trial(&c, opt, r->module, ep_path_dirname(c.a, path),
+                           EP_START_MODE_C, NULL);
+        }
+    }
+    if (st == EP_OK && r->trial.ran && !r->trial.ok) {
+        st = ep_check_import_error(&c, an, r->trial.exc_type, r->trial.message,
+                                   path, r->trial.traceback);
+    }
+    if (st == EP_OK) {
+        r->importable = r->trial.ran ? r->trial.ok : !ep_check_any_error(&c, an);
+    }
+    ctx_release(&c);
+    if (st != EP_OK) {
+        ep_report_free(r);
+        return st;
+    }
+    ep_report_rank(r);
+    *report = r;
+    return EP_OK;
+}

@@ -1,0 +1,149 @@
+/*
+ * editable-without-build: an editable install (PEP 660; direct_url.json
+ * with dir_info.editable, PEP 610) points into a source tree in which the
+ * extension was never built, was built for another interpreter, or was
+ * built before its sources last changed. An editable install copies no
+ * compiled file: the tree must hold one, or the backend's finder must
+ * rebuild it (meson-python, scikit-build-core with rebuild on).
+ */
+#include "findings/checks.h"
+
+#include <string.h>
+
+/* The editable finder that serves the top-level name, if any. */
+static const ep_editable *
+serving_finder(const ep_ctx *c, const char *top)
+{
+    size_t n = strlen(top);
+    for (size_t i = 0; i < c->ed.count; i++) {
+        const ep_editable *e = &c->ed.items[i];
+        for (size_t k = 0; k < e->nmap; k++) {
+            const char *m = e->map[k].name;
+            if (strncmp(m, top, n) == 0 && (m[n] == '\0' || m[n] == '.' ||
+                                            m[n] == '/')) {
+                return e;
+            }
+        }
+        if (ep_strvec_contains(&e->top_names, top)) {
+            return e;
+        }
+    }
+    return NULL;
+}
+
+/* The directory the module should be in, and whether the walk got there
+ * through the editable install. */
+static const char *
+expected_dir(const ep_analysis *an, bool *via_editable)
+{
+    const ep_find *f = &an->find;
+    const ep_find_step *t = ep_analysis_target(an);
+    *via_editable = false;
+    if (f->found && t != NULL) {
+        *via_editable = t->found_in.via != NULL;
+        return t->dir;
+    }
+    if (f->fail_step > 0 && f->fail_step < f->nsteps + 1) {
+        const ep_find_step *p = &f->steps[f->fail_step - 1];
+        *via_editable = p->found_in.via != NULL;
+        return p->dir;
+    }
+    return NULL;
+}
+
+ep_status
+ep_check_editable_without_build(ep_ctx *c, ep_analysis *an)
+{
+    const ep_find *f = &an->find;
+    const ep_find_step *t = ep_analysis_target(an);
+    const ep_dist *d = an->dist;
+    bool ext_ok = f->found && t != NULL && t->kind == EP_SPEC_EXTENSION;
+    const ep_cand *used = ext_ok ? &f->cands[t->used] : NULL;
+    bool stale = used != NULL && used->newer_source != NULL;
+    const char *project = d != NULL && d->editable ? d->url_path : NULL;
+    const ep_editable *e = serving_finder(c, f->steps[0].name);
+    if ((ext_ok && !stale) || (project == NULL && e == NULL)) {
+        return EP_OK;
+    }
+    bool via = false;
+    const char *dir = expected_dir(an, &via);
+    bool inside = project != NULL && dir != NULL && ep_path_within(dir, project);
+    bool broken_finder = e != NULL && e->problem != NULL;
+    if (!inside && !via && !broken_finder) {
+        return EP_OK; /* another copy answered: not the editable tree's fault */
+    }
+    const char *what = d ? d->name : f->steps[0].name;
+    const char *tree = project ? project : dir ? dir : "(unknown)";
+    size_t foreign = ep_analysis_cand(an, EP_CAND_FOREIGN, 0);
+    ep_finding_slot *fs;
+    if (broken_finder && !inside) {
+        fs = ep_check_add(c, an, EP_FINDING_EDITABLE_WITHOUT_BUILD,
+                          "the %s editable install of %s cannot serve %s: %s",
+                          ep_editable_kind_str(e->kind), what, an->name,
+                          e->problem);
+    } else if (stale) {
+        fs = ep_check_add(c, an, EP_FINDING_EDITABLE_WITHOUT_BUILD,
+                          "%s is an editable install of %s whose build of %s "
+                          "is older than its source %s",
+                          f->steps[0].name, tree, an->name, used->newer_source);
+    } else if (foreign != SIZE_MAX) {
+        fs = ep_check_add(c, an, EP_FINDING_EDITABLE_WITHOUT_BUILD,
+                          "%s is an editable install of %s, where %s is built "
+                          "only for another interpreter",
+                          f->steps[0].name, tree, an->name);
+    } else {
+        fs = ep_check_add(c, an, EP_FINDING_EDITABLE_WITHOUT_BUILD,
+                          "%s is an editable install of %s, where %s was never "
+                          "built", f->steps[0].name, tree, an->name);
+    }
+    if (fs == NULL) {
+        return ep_check_nomem(c);
+    }
+    if (stale) {
+        ep_finding_severity(fs, EP_SEVERITY_WARNING);
+    }
+    if (d != NULL && d->editable) {
+        ep_finding_detail(c->r, fs, "%s/direct_url.json: url %s, dir_info."
+                          "editable true (PEP 610)", d->dir,
+                          d->url ? d->url : "?");
+    }
+    if (e != NULL) {
+        ep_finding_detail(c->r, fs, "%s editable finder %s, installed by %s, "
+                          "%s PathFinder on sys.meta_path",
+                          ep_editable_kind_str(e->kind), e->file, e->pth,
+                          e->before_pathfinder ? "before" : "after");
+        if (e->build_dir != NULL) {
+            ep_finding_detail(c->r, fs, "build directory: %s%s", e->build_dir,
+                              ep_fs_isdir(e->build_dir) ? "" : " (missing)");
+        }
+    }
+    if (dir != NULL && !stale) {
+        ep_finding_detail(c->r, fs, "%s has no %s with a suffix this "
+                          "interpreter loads (%s first)", dir,
+                          f->steps[f->ncomp - 1].component,
+                          c->in->ext_suffixes.count ? c->in->ext_suffixes.items[0]
+                                                    : "?");
+        ep_finding_path(c->r, fs, dir);
+    }
+    if (foreign != SIZE_MAX) {
+        ep_finding_detail(c->r, fs, "It has %s: %s", f->cands[foreign].path,
+                          f->cands[foreign].tag_why ? f->cands[foreign].tag_why : "");
+        ep_finding_path(c->r, fs, f->cands[foreign].path);
+    }
+    if (stale) {
+        ep_finding_detail(c->r, fs, "%s was modified after %s was built; the "
+                          "import runs the old code", used->newer_source,
+                          used->path);
+        ep_finding_path(c->r, fs, used->path);
+    }
+    if (an->build.evidence != NULL) {
+        ep_finding_detail(c->r, fs, "Build system: %s (%s)", an->build.name,
+                          an->build.evidence);
+    }
+    ep_finding_detail(c->r, fs, "An editable install links the source tree "
+                      "into the environment; it does not copy or build the "
+                      "compiled module there unless the backend does");
+    ep_finding_fix(c->r, fs, "Build the extension into the tree for this "
+                   "interpreter: %s", ep_fix_rebuild(c, an));
+    return EP_OK;
+}

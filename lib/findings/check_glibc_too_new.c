@@ -1,0 +1,66 @@
+/*
+ * glibc-too-new: the module (or a library it pulls in) needs a symbol
+ * version -- GLIBC_2.x, GLIBCXX_3.4.x, CXXABI_1.3.x -- that the library the
+ * loader would use does not define (.gnu.version_r against .gnu.version_d).
+ * The build machine was newer than this one, or an environment's own
+ * libstdc++ (conda) is found first and is older.
+ */
+#include "findings/checks.h"
+
+#include <string.h>
+
+#define SHOW_VERSIONS 6
+
+ep_status
+ep_check_glibc_too_new(ep_ctx *c, ep_analysis *an, const ep_loader_facts *lf)
+{
+    if (an->ext == NULL || an->elf_bad || lf == NULL || !lf->available ||
+        lf->nvers == 0) {
+        return EP_OK;
+    }
+    const ep_loader_missing_ver *v = &lf->vers[0];
+    ep_finding_slot *fs = ep_check_add(
+        c, an, EP_FINDING_GLIBC_TOO_NEW,
+        "%s needs %s from %s, which this system's %s does not provide%s",
+        v->needed_by ? ep_basename(v->needed_by) : ep_basename(an->ext_path),
+        v->version, v->library, v->path ? v->path : v->library,
+        v->newest ? ep_arena_printf(c->a, " (newest: %s)", v->newest) : "");
+    if (fs == NULL) {
+        return ep_check_nomem(c);
+    }
+    for (size_t i = 0; i < lf->nvers && i < SHOW_VERSIONS; i++) {
+        const ep_loader_missing_ver *m = &lf->vers[i];
+        ep_finding_detail(c->r, fs, "%s needs %s of %s; %s defines up to %s",
+                          m->needed_by ? m->needed_by : an->ext_path, m->version,
+                          m->library, m->path ? m->path : m->library,
+                          m->newest ? m->newest : "an older version");
+    }
+    ep_finding_detail(c->r, fs, "Python reports: ImportError: %s: version `%s' "
+                      "not found (required by %s)",
+                      v->path ? v->path : v->library, v->version,
+                      v->needed_by ? v->needed_by : an->ext_path);
+    if (an->dist != NULL && an->dist->wheel_tags.count > 0) {
+        ep_finding_detail(c->r, fs, "The installed wheel is tagged %s",
+                          an->dist->wheel_tags.items[0]);
+    }
+    ep_finding_path(c->r, fs, an->ext_path);
+    if (v->path != NULL) {
+        ep_finding_path(c->r, fs, v->path);
+    }
+    bool cxx = strncmp(v->version, "GLIBCXX", 7) == 0 ||
+               strncmp(v->version, "CXXABI", 6) == 0;
+    if (cxx) {
+        ep_finding_fix(c->r, fs, "Use a libstdc++ at least as new as the "
+                       "compiler that built the module (conda: install a newer "
+                       "libstdcxx-ng into the environment), or rebuild the "
+                       "module with this system's compiler: %s",
+                       ep_fix_rebuild(c, an));
+    } else {
+        ep_finding_fix(c->r, fs, "Install a wheel built for an older glibc "
+                       "(a manylinux tag whose glibc version is at most this "
+                       "system's, %s), or rebuild on this system: %s",
+                       c->in->libc ? c->in->libc : "see ldd --version",
+                       ep_fix_rebuild(c, an));
+    }
+    return EP_OK;
+}

@@ -1,0 +1,142 @@
+/*
+ * module-not-found: nothing on the search path provides the module, and no
+ * more specific finding (a shadowing copy, a wrong tag, an editable tree
+ * without a build, a pure wheel) explains why. The detail lists where the
+ * walk looked, and whether the compiled file is installed under another
+ * import name or in another environment.
+ */
+#include "findings/checks.h"
+
+#include <string.h>
+
+#define SHOW_DIRS 12
+
+static const ep_finding_code location_codes[] = {
+    EP_FINDING_SHADOWED_BY_SOURCE, EP_FINDING_NAMESPACE_PACKAGE,
+    EP_FINDING_EDITABLE_WITHOUT_BUILD, EP_FINDING_EXTENSION_NOT_INSTALLED,
+    EP_FINDING_ABI_TAG_MISMATCH, EP_FINDING_UNREADABLE,
+};
+
+/* A top-level name in the base interpreter's site-packages (C4: installed
+ * into another environment than the one importing). */
+static const char *
+in_base_env(ep_ctx *c, const char *top)
+{
+    const ep_interp *in = c->in;
+    if (!in->in_venv || in->base_prefix == NULL) {
+        return NULL;
+    }
+    const char *dirs[] = {
+        ep_arena_printf(c->a, "%s/lib/python%d.%d/site-packages", in->base_prefix,
+                        in->major, in->minor),
+        ep_arena_printf(c->a, "%s/local/lib/python%d.%d/dist-packages",
+                        in->base_prefix, in->major, in->minor),
+    };
+    for (size_t i = 0; i < 2; i++) {
+        if (dirs[i] == NULL || ep_strvec_contains(&in->site_dirs, dirs[i])) {
+            continue;
+        }
+        const char *p = ep_path_join(c->a, dirs[i], top);
+        if (p != NULL && ep_fs_isdir(p)) {
+            return p;
+        }
+    }
+    return NULL;
+}
+
+ep_status
+ep_check_module_not_found(ep_ctx *c, ep_analysis *an)
+{
+    const ep_find *f = &an->find;
+    if (f->found) {
+        return EP_OK;
+    }
+    for (size_t i = 0; i < sizeof(location_codes) / sizeof(*location_codes); i++) {
+        if (ep_check_find(c, an, location_codes[i]) != NULL) {
+            return EP_OK;
+        }
+    }
+    size_t k = f->fail_step < f->nsteps ? f->fail_step : f->nsteps - 1;
+    const ep_find_step *s = &f->steps[k];
+    ep_finding_slot *fs;
+    if (f->not_a_package) {
+        const ep_find_step *p = &f->steps[k - 1];
+        fs = ep_check_add(c, an, EP_FINDING_MODULE_NOT_FOUND,
+                          "%s is the module %s, not a package, so it has no %s",
+                          p->name, p->origin ? p->origin : "?", s->component);
+    } else if (k > 0) {
+        const ep_find_step *p = &f->steps[k - 1];
+        fs = ep_check_add(c, an, EP_FINDING_MODULE_NOT_FOUND,
+                          "%s (%s) has no module %s", p->name,
+                          p->dir ? p->dir : "namespace", s->component);
+    } else {
+        fs = ep_check_add(c, an, EP_FINDING_MODULE_NOT_FOUND,
+                          "no sys.path entry provides %s", s->name);
+    }
+    if (fs == NULL) {
+        return ep_check_nomem(c);
+    }
+    ep_finding_detail(c->r, fs, "Python reports: ModuleNotFoundError: No module "
+                      "named '%s'", s->name);
+    size_t shown = 0;
+    for (size_t i = 0; i < s->nsearch && shown < SHOW_DIRS; i++, shown++) {
+        ep_finding_detail(c->r, fs, "searched %s (%s)", s->search[i].dir,
+                          ep_where(c, &s->search[i]));
+    }
+    if (s->nsearch > SHOW_DIRS) {
+        ep_finding_detail(c->r, fs, "... and %zu more directories",
+                          s->nsearch - SHOW_DIRS);
+    }
+    const ep_dist *owner = NULL;
+    const char *elsewhere = ep_dists_compiled_named(&c->dists, s->component, &owner);
+    if (elsewhere != NULL) {
+        char *dotted = ep_arena_strdup(c->a, elsewhere);
+        for (char *p = dotted; p != NULL && *p != '\0'; p++) {
+            if (*p == '/') {
+                *p = '.';
+            }
+        }
+        char *cut = dotted ? strchr(dotted + strlen(dotted) -
+                                        strlen(ep_basename(elsewhere)) +
+                                        strlen(s->component),
+                                    '.')
+                           : NULL;
+        if (cut != NULL) {
+            *cut = '\0';
+        }
+        ep_finding_detail(c->r, fs, "%s installs %s: that module is importable "
+                          "as %s, not %s", owner->name, elsewhere,
+                          dotted ? dotted : elsewhere, an->name);
+        ep_finding_path(c->r, fs, ep_path_join(c->a, owner->site, elsewhere));
+        ep_finding_fix(c->r, fs, "Import it under its installed name (%s), or "
+                       "change where the build puts it (maturin: module-name "
+                       "in [tool.maturin]; setuptools: Extension name)",
+                       dotted ? dotted : elsewhere);
+        return EP_OK;
+    }
+    const char *base = in_base_env(c, f->steps[0].name);
+    const char *venv = ep_interp_env(c->in, "VIRTUAL_ENV");
+    const char *conda = ep_interp_env(c->in, "CONDA_PREFIX");
+    if (base != NULL) {
+        ep_finding_detail(c->r, fs, "%s exists in the base interpreter's "
+                          "site-packages, which this virtual environment does "
+                          "not see", base);
+        ep_finding_path(c->r, fs, base);
+    }
+    if (venv != NULL && c->in->prefix != NULL && strcmp(venv, c->in->prefix) != 0) {
+        ep_finding_detail(c->r, fs, "VIRTUAL_ENV is %s but this interpreter's "
+                          "prefix is %s: an installer run from the activated "
+                          "environment targets another interpreter", venv,
+                          c->in->prefix);
+    }
+    if (venv != NULL && conda != NULL) {
+        ep_finding_detail(c->r, fs, "Both VIRTUAL_ENV and CONDA_PREFIX are set; "
+                          "build tools (maturin) may pick either environment");
+    }
+    ep_finding_fix(c->r, fs, "Install the package into this interpreter "
+                   "(%s -m pip install ...), or add the directory that holds "
+                   "%s to its sys.path", c->in->executable ? c->in->executable
+                                                           : c->in->python,
+                   s->name);
+    return EP_OK;
+}

@@ -1,0 +1,302 @@
+/*
+ * shadowed-by-source: the import takes a package or module from an earlier
+ * sys.path entry -- the working directory, the script's directory,
+ * PYTHONPATH, a .pth line, a test runner's insert -- that lacks the
+ * compiled module, while a later entry has it. PathFinder stops at the
+ * first entry with a regular match (importlib._bootstrap_external.
+ * PathFinder._get_spec), and submodules are then looked up only in that
+ * copy's __path__, so the later, complete copy is never reached.
+ */
+#include "findings/checks.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* How a sys.path entry came to be there, for the detail. */
+static const char *
+origin_story(ep_ctx *c, const ep_search_dir *sd)
+{
+    const char *o = sd->origin ? sd->origin : "";
+    if (strcmp(o, "cwd") == 0) {
+        return ep_arena_printf(c->a, "sys.path[%zu] is the working directory "
+                               "%s: `python -c`, `python -m`, pytest's rootdir "
+                               "insertion and tox (run from the project root) "
+                               "all put it first", sd->entry,
+                               c->in->cwd ? c->in->cwd : sd->dir);
+    }
+    if (strcmp(o, "script-dir") == 0) {
+        return ep_arena_printf(c->a, "sys.path[%zu] is the directory of the "
+                               "script being run", sd->entry);
+    }
+    if (strcmp(o, "PYTHONPATH") == 0) {
+        return ep_arena_printf(c->a, "sys.path[%zu] comes from PYTHONPATH=%s",
+                               sd->entry,
+                               ep_interp_env(c->in, "PYTHONPATH")
+                                   ? ep_interp_env(c->in, "PYTHONPATH") : "");
+    }
+    if (strcmp(o, "pth") == 0) {
+        return ep_arena_printf(c->a, "sys.path[%zu] is added by %s", sd->entry,
+                               sd->origin_detail);
+    }
+    if (sd->via != NULL) {
+        return ep_arena_printf(c->a, "the directory comes from the %s", sd->via);
+    }
+    return ep_arena_printf(c->a, "sys.path[%zu] (%s) is set by the "
+                           "interpreter's configuration or by code that ran "
+                           "before the import (sys.path.insert in a "
+                           "conftest.py, a test runner setting)", sd->entry, o);
+}
+
+/* The fix for a shadowing entry, by where it came from. */
+static const char *
+origin_fix(ep_ctx *c, const ep_analysis *an, const ep_search_dir *sd,
+           const char *copy)
+{
+    const char *o = sd->origin ? sd->origin : "";
+    const char *rebuild = ep_fix_rebuild(c, an);
+    if (strcmp(o, "cwd") == 0) {
+        return ep_arena_printf(
+            c->a, "Run Python from outside the source tree (cd elsewhere; in "
+            "tox set changedir = {envtmpdir}; in pytest use "
+            "--import-mode=importlib or --import-mode=append), or move the "
+            "package under src/ (src layout) so the project root does not "
+            "shadow the installed copy. To use the checkout itself, build the "
+            "extension in place: %s", rebuild);
+    }
+    if (strcmp(o, "script-dir") == 0) {
+        return ep_arena_printf(c->a, "Move the script out of the directory "
+                               "that holds %s, or build the extension in "
+                               "place: %s", copy, rebuild);
+    }
+    if (strcmp(o, "PYTHONPATH") == 0) {
+        return ep_arena_printf(c->a, "Remove %s from PYTHONPATH (tox: setenv; "
+                               "CI: env), or build the extension there: %s",
+                               sd->dir, rebuild);
+    }
+    if (strcmp(o, "pth") == 0) {
+        return ep_arena_printf(c->a, "%s adds %s to sys.path (a leftover "
+                               "editable install or `setup.py develop`?): delete "
+                               "it, or build the extension there: %s",
+                               sd->origin_detail, sd->dir, rebuild);
+    }
+    return ep_arena_printf(c->a, "Remove %s from sys.path, or build the "
+                           "extension there: %s", sd->dir, rebuild);
+}
+
+static const char *
+suffix_list(ep_ctx *c)
+{
+    ep_strbuf sb;
+    ep_strbuf_init(&sb);
+    for (size_t i = 0; i < c->in->ext_suffixes.count; i++) {
+        ep_strbuf_printf(&sb, "%s%s", i ? ", " : "", c->in->ext_suffixes.items[i]);
+    }
+    char *s = ep_strbuf_take(&sb);
+    const char *out = s ? ep_arena_strdup(c->a, s) : "";
+    free(s);
+    return out ? out : "";
+}
+
+/* What the shadowing copy holds in place of the compiled module. */
+static void
+describe_copy(ep_ctx *c, ep_finding_slot *fs, const ep_analysis *an,
+              const char *dir, const char *comp)
+{
+    const ep_find *f = &an->find;
+    size_t t = f->ncomp - 1;
+    ep_finding_detail(c->r, fs, "%s has no %s with any suffix this interpreter "
+                      "loads (%s)", dir, comp, suffix_list(c));
+    for (size_t i = f->steps[t].cand_first; i < f->steps[t].cand_end; i++) {
+        const ep_cand *cd = &f->cands[i];
+        if (cd->alternative || strcmp(ep_path_dirname(c->a, cd->path), dir) != 0) {
+            continue;
+        }
+        if (cd->kind == EP_CAND_FOREIGN) {
+            ep_finding_detail(c->r, fs, "It has %s: %s", ep_basename(cd->path),
+                              cd->tag_why ? cd->tag_why : "another tag");
+        }
+    }
+    static const char *const srcs[] = {".pyx", ".rs", ".c", ".cpp"};
+    for (size_t i = 0; i < sizeof(srcs) / sizeof(*srcs); i++) {
+        const char *p = ep_arena_printf(c->a, "%s/%s%s", dir, comp, srcs[i]);
+        if (p != NULL && ep_fs_isfile(p)) {
+            ep_finding_detail(c->r, fs, "It has the source %s, never built "
+                              "there", p);
+        }
+    }
+}
+
+/* The package copy that lacks the module: steps before the first missing
+ * component, taken from an earlier entry than the compiled file's copy. */
+static ep_status
+missing_in_copy(ep_ctx *c, ep_analysis *an, size_t alt_ext)
+{
+    const ep_find *f = &an->find;
+    const ep_cand *ext = &f->cands[alt_ext];
+    size_t miss = f->fail_step;
+    const ep_find_step *parent = &f->steps[miss > 0 ? miss - 1 : 0];
+    const ep_search_dir *top = &f->steps[0].found_in;
+    const char *top_name = f->steps[0].name;
+    ep_finding_slot *fs = ep_check_add(
+        c, an, EP_FINDING_SHADOWED_BY_SOURCE,
+        "%s is imported from %s (%s), a copy without the compiled %s; the "
+        "copy in %s has it but is never reached",
+        top_name, f->steps[0].dir ? f->steps[0].dir : top->dir,
+        ep_where(c, top), an->name, ext->where.dir);
+    if (fs == NULL) {
+        return ep_check_nomem(c);
+    }
+    ep_finding_detail(c->r, fs, "%s", origin_story(c, top));
+    ep_finding_detail(c->r, fs, "PathFinder stops at the first entry that has "
+                      "%s, so %s is looked up only in %s",
+                      top_name, an->name, parent->dir ? parent->dir : "(none)");
+    describe_copy(c, fs, an, parent->dir ? parent->dir : top->dir,
+                  f->steps[miss].component);
+    ep_finding_detail(c->r, fs, "The compiled module exists at %s (%s)",
+                      ext->path, ep_where(c, &ext->where));
+    if (an->dist != NULL) {
+        const char *rec = ep_dist_compiled_for(an->dist, c->in, an->name, false);
+        if (rec != NULL) {
+            ep_finding_detail(c->r, fs, "Installed by %s %s (its RECORD lists %s)",
+                              an->dist->name,
+                              an->dist->version ? an->dist->version : "", rec);
+        }
+    }
+    ep_finding_detail(c->r, fs, "Python reports: ModuleNotFoundError: No module "
+                      "named '%s'", f->steps[miss].name);
+    ep_finding_path(c->r, fs, parent->dir);
+    ep_finding_path(c->r, fs, ext->path);
+    ep_check_fix(c, fs, origin_fix(c, an, top, top_name));
+    return EP_OK;
+}
+
+/* The name itself resolves to a source module or package while a compiled
+ * module of the same name sits later on the path. */
+static ep_status
+source_beats_compiled(ep_ctx *c, ep_analysis *an, size_t ext_i)
+{
+    const ep_find *f = &an->find;
+    const ep_find_step *t = &f->steps[f->ncomp - 1];
+    const ep_cand *ext = &f->cands[ext_i];
+    const ep_cand *used = t->used != SIZE_MAX ? &f->cands[t->used] : NULL;
+    if (used == NULL) {
+        return EP_OK;
+    }
+    ep_finding_slot *fs = ep_check_add(
+        c, an, EP_FINDING_SHADOWED_BY_SOURCE,
+        "%s resolves to the %s %s (%s), which shadows the compiled %s",
+        an->name, ep_spec_kind_str(t->kind), used->path,
+        ep_where(c, &used->where), ext->path);
+    if (fs == NULL) {
+        return ep_check_nomem(c);
+    }
+    ep_finding_detail(c->r, fs, "%s", origin_story(c, &used->where));
+    ep_finding_detail(c->r, fs, "The compiled module %s (%s) comes later, so "
+                      "the import never loads it", ext->path,
+                      ep_where(c, &ext->where));
+    ep_finding_path(c->r, fs, used->path);
+    ep_finding_path(c->r, fs, ext->path);
+    ep_check_fix(c, fs, origin_fix(c, an, &used->where, used->path));
+    return EP_OK;
+}
+
+/* "No module named 'a.b'; 'a' is not a package" */
+static ep_status
+module_shadows_package(ep_ctx *c, ep_analysis *an)
+{
+    const ep_find *f = &an->find;
+    size_t k = f->fail_step - 1;
+    const ep_find_step *s = &f->steps[k];
+    size_t pkg = ep_find_next(f, k, EP_CAND_PACKAGE, 0);
+    if (s->used == SIZE_MAX || pkg == SIZE_MAX) {
+        return EP_OK;
+    }
+    const ep_cand *used = &f->cands[s->used];
+    ep_finding_slot *fs = ep_check_add(
+        c, an, EP_FINDING_SHADOWED_BY_SOURCE,
+        "%s is the module %s (%s), which shadows the package %s",
+        s->name, used->path, ep_where(c, &used->where), f->cands[pkg].path);
+    if (fs == NULL) {
+        return ep_check_nomem(c);
+    }
+    ep_finding_detail(c->r, fs, "%s", origin_story(c, &used->where));
+    ep_finding_detail(c->r, fs, "Python reports: ModuleNotFoundError: No module "
+                      "named '%s'; '%s' is not a package", f->steps[k + 1].name,
+                      s->name);
+    ep_finding_path(c->r, fs, used->path);
+    ep_finding_path(c->r, fs, f->cands[pkg].path);
+    ep_check_fix(c, fs, ep_arena_printf(c->a, "Rename or remove %s (a script or "
+                                  "module named like the package %s)",
+                                  used->path, s->name));
+    return EP_OK;
+}
+
+/* The compiled module that loads is an in-place build older than its
+ * sources, or older than the copy the import never reaches. */
+static ep_status
+stale_in_place(ep_ctx *c, ep_analysis *an)
+{
+    const ep_find *f = &an->find;
+    const ep_find_step *t = &f->steps[f->ncomp - 1];
+    const ep_cand *used = &f->cands[t->used];
+    const ep_cand *newer = NULL;
+    for (size_t i = t->cand_first; i < t->cand_end; i++) {
+        const ep_cand *cd = &f->cands[i];
+        if (cd->kind == EP_CAND_EXTENSION && i != t->used &&
+            strcmp(ep_path_dirname(c->a, cd->path), t->dir) != 0 &&
+            cd->mtime > used->mtime) {
+            newer = cd;
+            break;
+        }
+    }
+    if (newer == NULL) {
+        return EP_OK;
+    }
+    ep_finding_slot *fs = ep_check_add(
+        c, an, EP_FINDING_SHADOWED_BY_SOURCE,
+        "%s loads the older build %s (%s), not the newer %s", an->name,
+        used->path, ep_where(c, &used->where), newer->path);
+    if (fs == NULL) {
+        return ep_check_nomem(c);
+    }
+    ep_finding_severity(fs, EP_SEVERITY_WARNING);
+    ep_finding_detail(c->r, fs, "%s", origin_story(c, &used->where));
+    ep_finding_detail(c->r, fs, "%s is newer (%s) but comes later, so the "
+                      "code that runs is not the code that was last built",
+                      newer->path, ep_where(c, &newer->where));
+    ep_finding_path(c->r, fs, used->path);
+    ep_finding_path(c->r, fs, newer->path);
+    ep_check_fix(c, fs, origin_fix(c, an, &used->where, used->path));
+    return EP_OK;
+}
+
+ep_status
+ep_check_shadowed_by_source(ep_ctx *c, ep_analysis *an)
+{
+    const ep_find *f = &an->find;
+    if (f->not_a_package) {
+        return module_shadows_package(c, an);
+    }
+    const ep_find_step *t = ep_analysis_target(an);
+    if (t == NULL) {
+        return EP_OK;
+    }
+    bool target_is_ext = f->found && t->kind == EP_SPEC_EXTENSION;
+    if (target_is_ext) {
+        return stale_in_place(c, an);
+    }
+    size_t alt = ep_analysis_cand(an, EP_CAND_EXTENSION, 1);
+    if (!f->found && alt != SIZE_MAX && f->fail_step > 0) {
+        return missing_in_copy(c, an, alt);
+    }
+    if (f->found) {
+        size_t later = ep_analysis_cand(an, EP_CAND_EXTENSION, 0);
+        if (later == SIZE_MAX) {
+            later = alt;
+        }
+        if (later != SIZE_MAX && t->kind != EP_SPEC_NAMESPACE) {
+            return source_beats_compiled(c, an, later);
+        }
+    }
+    return EP_OK;
+}

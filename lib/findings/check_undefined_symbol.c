@@ -1,0 +1,128 @@
+/*
+ * undefined-symbol: a symbol the module needs is provided by nothing in
+ * the process. For the Python C API the provider is the interpreter itself
+ * (its executable, or libpython for a shared build; extensions do not
+ * DT_NEED it), so every undefined Py/_Py import is checked against what
+ * this interpreter exports: a module built against other headers -- a
+ * newer or older Python, a debug build, an untagged or renamed file the
+ * finder accepted -- fails here. Other symbols come from the loader
+ * emulation (loader_facts.c).
+ */
+#include "findings/checks.h"
+
+#include <string.h>
+
+#define SHOW_SYMBOLS 10
+
+static bool
+is_python_api(const char *name)
+{
+    return strncmp(name, "Py", 2) == 0 || strncmp(name, "_Py", 3) == 0;
+}
+
+/* Why a set of missing Python symbols is missing, from their names. */
+static const char *
+hint(ep_ctx *c, const ep_analysis *an, const char *const *miss, size_t n)
+{
+    const ep_interp *in = c->in;
+    for (size_t i = 0; i < n; i++) {
+        if (strcmp(miss[i], "_Py_RefTotal") == 0 ||
+            strcmp(miss[i], "_Py_NegativeRefcount") == 0 ||
+            strncmp(miss[i], "_Py_RefTotal", 12) == 0) {
+            return "These are debug-build symbols: the module was compiled "
+                   "against a --with-pydebug interpreter's headers; this one "
+                   "is a release build";
+        }
+        if (strncmp(miss[i], "PyUnicodeUCS", 12) == 0) {
+            return "PyUnicodeUCS2_/UCS4_ names: built for a Python 2 with the "
+                   "other unicode width";
+        }
+        if (strcmp(miss[i], "PyModule_Create2") == 0 && in->debug) {
+            return "A release-build module loaded by a debug interpreter that "
+                   "exports PyModule_Create2TraceRefs instead";
+        }
+    }
+    const ep_ext_tag *tag = an->ext ? ep_object_ext_tag(an->ext) : NULL;
+    if (tag != NULL && tag->raw_tag == NULL) {
+        return ep_arena_printf(c->a, "The file name has no ABI tag (%s), so the "
+                               "finder accepted it without a version check; "
+                               "it was built against another Python's headers "
+                               "than %s", ep_basename(an->ext_path),
+                               in->version ? in->version : "this one");
+    }
+    return ep_arena_printf(c->a, "The module was built against the headers "
+                           "of another Python than this %s %s (API added or "
+                           "removed between versions)",
+                           in->implementation ? in->implementation : "",
+                           in->version ? in->version : "");
+}
+
+ep_status
+ep_check_undefined_symbol(ep_ctx *c, ep_analysis *an, const ep_loader_facts *lf)
+{
+    if (an->ext == NULL || an->elf_bad) {
+        return EP_OK;
+    }
+    const ep_symbol *syms;
+    size_t n;
+    ep_strvec miss = {0};
+    if (c->exports != NULL &&
+        ep_object_symbols(an->ext, &syms, &n, NULL) == EP_OK) {
+        for (size_t i = 0; i < n; i++) {
+            const ep_symbol *s = &syms[i];
+            /* A weak reference may stay unresolved (gABI); only strong
+             * ones fail the load. */
+            if (s->defined || s->weak || !is_python_api(s->name) ||
+                ep_ctx_exports(c, s->name)) {
+                continue;
+            }
+            if (!ep_strvec_push(c->a, &miss, s->name)) {
+                return ep_check_nomem(c);
+            }
+        }
+    }
+    size_t nother = lf != NULL && lf->available ? lf->nsyms : 0;
+    if (miss.count == 0 && nother == 0) {
+        return EP_OK;
+    }
+    const char *first = miss.count ? miss.items[0] : lf->syms[0].name;
+    ep_finding_slot *fs = ep_check_add(
+        c, an, EP_FINDING_UNDEFINED_SYMBOL,
+        "%s needs %s%s, which nothing in the interpreter's process provides",
+        ep_basename(an->ext_path), first,
+        miss.count + nother > 1 ? ep_arena_printf(c->a, " (and %zu more)",
+                                                  miss.count + nother - 1)
+                                : "");
+    if (fs == NULL) {
+        return ep_check_nomem(c);
+    }
+    for (size_t i = 0; i < miss.count && i < SHOW_SYMBOLS; i++) {
+        ep_finding_detail(c->r, fs, "%s: not exported by %s%s%s", miss.items[i],
+                          ep_object_path(c->interp_exe),
+                          c->libpython ? " or " : "",
+                          c->libpython ? ep_object_path(c->libpython) : "");
+    }
+    if (miss.count > 0) {
+        ep_finding_detail(c->r, fs, "%s", hint(c, an, miss.items, miss.count));
+        ep_finding_detail(c->r, fs, "Python reports: ImportError: %s: undefined "
+                          "symbol: %s", an->ext_path, miss.items[0]);
+    }
+    for (size_t i = 0; i < nother && i < SHOW_SYMBOLS; i++) {
+        ep_finding_detail(c->r, fs, "%s%s%s: needed by %s, defined by no loaded "
+                          "library", lf->syms[i].name,
+                          lf->syms[i].version ? "@" : "",
+                          lf->syms[i].version ? lf->syms[i].version : "",
+                          lf->syms[i].needed_by);
+    }
+    ep_finding_path(c->r, fs, an->ext_path);
+    if (miss.count > 0) {
+        ep_finding_fix(c->r, fs, "Rebuild the module against this "
+                       "interpreter's headers: %s", ep_fix_rebuild(c, an));
+    } else {
+        ep_finding_fix(c->r, fs, "Link the library that defines %s (or import "
+                       "the package that loads it first, e.g. torch before its "
+                       "extensions), and rebuild if the C++ ABI differs "
+                       "(_GLIBCXX_USE_CXX11_ABI)", first);
+    }
+    return EP_OK;
+}

@@ -1,0 +1,56 @@
+/*
+ * unreadable: a directory the import must list, or the extension file
+ * itself, cannot be read (permissions). FileFinder silently skips a
+ * directory it cannot list, so the import fails further along, or picks
+ * a later copy, without saying why.
+ */
+#include "findings/checks.h"
+
+#include <string.h>
+
+ep_status
+ep_check_unreadable(ep_ctx *c, ep_analysis *an)
+{
+    const ep_find *f = &an->find;
+    for (size_t s = 0; s < f->nsteps; s++) {
+        for (size_t i = ep_find_next(f, s, EP_CAND_UNREADABLE, 0); i != SIZE_MAX;
+             i = ep_find_next(f, s, EP_CAND_UNREADABLE, i + 1)) {
+            const ep_cand *cd = &f->cands[i];
+            ep_finding_slot *fs = ep_check_add(
+                c, an, EP_FINDING_UNREADABLE,
+                "%s cannot be listed, so the import cannot see whether it holds %s",
+                cd->path, f->steps[s].name);
+            if (fs == NULL) {
+                return ep_check_nomem(c);
+            }
+            if (f->found && s < f->nsteps) {
+                ep_finding_severity(fs, EP_SEVERITY_WARNING);
+            }
+            ep_finding_detail(c->r, fs, "%s is on the search path (%s) and "
+                              "opendir() fails with permission denied; "
+                              "importlib's FileFinder treats it as empty",
+                              cd->path, ep_where(c, &cd->where));
+            ep_finding_path(c->r, fs, cd->path);
+            ep_finding_fix(c->r, fs, "Give the user running Python read and "
+                           "execute permission on %s (chmod a+rx), or remove "
+                           "it from the search path", cd->path);
+        }
+    }
+    if (an->ext != NULL && ep_object_kind(an->ext) == EP_KIND_UNREADABLE) {
+        an->elf_bad = true;
+        ep_finding_slot *fs = ep_check_add(c, an, EP_FINDING_UNREADABLE,
+                                           "%s cannot be read",
+                                           an->ext_path);
+        if (fs == NULL) {
+            return ep_check_nomem(c);
+        }
+        const char *why = ep_object_reason(an->ext);
+        ep_finding_detail(c->r, fs, "The finder picks %s for %s, but opening "
+                          "it fails: %s", an->ext_path, an->name,
+                          why ? why : "unreadable");
+        ep_finding_path(c->r, fs, an->ext_path);
+        ep_finding_fix(c->r, fs, "Make %s readable by the user running Python "
+                       "(chmod a+r), or reinstall the package", an->ext_path);
+    }
+    return EP_OK;
+}

@@ -1,0 +1,108 @@
+/*
+ * The static checks of one analysis, in the order their facts build on
+ * each other: where the import goes first (a file that is never reached
+ * cannot fail to load), then what the loader would make of the file.
+ */
+#include "findings/checks.h"
+
+#include <string.h>
+
+static ep_status file_checks(ep_ctx *c, ep_analysis *an);
+
+static ep_status
+location_checks(ep_ctx *c, ep_analysis *an)
+{
+    ep_status (*const checks[])(ep_ctx *, ep_analysis *) = {
+        ep_check_unreadable,
+        ep_check_shadowed_by_source,
+        ep_check_namespace_package,
+        ep_check_editable_without_build,
+        ep_check_extension_not_installed,
+        ep_check_abi_tag_mismatch,
+        ep_check_module_not_found,
+    };
+    for (size_t i = 0; i < sizeof(checks) / sizeof(*checks); i++) {
+        ep_status st = checks[i](c, an);
+        if (st != EP_OK) {
+            return st;
+        }
+    }
+    return EP_OK;
+}
+
+ep_status
+ep_checks_file(ep_ctx *c, ep_analysis *an)
+{
+    ep_status st = ep_check_unreadable(c, an);
+    if (st != EP_OK || an->elf_bad) {
+        return st;
+    }
+    return file_checks(c, an);
+}
+
+static ep_status
+file_checks(ep_ctx *c, ep_analysis *an)
+{
+    ep_status st = ep_check_not_an_extension(c, an);
+    if (st == EP_OK) {
+        st = ep_check_wrong_architecture(c, an);
+    }
+    if (st == EP_OK) {
+        st = ep_check_missing_init_function(c, an);
+    }
+    if (st == EP_OK) {
+        st = ep_check_limited_api_violation(c, an);
+    }
+    if (st != EP_OK || an->elf_bad) {
+        return st;
+    }
+    ep_loader_facts lf;
+    st = ep_loader_facts_get(c, an->ext_path, &lf);
+    if (st != EP_OK) {
+        return st;
+    }
+    an->deps_checked = lf.available;
+    if (!lf.available && lf.note != NULL) {
+        bool seen = false;
+        for (size_t i = 0; i < c->r->notes.count && !seen; i++) {
+            seen = c->r->notes.items[i] == lf.note ||
+                   strcmp(c->r->notes.items[i], lf.note) == 0;
+        }
+        if (!seen) {
+            ep_report_note(c->r, "%s", lf.note);
+        }
+    }
+    st = ep_check_missing_dependency(c, an, &lf);
+    if (st == EP_OK) {
+        st = ep_check_glibc_too_new(c, an, &lf);
+    }
+    if (st == EP_OK) {
+        st = ep_check_undefined_symbol(c, an, &lf);
+    }
+    return st;
+}
+
+ep_status
+ep_checks_static(ep_ctx *c, ep_analysis *an)
+{
+    const char *hint = NULL;
+    const ep_find *f = &an->find;
+    /* A copy outside the installed site directories is a checkout: its
+     * project files say how it is built. */
+    const char *o = f->nsteps > 0 ? f->steps[0].found_in.origin : NULL;
+    bool installed = o != NULL && (strcmp(o, "site-packages") == 0 ||
+                                   strcmp(o, "user-site") == 0 ||
+                                   strcmp(o, "stdlib") == 0);
+    if (f->nsteps > 0 && f->steps[0].dir != NULL && !installed) {
+        hint = ep_path_dirname(c->a, f->steps[0].dir);
+    }
+    if (hint == NULL) {
+        hint = c->in->cwd;
+    }
+    ep_buildsys_detect(c, an, hint);
+    ep_status st = location_checks(c, an);
+    if (st == EP_OK && an->ext != NULL) {
+        st = file_checks(c, an);
+    }
+    return st;
+}

@@ -1,0 +1,227 @@
+/*
+ * The checks that turn facts into findings: one check_<slug>.c per finding
+ * code, each a small function over the context below. The orchestrator
+ * (lib/explain/explain.c) gathers the facts -- interpreter, finder walk,
+ * dist-info, ELF objects, the trial -- and calls them; rank.c orders the
+ * result. Private to lib/.
+ */
+#ifndef EXTPROBE_CHECKS_H
+#define EXTPROBE_CHECKS_H
+
+#include "findings/findings.h"
+#include "importer/importer.h"
+#include "report/report.h"
+
+/* The build system a fix should be written for, and what it was told. */
+typedef enum ep_build_kind {
+    EP_BUILD_UNKNOWN = 0,
+    EP_BUILD_SETUPTOOLS,
+    EP_BUILD_MATURIN,
+    EP_BUILD_MESON_PYTHON,
+    EP_BUILD_SCIKIT_BUILD,
+    EP_BUILD_OTHER
+} ep_build_kind;
+
+typedef struct ep_buildsys {
+    ep_build_kind kind;
+    const char *name;           /* "maturin", "setuptools", ... */
+    const char *evidence;       /* "WHEEL Generator: maturin (1.9.0)" */
+    const char *project_dir;    /* directory with pyproject.toml/setup.py */
+    const char *module_name;    /* maturin [tool.maturin] module-name */
+    const char *python_source;  /* maturin python-source */
+    const char *cargo_lib_name; /* Cargo.toml [lib] name */
+    bool cython;                /* .pyx sources seen */
+    bool rust;                  /* Cargo.toml, or rustc in .comment */
+    bool pybind11;              /* pybind11 symbols in the object */
+} ep_buildsys;
+
+/* One analysed module name: the walk and what it points at. */
+typedef struct ep_analysis {
+    const char *name;           /* dotted name */
+    ep_find find;               /* the finder walk (candidates owned) */
+    const ep_dist *dist;        /* distribution owning the top-level name */
+    const char *ext_path;       /* the extension file the import loads */
+    ep_object *ext;             /* ext_path opened; NULL when none */
+    ep_buildsys build;
+    ep_finding_slot **slots;    /* the findings this analysis added */
+    size_t nslots, slots_cap;
+    bool cause;                 /* explains a failure the trial saw inside
+                                   the package (rank tier) */
+    bool elf_bad;               /* not loadable ELF: skip symbol checks */
+    bool deps_checked;          /* the loader emulation ran on ext */
+} ep_analysis;
+
+#define EP_MAX_ANALYSES 8
+
+/* Before ranking, a slot's rank field holds its tier as the engine saw it:
+ * EP_RANK_CAUSE marks a finding that explains the failure the trial saw
+ * inside a package (rank.c puts it right after swallowed-import-error). */
+#define EP_RANK_CAUSE 1
+
+typedef struct ep_ctx {
+    ep_report *r;
+    const ep_interp *in;
+    ep_arena *a;                /* the report's arena */
+    ep_editables ed;
+    ep_dists dists;
+    ep_object *interp_exe;      /* executable_real; NULL if unreadable */
+    ep_object *libpython;       /* when the executable needs libpython */
+    const char **exports;       /* Python C-API names the interpreter
+                                   exports, sorted; NULL until loaded */
+    size_t nexports;
+    bool exports_loaded;
+    ep_analysis *an[EP_MAX_ANALYSES];
+    size_t nan;
+    ep_error *err;
+} ep_ctx;
+
+/* ---- facts shared by the checks (facts.c) -------------------------------- */
+
+/* Append a fix text made elsewhere (NULL when its allocation failed). */
+static inline void
+ep_check_fix(ep_ctx *c, ep_finding_slot *f, const char *text)
+{
+    if (text != NULL) {
+        ep_finding_fix(c->r, f, "%s", text);
+    }
+}
+
+/* A check that could not allocate its finding. */
+static inline ep_status
+ep_check_nomem(ep_ctx *c)
+{
+    return ep_fail(c->err, EP_ERR_NOMEM, "out of memory");
+}
+
+/* Load the interpreter's exported Python symbols (executable, libpython). */
+ep_status ep_ctx_load_exports(ep_ctx *c);
+/* Does the interpreter export this symbol? (true when unknown) */
+bool ep_ctx_exports(const ep_ctx *c, const char *sym);
+
+/* The analysis of a name, created and walked (static facts only). */
+ep_status ep_analysis_new(ep_ctx *c, const char *name, bool cause,
+                          ep_analysis **out);
+void ep_analysis_free(ep_analysis *an);
+
+/* Add a finding tied to an analysis (marks rank tier, adds `name` paths). */
+ep_finding_slot *ep_check_add(ep_ctx *c, ep_analysis *an, ep_finding_code code,
+                              const char *fmt, ...) EP_PRINTF(4, 5);
+/* The finding of this code the analysis already has, or NULL. */
+ep_finding_slot *ep_check_find(ep_ctx *c, const ep_analysis *an,
+                               ep_finding_code code);
+/* Any finding at all from this analysis with error severity? */
+bool ep_check_any_error(const ep_ctx *c, const ep_analysis *an);
+
+/* The last step of the walk (the module itself). */
+const ep_find_step *ep_analysis_target(const ep_analysis *an);
+/* First candidate of the target component with this kind and (optional)
+ * alternative flag; SIZE_MAX when none. alt: 0 no, 1 yes, -1 either. */
+size_t ep_analysis_cand(const ep_analysis *an, ep_cand_kind kind, int alt);
+
+/* Human description of a search directory: "sys.path[0] (cwd)". */
+const char *ep_where(ep_ctx *c, const ep_search_dir *sd);
+
+/* ---- build systems and fixes (buildsys.c) -------------------------------- */
+
+void ep_buildsys_detect(ep_ctx *c, ep_analysis *an, const char *hint_dir);
+/* The command that rebuilds/reinstalls the module for this interpreter. */
+const char *ep_fix_rebuild(ep_ctx *c, const ep_analysis *an);
+/* The command that (re)installs the distribution for this interpreter. */
+const char *ep_fix_reinstall(ep_ctx *c, const ep_analysis *an);
+
+/* ---- the loader emulation, used in one place (loader_facts.c) ------------ */
+
+typedef struct ep_loader_missing_lib {
+    const char *name;        /* "libfoo.so.1" */
+    const char *needed_by;
+    const char *tried;       /* every place looked, one per line */
+} ep_loader_missing_lib;
+
+typedef struct ep_loader_missing_ver {
+    const char *library;     /* "libc.so.6" */
+    const char *path;        /* where it was found */
+    const char *version;     /* "GLIBC_2.38" */
+    const char *needed_by;
+    const char *newest;      /* newest version of that family it defines */
+} ep_loader_missing_ver;
+
+typedef struct ep_loader_missing_sym {
+    const char *name;
+    const char *version;
+    const char *needed_by;
+} ep_loader_missing_sym;
+
+typedef struct ep_loader_facts {
+    bool available;          /* false: no loader emulation in this build */
+    ep_loader_missing_lib *libs;
+    size_t nlibs;
+    ep_loader_missing_ver *vers;
+    size_t nvers;
+    ep_loader_missing_sym *syms;
+    size_t nsyms;
+    const char *note;        /* why it could not run, or NULL */
+} ep_loader_facts;
+
+/* Resolve the needed-library tree of path as the interpreter's loader would
+ * and report what is missing. Strings in the context's arena. */
+ep_status ep_loader_facts_get(ep_ctx *c, const char *path,
+                              ep_loader_facts *out);
+
+/* ---- the stable ABI rule (stable_abi.c) ---------------------------------- */
+
+/* Is an import of `sym` by an abi3 module declared for CPython 3.<minor>
+ * (minor < 0: unknown) outside the Limited API? Returns NULL when fine, else
+ * why ("not part of the Limited API", "added to the Limited API in 3.10"). */
+const char *ep_stable_abi_violation(ep_arena *a, const char *sym, int minor);
+
+/* ---- classifying the trial's error text (trial_text.c) ------------------- */
+
+/* The finding code a loader or import error message points to, and its
+ * subject (library, symbol, version), or 0 when it says nothing specific.
+ * self_enoent: "cannot open shared object file" about the file itself (the
+ * loader's misleading text for a wrong e_machine). */
+ep_finding_code ep_trial_classify(ep_arena *a, const char *exc_type,
+                                  const char *message, const char *file,
+                                  const char **subject, bool *self_enoent);
+
+/* ---- the checks ---------------------------------------------------------- */
+
+/* Where the import goes (lib/findings/check_*.c). Each returns EP_OK or
+ * EP_ERR_NOMEM; a check that does not apply adds nothing. */
+ep_status ep_check_unreadable(ep_ctx *c, ep_analysis *an);
+ep_status ep_check_shadowed_by_source(ep_ctx *c, ep_analysis *an);
+ep_status ep_check_namespace_package(ep_ctx *c, ep_analysis *an);
+ep_status ep_check_editable_without_build(ep_ctx *c, ep_analysis *an);
+ep_status ep_check_extension_not_installed(ep_ctx *c, ep_analysis *an);
+ep_status ep_check_abi_tag_mismatch(ep_ctx *c, ep_analysis *an);
+ep_status ep_check_module_not_found(ep_ctx *c, ep_analysis *an);
+/* The package itself imports, but another sys.path entry's copy of it has
+ * compiled modules this copy lacks (run once per explain, after the trial). */
+ep_status ep_check_package_shadowing(ep_ctx *c, ep_analysis *an);
+
+/* The compiled file itself (an->ext). */
+ep_status ep_check_not_an_extension(ep_ctx *c, ep_analysis *an);
+ep_status ep_check_wrong_architecture(ep_ctx *c, ep_analysis *an);
+ep_status ep_check_missing_init_function(ep_ctx *c, ep_analysis *an);
+ep_status ep_check_limited_api_violation(ep_ctx *c, ep_analysis *an);
+ep_status ep_check_undefined_symbol(ep_ctx *c, ep_analysis *an,
+                                    const ep_loader_facts *lf);
+ep_status ep_check_missing_dependency(ep_ctx *c, ep_analysis *an,
+                                      const ep_loader_facts *lf);
+ep_status ep_check_glibc_too_new(ep_ctx *c, ep_analysis *an,
+                                 const ep_loader_facts *lf);
+
+/* From the trial. */
+ep_status ep_check_import_error(ep_ctx *c, ep_analysis *an,
+                                const char *exc_type, const char *message,
+                                const char *file, const char *traceback);
+ep_status ep_check_swallowed_import_error(ep_ctx *c, ep_analysis *outer,
+                                          const ep_trial_failure *f,
+                                          ep_analysis *inner);
+
+/* Run every static check of an analysis, in order (checks.c). */
+ep_status ep_checks_static(ep_ctx *c, ep_analysis *an);
+/* Only the checks of the compiled file an->ext (ep_probe_file()). */
+ep_status ep_checks_file(ep_ctx *c, ep_analysis *an);
+
+#endif

@@ -1,0 +1,258 @@
+/*
+ * Facts the checks share: the interpreter's exported C-API symbols, one
+ * analysis (finder walk, owning distribution, the extension file opened),
+ * and the bookkeeping that ties findings to the analysis that made them.
+ */
+#include "findings/checks.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int
+cmp_str(const void *x, const void *y)
+{
+    return strcmp(*(const char *const *)x, *(const char *const *)y);
+}
+
+static bool
+is_python_api(const char *name)
+{
+    return strncmp(name, "Py", 2) == 0 || strncmp(name, "_Py", 3) == 0;
+}
+
+/* Append the defined Py and _Py names of obj to v. */
+static ep_status
+collect_exports(ep_ctx *c, ep_object *obj, ep_strvec *v)
+{
+    const ep_symbol *syms;
+    size_t n;
+    if (ep_object_symbols(obj, &syms, &n, NULL) != EP_OK) {
+        return EP_OK; /* unreadable symbol table: exports stay unknown */
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (syms[i].defined && is_python_api(syms[i].name) &&
+            !ep_strvec_push(c->a, v, syms[i].name)) {
+            return ep_fail(c->err, EP_ERR_NOMEM, "out of memory");
+        }
+    }
+    return EP_OK;
+}
+
+/* The libpython a shared-build interpreter needs: LIBDIR/<needed name>,
+ * where the build installed it (the executable's RPATH usually says the
+ * same; the loader emulation is the authority when it has run). */
+static const char *
+libpython_path(ep_ctx *c, const ep_elf_info *info)
+{
+    for (size_t i = 0; i < info->needed.count; i++) {
+        const char *n = info->needed.items[i];
+        if (strncmp(n, "libpython", 9) != 0) {
+            continue;
+        }
+        const char *dirs[] = {c->in->libdir,
+                              c->in->prefix ? ep_arena_printf(c->a, "%s/lib",
+                                                              c->in->prefix)
+                                            : NULL,
+                              c->in->base_prefix
+                                  ? ep_arena_printf(c->a, "%s/lib", c->in->base_prefix)
+                                  : NULL};
+        for (size_t k = 0; k < 3; k++) {
+            const char *p = dirs[k] ? ep_path_join(c->a, dirs[k], n) : NULL;
+            if (p != NULL && ep_fs_isfile(p)) {
+                return p;
+            }
+        }
+    }
+    return NULL;
+}
+
+ep_status
+ep_ctx_load_exports(ep_ctx *c)
+{
+    ep_strvec v = {0};
+    if (c->exports_loaded) {
+        return EP_OK;
+    }
+    c->exports_loaded = true;
+    const char *exe = c->in->executable_real ? c->in->executable_real
+                                             : c->in->executable;
+    if (exe == NULL || ep_object_open(exe, &c->interp_exe, c->err) != EP_OK) {
+        return EP_OK;
+    }
+    const ep_elf_info *info = ep_object_elf(c->interp_exe);
+    if (ep_object_kind(c->interp_exe) != EP_KIND_ELF || info == NULL) {
+        return EP_OK;
+    }
+    ep_status st = collect_exports(c, c->interp_exe, &v);
+    const char *lp = st == EP_OK ? libpython_path(c, info) : NULL;
+    if (lp != NULL && ep_object_open(lp, &c->libpython, c->err) == EP_OK &&
+        ep_object_kind(c->libpython) == EP_KIND_ELF) {
+        st = collect_exports(c, c->libpython, &v);
+    }
+    if (st != EP_OK) {
+        return st;
+    }
+    /* An interpreter that exports nothing (stripped .dynsym, or libpython
+     * not found) gives no basis to call a symbol missing. */
+    if (v.count < 100) {
+        return EP_OK;
+    }
+    qsort(v.items, v.count, sizeof(*v.items), cmp_str);
+    c->exports = v.items;
+    c->nexports = v.count;
+    return EP_OK;
+}
+
+bool
+ep_ctx_exports(const ep_ctx *c, const char *sym)
+{
+    if (c->exports == NULL) {
+        return true;
+    }
+    return bsearch(&sym, c->exports, c->nexports, sizeof(*c->exports),
+                   cmp_str) != NULL;
+}
+
+const ep_find_step *
+ep_analysis_target(const ep_analysis *an)
+{
+    const ep_find *f = &an->find;
+    return f->nsteps == f->ncomp ? &f->steps[f->ncomp - 1] : NULL;
+}
+
+size_t
+ep_analysis_cand(const ep_analysis *an, ep_cand_kind kind, int alt)
+{
+    const ep_find *f = &an->find;
+    if (f->nsteps != f->ncomp) {
+        return SIZE_MAX;
+    }
+    size_t t = f->ncomp - 1;
+    for (size_t i = ep_find_next(f, t, kind, 0); i != SIZE_MAX;
+         i = ep_find_next(f, t, kind, i + 1)) {
+        if (alt < 0 || f->cands[i].alternative == (alt == 1)) {
+            return i;
+        }
+    }
+    return SIZE_MAX;
+}
+
+const char *
+ep_where(ep_ctx *c, const ep_search_dir *sd)
+{
+    if (sd->entry != SIZE_MAX && sd->origin != NULL) {
+        const char *raw = sd->entry < c->in->npath ? c->in->path[sd->entry].path
+                                                   : NULL;
+        bool cwd = raw != NULL && raw[0] == '\0';
+        if (sd->origin_detail != NULL && sd->origin_detail[0] != '\0') {
+            return ep_arena_printf(c->a, "sys.path[%zu], %s %s", sd->entry,
+                                   sd->origin, sd->origin_detail);
+        }
+        return ep_arena_printf(c->a, "sys.path[%zu]%s, %s", sd->entry,
+                               cwd ? " = ''" : "", sd->origin);
+    }
+    return sd->via ? sd->via : "an editable finder";
+}
+
+ep_status
+ep_analysis_new(ep_ctx *c, const char *name, bool cause, ep_analysis **out)
+{
+    *out = NULL;
+    if (c->nan >= EP_MAX_ANALYSES) {
+        return EP_OK;
+    }
+    ep_analysis *an = calloc(1, sizeof(*an));
+    if (an == NULL) {
+        return ep_fail(c->err, EP_ERR_NOMEM, "out of memory");
+    }
+    an->name = ep_arena_strdup(c->a, name);
+    an->cause = cause;
+    ep_status st = an->name ? ep_find_module(c->a, c->in, &c->ed, name,
+                                             &an->find, c->err)
+                            : ep_fail(c->err, EP_ERR_NOMEM, "out of memory");
+    if (st != EP_OK) {
+        ep_analysis_free(an);
+        return st;
+    }
+    char top[256];
+    snprintf(top, sizeof(top), "%.*s", (int)strcspn(name, "."), name);
+    an->dist = ep_dists_owner(&c->dists, top, &c->ed);
+    const ep_find_step *t = ep_analysis_target(an);
+    if (an->find.found && t != NULL && t->kind == EP_SPEC_EXTENSION) {
+        an->ext_path = t->origin;
+        st = ep_object_open(an->ext_path, &an->ext, c->err);
+        if (st != EP_OK) {
+            ep_analysis_free(an);
+            return st;
+        }
+    }
+    c->an[c->nan++] = an;
+    *out = an;
+    return EP_OK;
+}
+
+void
+ep_analysis_free(ep_analysis *an)
+{
+    if (an != NULL) {
+        ep_find_release(&an->find);
+        ep_object_close(an->ext);
+        free(an->slots);
+        free(an);
+    }
+}
+
+ep_finding_slot *
+ep_check_add(ep_ctx *c, ep_analysis *an, ep_finding_code code, const char *fmt,
+             ...)
+{
+    char summary[2048];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(summary, sizeof(summary), fmt, ap);
+    va_end(ap);
+    ep_finding_slot *f = ep_report_add_finding(c->r, code, "%s", summary);
+    if (f == NULL || an == NULL) {
+        return f;
+    }
+    if (an->cause) {
+        f->rank = EP_RANK_CAUSE;
+    }
+    if (an->nslots == an->slots_cap) {
+        size_t cap = an->slots_cap ? an->slots_cap * 2 : 8;
+        ep_finding_slot **p = realloc(an->slots, cap * sizeof(*p));
+        if (p == NULL) {
+            return f; /* the finding stands; only the bookkeeping is lost */
+        }
+        an->slots = p;
+        an->slots_cap = cap;
+    }
+    an->slots[an->nslots++] = f;
+    return f;
+}
+
+ep_finding_slot *
+ep_check_find(ep_ctx *c, const ep_analysis *an, ep_finding_code code)
+{
+    (void)c;
+    for (size_t i = 0; an != NULL && i < an->nslots; i++) {
+        if (an->slots[i]->pub.code == code) {
+            return an->slots[i];
+        }
+    }
+    return NULL;
+}
+
+bool
+ep_check_any_error(const ep_ctx *c, const ep_analysis *an)
+{
+    (void)c;
+    for (size_t i = 0; an != NULL && i < an->nslots; i++) {
+        if (an->slots[i]->pub.severity == EP_SEVERITY_ERROR) {
+            return true;
+        }
+    }
+    return false;
+}
