@@ -435,6 +435,14 @@ scramble(const char *name, uint32_t seed, int rounds)
                   "round %d: not ELF but no reason", r);
         exercise(obj);
         ep_object_close(obj);
+        /* Every 50th through a file: libelf reads those on demand. */
+        if (r % 50 == 0) {
+            char *path = scratch_write("random.so", buf, len);
+            obj = open_path(path);
+            exercise(obj);
+            ep_object_close(obj);
+            unlink(path);
+        }
     }
     free(buf);
     free(orig);
