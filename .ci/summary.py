@@ -3,9 +3,13 @@
 usage: summary.py FAILED_STEPS BUILD_DIR... [--junit FILE...]
 
 Per build dir, meson's meson-logs/testlog.json lists each test; a Criterion
-test (it writes <name>.criterion.json) counts its own test cases, any other
-test counts once. pytest runs count from their JUnit XML files. Steps of
-.ci/run that failed outside any suite count as failures too.
+test (it writes <name>.criterion.json) counts its own test cases, and so does
+a meson test that writes JUnit XML as <name>.junit.xml under the build dir
+(outside meson-logs/) -- e.g. `scenarios`, which writes
+tests/scenarios/scenarios.junit.xml with one case per scenario, interpreter
+and check; any other test counts once. pytest runs count from their JUnit
+XML files given after --junit. Steps of .ci/run that failed outside any
+suite count as failures too.
 """
 import glob
 import json
@@ -22,11 +26,23 @@ def meson_counts(build):
     crit = {}
     for path in glob.glob(os.path.join(build, "**", "*.criterion.json"), recursive=True):
         crit[os.path.basename(path)[: -len(".criterion.json")]] = path
+    junit = {}
+    for path in glob.glob(os.path.join(build, "**", "*.junit.xml"), recursive=True):
+        if os.sep + "meson-logs" + os.sep not in path:
+            junit[os.path.basename(path)[: -len(".junit.xml")]] = path
     for line in open(log):
         if not line.strip():
             continue
         t = json.loads(line)
-        name, result = t["name"], t["result"]
+        # meson names a test "project:suite / name" in testlog.json
+        name, result = t["name"].split(" / ")[-1], t["result"]
+        ju = junit.get(name)
+        if ju and result in ("OK", "FAIL", "SKIP", "TIMEOUT", "EXPECTEDFAIL", "UNEXPECTEDPASS"):
+            p, f, s = junit_counts(ju)
+            if result in ("FAIL", "TIMEOUT") and f == 0:
+                f += 1  # the runner itself failed
+            passed, failed, skipped = passed + p, failed + f, skipped + s
+            continue
         cj = crit.get(name)
         if cj and result in ("OK", "FAIL", "EXPECTEDFAIL", "UNEXPECTEDPASS"):
             try:

@@ -618,14 +618,50 @@ class Context:
             f.write(buf.getvalue())
         return di
 
+    def unprivileged(self, python):
+        """How to run a case as a user without root's permission override:
+        None when the suite is not root, "nobody" (through setpriv) when it is.
+        Raises Skip when nobody cannot run PYTHON or reach the build."""
+        if os.geteuid() != 0:
+            return None
+        if not self.tools.setpriv:
+            raise Skip("running as root and setpriv is not installed")
+        # The interpreter must be the same one for nobody: a pyenv python
+        # under /root may still start, then find Debian's libpython of the
+        # same version through ld.so.cache and run as that.
+        want = "%s %s" % (self.py.base_prefix, self.py.version_str)
+        r = run(NOBODY + [python, "-c", "import sys, platform; "
+                          "print(sys.base_prefix, platform.python_version())"],
+                cwd="/", env=base_env())
+        if r.returncode != 0 or r.stdout.strip() != want:
+            got = (r.stdout.strip() or r.stderr.strip()).split(": ")[-1][:60]
+            raise Skip("user nobody cannot run %s as itself (%s); root bypasses file "
+                       "permissions, so this scenario runs as nobody" % (python, got))
+        probes = [
+            (["test", "-x", os.path.join(self.build_dir, "probe", "extprobe")],
+             "run %s/probe/extprobe" % self.build_dir),
+            (["test", "-r", os.path.join(self.build_dir, "pyshim", "extprobe", "__init__.py")],
+             "read %s/pyshim" % self.build_dir),
+            (["test", "-r", self.root], "read " + self.root),
+        ]
+        for argv, what in probes:
+            r = run(NOBODY + argv, cwd="/", env=base_env())
+            if r.returncode != 0:
+                raise Skip("user nobody cannot %s (root bypasses file permissions, so this "
+                           "scenario runs as nobody)" % what)
+        return "nobody"
+
     # ---- oracle --------------------------------------------------------------
-    def run_python(self, case, code, cwd=None, pythonpath=None, python=None, timeout=120):
+    def run_python(self, case, code, cwd=None, pythonpath=None, python=None, timeout=120,
+                   as_suite_user=False):
         """`python -c CODE` as the case runs it (same directory, environment,
-        user), unless overridden."""
+        user), unless overridden; as_suite_user: not as the case's user."""
         c = case
         if pythonpath is not None:
             c = Case(case.module, case.python, case.cwd, pythonpath, case.env, run_as=case.run_as)
-        argv = case.wrap([python or case.python, "-c", code])
+        argv = [python or case.python, "-c", code]
+        if not as_suite_user:
+            argv = case.wrap(argv)
         return run(argv, cwd=cwd or case.cwd, env=c.child_env(), timeout=timeout)
 
     def expect(self, ok, text):
