@@ -175,7 +175,14 @@ class Readelf:
             self.flags.update(value.replace("Flags:", "").split())
 
     def parse_symbol(self, line):
+        # readelf names STT_GNU_IFUNC and STB_GNU_UNIQUE (both 10) only for
+        # ELFOSABI_GNU objects; elsewhere "<OS specific>: 10", with a space.
+        line = re.sub(r"<OS specific>: (\d+)", r"OS\1", line)
         parts = line.split()
+        if len(parts) > 4 and parts[3] == "OS10":
+            parts[3] = "IFUNC"
+        if len(parts) > 4 and parts[4] == "OS10":
+            parts[4] = "UNIQUE"
         if len(parts) < 8 or not parts[0].endswith(":") or parts[0] == "Num:":
             return
         num, _value, _size, typ, bind, vis, ndx = parts[:7]
@@ -210,15 +217,17 @@ def extprobe_symbols(e):
 
 
 def highest(needs):
-    """Family ("GLIBC" of "GLIBC_2.34") -> highest version over all needed
-    files, compared numerically; names without a number have no order."""
+    """Family ("GLIBC" of "GLIBC_2.34": up to the first "_" followed by a
+    digit, so "NCURSES6_TINFO" and "NCURSES6" are two) -> highest version
+    over all needed files, compared numerically; names without a number
+    have no order."""
     best = {}
     for _file, versions in needs:
         for v in versions:
-            m = re.match(r"([^0-9]*)([0-9].*)$", v)
-            if not m or not m.group(1):
+            m = re.match(r"(.+?)_([0-9].*)$", v)
+            if not m:
                 continue
-            family = m.group(1)[:-1] if m.group(1).endswith("_") else m.group(1)
+            family = m.group(1)
             key = [int(x) for x in re.findall(r"[0-9]+", m.group(2))]
             if family not in best or key > best[family][0]:
                 best[family] = (key, v)

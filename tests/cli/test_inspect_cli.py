@@ -127,7 +127,8 @@ def test_text_report_of_the_versioned_library():
                  # name@@VER, a reference name@VER
                  " fx_func@FXLIB_1.0\n", " fx_func@@FXLIB_2.0\n",
                  " memcpy@GLIBC_2.14\n", " fxdep_value@FXDEP_1.0\n",
-                 "libc.so.6: ", "(highest GLIBC_2.14)"]:
+                 "libc.so.6: ", "(highest GLIBC_2.14)",
+                 "(highest FXDEP6_5.10 FXDEP_1.0 FXDEP6_TINFO_5.7)"]:
         check(want in out, "text report of libfxlib.so.2 lacks %r" % want)
     # A version without a number (GLIBC_PRIVATE) is never "the highest".
     libc = "/lib/x86_64-linux-gnu/libc.so.6"
@@ -324,12 +325,15 @@ def test_json_of_every_good_fixture():
         "abi_tag": "Linux 4.19.7",
         "flags": ["ORIGIN", "BIND_NOW", "STATIC_TLS", "NOW"],
         "version_defs": ["FXLIB_1.0", "FXLIB_2.0"],
-        "version_highest": {"FXDEP": "FXDEP_1.0", "GLIBC": "GLIBC_2.14"},
+        "version_highest": {"FXDEP": "FXDEP_1.0", "FXDEP6_TINFO": "FXDEP6_TINFO_5.7",
+                            "FXDEP6": "FXDEP6_5.10", "GLIBC": "GLIBC_2.14"},
     }
     for k, v in expect.items():
         check(lib.get(k) == v, "libfxlib.so.2: %s = %r, want %r" % (k, lib.get(k), v))
     vn = lib.get("version_needs", {})
-    check(vn.get("libfxdep.so.1") == ["FXDEP_1.0"], "version_needs libfxdep: %r" % vn)
+    check(sorted(vn.get("libfxdep.so.1", [])) ==
+          ["FXDEP6_5.10", "FXDEP6_5.8", "FXDEP6_TINFO_5.7", "FXDEP_1.0"],
+          "version_needs libfxdep: %r" % vn)
     check(sorted(vn.get("libc.so.6", [])) == ["GLIBC_2.14", "GLIBC_2.2.5"],
           "version_needs libc: %r" % vn)
     check(set(vn) == {"libfxdep.so.1", "libc.so.6"}, "version_needs files: %r" % vn)

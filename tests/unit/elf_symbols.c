@@ -198,6 +198,9 @@ static const want_export fxlib_exports[] = {
 
 static const want_import fxlib_imports[] = {
     {"fxdep_value", "FXDEP_1.0", "libfxdep.so.1", false},
+    {"fxdep_tinfo", "FXDEP6_TINFO_5.7", "libfxdep.so.1", false},
+    {"fxdep_six", "FXDEP6_5.8", "libfxdep.so.1", false},
+    {"fxdep_six_ten", "FXDEP6_5.10", "libfxdep.so.1", false},
     {"getenv", "GLIBC_2.2.5", "libc.so.6", false},
     {"memcpy", "GLIBC_2.14", "libc.so.6", false},
     {"fx_optional_hook", NULL, NULL, true},

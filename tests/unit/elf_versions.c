@@ -109,13 +109,16 @@ Test(elf, version_needs_are_grouped_by_needed_file)
 {
     static const need want[] = {
         {"libfxdep.so.1", "FXDEP_1.0"},
+        {"libfxdep.so.1", "FXDEP6_TINFO_5.7"},
+        {"libfxdep.so.1", "FXDEP6_5.8"},
+        {"libfxdep.so.1", "FXDEP6_5.10"},
         {"libc.so.6", "GLIBC_2.14"},  /* memcpy */
         {"libc.so.6", "GLIBC_2.2.5"}, /* getenv, __cxa_finalize */
     };
     const char *files[] = {"libfxlib.so.2", "libfxlib-rpath.so"};
     for (size_t k = 0; k < 2; k++) {
         ep_object *obj = open_fixture(files[k]);
-        check_needs(obj, want, 3);
+        check_needs(obj, want, 6);
         ep_object_close(obj);
     }
 }
@@ -161,6 +164,15 @@ Test(elf, highest_glibc_version_is_found_numerically)
         }
     }
     assert_str_eq(top, "GLIBC_2.14");
+    /* Within one family, 5.10 is above 5.8 although "5.1" < "5.8". */
+    top = NULL;
+    for (size_t i = 0; i < n; i++) {
+        if (strncmp(needs[i].version, "FXDEP6_5", 8) == 0 &&
+            (top == NULL || ep_version_compare(needs[i].version, top) > 0)) {
+            top = needs[i].version;
+        }
+    }
+    assert_str_eq(top, "FXDEP6_5.10");
     ep_object_close(obj);
 }
 
@@ -235,9 +247,16 @@ Test(elf, dependency_library_defines_its_version)
     size_t n;
     ep_error err;
     cr_assert(eq(int, ep_object_version_defs(obj, &defs, &n, &err), EP_OK));
-    cr_assert(eq(sz, n, 2));
-    assert_str_eq(defs[0].name, "libfxdep.so.1");
-    assert_str_eq(defs[1].name, "FXDEP_1.0");
+    static const char *const want[] = {"libfxdep.so.1", "FXDEP_1.0",
+                                       "FXDEP6_TINFO_5.7", "FXDEP6_5.8",
+                                       "FXDEP6_5.10"};
+    cr_assert(eq(sz, n, 5));
+    for (size_t i = 0; i < 5; i++) {
+        assert_str_eq(defs[i].name, want[i]);
+        cr_assert(eq(int, defs[i].base, i == 0));
+        cr_assert(eq(u16, defs[i].index, (uint16_t)(i + 1)));
+        cr_assert(eq(u32, defs[i].hash, elf_hash(want[i])));
+    }
     ep_object_close(obj);
 }
 
@@ -306,6 +325,14 @@ Test(elf, version_names_compare_by_family_then_numerically)
         {"GCC_3.0", "GLIBC_2.2.5", -1},
         {"GLIBC_PRIVATE", "GLIBC_2.2.5", 1},
         {"GLIBC_2.2.5", "GLIBC_PRIVATE", -1},
+        /* A digit inside a family name does not start the number: these
+         * are four families (ncurses, MIT Kerberos), not one. */
+        {"NCURSES6_TINFO_5.7.20081102", "NCURSES6_5.8.20110226", 1},
+        {"NCURSES6_5.8.20110226", "NCURSES6_TINFO_5.7.20081102", -1},
+        {"NCURSES6_5.10", "NCURSES6_5.8", 1},
+        {"krb5_3_MIT", "krb5support_0_MIT", -1},
+        {"k5crypto_3_MIT", "krb5_3_MIT", -1},
+        {"NCURSES6_TINFO_5.7.20081102", "NCURSES_TINFO_5.7.20081102", -1},
         /* A name without a number is its own family. */
         {"GLIBC_PRIVATE", "GLIBC_PRIVATE", 0},
         /* Long numbers do not overflow into wrong answers. */
@@ -323,6 +350,8 @@ Test(elf, version_compare_is_antisymmetric_over_real_names)
         "GLIBC_2.2.5", "GLIBC_2.3", "GLIBC_2.14", "GLIBC_2.17", "GLIBC_2.34",
         "GLIBC_PRIVATE", "GLIBCXX_3.4", "GLIBCXX_3.4.9", "GLIBCXX_3.4.30",
         "CXXABI_1.3", "GCC_3.0", "OPENSSL_3.0.0", "FXLIB_1.0", "FXLIB_2.0",
+        "NCURSES6_TINFO_5.7.20081102", "NCURSES6_5.8.20110226", "krb5_3_MIT",
+        "krb5support_0_MIT", "GLIBC_ABI_DT_RELR", "OPENSSL_1_1_0",
     };
     size_t n = sizeof(names) / sizeof(names[0]);
     for (size_t i = 0; i < n; i++) {
