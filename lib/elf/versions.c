@@ -216,12 +216,32 @@ ep_object_version_defs(ep_object *obj, const ep_version_def **defs,
     return st;
 }
 
-/* Compare "GLIBC_2.17" with "GLIBC_2.34": family prefix up to the first
- * digit as text, then each dot-separated number numerically. */
+/* Length of the family part of a version name, its '_' included: up to the
+ * first '_' that is followed by a digit ("GLIBC_" of "GLIBC_2.34",
+ * "NCURSES6_TINFO_" of "NCURSES6_TINFO_5.7.20081102", "krb5_" of
+ * "krb5_3_MIT"). 0 when the name has no number ("GLIBC_PRIVATE").
+ * Digits inside a family name (the 6 of NCURSES6, the 5 of krb5) do not
+ * start the number: cutting there merged unrelated families. */
+static size_t
+version_family_len(const char *v)
+{
+    for (const char *p = v; *p != '\0'; p++) {
+        if (p > v && *p == '_' && isdigit((unsigned char)p[1])) {
+            return (size_t)(p - v) + 1;
+        }
+    }
+    return 0;
+}
+
+/* Compare "GLIBC_2.17" with "GLIBC_2.34": the family as text (a name
+ * without a number is all family), then each number of the rest
+ * numerically. */
 int
 ep_version_compare(const char *a, const char *b)
 {
-    size_t fa = strcspn(a, "0123456789"), fb = strcspn(b, "0123456789");
+    size_t fa = version_family_len(a), fb = version_family_len(b);
+    fa = fa ? fa : strlen(a);
+    fb = fb ? fb : strlen(b);
     if (fa != fb || strncmp(a, b, fa) != 0) {
         int c = strncmp(a, b, fa < fb ? fa : fb);
         return c ? c : (fa < fb ? -1 : 1);

@@ -4,41 +4,60 @@
  */
 #include "internal.h"
 
+#include <ctype.h>
 #include <string.h>
 
-/* Highest version per family ("GLIBC" -> "GLIBC_2.34") over all needs. */
+/* Length of the family part of a version name, its '_' included: up to the
+ * first '_' that is followed by a digit ("GLIBC_" of "GLIBC_2.34",
+ * "NCURSES6_TINFO_" of "NCURSES6_TINFO_5.7.20081102", "krb5_" of
+ * "krb5_3_MIT"). 0 when the name has no number ("GLIBC_PRIVATE").
+ * Digits inside a family name (the 6 of NCURSES6, the 5 of krb5) do not
+ * start the number: cutting there merged unrelated families. The rule
+ * of ep_version_compare() (lib/elf/versions.c), which must agree. */
+static size_t
+version_family_len(const char *v)
+{
+    for (const char *p = v; *p != '\0'; p++) {
+        if (p > v && *p == '_' && isdigit((unsigned char)p[1])) {
+            return (size_t)(p - v) + 1;
+        }
+    }
+    return 0;
+}
+
+/* Highest version per family ("GLIBC" -> "GLIBC_2.34") over all needs;
+ * names without a number have no order and are left out. */
 static void
 write_highest(ep_json *j, const ep_version_need *needs, size_t n)
 {
     ep_json_begin_object(j);
     for (size_t i = 0; i < n; i++) {
-        size_t fam = strcspn(needs[i].version, "0123456789");
-        bool seen = false, best = true;
-        for (size_t k = 0; k < n; k++) {
-            if (k == i || strncmp(needs[k].version, needs[i].version, fam) != 0 ||
-                strcspn(needs[k].version, "0123456789") != fam) {
+        const char *v = needs[i].version;
+        size_t fam = version_family_len(v);
+        bool best = fam > 0;
+        for (size_t k = 0; best && k < n; k++) {
+            const char *w = needs[k].version;
+            if (k == i || version_family_len(w) != fam ||
+                strncmp(w, v, fam) != 0) {
                 continue;
             }
-            int c = ep_version_compare(needs[k].version, needs[i].version);
-            if (c > 0 || (c == 0 && k < i)) {
-                best = false;
-            }
-            if (k < i && c == 0) {
-                seen = true;
-            }
+            /* Greater, or equal and listed first (the same version is
+             * often required from two files). */
+            int c = ep_version_compare(w, v);
+            best = c < 0 || (c == 0 && k > i);
         }
-        if (!best || seen || fam == 0 || fam == strlen(needs[i].version)) {
-            continue; /* not the maximum, or a name without a number */
+        if (!best) {
+            continue;
         }
-        char family[64];
-        size_t flen = fam && needs[i].version[fam - 1] == '_' ? fam - 1 : fam;
+        char family[128];
+        size_t flen = fam - 1; /* without the '_' */
         if (flen >= sizeof(family)) {
             flen = sizeof(family) - 1;
         }
-        memcpy(family, needs[i].version, flen);
+        memcpy(family, v, flen);
         family[flen] = '\0';
         ep_json_key(j, family);
-        ep_json_string(j, needs[i].version);
+        ep_json_string(j, v);
     }
     ep_json_end_object(j);
 }
