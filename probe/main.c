@@ -20,6 +20,13 @@ static const char usage[] =
     "  inspect FILE... [--json]   ELF facts of each file: kind, needed libraries,\n"
     "                             RPATH/RUNPATH, PyInit_* exports, symbol\n"
     "                             versions, build notes, file-name tag\n"
+    "  deps FILE [--python PY] [--json]\n"
+    "                             needed-library tree as ld.so would build it for\n"
+    "                             PY: how each library is found, or every place\n"
+    "                             tried; missing versions and symbols\n"
+    "  explain MODULE|FILE [--python PY] [-C DIR] [--json]\n"
+    "                             why `import MODULE` fails or gives None in PY\n"
+    "                             started in DIR: the cause, the evidence, the fix\n"
     "\n"
     "options:\n"
     "  -h, --help                 this text (also: extprobe <command> --help)\n"
@@ -69,6 +76,12 @@ main(int argc, char **argv)
     }
     if (strcmp(cmd, "inspect") == 0) {
         return cmd_inspect(argc - 1, argv + 1);
+    }
+    if (strcmp(cmd, "deps") == 0) {
+        return cmd_deps(argc - 1, argv + 1);
+    }
+    if (strcmp(cmd, "explain") == 0) {
+        return cmd_explain(argc - 1, argv + 1);
     }
     cli_error("unknown command '%s' (try 'extprobe --help')", cmd);
     return EXIT_USAGE;
