@@ -130,9 +130,11 @@ model_notes(ep_ctx *c)
 }
 
 static ep_status
-ctx_init(ep_ctx *c, ep_report *r, ep_interp *in, ep_error *err)
+ctx_init(ep_ctx *c, ep_report *r, ep_interp *in, const ep_explain_options *opt,
+         ep_error *err)
 {
     memset(c, 0, sizeof(*c));
+    c->opt = opt;
     c->r = r;
     c->in = in;
     c->a = &r->arena;
@@ -158,6 +160,13 @@ report_candidates(ep_ctx *c, const ep_analysis *an, bool main)
     const ep_find *f = &an->find;
     for (size_t i = 0; i < f->ncands; i++) {
         const ep_cand *cd = &f->cands[i];
+        bool dup = false;
+        for (size_t k = 0; !main && k < c->r->ncandidates && !dup; k++) {
+            dup = strcmp(c->r->candidates[k].path, cd->path) == 0;
+        }
+        if (dup) {
+            continue; /* a parent package the main walk already listed */
+        }
         bool ok = main ? ep_report_add_candidate(c->r, cd->path, cd->status,
                                                  "%s: %s", f->steps[cd->step].name,
                                                  cd->detail)
@@ -334,6 +343,153 @@ trust_success(ep_ctx *c, ep_analysis *main)
     }
 }
 
+/* A source of the module next to where it should be: the project meant to
+ * build it there (Cython, C, Rust). */
+static bool
+has_build_source(ep_ctx *c, const ep_analysis *an)
+{
+    static const char *const srcs[] = {".pyx", ".c", ".cpp", ".rs"};
+    const ep_find *f = &an->find;
+    size_t k = f->fail_step;
+    if (f->found || k == 0 || k >= f->nsteps || f->steps[k - 1].dir == NULL) {
+        return false;
+    }
+    for (size_t i = 0; i < sizeof(srcs) / sizeof(*srcs); i++) {
+        const char *p = ep_arena_printf(c->a, "%s/%s%s", f->steps[k - 1].dir,
+                                        f->steps[k].component, srcs[i]);
+        if (p != NULL && ep_fs_isfile(p)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Import `name` on its own in a child process; a failure is copied into
+ * *out (strings in the report's arena). The package's own except clause
+ * is not in the way there: the exception reaches the top. */
+static ep_status
+direct_trial(ep_ctx *c, const char *name, ep_trial_failure *out, bool *failed)
+{
+    ep_error terr;
+    const ep_explain_options *o = c->opt;
+    *failed = false;
+    ep_report *scratch = ep_report_new(name);
+    if (scratch == NULL) {
+        return ep_fail(c->err, EP_ERR_NOMEM, "out of memory");
+    }
+    const char *py = c->in->executable && c->in->executable[0]
+                         ? c->in->executable
+                         : o->python;
+    ep_status st = ep_trial_run(scratch, py, name, o->workdir, o->start,
+                                o->script, o->timeout, &terr);
+    if (st == EP_OK && scratch->trial.ran && !scratch->trial.ok) {
+        const ep_trial *t = &scratch->trial;
+        *failed = true;
+        memset(out, 0, sizeof(*out));
+        out->kind = "direct_import";
+        out->exc_type = ep_arena_strdup(c->a, t->exc_type);
+        out->message = ep_arena_strdup(c->a, t->message);
+        out->name = ep_arena_strdup(c->a, name);
+        out->exc_name = ep_arena_strdup(c->a, t->exc_name);
+        out->path = ep_arena_strdup(c->a, t->exc_path);
+        out->importer = NULL;
+    }
+    ep_report_free(scratch);
+    if (st == EP_ERR_NOMEM) {
+        return ep_fail(c->err, st, "out of memory");
+    }
+    return EP_OK;
+}
+
+/* The modules a None attribute "pkg.attr" may stand for: the usual
+ * `from . import _ext` / `import _ext as ext` fallbacks. */
+static size_t
+none_candidates(ep_ctx *c, const char *attr_path, const char **out, size_t cap)
+{
+    const char *dot = strrchr(attr_path, '.');
+    size_t n = 0;
+    if (dot == NULL || cap < 4) {
+        return 0;
+    }
+    const char *attr = dot + 1;
+    int plen = (int)(dot - attr_path);
+    out[n++] = attr_path;
+    if (attr[0] != '_') {
+        out[n++] = ep_arena_printf(c->a, "%.*s._%s", plen, attr_path, attr);
+        out[n++] = ep_arena_printf(c->a, "_%s", attr);
+    }
+    out[n++] = attr;
+    return n;
+}
+
+/* Attributes the package left None whose module fails to import on its own:
+ * the failure the package caught before the trial's hooks could see it
+ * (`from . import _ext` fails inside importlib's _handle_fromlist, which
+ * swallows ModuleNotFoundError and lets IMPORT_FROM raise ImportError). */
+static ep_status
+none_attr_trials(ep_ctx *c, ep_analysis *main, ep_strvec *seen, size_t *reported)
+{
+    const ep_trial *t = &c->r->trial;
+    for (size_t i = 0; i < t->none_attrs.count && *reported < MAX_SWALLOWED; i++) {
+        const char *names[4];
+        size_t n = none_candidates(c, t->none_attrs.items[i], names, 4);
+        for (size_t k = 0; k < n; k++) {
+            const char *name = names[k];
+            if (name == NULL || !valid_module_name(name) ||
+                strcmp(name, main->name) == 0 || ep_strvec_contains(seen, name)) {
+                continue;
+            }
+            ep_analysis *an = NULL;
+            ep_status st = ep_analysis_new(c, name, true, &an);
+            if (st != EP_OK) {
+                return st;
+            }
+            if (an == NULL) {
+                return EP_OK;
+            }
+            bool evidence = ep_analysis_cand(an, EP_CAND_EXTENSION, -1) != SIZE_MAX ||
+                            ep_analysis_cand(an, EP_CAND_FOREIGN, -1) != SIZE_MAX ||
+                            has_build_source(c, an) ||
+                            (an->find.ncomp > 0 &&
+                             ep_dists_compiled_named(
+                                 &c->dists, an->find.steps[an->find.ncomp - 1].component,
+                                 NULL) != NULL);
+            ep_trial_failure f;
+            bool failed = false;
+            if (evidence) {
+                st = direct_trial(c, name, &f, &failed);
+            }
+            if (st != EP_OK) {
+                return st;
+            }
+            if (!failed) {
+                drop_last(c);
+                continue;
+            }
+            if (!ep_strvec_push(c->a, seen, name)) {
+                return ep_fail(c->err, EP_ERR_NOMEM, "out of memory");
+            }
+            (*reported)++;
+            st = ep_check_swallowed_import_error(c, main, &f, an);
+            if (st == EP_OK) {
+                st = ep_checks_static(c, an);
+            }
+            if (st == EP_OK) {
+                st = report_candidates(c, an, false);
+            }
+            if (st == EP_OK) {
+                st = ep_check_import_error(c, an, f.exc_type, f.message, f.path,
+                                           NULL);
+            }
+            if (st != EP_OK) {
+                return st;
+            }
+            break;
+        }
+    }
+    return EP_OK;
+}
+
 static ep_status
 trial_ok(ep_ctx *c, ep_analysis *main)
 {
@@ -343,8 +499,13 @@ trial_ok(ep_ctx *c, ep_analysis *main)
     for (size_t i = 0; i < t->nfailures && reported < MAX_SWALLOWED; i++) {
         const ep_trial_failure *f = &t->failures[i];
         const char *name = failure_name(c, f);
-        if (name == NULL || strcmp(name, main->name) == 0 ||
-            ep_strvec_contains(&seen, name) || !ep_strvec_push(c->a, &seen, name)) {
+        /* One exception is recorded at every level it passes (the loader,
+         * then each import statement): report it once, by its text. */
+        const char *key = ep_arena_printf(c->a, "%s: %s", f->exc_type ? f->exc_type : "",
+                                          f->message ? f->message : "");
+        if (name == NULL || key == NULL || strcmp(name, main->name) == 0 ||
+            ep_strvec_contains(&seen, name) || ep_strvec_contains(&seen, key) ||
+            !ep_strvec_push(c->a, &seen, name) || !ep_strvec_push(c->a, &seen, key)) {
             continue;
         }
         ep_analysis *an = NULL;
@@ -378,6 +539,10 @@ trial_ok(ep_ctx *c, ep_analysis *main)
         if (st != EP_OK) {
             return st;
         }
+    }
+    ep_status st = none_attr_trials(c, main, &seen, &reported);
+    if (st != EP_OK) {
+        return st;
     }
     trust_success(c, main);
     return EP_OK;
@@ -473,7 +638,7 @@ ep_explain(const char *module, const ep_explain_options *opt,
     }
     r->interp = in; /* owned by the report from here on */
     r->start_mode = ep_start_mode_arg(opt->start);
-    st = ctx_init(&c, r, in, err);
+    st = ctx_init(&c, r, in, opt, err);
     ep_analysis *main = NULL;
     if (st == EP_OK) {
         st = analyze(&c, module, false, &main);
@@ -539,7 +704,7 @@ ep_probe_file(const char *path, const ep_explain_options *opt,
     }
     r->interp = in;
     r->start_mode = ep_start_mode_arg(EP_START_MODE_C);
-    st = ctx_init(&c, r, in, err);
+    st = ctx_init(&c, r, in, opt, err);
     ep_analysis *an = st == EP_OK ? calloc(1, sizeof(*an)) : NULL;
     if (st == EP_OK && an == NULL) {
         st = ep_fail(err, EP_ERR_NOMEM, "out of memory");

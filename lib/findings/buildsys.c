@@ -183,6 +183,9 @@ ep_buildsys_detect(ep_ctx *c, ep_analysis *an, const char *hint_dir)
     if (root != NULL) {
         b->project_dir = root;
         from_project(c, b, root);
+    } else if (hint_dir != NULL && !(an->dist != NULL &&
+                                     ep_path_within(hint_dir, an->dist->site))) {
+        b->project_dir = hint_dir; /* a checkout without project files */
     }
     from_object(c, b, an->ext);
     /* A Cython source beside the module. */
@@ -209,7 +212,10 @@ ep_fix_rebuild(ep_ctx *c, const ep_analysis *an)
 {
     const ep_buildsys *b = &an->build;
     const char *py = python_cmd(c);
-    const char *where = b->project_dir ? b->project_dir : ".";
+    const char *where = b->project_dir;
+    if (where == NULL) {
+        return ep_fix_reinstall(c, an); /* no source tree known */
+    }
     switch (b->kind) {
     case EP_BUILD_MATURIN:
         return ep_arena_printf(c->a, "cd %s && maturin develop -i %s (or %s -m "

@@ -58,11 +58,15 @@ ep_check_editable_without_build(ep_ctx *c, ep_analysis *an)
     const ep_find_step *t = ep_analysis_target(an);
     const ep_dist *d = an->dist;
     bool ext_ok = f->found && t != NULL && t->kind == EP_SPEC_EXTENSION;
-    const ep_cand *used = ext_ok ? &f->cands[t->used] : NULL;
+    const ep_cand *used = ext_ok && t->used != SIZE_MAX ? &f->cands[t->used] : NULL;
     bool stale = used != NULL && used->newer_source != NULL;
     const char *project = d != NULL && d->editable ? d->url_path : NULL;
     const ep_editable *e = serving_finder(c, f->steps[0].name);
-    if ((ext_ok && !stale) || (project == NULL && e == NULL)) {
+    /* A package or source module that resolved is not what an editable
+     * tree fails to build; a missing or namespace module (or a stale
+     * build) is. */
+    bool missing = !f->found || (t != NULL && t->kind == EP_SPEC_NAMESPACE);
+    if ((!missing && !stale) || (project == NULL && e == NULL)) {
         return EP_OK;
     }
     bool via = false;

@@ -95,7 +95,16 @@ ep_check_import_error(ep_ctx *c, ep_analysis *an, const char *exc_type,
     ep_finding_code code = ep_trial_classify(c->a, exc_type, msg, own, &subject,
                                              &self_enoent);
     ep_finding_slot *fs = NULL;
-    if (self_enoent) {
+    bool crashed = exc_type != NULL && strcmp(exc_type, "ProcessDied") == 0;
+    if (crashed) {
+        /* Mapping a damaged or foreign object can kill the process (SIGBUS
+         * on a truncated file): the static finding is the explanation. */
+        fs = ep_check_find(c, an, EP_FINDING_NOT_AN_EXTENSION);
+        fs = fs ? fs : ep_check_find(c, an, EP_FINDING_WRONG_ARCHITECTURE);
+    }
+    if (fs != NULL) {
+        code = EP_FINDING_IMPORT_ERROR;
+    } else if (self_enoent) {
         fs = ep_check_find(c, an, EP_FINDING_WRONG_ARCHITECTURE);
         fs = fs ? fs : ep_check_find(c, an, EP_FINDING_NOT_AN_EXTENSION);
         code = EP_FINDING_IMPORT_ERROR;

@@ -120,6 +120,7 @@ ep_check_namespace_package(ep_ctx *c, ep_analysis *an)
                           "entry, PathFinder returns a namespace spec (origin "
                           "None, __file__ None) instead of failing");
         if (e != NULL) {
+            ep_finding_severity(fs, EP_SEVERITY_ERROR);
             ep_finding_detail(c->r, fs, "%s (from %s) is appended to "
                               "sys.meta_path after PathFinder; PathFinder's "
                               "namespace spec wins, so %s is never used",
@@ -137,9 +138,10 @@ ep_check_namespace_package(ep_ctx *c, ep_analysis *an)
             for (size_t i = 0; s->path.count > 0 && i < s->path.count; i++) {
                 real = real || what_dir_holds(c, s->path.items[i]) != NULL;
             }
-            if (!real) {
-                ep_finding_severity(fs, EP_SEVERITY_WARNING);
-            }
+            /* findings.def makes this a warning by default: a namespace
+             * package is legal. It is an error when it stands in for a
+             * compiled module or hides a non-Python directory. */
+            ep_finding_severity(fs, real ? EP_SEVERITY_ERROR : EP_SEVERITY_WARNING);
             if (compiled != SIZE_MAX) {
                 ep_finding_detail(c->r, fs, "A compiled %s exists at %s but "
                                   "is never reached", s->name,

@@ -57,9 +57,8 @@ ep_check_not_an_extension(ep_ctx *c, ep_analysis *an)
         return ep_check_nomem(c);
     }
     ep_finding_detail(c->r, fs, "The finder picks it for %s by its name (%s), "
-                      "but the loader cannot map it: %s (%llu bytes)", an->name,
-                      ep_basename(an->ext_path), why,
-                      (unsigned long long)ep_object_size(o));
+                      "but the loader cannot map it: %s", an->name,
+                      ep_basename(an->ext_path), why);
     ep_finding_path(c->r, fs, an->ext_path);
     switch (kind) {
     case EP_KIND_MACHO:

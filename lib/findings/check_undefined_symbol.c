@@ -57,65 +57,102 @@ hint(ep_ctx *c, const ep_analysis *an, const char *const *miss, size_t n)
                            in->version ? in->version : "");
 }
 
+/* The Python C-API imports of the module that this interpreter does not
+ * export: the fallback when the loader emulation did not run. */
+static ep_status
+python_missing(ep_ctx *c, const ep_analysis *an, ep_strvec *miss)
+{
+    const ep_symbol *syms;
+    size_t n;
+    if (c->exports == NULL || ep_object_symbols(an->ext, &syms, &n, NULL) != EP_OK) {
+        return EP_OK;
+    }
+    for (size_t i = 0; i < n; i++) {
+        const ep_symbol *s = &syms[i];
+        /* A weak reference may stay unresolved (gABI); only strong ones
+         * fail the load. */
+        if (s->defined || s->weak || !is_python_api(s->name) ||
+            ep_ctx_exports(c, s->name)) {
+            continue;
+        }
+        if (!ep_strvec_push(c->a, miss, s->name)) {
+            return ep_check_nomem(c);
+        }
+    }
+    return EP_OK;
+}
+
 ep_status
 ep_check_undefined_symbol(ep_ctx *c, ep_analysis *an, const ep_loader_facts *lf)
 {
     if (an->ext == NULL || an->elf_bad) {
         return EP_OK;
     }
-    const ep_symbol *syms;
-    size_t n;
-    ep_strvec miss = {0};
-    if (c->exports != NULL &&
-        ep_object_symbols(an->ext, &syms, &n, NULL) == EP_OK) {
-        for (size_t i = 0; i < n; i++) {
-            const ep_symbol *s = &syms[i];
-            /* A weak reference may stay unresolved (gABI); only strong
-             * ones fail the load. */
-            if (s->defined || s->weak || !is_python_api(s->name) ||
-                ep_ctx_exports(c, s->name)) {
+    /* Python API names (checked against the interpreter's exports) and
+     * the rest (the loader emulation resolves them in the process scope;
+     * when it ran, it is the authority for both). */
+    ep_strvec py = {0}, other = {0}, other_by = {0};
+    ep_status st = EP_OK;
+    if (lf != NULL && lf->available) {
+        for (size_t i = 0; i < lf->nsyms && st == EP_OK; i++) {
+            const ep_loader_missing_sym *m = &lf->syms[i];
+            /* A missing library or version leaves its symbols unresolved
+             * too: those are the other findings' consequence, not a cause. */
+            bool consequence = !is_python_api(m->name) && lf->nlibs > 0;
+            for (size_t k = 0; !consequence && m->version && k < lf->nvers; k++) {
+                consequence = strcmp(lf->vers[k].version, m->version) == 0;
+            }
+            if (consequence) {
                 continue;
             }
-            if (!ep_strvec_push(c->a, &miss, s->name)) {
-                return ep_check_nomem(c);
-            }
+            const char *full = m->version ? ep_arena_printf(c->a, "%s@%s", m->name,
+                                                            m->version)
+                                          : m->name;
+            bool ok = is_python_api(m->name)
+                          ? ep_strvec_push(c->a, &py, m->name)
+                          : ep_strvec_push(c->a, &other, full) &&
+                                ep_strvec_push(c->a, &other_by,
+                                               m->needed_by ? m->needed_by : "");
+            st = ok ? EP_OK : ep_check_nomem(c);
         }
+    } else {
+        st = python_missing(c, an, &py);
     }
-    size_t nother = lf != NULL && lf->available ? lf->nsyms : 0;
-    if (miss.count == 0 && nother == 0) {
+    if (st != EP_OK) {
+        return st;
+    }
+    if (py.count == 0 && other.count == 0) {
         return EP_OK;
     }
-    const char *first = miss.count ? miss.items[0] : lf->syms[0].name;
+    size_t total = py.count + other.count;
+    const char *first = py.count ? py.items[0] : other.items[0];
     ep_finding_slot *fs = ep_check_add(
         c, an, EP_FINDING_UNDEFINED_SYMBOL,
         "%s needs %s%s, which nothing in the interpreter's process provides",
         ep_basename(an->ext_path), first,
-        miss.count + nother > 1 ? ep_arena_printf(c->a, " (and %zu more)",
-                                                  miss.count + nother - 1)
-                                : "");
+        total > 1 ? ep_arena_printf(c->a, " (and %zu more)", total - 1) : "");
     if (fs == NULL) {
         return ep_check_nomem(c);
     }
-    for (size_t i = 0; i < miss.count && i < SHOW_SYMBOLS; i++) {
-        ep_finding_detail(c->r, fs, "%s: not exported by %s%s%s", miss.items[i],
-                          ep_object_path(c->interp_exe),
+    for (size_t i = 0; i < py.count && i < SHOW_SYMBOLS; i++) {
+        ep_finding_detail(c->r, fs, "%s: not exported by %s%s%s", py.items[i],
+                          c->interp_exe ? ep_object_path(c->interp_exe)
+                                        : "the interpreter",
                           c->libpython ? " or " : "",
                           c->libpython ? ep_object_path(c->libpython) : "");
     }
-    if (miss.count > 0) {
-        ep_finding_detail(c->r, fs, "%s", hint(c, an, miss.items, miss.count));
-        ep_finding_detail(c->r, fs, "Python reports: ImportError: %s: undefined "
-                          "symbol: %s", an->ext_path, miss.items[0]);
+    if (py.count > 0) {
+        ep_finding_detail(c->r, fs, "%s", hint(c, an, py.items, py.count));
     }
-    for (size_t i = 0; i < nother && i < SHOW_SYMBOLS; i++) {
-        ep_finding_detail(c->r, fs, "%s%s%s: needed by %s, defined by no loaded "
-                          "library", lf->syms[i].name,
-                          lf->syms[i].version ? "@" : "",
-                          lf->syms[i].version ? lf->syms[i].version : "",
-                          lf->syms[i].needed_by);
+    for (size_t i = 0; i < other.count && i < SHOW_SYMBOLS; i++) {
+        ep_finding_detail(c->r, fs, "%s: needed by %s, defined by no object of "
+                          "the process or the module's libraries",
+                          other.items[i], other_by.items[i]);
     }
+    ep_finding_detail(c->r, fs, "Python reports: ImportError: %s: undefined "
+                      "symbol: %s", an->ext_path, first);
     ep_finding_path(c->r, fs, an->ext_path);
-    if (miss.count > 0) {
+    if (py.count > 0) {
         ep_finding_fix(c->r, fs, "Rebuild the module against this "
                        "interpreter's headers: %s", ep_fix_rebuild(c, an));
     } else {

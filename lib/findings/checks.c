@@ -96,7 +96,7 @@ ep_checks_static(ep_ctx *c, ep_analysis *an)
     if (f->nsteps > 0 && f->steps[0].dir != NULL && !installed) {
         hint = ep_path_dirname(c->a, f->steps[0].dir);
     }
-    if (hint == NULL) {
+    if (hint == NULL && !installed) {
         hint = c->in->cwd;
     }
     ep_buildsys_detect(c, an, hint);

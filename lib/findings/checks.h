@@ -72,6 +72,7 @@ typedef struct ep_ctx {
     bool exports_loaded;
     ep_analysis *an[EP_MAX_ANALYSES];
     size_t nan;
+    const ep_explain_options *opt; /* how the user starts Python (trials) */
     ep_error *err;
 } ep_ctx;
 

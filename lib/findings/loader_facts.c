@@ -1,25 +1,122 @@
 /*
  * The one place the explain engine asks the loader emulation (lib/loader/,
- * the public ep_deps* API) about an extension: which needed libraries the
- * interpreter's loader would not find, which symbol versions are missing,
- * which symbols nothing provides. missing-dependency, glibc-too-new and the
- * non-Python part of undefined-symbol read only what this file returns.
+ * the public ep_deps_* API) about an extension: which needed libraries the
+ * interpreter's loader would not find (or would refuse), which symbol
+ * versions are missing, which symbols nothing in the process provides.
+ * missing-dependency, glibc-too-new and undefined-symbol read only what
+ * this file returns.
  */
 #include "findings/checks.h"
 
+#include <stdlib.h>
 #include <string.h>
+
+#define MAX_TRIED_LINES 24
+
+/* Every place ld.so looked for a name, one per line, then the files it
+ * opened and passed over. */
+static const char *
+tried_text(ep_ctx *c, const ep_deps_lib *l)
+{
+    ep_strbuf sb;
+    ep_strbuf_init(&sb);
+    for (size_t i = 0; i < l->ntried && i < MAX_TRIED_LINES; i++) {
+        const ep_deps_place *p = &l->tried[i];
+        ep_strbuf_printf(&sb, "%s  %s (%s%s%s)%s%s", i ? "\n" : "",
+                         p->path[0] ? p->path : "(working directory)",
+                         ep_deps_how_str(p->how), p->from ? " of " : "",
+                         p->from ? p->from : "", p->exists ? "" : ", missing",
+                         p->note ? ep_arena_printf(c->a, ": %s", p->note) : "");
+    }
+    if (l->ntried > MAX_TRIED_LINES) {
+        ep_strbuf_printf(&sb, "\n  ... %zu places in all", l->ntried);
+    }
+    for (size_t i = 0; i < l->nskipped; i++) {
+        ep_strbuf_printf(&sb, "%s  skipped %s: %s", sb.len ? "\n" : "",
+                         l->skipped[i].path, l->skipped[i].why);
+    }
+    if (l->error != NULL) {
+        ep_strbuf_printf(&sb, "%s  found %s, but ld.so refuses it: %s",
+                         sb.len ? "\n" : "", l->path ? l->path : l->name, l->error);
+    }
+    char *s = ep_strbuf_take(&sb);
+    const char *out = s ? ep_arena_strdup(c->a, s) : NULL;
+    free(s);
+    return out ? out : "";
+}
+
+static ep_status
+copy_facts(ep_ctx *c, const ep_deps *d, ep_loader_facts *out)
+{
+    size_t nlib = ep_deps_library_count(d);
+    size_t nver = ep_deps_missing_version_count(d);
+    size_t nsym = ep_deps_unresolved_count(d);
+    out->libs = nlib ? ep_arena_alloc(c->a, nlib * sizeof(*out->libs)) : NULL;
+    out->vers = nver ? ep_arena_alloc(c->a, nver * sizeof(*out->vers)) : NULL;
+    out->syms = nsym ? ep_arena_alloc(c->a, nsym * sizeof(*out->syms)) : NULL;
+    if ((nlib && !out->libs) || (nver && !out->vers) || (nsym && !out->syms)) {
+        return ep_check_nomem(c);
+    }
+    for (size_t i = 0; i < nlib; i++) {
+        const ep_deps_lib *l = ep_deps_library(d, i);
+        if (l == NULL || (l->how != EP_DEPS_NOT_FOUND && l->error == NULL)) {
+            continue;
+        }
+        ep_loader_missing_lib *m = &out->libs[out->nlibs++];
+        m->name = ep_arena_strdup(c->a, l->name);
+        m->needed_by = ep_arena_strdup(c->a, l->needed_by);
+        m->tried = tried_text(c, l);
+    }
+    for (size_t i = 0; i < nver; i++) {
+        const ep_deps_version *v = ep_deps_missing_version(d, i);
+        ep_loader_missing_ver *m = &out->vers[out->nvers++];
+        m->library = ep_arena_strdup(c->a, v->library);
+        m->path = ep_arena_strdup(c->a, v->path);
+        m->version = ep_arena_strdup(c->a, v->version);
+        m->needed_by = ep_arena_strdup(c->a, v->needed_by);
+        m->newest = ep_arena_strdup(c->a, v->highest);
+    }
+    for (size_t i = 0; i < nsym; i++) {
+        const ep_deps_symbol *s = ep_deps_unresolved(d, i);
+        ep_loader_missing_sym *m = &out->syms[out->nsyms++];
+        m->name = ep_arena_strdup(c->a, s->name);
+        m->version = ep_arena_strdup(c->a, s->version);
+        m->needed_by = ep_arena_strdup(c->a, s->needed_by);
+    }
+    ep_strlist notes = ep_deps_notes(d);
+    for (size_t i = 0; i < notes.count; i++) {
+        ep_report_note(c->r, "loader: %s", notes.items[i]);
+    }
+    return EP_OK;
+}
 
 ep_status
 ep_loader_facts_get(ep_ctx *c, const char *path, ep_loader_facts *out)
 {
+    ep_deps_options opt;
+    ep_deps *d = NULL;
+    ep_error derr;
     memset(out, 0, sizeof(*out));
-    (void)path;
-    /* Until lib/loader/ is in this build there is nothing to ask; the
-     * report says which checks did not run instead of guessing. */
-    out->available = false;
-    out->note = "the loader emulation (ep_deps) is not in this build: "
-                "missing-dependency, glibc-too-new and non-Python "
-                "undefined-symbol checks did not run statically";
-    (void)c;
-    return EP_OK;
+    ep_deps_options_init(&opt);
+    /* The process the module is dlopen()ed into: the interpreter's own
+     * executable, with the LD_LIBRARY_PATH it runs with (facts.py reports
+     * the variable only when it is set). */
+    opt.executable = c->in->executable_real ? c->in->executable_real
+                                            : c->in->executable;
+    opt.python = NULL;
+    const char *llp = ep_interp_env(c->in, "LD_LIBRARY_PATH");
+    opt.ld_library_path = llp ? llp : "";
+    ep_status st = ep_deps_analyze(path, &opt, &d, &derr);
+    if (st == EP_ERR_NOMEM) {
+        return ep_fail(c->err, st, "out of memory");
+    }
+    if (st != EP_OK) {
+        out->note = ep_arena_printf(c->a, "the loader emulation could not run "
+                                    "on %s: %s", path, derr.message);
+        return EP_OK;
+    }
+    out->available = true;
+    st = copy_facts(c, d, out);
+    ep_deps_free(d);
+    return st;
 }
