@@ -71,6 +71,20 @@ def install_hooks(r):
             raise
 
     builtins.__import__ = hooked_import
+    # `from . import _ext` imports _ext through the interpreter's saved
+    # builtin __import__ (not the one replaced above), and the
+    # ModuleNotFoundError never leaves it. Every import, though, goes through
+    # importlib._bootstrap._find_and_load, looked up by name on each call.
+    bootstrap = sys.modules.get("_frozen_importlib")
+    orig_find_and_load = getattr(bootstrap, "_find_and_load", None)
+    if orig_find_and_load is not None:
+        def find_and_load(name, *args, **kwargs):
+            try:
+                return orig_find_and_load(name, *args, **kwargs)
+            except ImportError as e:
+                r.failure("import_failed", e, name, None, None)
+                raise
+        bootstrap._find_and_load = find_and_load
     try:
         from importlib.machinery import ExtensionFileLoader
     except ImportError:
