@@ -107,12 +107,13 @@ open_bytes(const void *bytes, size_t len, const char *name)
 {
     ep_object *obj = NULL;
     ep_error err;
-    cr_assert(eq(int, ep_object_open_memory(bytes, len, name, &obj, &err), EP_OK),
-              "%s", err.message);
+    cr_assert(
+        eq(int, ep_object_open_memory(bytes, len, name, &obj, &err), EP_OK),
+        "%s", err.message);
     return obj;
 }
 
-/* ---- intact ELF objects ---------------------------------------------------- */
+/* ---- intact ELF objects -------------------------------------------------- */
 
 Test(elf, c_extension_is_loadable_x86_64_shared_object)
 {
@@ -123,7 +124,8 @@ Test(elf, c_extension_is_loadable_x86_64_shared_object)
     cr_assert(eq(int, stat(fixture_path(name), &sb), 0));
 
     cr_assert(eq(int, ep_object_kind(obj), EP_KIND_ELF));
-    cr_assert(ep_object_reason(obj) == NULL, "reason: %s", ep_object_reason(obj));
+    cr_assert(ep_object_reason(obj) == NULL, "reason: %s",
+              ep_object_reason(obj));
     assert_str_eq(ep_object_path(obj), fixture_path(name));
     cr_assert(eq(u64, ep_object_size(obj), (uint64_t)sb.st_size));
     const ep_elf_info *in = ep_object_elf(obj);
@@ -201,10 +203,12 @@ Test(elf, other_machines_and_big_endian_objects)
         int machine, cls, data, type;
         const char *machine_name, *endian, *type_name;
     } cases[] = {
-        {"libfxbe.so", EM_PPC64, 64, ELFDATA2MSB, ET_DYN, "ppc64", "big", "dyn"},
+        {"libfxbe.so", EM_PPC64, 64, ELFDATA2MSB, ET_DYN, "ppc64", "big",
+         "dyn"},
         {"libfxrv.so", EM_RISCV, 64, ELFDATA2LSB, ET_DYN, "riscv64", "little",
          "dyn"},
-        {"libfxarmhf.so", EM_ARM, 32, ELFDATA2LSB, ET_DYN, "arm", "little", "dyn"},
+        {"libfxarmhf.so", EM_ARM, 32, ELFDATA2LSB, ET_DYN, "arm", "little",
+         "dyn"},
         {"fxs390.o", EM_S390, 64, ELFDATA2MSB, ET_REL, "s390x", "big", "rel"},
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -245,7 +249,7 @@ Test(elf, executables_have_interpreter_and_type)
     cr_assert(ep_object_reason(exe) == NULL);
     cr_assert(ep_object_reason(pie) == NULL);
     /* Neither asked for an executable stack. */
-    cr_assert(eq(int, ep_object_elf(exe)->stack_flags & PF_X, 0));
+    cr_assert(eq(int, ep_object_elf(exe)->stack_flags &PF_X, 0));
     cr_assert(ep_object_elf(exe)->stack_flags >= 0, "PT_GNU_STACK present");
     ep_object_close(exe);
     ep_object_close(pie);
@@ -358,7 +362,7 @@ Test(elf, null_arguments_are_invalid)
     cr_assert(eq(int, ep_object_kind(NULL), EP_KIND_UNKNOWN));
 }
 
-/* ---- recognised non-ELF files ---------------------------------------------- */
+/* ---- recognised non-ELF files -------------------------------------------- */
 
 typedef struct nonelf_case {
     const char *name;
@@ -375,11 +379,11 @@ static const unsigned char macho64[] = {0xcf, 0xfa, 0xed, 0xfe, 0x07, 0x00,
 static const unsigned char macho32[] = {0xce, 0xfa, 0xed, 0xfe, 0x07, 0x00,
                                         0x00, 0x00, 0x03, 0x00, 0x00, 0x00};
 static const unsigned char macho64_be[] = {0xfe, 0xed, 0xfa, 0xcf, 0x01, 0x00,
-                                           0x00, 0x07, 0, 0, 0, 3};
+                                           0x00, 0x07, 0,    0,    0,    3};
 static const unsigned char macho_fat[] = {0xca, 0xfe, 0xba, 0xbe, 0, 0, 0, 2,
                                           0x01, 0x00, 0x00, 0x07, 0, 0, 0, 3};
-static const unsigned char java_class[] = {0xca, 0xfe, 0xba, 0xbe, 0, 0, 0, 0x34,
-                                           0, 0x0a, 0, 0x1d};
+static const unsigned char java_class[] = {0xca, 0xfe, 0xba, 0xbe, 0, 0,
+                                           0,    0x34, 0,    0x0a, 0, 0x1d};
 static const unsigned char zip[] = {'P', 'K', 3, 4, 20, 0, 0, 0, 8, 0};
 static const unsigned char arch[] = "!<arch>\n/               0           ";
 static const unsigned char text[] = "just some notes\nwithout code\n";
@@ -411,8 +415,8 @@ check_nonelf(const nonelf_case *c)
     assert_contains(err.message, path);
     cr_assert(eq(sz, n, 0));
     const ep_version_need *needs;
-    cr_assert(eq(int, ep_object_version_needs(f, &needs, &n, &err),
-                 EP_ERR_NOT_ELF));
+    cr_assert(
+        eq(int, ep_object_version_needs(f, &needs, &n, &err), EP_ERR_NOT_ELF));
     ep_strlist pyinit;
     cr_assert(eq(int, ep_object_pyinit(f, &pyinit, &err), EP_ERR_NOT_ELF));
     ep_object_close(m);
@@ -449,7 +453,8 @@ Test(elf, real_macos_and_windows_builds_are_macho_and_pe)
     } cases[] = {
         {"fxmacho.cpython-311-darwin.so", EP_KIND_MACHO,
          "Mach-O 64-bit (a macOS build), not ELF"},
-        {"fxmacho-arm64.so", EP_KIND_MACHO, "Mach-O 64-bit (a macOS build), not ELF"},
+        {"fxmacho-arm64.so", EP_KIND_MACHO,
+         "Mach-O 64-bit (a macOS build), not ELF"},
         {"fxwin.cp311-win_amd64.pyd", EP_KIND_PE,
          "PE/COFF (a Windows build), not ELF"},
         {"fxwin.cp311-win_amd64.lib", EP_KIND_UNKNOWN,
@@ -498,7 +503,8 @@ Test(elf, pe_file_is_pe)
     check_nonelf(&c2);
     /* Within reach but without the signature: a DOS program, not PE. */
     memcpy(pe + 0x80, "XX", 2);
-    const nonelf_case c3 = {"dos.exe", pe, sizeof(pe), EP_KIND_UNKNOWN, "not ELF"};
+    const nonelf_case c3 = {"dos.exe", pe, sizeof(pe), EP_KIND_UNKNOWN,
+                            "not ELF"};
     check_nonelf(&c3);
     assert_str_eq(ep_kind_str(EP_KIND_PE), "pe");
 }
@@ -557,7 +563,7 @@ Test(elf, compiled_bytecode_is_python_bytecode)
     ep_object_close(obj);
 }
 
-/* ---- files that cannot be read as files ------------------------------------ */
+/* ---- files that cannot be read as files ---------------------------------- */
 
 Test(elf, empty_file_is_empty)
 {
@@ -605,7 +611,8 @@ Test(elf, character_device_is_unreadable)
 {
     ep_object *obj = open_path("/dev/null");
     cr_assert(eq(int, ep_object_kind(obj), EP_KIND_UNREADABLE));
-    assert_str_eq(ep_object_reason(obj), "not a regular file (a character device)");
+    assert_str_eq(ep_object_reason(obj),
+                  "not a regular file (a character device)");
     ep_object_close(obj);
 }
 
@@ -615,7 +622,10 @@ Test(elf, file_without_read_permission_is_unreadable)
         cr_skip_test("running as root: permission bits do not stop root, so "
                      "an unreadable file cannot be made");
     }
-    char *path = write_scratch("noread.so", "\x7f" "ELF", 4);
+    char *path = write_scratch("noread.so",
+                               "\x7f"
+                               "ELF",
+                               4);
     cr_assert(eq(int, chmod(path, 0), 0));
     ep_object *obj = open_path(path);
     cr_assert(eq(int, ep_object_kind(obj), EP_KIND_UNREADABLE));

@@ -83,8 +83,9 @@ open_bytes(const void *bytes, size_t len, const char *name)
 {
     ep_object *obj = NULL;
     ep_error err;
-    cr_assert(eq(int, ep_object_open_memory(bytes, len, name, &obj, &err), EP_OK),
-              "%s", err.message);
+    cr_assert(
+        eq(int, ep_object_open_memory(bytes, len, name, &obj, &err), EP_OK),
+        "%s", err.message);
     return obj;
 }
 
@@ -140,7 +141,7 @@ assert_damaged(ep_object *obj, const char *what)
     cr_assert(strlen(ep_object_reason(obj)) > 0, "%s: empty reason", what);
 }
 
-/* ---- raw header access for patching copies -------------------------------- */
+/* ---- raw header access for patching copies ------------------------------- */
 
 static Elf64_Ehdr
 ehdr64(const unsigned char *buf)
@@ -176,10 +177,10 @@ shdr64_at(const unsigned char *buf, size_t off)
     return sh;
 }
 
-#define PATCH(buf, off, type, field, value)                                   \
-    do {                                                                      \
-        __typeof__(((type *)0)->field) v_ = (value);                          \
-        memcpy((buf) + (off) + offsetof(type, field), &v_, sizeof(v_));       \
+#define PATCH(buf, off, type, field, value)                                    \
+    do {                                                                       \
+        __typeof__(((type *)0)->field) v_ = (value);                           \
+        memcpy((buf) + (off) + offsetof(type, field), &v_, sizeof(v_));        \
     } while (0)
 
 /* Remove the section headers as sstrip does: what is left is what ld.so
@@ -233,7 +234,7 @@ Test(elf_damage, host_is_little_endian)
               "the patch helpers assume a little-endian host");
 }
 
-/* ---- truncation ------------------------------------------------------------ */
+/* ---- truncation ---------------------------------------------------------- */
 
 /* Every prefix of a real object, through memory. The section headers are at
  * the end of a linked file, so every proper prefix is damaged. */
@@ -242,8 +243,8 @@ truncate_everywhere(const char *name)
 {
     size_t len;
     unsigned char *buf = read_whole(fixture_path(name), &len);
-    size_t ehsize = buf[EI_CLASS] == ELFCLASS32 ? sizeof(Elf32_Ehdr)
-                                                : sizeof(Elf64_Ehdr);
+    size_t ehsize =
+        buf[EI_CLASS] == ELFCLASS32 ? sizeof(Elf32_Ehdr) : sizeof(Elf64_Ehdr);
     for (size_t n = 0; n <= len; n++) {
         ep_object *obj = open_bytes(buf, n, name);
         char what[64];
@@ -255,12 +256,13 @@ truncate_everywhere(const char *name)
                       ep_object_reason(obj));
         } else {
             cr_assert(eq(int, ep_object_kind(obj), EP_KIND_TRUNCATED),
-                      "%s: kind %s (%s)", what, ep_kind_str(ep_object_kind(obj)),
-                      ep_object_reason(obj));
+                      "%s: kind %s (%s)", what,
+                      ep_kind_str(ep_object_kind(obj)), ep_object_reason(obj));
             assert_damaged(obj, what);
             /* Once the ELF header is there, its facts are reported. */
             if (n >= ehsize) {
-                cr_assert(ep_object_elf(obj) != NULL, "%s: no header facts", what);
+                cr_assert(ep_object_elf(obj) != NULL, "%s: no header facts",
+                          what);
             }
         }
         /* The JSON and the readers on every 61st cut (all of them would
@@ -391,7 +393,7 @@ Test(elf_damage, build_time_cuts_are_truncated_with_a_precise_reason)
     }
 }
 
-/* ---- random damage, reproducible --------------------------------------------- */
+/* ---- random damage, reproducible ----------------------------------------- */
 
 /* xorshift32: a fixed seed gives the same "random" damage on every run. */
 static uint32_t
@@ -423,11 +425,13 @@ scramble(const char *name, uint32_t seed, int rounds)
         int nbytes = 1 + (int)(next_random(&state) % 6);
         for (int k = 0; k < nbytes; k++) {
             uint32_t v = next_random(&state);
-            size_t off = (v & 1) ? tail + (v >> 1) % (len - tail)
-                                 : (v >> 1) % head;
+            size_t off =
+                (v & 1) ? tail + (v >> 1) % (len - tail) : (v >> 1) % head;
             /* Mostly extreme values: they are what bounds checks miss. */
-            static const unsigned char values[] = {0x00, 0xff, 0x7f, 0x80, 0x01};
-            buf[off] = (v >> 8) % 3 ? values[(v >> 16) % 5] : (unsigned char)(v >> 24);
+            static const unsigned char values[] = {0x00, 0xff, 0x7f, 0x80,
+                                                   0x01};
+            buf[off] =
+                (v >> 8) % 3 ? values[(v >> 16) % 5] : (unsigned char)(v >> 24);
         }
         ep_object *obj = open_bytes(buf, len, name);
         cr_assert(ep_object_kind(obj) == EP_KIND_ELF ||
@@ -457,7 +461,7 @@ Test(elf_damage, random_header_damage_never_crashes)
     scramble("libfxlib-rpath.so", 0x12345678u, 1500);
 }
 
-/* ---- patched identification and header ------------------------------------- */
+/* ---- patched identification and header ----------------------------------- */
 
 typedef void (*patch_fn)(unsigned char *buf, size_t len);
 
@@ -584,8 +588,7 @@ Test(elf_damage, absurd_header_counts_and_offsets_are_truncated)
 {
     patch_fn fns[] = {absurd_shnum, absurd_phnum, huge_shoff};
     const char *parts[] = {"section headers (65279 entries",
-                           "program headers (65279 entries",
-                           "section headers"};
+                           "program headers (65279 entries", "section headers"};
     for (size_t i = 0; i < sizeof(fns) / sizeof(fns[0]); i++) {
         unsigned char *buf;
         size_t len;
@@ -634,7 +637,7 @@ Test(elf_damage, absurd_extended_counts_are_damage)
     }
 }
 
-/* ---- patched section headers: absurd sizes and links ------------------------- */
+/* ---- patched section headers: absurd sizes and links --------------------- */
 
 static void
 dynsym_size_absurd(unsigned char *b, size_t n)
@@ -670,7 +673,8 @@ Test(elf_damage, oversized_dynsym_inside_the_file_is_read_safely)
 {
     unsigned char *buf;
     size_t len;
-    ep_object *obj = patched("libfxlib.so.2", dynsym_size_rest_of_file, &buf, &len);
+    ep_object *obj =
+        patched("libfxlib.so.2", dynsym_size_rest_of_file, &buf, &len);
     cr_assert(eq(int, ep_object_kind(obj), EP_KIND_ELF));
     const ep_symbol *syms;
     size_t n;
@@ -699,7 +703,8 @@ Test(elf_damage, dynsym_entry_size_zero_is_malformed_not_a_division_by_zero)
     const ep_symbol *syms;
     size_t n;
     ep_error err;
-    cr_assert(eq(int, ep_object_symbols(obj, &syms, &n, &err), EP_ERR_MALFORMED));
+    cr_assert(
+        eq(int, ep_object_symbols(obj, &syms, &n, &err), EP_ERR_MALFORMED));
     assert_contains(err.message, "libfxlib.so.2");
     assert_contains(err.message, ".dynsym entry size 0");
     cr_assert(eq(sz, n, 0));
@@ -718,7 +723,8 @@ Test(elf_damage, dynsym_string_table_link_out_of_range_is_survived)
 {
     unsigned char *buf;
     size_t len;
-    ep_object *obj = patched("libfxlib.so.2", dynsym_link_out_of_range, &buf, &len);
+    ep_object *obj =
+        patched("libfxlib.so.2", dynsym_link_out_of_range, &buf, &len);
     const ep_symbol *syms;
     size_t n;
     ep_error err;
@@ -866,14 +872,14 @@ Test(elf_damage, version_chains_pointing_outside_are_malformed)
         assert_contains(err.message, "libfxlib.so.2");
         /* Symbols depend on versions: the same error, not a crash. */
         const ep_symbol *syms;
-        cr_assert(eq(int, ep_object_symbols(obj, &syms, &n, &err),
-                     EP_ERR_MALFORMED));
+        cr_assert(
+            eq(int, ep_object_symbols(obj, &syms, &n, &err), EP_ERR_MALFORMED));
         ep_object_close(obj);
         free(buf);
     }
 }
 
-/* ---- patched dynamic segment --------------------------------------------------- */
+/* ---- patched dynamic segment --------------------------------------------- */
 
 /* Offset of the first dynamic entry with tag `tag`, through PT_DYNAMIC. */
 static size_t

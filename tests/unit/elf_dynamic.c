@@ -234,7 +234,8 @@ Test(elf, dynamic_section_is_read_without_section_headers)
     memcpy(buf, &e, sizeof(e));
     ep_object *obj = NULL;
     ep_error err;
-    cr_assert(eq(int, ep_object_open_memory(buf, len, "sstripped.so", &obj, &err),
+    cr_assert(eq(int,
+                 ep_object_open_memory(buf, len, "sstripped.so", &obj, &err),
                  EP_OK));
     cr_assert(eq(int, ep_object_kind(obj), EP_KIND_ELF), "%s",
               ep_object_reason(obj));
@@ -258,7 +259,8 @@ Test(elf, relocatable_object_has_no_dynamic_section)
 {
     ep_object *obj = NULL;
     ep_error err;
-    cr_assert(eq(int, ep_object_open(fixture_path("fxdep.o"), &obj, &err), EP_OK));
+    cr_assert(
+        eq(int, ep_object_open(fixture_path("fxdep.o"), &obj, &err), EP_OK));
     const ep_elf_info *in = ep_object_elf(obj);
     cr_assert(eq(int, in->has_dynamic, false));
     cr_assert(eq(sz, in->needed.count, 0));
@@ -270,9 +272,9 @@ Test(elf, executable_stack_request_is_reported)
 {
     ep_object *obj = open_fixture("libfxexecstack.so");
     cr_assert(ep_object_elf(obj)->stack_flags >= 0, "PT_GNU_STACK present");
-    cr_assert(eq(int, ep_object_elf(obj)->stack_flags & PF_X, PF_X));
+    cr_assert(eq(int, ep_object_elf(obj)->stack_flags &PF_X, PF_X));
     ep_object_close(obj);
     obj = open_fixture("libfxlib.so.2");
-    cr_assert(eq(int, ep_object_elf(obj)->stack_flags & PF_X, 0));
+    cr_assert(eq(int, ep_object_elf(obj)->stack_flags &PF_X, 0));
     ep_object_close(obj);
 }

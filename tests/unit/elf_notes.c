@@ -247,7 +247,8 @@ Test(elf, notes_are_read_without_section_headers)
     memcpy(buf, &e, sizeof(e));
     ep_object *obj = NULL;
     ep_error err;
-    cr_assert(eq(int, ep_object_open_memory(buf, len, "sstripped.so", &obj, &err),
+    cr_assert(eq(int,
+                 ep_object_open_memory(buf, len, "sstripped.so", &obj, &err),
                  EP_OK));
     const ep_elf_info *in = ep_object_elf(obj);
     assert_str_eq(in->build_id, FX_BUILDID_LIB);

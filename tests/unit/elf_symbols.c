@@ -178,7 +178,7 @@ check_no_other_imports(const ep_symbol *syms, size_t n, const want_import *want,
     }
 }
 
-/* ---- libfxlib: every kind of export ------------------------------------------ */
+/* ---- libfxlib: every kind of export -------------------------------------- */
 
 static const want_export fxlib_exports[] = {
     {"fx_func", "FXLIB_1.0", true, STT_FUNC, STB_GLOBAL, STV_DEFAULT, 0},
@@ -186,7 +186,8 @@ static const want_export fxlib_exports[] = {
     {"fx_old_api", "FXLIB_1.0", false, STT_FUNC, STB_GLOBAL, STV_DEFAULT, 0},
     {"fx_new_api", "FXLIB_2.0", false, STT_FUNC, STB_GLOBAL, STV_DEFAULT, 0},
     {"fx_copy", "FXLIB_2.0", false, STT_FUNC, STB_GLOBAL, STV_DEFAULT, 0},
-    {"fx_protected", "FXLIB_1.0", false, STT_FUNC, STB_GLOBAL, STV_PROTECTED, 0},
+    {"fx_protected", "FXLIB_1.0", false, STT_FUNC, STB_GLOBAL, STV_PROTECTED,
+     0},
     {"fx_weak_default", "FXLIB_1.0", false, STT_FUNC, STB_WEAK, STV_DEFAULT, 0},
     {"fx_counter", "FXLIB_1.0", false, STT_OBJECT, STB_GLOBAL, STV_DEFAULT, 4},
     {"fx_tls", "FXLIB_1.0", false, STT_TLS, STB_GLOBAL, STV_DEFAULT, 4},
@@ -273,7 +274,7 @@ Test(elf, symbol_attribute_names_are_stable)
     assert_str_eq(ep_symbol_type_str(99), "unknown");
 }
 
-/* ---- extension modules: PyInit_ ---------------------------------------------- */
+/* ---- extension modules: PyInit_ ------------------------------------------ */
 
 static void
 check_pyinit(const char *file, const char *init)
@@ -409,7 +410,7 @@ Test(elf, cython_module_exports_its_init_function)
     check_pyinit(name, "PyInit_cyfx");
 }
 
-/* ---- 32-bit: the whole table ------------------------------------------------- */
+/* ---- 32-bit: the whole table --------------------------------------------- */
 
 Test(elf, elf32_symbols_are_read_exactly)
 {
@@ -423,7 +424,8 @@ Test(elf, elf32_symbols_are_read_exactly)
         {"fx32_add", "FX32_1.0", false, STT_FUNC, STB_GLOBAL, STV_DEFAULT, 0},
         {"fx32_table", "FX32_1.0", false, STT_OBJECT, STB_GLOBAL, STV_DEFAULT,
          16},
-        {"PyInit_fx32", "FX32_1.0", false, STT_FUNC, STB_GLOBAL, STV_DEFAULT, 0},
+        {"PyInit_fx32", "FX32_1.0", false, STT_FUNC, STB_GLOBAL, STV_DEFAULT,
+         0},
         {"FX32_1.0", "FX32_1.0", false, STT_OBJECT, STB_GLOBAL, STV_DEFAULT, 0},
     };
     check_exports(syms, n, exports, 4);
@@ -451,11 +453,12 @@ Test(elf, symbols_of_other_machines_and_byte_orders_are_read_exactly)
         size_t n;
         const ep_symbol *syms = symbols(obj, &n);
         static const want_export exports[] = {
-            {"fx32_add", "FX32_1.0", false, STT_FUNC, STB_GLOBAL, STV_DEFAULT, 0},
-            {"fx32_table", "FX32_1.0", false, STT_OBJECT, STB_GLOBAL, STV_DEFAULT,
-             16},
-            {"PyInit_fx32", "FX32_1.0", false, STT_FUNC, STB_GLOBAL, STV_DEFAULT,
+            {"fx32_add", "FX32_1.0", false, STT_FUNC, STB_GLOBAL, STV_DEFAULT,
              0},
+            {"fx32_table", "FX32_1.0", false, STT_OBJECT, STB_GLOBAL,
+             STV_DEFAULT, 16},
+            {"PyInit_fx32", "FX32_1.0", false, STT_FUNC, STB_GLOBAL,
+             STV_DEFAULT, 0},
         };
         check_exports(syms, n, exports, 3);
         static const want_import imports[] = {
@@ -495,9 +498,12 @@ Test(elf, symbol_calls_check_their_arguments)
     const ep_symbol *syms;
     size_t n;
     ep_error err;
-    cr_assert(eq(int, ep_object_symbols(NULL, &syms, &n, &err), EP_ERR_INVALID_ARG));
-    cr_assert(eq(int, ep_object_symbols(obj, NULL, &n, &err), EP_ERR_INVALID_ARG));
-    cr_assert(eq(int, ep_object_symbols(obj, &syms, NULL, NULL), EP_ERR_INVALID_ARG));
+    cr_assert(
+        eq(int, ep_object_symbols(NULL, &syms, &n, &err), EP_ERR_INVALID_ARG));
+    cr_assert(
+        eq(int, ep_object_symbols(obj, NULL, &n, &err), EP_ERR_INVALID_ARG));
+    cr_assert(
+        eq(int, ep_object_symbols(obj, &syms, NULL, NULL), EP_ERR_INVALID_ARG));
     cr_assert(eq(int, ep_object_pyinit(obj, NULL, &err), EP_ERR_INVALID_ARG));
     ep_strlist l;
     cr_assert(eq(int, ep_object_pyinit(NULL, &l, &err), EP_ERR_INVALID_ARG));
@@ -508,7 +514,8 @@ Test(elf, relocatable_object_has_no_dynamic_symbols)
 {
     ep_object *obj = NULL;
     ep_error err;
-    cr_assert(eq(int, ep_object_open(fixture_path("fxdep.o"), &obj, &err), EP_OK));
+    cr_assert(
+        eq(int, ep_object_open(fixture_path("fxdep.o"), &obj, &err), EP_OK));
     size_t n;
     symbols(obj, &n);
     cr_assert(eq(sz, n, 0));

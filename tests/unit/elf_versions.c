@@ -82,7 +82,8 @@ check_needs(ep_object *obj, const need *want, size_t nwant)
             found = strcmp(needs[k].file, want[i].file) == 0 &&
                     strcmp(needs[k].version, want[i].version) == 0;
         }
-        cr_assert(found, "%s from %s not listed", want[i].version, want[i].file);
+        cr_assert(found, "%s from %s not listed", want[i].version,
+                  want[i].file);
     }
     for (size_t i = 0; i < n; i++) {
         cr_assert(eq(u32, needs[i].hash, elf_hash(needs[i].version)), "%s",
@@ -108,10 +109,8 @@ check_needs(ep_object *obj, const need *want, size_t nwant)
 Test(elf, version_needs_are_grouped_by_needed_file)
 {
     static const need want[] = {
-        {"libfxdep.so.1", "FXDEP_1.0"},
-        {"libfxdep.so.1", "FXDEP6_TINFO_5.7"},
-        {"libfxdep.so.1", "FXDEP6_5.8"},
-        {"libfxdep.so.1", "FXDEP6_5.10"},
+        {"libfxdep.so.1", "FXDEP_1.0"},  {"libfxdep.so.1", "FXDEP6_TINFO_5.7"},
+        {"libfxdep.so.1", "FXDEP6_5.8"}, {"libfxdep.so.1", "FXDEP6_5.10"},
         {"libc.so.6", "GLIBC_2.14"},  /* memcpy */
         {"libc.so.6", "GLIBC_2.2.5"}, /* getenv, __cxa_finalize */
     };
@@ -293,7 +292,7 @@ Test(elf, version_calls_check_their_arguments)
     ep_object_close(obj);
 }
 
-/* ---- ep_version_compare ------------------------------------------------------ */
+/* ---- ep_version_compare -------------------------------------------------- */
 
 static int
 sign(int v)
@@ -340,18 +339,34 @@ Test(elf, version_names_compare_by_family_then_numerically)
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         int got = sign(ep_version_compare(cases[i].a, cases[i].b));
-        cr_assert(eq(int, got, cases[i].want), "%s vs %s", cases[i].a, cases[i].b);
+        cr_assert(eq(int, got, cases[i].want), "%s vs %s", cases[i].a,
+                  cases[i].b);
     }
 }
 
 Test(elf, version_compare_is_antisymmetric_over_real_names)
 {
     static const char *const names[] = {
-        "GLIBC_2.2.5", "GLIBC_2.3", "GLIBC_2.14", "GLIBC_2.17", "GLIBC_2.34",
-        "GLIBC_PRIVATE", "GLIBCXX_3.4", "GLIBCXX_3.4.9", "GLIBCXX_3.4.30",
-        "CXXABI_1.3", "GCC_3.0", "OPENSSL_3.0.0", "FXLIB_1.0", "FXLIB_2.0",
-        "NCURSES6_TINFO_5.7.20081102", "NCURSES6_5.8.20110226", "krb5_3_MIT",
-        "krb5support_0_MIT", "GLIBC_ABI_DT_RELR", "OPENSSL_1_1_0",
+        "GLIBC_2.2.5",
+        "GLIBC_2.3",
+        "GLIBC_2.14",
+        "GLIBC_2.17",
+        "GLIBC_2.34",
+        "GLIBC_PRIVATE",
+        "GLIBCXX_3.4",
+        "GLIBCXX_3.4.9",
+        "GLIBCXX_3.4.30",
+        "CXXABI_1.3",
+        "GCC_3.0",
+        "OPENSSL_3.0.0",
+        "FXLIB_1.0",
+        "FXLIB_2.0",
+        "NCURSES6_TINFO_5.7.20081102",
+        "NCURSES6_5.8.20110226",
+        "krb5_3_MIT",
+        "krb5support_0_MIT",
+        "GLIBC_ABI_DT_RELR",
+        "OPENSSL_1_1_0",
     };
     size_t n = sizeof(names) / sizeof(names[0]);
     for (size_t i = 0; i < n; i++) {

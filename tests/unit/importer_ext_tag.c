@@ -96,7 +96,8 @@ Test(importer, cpython_tags_carry_version_abiflags_and_platform)
 Test(importer, abi3_and_untagged_names)
 {
     static const tag_case cases[] = {
-        {"m.abi3.so", "m", ".abi3.so", "cpython", NULL, NULL, NULL, "abi3", true},
+        {"m.abi3.so", "m", ".abi3.so", "cpython", NULL, NULL, NULL, "abi3",
+         true},
         {"_rust.abi3.so", "_rust", ".abi3.so", "cpython", NULL, NULL, NULL,
          "abi3", true},
         /* Plain ".so": every CPython on POSIX accepts it; no tag at all. */
@@ -119,8 +120,8 @@ Test(importer, pypy_tags_carry_the_pypy_abi)
          ".pypy39-pp73-aarch64-linux-gnu.so", "pypy", "3.9", "pp73",
          "aarch64-linux-gnu", "pypy39-pp73-aarch64-linux-gnu", false},
         /* PyPy before 7.3 (no Python version in the tag). */
-        {"m.pypy-41.so", "m", ".pypy-41.so", "pypy", NULL, "41", NULL, "pypy-41",
-         false},
+        {"m.pypy-41.so", "m", ".pypy-41.so", "pypy", NULL, "41", NULL,
+         "pypy-41", false},
     };
     for (size_t i = 0; i < N(cases); i++) {
         check(&cases[i]);
@@ -157,30 +158,41 @@ Test(importer, graalpy_tags_carry_the_python_version)
 
 Test(importer, directory_part_is_ignored)
 {
-    static const tag_case c = {
-        "/opt/v.env/lib/python3.11/site-packages/pkg.d/_m.cpython-311-x86_64-linux-gnu.so",
-        "_m", ".cpython-311-x86_64-linux-gnu.so", "cpython", "3.11", "",
-        "x86_64-linux-gnu", "cpython-311-x86_64-linux-gnu", false};
+    static const tag_case c = {"/opt/v.env/lib/python3.11/site-packages/pkg.d/"
+                               "_m.cpython-311-x86_64-linux-gnu.so",
+                               "_m",
+                               ".cpython-311-x86_64-linux-gnu.so",
+                               "cpython",
+                               "3.11",
+                               "",
+                               "x86_64-linux-gnu",
+                               "cpython-311-x86_64-linux-gnu",
+                               false};
     check(&c);
 }
 
 Test(importer, names_not_ending_in_so_are_refused)
 {
     static const char *const bad[] = {
-        "m.pyd", "m.cp311-win_amd64.pyd", "m.dylib", "libfoo.so.1", "m",
-        ".so", "m.SO", "m.so.", "",
+        "m.pyd",   "m.cp311-win_amd64.pyd",
+        "m.dylib", "libfoo.so.1",
+        "m",       ".so",
+        "m.SO",    "m.so.",
+        "",
     };
     for (size_t i = 0; i < N(bad); i++) {
         ep_ext_tag *t = (ep_ext_tag *)1;
         ep_error err;
-        cr_assert(eq(int, ep_ext_tag_parse(bad[i], &t, &err), EP_ERR_INVALID_ARG),
-                  "\"%s\"", bad[i]);
+        cr_assert(
+            eq(int, ep_ext_tag_parse(bad[i], &t, &err), EP_ERR_INVALID_ARG),
+            "\"%s\"", bad[i]);
         cr_assert(t == NULL);
         cr_assert(strlen(err.message) > 0);
     }
     ep_ext_tag *t;
     cr_assert(eq(int, ep_ext_tag_parse(NULL, &t, NULL), EP_ERR_INVALID_ARG));
-    cr_assert(eq(int, ep_ext_tag_parse("m.so", NULL, NULL), EP_ERR_INVALID_ARG));
+    cr_assert(
+        eq(int, ep_ext_tag_parse("m.so", NULL, NULL), EP_ERR_INVALID_ARG));
     ep_ext_tag_free(NULL);
 }
 
