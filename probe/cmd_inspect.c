@@ -145,7 +145,8 @@ print_versions(ep_object *obj)
         size_t end = i;
         printf("  %-11s %s:", i == 0 ? "versions" : "", needs[i].file);
         for (; end < n && strcmp(needs[end].file, needs[i].file) == 0; end++) {
-            printf(" %s%s", needs[end].version, needs[end].weak ? "(weak)" : "");
+            printf(" %s%s", needs[end].version,
+                   needs[end].weak ? "(weak)" : "");
         }
         print_highest(needs, i, end);
         i = end;
