@@ -171,9 +171,6 @@ void
 ep_buildsys_detect(ep_ctx *c, ep_analysis *an, const char *hint_dir)
 {
     ep_buildsys *b = &an->build;
-    if (an->dist != NULL && an->dist->wheel_generator != NULL) {
-        from_generator(c, b, an->dist->wheel_generator);
-    }
     const char *root = NULL;
     if (an->dist != NULL && an->dist->editable && an->dist->url_path != NULL) {
         root = an->dist->url_path;
@@ -186,6 +183,11 @@ ep_buildsys_detect(ep_ctx *c, ep_analysis *an, const char *hint_dir)
     } else if (hint_dir != NULL && !(an->dist != NULL &&
                                      ep_path_within(hint_dir, an->dist->site))) {
         b->project_dir = hint_dir; /* a checkout without project files */
+    }
+    /* The project's own configuration says how the tree is built; the
+     * installed wheel's generator only how that wheel was made. */
+    if (an->dist != NULL && an->dist->wheel_generator != NULL) {
+        from_generator(c, b, an->dist->wheel_generator);
     }
     from_object(c, b, an->ext);
     /* A Cython source beside the module. */
