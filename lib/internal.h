@@ -149,6 +149,26 @@ size_t ep_elf_symtab_find(const ep_elf_symtab *t, const char *name,
                           uint32_t gnu_hash, uint32_t sysv_hash,
                           ep_elf_symcand_fn fn, void *ctx);
 uint32_t ep_elf_gnu_hash(const char *name);
+/* The version requirements (DT_VERNEED) and definitions (DT_VERDEF) as ld.so
+ * reads them: from the dynamic section, strings from DT_STRTAB, read through
+ * the same mapping. Callbacks return true to stop. EP_ERR_MALFORMED when a
+ * chain leaves the file. */
+typedef bool (*ep_elf_verneed_fn)(const char *file, const char *version,
+                                  uint32_t hash, uint16_t flags,
+                                  uint16_t index, void *ctx);
+typedef bool (*ep_elf_verdef_fn)(const char *name, uint32_t hash,
+                                 uint16_t flags, uint16_t index, void *ctx);
+ep_status ep_elf_symtab_verneeds(const ep_elf_symtab *t, ep_elf_verneed_fn fn,
+                                 void *ctx);
+ep_status ep_elf_symtab_verdefs(const ep_elf_symtab *t, ep_elf_verdef_fn fn,
+                                void *ctx);
+bool ep_elf_symtab_has_verdef(const ep_elf_symtab *t);
+/* The ELF header fields ld.so's open_verify checks (e_ident, e_type,
+ * e_machine, e_version, e_phentsize), from libelf's decoded copy; false when
+ * the object has no usable ELF header. */
+bool ep_elf_header_fields(const ep_object *obj, unsigned char ident[16],
+                          uint16_t *type, uint16_t *machine,
+                          uint32_t *version, uint16_t *phentsize);
 /* The System V hash; also the hash of version names (vna_hash, vd_hash). */
 uint32_t ep_elf_sysv_hash(const char *name);
 

@@ -5,6 +5,7 @@
 #include <stdio.h>
 
 int cmd_inspect(int argc, char **argv);
+int cmd_deps(int argc, char **argv);
 int cmd_explain(int argc, char **argv);
 
 /* Print "extprobe: <msg>" on stderr (one line). */

@@ -40,6 +40,8 @@ struct ep_elf_symtab {
     uint32_t sysv_nbuckets, sysv_nchain;
     uint64_t sysv_buckets_off, sysv_chain_off;
     uint64_t hash_nchain;     /* DT_HASH's symbol count, 0 when unknown */
+    /* DT_VERNEED and DT_VERDEF, as file offsets; 0 when absent. */
+    uint64_t verneed_off, verdef_off;
 };
 
 uint32_t
@@ -97,7 +99,9 @@ in_map(const ep_elf_symtab *t, uint64_t off, uint64_t size)
 /* The dynamic entries the lookup needs, as file offsets. */
 typedef struct dyn_tables {
     uint64_t symtab, strtab, strsz, syment, versym, gnu_hash, hash;
+    uint64_t verneed, verdef;
     bool have_symtab, have_strtab, have_versym, have_gnu, have_hash;
+    bool have_verneed, have_verdef;
 } dyn_tables;
 
 static bool
@@ -152,6 +156,14 @@ read_dyn_tables(ep_object *obj, dyn_tables *dt)
             case DT_HASH:
                 dt->have_hash = ep_elf_vaddr_to_offset(obj->elf, d.d_un.d_ptr,
                                                        &dt->hash);
+                break;
+            case DT_VERNEED:
+                dt->have_verneed = ep_elf_vaddr_to_offset(
+                    obj->elf, d.d_un.d_ptr, &dt->verneed);
+                break;
+            case DT_VERDEF:
+                dt->have_verdef = ep_elf_vaddr_to_offset(obj->elf, d.d_un.d_ptr,
+                                                         &dt->verdef);
                 break;
             default:
                 break;
@@ -327,6 +339,8 @@ ep_elf_symtab_open(ep_object *obj, ep_elf_symtab **out, ep_error *err)
         t->versym_off = dt.versym;
         t->has_versym = true;
     }
+    t->verneed_off = dt.have_verneed ? dt.verneed : 0;
+    t->verdef_off = dt.have_verdef ? dt.verdef : 0;
     *out = t;
     return EP_OK;
 }
@@ -460,4 +474,124 @@ ep_elf_symtab_find(const ep_elf_symtab *t, const char *name,
         }
     }
     return seen;
+}
+
+bool
+ep_elf_header_fields(const ep_object *obj, unsigned char ident[16],
+                     uint16_t *type, uint16_t *machine, uint32_t *version,
+                     uint16_t *phentsize)
+{
+    GElf_Ehdr eh;
+    if (obj == NULL || obj->elf == NULL || gelf_getehdr(obj->elf, &eh) == NULL) {
+        return false;
+    }
+    memcpy(ident, eh.e_ident, 16);
+    *type = eh.e_type;
+    *machine = eh.e_machine;
+    *version = eh.e_version;
+    *phentsize = eh.e_phentsize;
+    return true;
+}
+
+/* A string of DT_STRTAB, or NULL when it does not end inside the table. */
+static const char *
+dyn_string(const ep_elf_symtab *t, uint64_t off)
+{
+    if (off >= t->str_size) {
+        return NULL;
+    }
+    const char *s = (const char *)t->map + t->str_off + off;
+    if (memchr(s, '\0', (size_t)(t->str_size - off)) == NULL) {
+        return NULL;
+    }
+    return s;
+}
+
+/* Loop bound for version chains: a hostile vn_next can point backwards;
+ * real files hold a few dozen entries (as in versions.c). */
+#define MAX_VERSION_ENTRIES 65536
+
+ep_status
+ep_elf_symtab_verneeds(const ep_elf_symtab *t, ep_elf_verneed_fn fn,
+                       void *ctx)
+{
+    /* dl-version.c _dl_check_map_versions walks vn_next and vna_next until
+     * a zero link; the entries have one layout in both ELF classes. */
+    if (t == NULL || t->verneed_off == 0 || t->str_size == 0) {
+        return EP_OK;
+    }
+    uint64_t off = t->verneed_off;
+    for (size_t n = 0; n < MAX_VERSION_ENTRIES; n++) {
+        Elf64_Verneed vn;
+        if (!in_map(t, off, sizeof(vn))) {
+            return EP_ERR_MALFORMED;
+        }
+        memcpy(&vn, t->map + off, sizeof(vn));
+        const char *file = dyn_string(t, vn.vn_file);
+        uint64_t aoff = off + vn.vn_aux;
+        for (size_t k = 0; k < vn.vn_cnt && k < MAX_VERSION_ENTRIES; k++) {
+            Elf64_Vernaux va;
+            if (aoff < off || !in_map(t, aoff, sizeof(va))) {
+                return EP_ERR_MALFORMED;
+            }
+            memcpy(&va, t->map + aoff, sizeof(va));
+            const char *name = dyn_string(t, va.vna_name);
+            if (file == NULL || name == NULL) {
+                return EP_ERR_MALFORMED;
+            }
+            if (fn(file, name, va.vna_hash, va.vna_flags, va.vna_other, ctx)) {
+                return EP_OK;
+            }
+            if (va.vna_next == 0) {
+                break;
+            }
+            aoff += va.vna_next;
+        }
+        if (vn.vn_next == 0) {
+            return EP_OK;
+        }
+        off += vn.vn_next;
+    }
+    return EP_ERR_MALFORMED;
+}
+
+ep_status
+ep_elf_symtab_verdefs(const ep_elf_symtab *t, ep_elf_verdef_fn fn, void *ctx)
+{
+    /* dl-version.c match_symbol: vd_next until zero, the name in the first
+     * Verdaux. */
+    if (t == NULL || t->verdef_off == 0 || t->str_size == 0) {
+        return EP_OK;
+    }
+    uint64_t off = t->verdef_off;
+    for (size_t n = 0; n < MAX_VERSION_ENTRIES; n++) {
+        Elf64_Verdef vd;
+        Elf64_Verdaux va;
+        if (!in_map(t, off, sizeof(vd))) {
+            return EP_ERR_MALFORMED;
+        }
+        memcpy(&vd, t->map + off, sizeof(vd));
+        if (off + vd.vd_aux < off || !in_map(t, off + vd.vd_aux, sizeof(va))) {
+            return EP_ERR_MALFORMED;
+        }
+        memcpy(&va, t->map + off + vd.vd_aux, sizeof(va));
+        const char *name = dyn_string(t, va.vda_name);
+        if (name == NULL) {
+            return EP_ERR_MALFORMED;
+        }
+        if (fn(name, vd.vd_hash, vd.vd_flags, vd.vd_ndx, ctx)) {
+            return EP_OK;
+        }
+        if (vd.vd_next == 0) {
+            return EP_OK;
+        }
+        off += vd.vd_next;
+    }
+    return EP_ERR_MALFORMED;
+}
+
+bool
+ep_elf_symtab_has_verdef(const ep_elf_symtab *t)
+{
+    return t != NULL && t->verdef_off != 0;
 }

@@ -173,6 +173,7 @@ struct ld_ctx {
     size_t nobjs;
     bool limit_noted;
     unsigned gen;          /* numbers each walk over the objects */
+    struct real_dir *real_dirs; /* canonical directories seen (search.c) */
 };
 
 /* ---- versions and symbols (symbols.c) -------------------------------------- */

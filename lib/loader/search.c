@@ -426,6 +426,75 @@ add_name(ld_ctx *cx, ld_obj *l, const char *name)
     }
 }
 
+/* One directory's canonical form, remembered (realpath(3) walks every
+ * component with readlink; the objects of a tree share few directories). */
+typedef struct real_dir {
+    const char *dir;
+    const char *real; /* NULL: realpath failed */
+    struct real_dir *next;
+} real_dir;
+
+static const char *
+real_dir_of(ld_ctx *cx, const char *dir)
+{
+    for (real_dir *r = cx->real_dirs; r != NULL; r = r->next) {
+        if (strcmp(r->dir, dir) == 0) {
+            return r->real;
+        }
+    }
+    real_dir *r = ep_arena_alloc(cx->a, sizeof(*r));
+    char *real = realpath(dir, NULL);
+    if (r == NULL || (r->dir = ep_arena_strdup(cx->a, dir)) == NULL) {
+        free(real);
+        cx->nomem = true;
+        return NULL;
+    }
+    r->real = real ? ep_arena_strdup(cx->a, real) : NULL;
+    free(real);
+    r->next = cx->real_dirs;
+    cx->real_dirs = r;
+    return r->real;
+}
+
+/* realpath(3) of path: the directory from the cache, then the last
+ * component's symlinks followed (at most 40, as the kernel's limit). */
+static const char *
+fast_realpath(ld_ctx *cx, const char *path, int depth)
+{
+    const char *slash = strrchr(path, '/');
+    const char *base = slash ? slash + 1 : path;
+    if (depth > 40 || base[0] == '\0' || strcmp(base, ".") == 0 ||
+        strcmp(base, "..") == 0) {
+        char *real = realpath(path, NULL);
+        const char *out = ep_arena_strdup(cx->a, real ? real : path);
+        free(real);
+        return out;
+    }
+    char *dir = slash == NULL ? ep_arena_strdup(cx->a, ".")
+                : slash == path ? ep_arena_strdup(cx->a, "/")
+                                : ep_arena_strndup(cx->a, path,
+                                                   (size_t)(slash - path));
+    const char *rdir = dir ? real_dir_of(cx, dir) : NULL;
+    if (rdir == NULL) {
+        return ep_arena_strdup(cx->a, path);
+    }
+    const char *cand = ep_arena_printf(cx->a, "%s%s%s", rdir,
+                                       strcmp(rdir, "/") == 0 ? "" : "/", base);
+    if (cand == NULL) {
+        return NULL;
+    }
+    char link[PATH_MAX];
+    ssize_t n = readlink(cand, link, sizeof(link) - 1);
+    if (n < 0) {
+        return cand; /* not a symlink (EINVAL), or gone: as it stands */
+    }
+    link[n] = '\0';
+    const char *next = link[0] == '/'
+                           ? ep_arena_strdup(cx->a, link)
+                           : ep_arena_printf(cx->a, "%s/%s", rdir, link);
+    return next ? fast_realpath(cx, next, depth + 1) : NULL;
+}
+
 static ld_obj *
 new_object(ld_ctx *cx, const char *path, ep_object *obj, ld_obj *loader,
            const struct stat *sb)
@@ -448,9 +517,7 @@ new_object(ld_ctx *cx, const char *path, ep_object *obj, ld_obj *loader,
     l->obj = obj;
     l->info = ep_object_elf(obj);
     l->path = ep_arena_strdup(cx->a, path);
-    char *real = realpath(path, NULL);
-    l->realpath = ep_arena_strdup(cx->a, real ? real : path);
-    free(real);
+    l->realpath = fast_realpath(cx, path, 0);
     l->origin = ld_origin_of(cx->a, path);
     l->dev = sb->st_dev;
     l->ino = sb->st_ino;
@@ -478,14 +545,12 @@ new_object(ld_ctx *cx, const char *path, ep_object *obj, ld_obj *loader,
     return l;
 }
 
-/* Try one candidate file. On TRY_FOUND *out is the (possibly already
- * loaded) object; on TRY_ABSENT *errnum says why; otherwise *why. */
+/* open_verify on the file's first bytes: the verdict for anything libelf
+ * could not take (not ELF, cut short, a directory, a FIFO, unreadable).
+ * TRY_FOUND here only means "the header passes". */
 static try_result
-try_file(ld_ctx *cx, const char *path, ld_obj *loader, ld_obj **out,
-         int *errnum, const char **why)
+try_raw(ld_ctx *cx, const char *path, int *errnum, const char **why)
 {
-    *out = NULL;
-    *why = NULL;
     int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
     if (fd < 0) {
         *errnum = errno;
@@ -505,8 +570,6 @@ try_file(ld_ctx *cx, const char *path, ld_obj *loader, ld_obj **out,
         }
         got += (size_t)n;
     }
-    struct stat sb;
-    bool have_stat = fstat(fd, &sb) == 0;
     close(fd);
     if (got < sizeof(h)) {
         *why = rerr ? ep_arena_printf(cx->a, "cannot read file data: %s",
@@ -520,37 +583,89 @@ try_file(ld_ctx *cx, const char *path, ld_obj *loader, ld_obj **out,
         *errnum = ENOENT;
         return skip ? TRY_SKIPPED : TRY_FATAL;
     }
-    if (!have_stat) {
-        *why = "cannot stat shared object";
-        return TRY_FATAL;
+    return TRY_FOUND;
+}
+
+/* The header fields of an opened object in the layout check_header reads. */
+static bool
+header_of(ep_object *obj, unsigned char h[EHDR_SIZE])
+{
+    uint16_t type, machine, phentsize;
+    uint32_t version;
+    memset(h, 0, EHDR_SIZE);
+    if (!ep_elf_header_fields(obj, h, &type, &machine, &version,
+                              &phentsize)) {
+        return false;
+    }
+    memcpy(h + 16, &type, 2);
+    memcpy(h + 18, &machine, 2);
+    memcpy(h + 20, &version, 4);
+    memcpy(h + 54, &phentsize, 2);
+    return true;
+}
+
+/* Try one candidate file. On TRY_FOUND *out is the (possibly already
+ * loaded) object; on TRY_ABSENT *errnum says why; otherwise *why. */
+static try_result
+try_file(ld_ctx *cx, const char *path, ld_obj *loader, ld_obj **out,
+         int *errnum, const char **why)
+{
+    *out = NULL;
+    *why = NULL;
+    struct stat sb;
+    if (stat(path, &sb) != 0) {
+        *errnum = errno;
+        return TRY_ABSENT;
     }
     /* _dl_map_object_from_fd: the same file under another name is the
-     * object already loaded. */
-    for (ld_obj *l = cx->head; l != NULL; l = l->next) {
-        if (l->dev == sb.st_dev && l->ino == sb.st_ino) {
-            *out = l;
-            return TRY_FOUND;
+     * object already loaded (checked after open_verify, which that file
+     * passed when it was loaded). */
+    if (S_ISREG(sb.st_mode)) {
+        for (ld_obj *l = cx->head; l != NULL; l = l->next) {
+            if (l->dev == sb.st_dev && l->ino == sb.st_ino) {
+                *out = l;
+                return TRY_FOUND;
+            }
         }
     }
     ep_object *obj = NULL;
     ep_error e;
-    if (ep_object_open(path, &obj, &e) != EP_OK) {
+    if (S_ISREG(sb.st_mode) && ep_object_open(path, &obj, &e) != EP_OK) {
         cx->nomem = e.status == EP_ERR_NOMEM;
         *why = ep_arena_strdup(cx->a, e.message);
         return TRY_FATAL;
     }
-    if (ep_object_kind(obj) != EP_KIND_ELF || ep_object_elf(obj) == NULL) {
-        *why = ep_arena_printf(cx->a, "%s: %s", ep_kind_str(ep_object_kind(obj)),
-                               ep_object_reason(obj) ? ep_object_reason(obj)
-                                                     : "not loadable");
-        ep_object_close(obj);
-        return TRY_FATAL;
-    }
-    *why = abi_note_skip(cx, ep_object_elf(obj));
-    if (*why != NULL) {
-        ep_object_close(obj);
+    unsigned char h[EHDR_SIZE];
+    try_result r;
+    if (obj != NULL && header_of(obj, h)) {
+        bool skip;
+        *why = check_header(cx, h, &skip);
+        r = *why == NULL ? TRY_FOUND : skip ? TRY_SKIPPED : TRY_FATAL;
         *errnum = ENOENT;
-        return TRY_SKIPPED;
+    } else {
+        r = try_raw(cx, path, errnum, why);
+    }
+    if (r == TRY_FOUND && (obj == NULL || ep_object_kind(obj) != EP_KIND_ELF)) {
+        /* The header passes but the file does not map (dl-load.c
+         * _dl_map_segments and friends fail). */
+        r = TRY_FATAL;
+        *why = obj == NULL ? "not a regular file"
+                           : ep_arena_printf(cx->a, "%s: %s",
+                                             ep_kind_str(ep_object_kind(obj)),
+                                             ep_object_reason(obj)
+                                                 ? ep_object_reason(obj)
+                                                 : "not loadable");
+    }
+    if (r == TRY_FOUND) {
+        *why = abi_note_skip(cx, ep_object_elf(obj));
+        if (*why != NULL) {
+            *errnum = ENOENT;
+            r = TRY_SKIPPED;
+        }
+    }
+    if (r != TRY_FOUND) {
+        ep_object_close(obj);
+        return r;
     }
     *out = new_object(cx, path, obj, loader, &sb);
     if (*out == NULL) {

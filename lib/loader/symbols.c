@@ -35,6 +35,25 @@ find_needed(ld_ctx *cx, const char *file)
     return NULL;
 }
 
+/* The object's tables, mapped on first use (a note says when they cannot
+ * be read; the object then defines and requires nothing). */
+static ep_elf_symtab *
+symtab_of(ld_ctx *cx, ld_obj *l)
+{
+    if (!l->symtab_done && l->obj != NULL) {
+        l->symtab_done = true;
+        ep_error e;
+        if (ep_elf_symtab_open(l->obj, &l->symtab, &e) != EP_OK) {
+            if (e.status == EP_ERR_NOMEM) {
+                cx->nomem = true;
+            }
+            ld_note(cx, "%s: dynamic symbols unreadable: %s", l->path,
+                    e.message);
+        }
+    }
+    return l->symtab;
+}
+
 /* The prefix of a version name up to its first digit ("GLIBC_"). */
 static size_t
 family_len(const char *v)
@@ -42,21 +61,34 @@ family_len(const char *v)
     return strcspn(v, "0123456789");
 }
 
-static const char *
-highest_of_family(const ep_version_def *defs, size_t n, const char *want)
+#define VER_FLG_BASE_BIT 0x1
+#define VER_FLG_WEAK_BIT 0x2
+
+/* Walks the definitions for match_symbol and for the highest version of
+ * the requirement's family. */
+typedef struct def_walk {
+    const char *want;
+    uint32_t hash;
+    size_t family;
+    bool found;
+    const char *highest;
+} def_walk;
+
+static bool
+visit_def(const char *name, uint32_t hash, uint16_t flags, uint16_t index,
+          void *ctx)
 {
-    size_t fl = family_len(want);
-    const char *best = NULL;
-    for (size_t i = 0; i < n; i++) {
-        if (defs[i].base || family_len(defs[i].name) != fl ||
-            strncmp(defs[i].name, want, fl) != 0) {
-            continue;
-        }
-        if (best == NULL || ep_version_compare(defs[i].name, best) > 0) {
-            best = defs[i].name;
-        }
+    def_walk *w = ctx;
+    (void)index;
+    if (hash == w->hash && strcmp(name, w->want) == 0) {
+        w->found = true;
     }
-    return best;
+    if (!(flags & VER_FLG_BASE_BIT) && family_len(name) == w->family &&
+        strncmp(name, w->want, w->family) == 0 &&
+        (w->highest == NULL || ep_version_compare(name, w->highest) > 0)) {
+        w->highest = name;
+    }
+    return false;
 }
 
 static bool
@@ -85,62 +117,51 @@ add_missing(ld_ctx *cx, const char *file, ld_obj *target,
            (highest == NULL || m->highest != NULL);
 }
 
-/* dl-version.c _dl_check_map_versions for one object: each requirement
- * (file, version) must be among the version definitions of the loaded
- * object of that name; a target without any definitions cannot be checked
- * (ld.so stays silent unless verbose), a weak requirement only warns. */
-static ep_status
-check_object(ld_ctx *cx, ld_obj *l)
+/* One requirement of l, checked as dl-version.c match_symbol does. */
+typedef struct need_walk {
+    ld_ctx *cx;
+    ld_obj *l;
+    ep_status st;
+} need_walk;
+
+static bool
+visit_need(const char *file, const char *version, uint32_t hash,
+           uint16_t flags, uint16_t index, void *ctx)
 {
-    const ep_version_need *needs;
-    size_t nneeds;
-    ep_error e;
-    ep_status st = ep_object_version_needs(l->obj, &needs, &nneeds, &e);
-    if (st == EP_ERR_NOMEM) {
-        return st;
+    need_walk *w = ctx;
+    ld_ctx *cx = w->cx;
+    (void)index;
+    ld_obj *target = find_needed(cx, file);
+    if (target == NULL || target->obj == NULL) {
+        /* A needed library that was not found: reported there; ld.so in
+         * trace mode skips the check for it too. */
+        return false;
     }
-    if (st != EP_OK) {
-        ld_note(cx, "%s: version requirements unreadable: %s", l->path,
-                e.message);
-        return EP_OK;
+    ep_elf_symtab *tt = symtab_of(cx, target);
+    if (!ep_elf_symtab_has_verdef(tt)) {
+        /* Nothing to check against; ld.so says so only when verbose. */
+        ld_note(cx, "%s: no version information available (required by %s)",
+                target->path, w->l->path);
+        return false;
     }
-    for (size_t i = 0; i < nneeds; i++) {
-        ld_obj *target = find_needed(cx, needs[i].file);
-        if (target == NULL || target->obj == NULL) {
-            /* A needed library that was not found: reported there; ld.so
-             * in trace mode skips the check for it too. */
-            continue;
-        }
-        const ep_version_def *defs;
-        size_t ndefs;
-        st = ep_object_version_defs(target->obj, &defs, &ndefs, &e);
-        if (st == EP_ERR_NOMEM) {
-            return st;
-        }
-        if (st != EP_OK || ndefs == 0) {
-            ld_note(cx, "%s: no version information available (required by "
-                    "%s)", target->path, l->path);
-            continue;
-        }
-        bool found = false;
-        for (size_t k = 0; k < ndefs && !found; k++) {
-            found = defs[k].hash == needs[i].hash &&
-                    strcmp(defs[k].name, needs[i].version) == 0;
-        }
-        if (found) {
-            continue;
-        }
-        if (needs[i].weak) {
-            ld_note(cx, "%s: weak version '%s' not found (required by %s)",
-                    target->path, needs[i].version, l->path);
-            continue;
-        }
-        if (!add_missing(cx, needs[i].file, target, needs[i].version, l,
-                         highest_of_family(defs, ndefs, needs[i].version))) {
-            return EP_ERR_NOMEM;
-        }
+    def_walk dw = {version, hash, family_len(version), false, NULL};
+    if (ep_elf_symtab_verdefs(tt, visit_def, &dw) != EP_OK) {
+        ld_note(cx, "%s: version definitions unreadable", target->path);
+        return false;
     }
-    return EP_OK;
+    if (dw.found) {
+        return false;
+    }
+    if (flags & VER_FLG_WEAK_BIT) {
+        ld_note(cx, "%s: weak version '%s' not found (required by %s)",
+                target->path, version, w->l->path);
+        return false;
+    }
+    if (!add_missing(cx, file, target, version, w->l, dw.highest)) {
+        w->st = EP_ERR_NOMEM;
+        return true;
+    }
+    return false;
 }
 
 ep_status
@@ -152,48 +173,78 @@ ld_check_versions(ld_ctx *cx, ld_obj *first)
         if (l->preloaded || l->obj == NULL) {
             continue;
         }
-        ep_status st = check_object(cx, l);
-        if (st != EP_OK) {
-            return st;
+        need_walk w = {cx, l, EP_OK};
+        if (ep_elf_symtab_verneeds(symtab_of(cx, l), visit_need, &w) != EP_OK) {
+            ld_note(cx, "%s: version requirements unreadable", l->path);
+        }
+        if (w.st != EP_OK || cx->nomem) {
+            return EP_ERR_NOMEM;
         }
     }
     return EP_OK;
 }
 
-/* l_versions of an object: every .gnu.version index it uses, from its
+/* l_versions: every .gnu.version index the object uses, from its
  * definitions (base included) and its requirements. */
+typedef struct ver_walk {
+    ld_verent *v;
+    size_t n;
+    size_t top;
+} ver_walk;
+
+static bool
+size_need(const char *file, const char *version, uint32_t hash,
+          uint16_t flags, uint16_t index, void *ctx)
+{
+    ver_walk *w = ctx;
+    (void)file, (void)version, (void)hash, (void)flags;
+    w->top = index > w->top ? index : w->top;
+    return false;
+}
+
+static bool
+size_def(const char *name, uint32_t hash, uint16_t flags, uint16_t index,
+         void *ctx)
+{
+    return size_need(NULL, name, hash, flags, index, ctx);
+}
+
+static bool
+fill_need(const char *file, const char *version, uint32_t hash,
+          uint16_t flags, uint16_t index, void *ctx)
+{
+    ver_walk *w = ctx;
+    (void)file, (void)flags;
+    if (index < w->n) {
+        w->v[index].name = version;
+        w->v[index].hash = hash;
+    }
+    return false;
+}
+
+static bool
+fill_def(const char *name, uint32_t hash, uint16_t flags, uint16_t index,
+         void *ctx)
+{
+    return fill_need(NULL, name, hash, flags, index, ctx);
+}
+
 static bool
 load_versions(ld_ctx *cx, ld_obj *l)
 {
     l->versions_done = true;
-    const ep_version_need *needs;
-    const ep_version_def *defs;
-    size_t nneeds = 0, ndefs = 0;
-    ep_error e;
-    if (ep_object_version_needs(l->obj, &needs, &nneeds, &e) != EP_OK ||
-        ep_object_version_defs(l->obj, &defs, &ndefs, &e) != EP_OK) {
-        return e.status != EP_ERR_NOMEM;
-    }
-    size_t top = 0;
-    for (size_t i = 0; i < nneeds; i++) {
-        top = needs[i].index > top ? needs[i].index : top;
-    }
-    for (size_t i = 0; i < ndefs; i++) {
-        top = defs[i].index > top ? defs[i].index : top;
-    }
-    l->versions = ep_arena_alloc(cx->a, (top + 1) * sizeof(*l->versions));
+    ver_walk w = {NULL, 0, 0};
+    ep_elf_symtab_verdefs(l->symtab, size_def, &w);
+    ep_elf_symtab_verneeds(l->symtab, size_need, &w);
+    l->versions = ep_arena_alloc(cx->a, (w.top + 1) * sizeof(*l->versions));
     if (l->versions == NULL) {
         return false;
     }
-    l->nversions = top + 1;
-    for (size_t i = 0; i < ndefs; i++) {
-        l->versions[defs[i].index].name = defs[i].name;
-        l->versions[defs[i].index].hash = defs[i].hash;
-    }
-    for (size_t i = 0; i < nneeds; i++) {
-        l->versions[needs[i].index].name = needs[i].version;
-        l->versions[needs[i].index].hash = needs[i].hash;
-    }
+    l->nversions = w.top + 1;
+    w.v = l->versions;
+    w.n = l->nversions;
+    ep_elf_symtab_verdefs(l->symtab, fill_def, &w);
+    ep_elf_symtab_verneeds(l->symtab, fill_need, &w);
     return true;
 }
 
@@ -258,21 +309,7 @@ check_match(const ep_elf_symcand *c, void *ctx)
 static bool
 defined_in(ld_ctx *cx, ld_obj *l, lookup *lk, uint32_t gh, uint32_t sh)
 {
-    if (l->obj == NULL) {
-        return false;
-    }
-    if (!l->symtab_done) {
-        l->symtab_done = true;
-        ep_error e;
-        if (ep_elf_symtab_open(l->obj, &l->symtab, &e) != EP_OK) {
-            if (e.status == EP_ERR_NOMEM) {
-                cx->nomem = true;
-            }
-            ld_note(cx, "%s: symbols unreadable: %s", l->path, e.message);
-            return false;
-        }
-    }
-    if (l->symtab == NULL) {
+    if (symtab_of(cx, l) == NULL) {
         return false;
     }
     lk->map = l;

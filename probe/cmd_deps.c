@@ -1,0 +1,292 @@
+/*
+ * extprobe deps FILE [--python PY] [--json]: the needed-library tree of FILE
+ * as ld.so would build it when PY dlopen()s FILE (libextprobe's loader
+ * emulation), as a tree for people or as JSON. Exit 0 when the load would
+ * succeed, 1 when anything is missing or refused, 2 on usage or failure.
+ */
+#include "commands.h"
+#include "exit_codes.h"
+
+#include <extprobe/extprobe.h>
+
+#include <getopt.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char deps_usage[] =
+    "usage: extprobe deps FILE [--python PY | --standalone] [--json]\n"
+    "\n"
+    "The needed-library tree of FILE as glibc's ld.so would build it when the\n"
+    "interpreter PY imports (dlopen()s) FILE: where each library is found and\n"
+    "by which rule (RPATH, LD_LIBRARY_PATH, RUNPATH, ld.so.cache, default\n"
+    "directories, or already loaded by the interpreter), every place tried for\n"
+    "a library that is not found, version requirements the system lacks, and\n"
+    "undefined symbols nothing provides. Nothing is loaded or run, except PY\n"
+    "itself when it is a script (a pyenv shim), to ask for its executable.\n"
+    "\n"
+    "  --python PY         the interpreter (default: python3 on PATH)\n"
+    "  --standalone        no interpreter: load FILE on its own, as ldd does\n"
+    "  --ld-so-cache FILE  read this cache instead of /etc/ld.so.cache\n"
+    "  --json              one JSON document on stdout (keys: docs/deps.md)\n"
+    "\n"
+    "LD_LIBRARY_PATH is taken from the environment, as the interpreter would\n"
+    "see it.\n"
+    "\n"
+    "exit status: 0 the load would succeed, 1 a library, version or symbol is\n"
+    "missing (or FILE cannot be loaded at all), 2 usage error or the probe\n"
+    "failed.\n";
+
+/* The rule as a phrase: "rpath of libfoo.so", "ld.so.cache". */
+static void
+print_rule(ep_deps_how how, const char *from)
+{
+    const char *name = ep_deps_how_str(how);
+    if (how == EP_DEPS_LD_LIBRARY_PATH) {
+        name = "LD_LIBRARY_PATH";
+    } else if (how == EP_DEPS_DEFAULT) {
+        name = "default directory";
+    } else if (how == EP_DEPS_LOADED) {
+        name = "already loaded";
+    }
+    if (from != NULL) {
+        const char *slash = strrchr(from, '/');
+        printf("%s of %s", name, slash ? slash + 1 : from);
+    } else {
+        fputs(name, stdout);
+    }
+}
+
+static void
+print_search(const char *indent, const ep_deps_lib *l)
+{
+    for (size_t i = 0; i < l->ntried; i++) {
+        const ep_deps_place *p = &l->tried[i];
+        printf("%s%-8s %s (", indent, i == 0 ? "tried:" : "",
+               p->path[0] ? p->path : "(working directory)");
+        print_rule(p->how, p->from);
+        fputs(p->exists ? "" : "; does not exist", stdout);
+        if (p->note != NULL) {
+            printf("; %s", p->note);
+        }
+        fputs(")\n", stdout);
+    }
+    for (size_t i = 0; i < l->nskipped; i++) {
+        printf("%s%-8s %s: %s\n", indent, i == 0 ? "skipped:" : "",
+               l->skipped[i].path, l->skipped[i].why);
+    }
+}
+
+static void
+print_line(const ep_deps_lib *l, bool repeat)
+{
+    fputs(l->name, stdout);
+    if (repeat) {
+        fputs(" (see above)\n", stdout);
+        return;
+    }
+    if (l->error != NULL) {
+        printf(" => %s REFUSED: %s [", l->path ? l->path : "?", l->error);
+        print_rule(l->how, l->how_from);
+        fputs("]\n", stdout);
+        return;
+    }
+    if (l->path == NULL) {
+        fputs(" NOT FOUND\n", stdout);
+        return;
+    }
+    if (strcmp(l->name, l->path) != 0) {
+        printf(" => %s", l->path);
+    }
+    fputs(" [", stdout);
+    print_rule(l->how, l->how_from);
+    fputs("]\n", stdout);
+}
+
+/* Depth-first over the needed edges; each library expanded once. */
+static void
+print_tree(const ep_deps *d, const ep_deps_lib *l, char *prefix, size_t plen,
+           bool *shown)
+{
+    for (size_t i = 0; i < l->nneeded; i++) {
+        size_t idx = l->needed[i];
+        const ep_deps_lib *c = ep_deps_library(d, idx);
+        if (c == NULL) {
+            continue;
+        }
+        bool last = i + 1 == l->nneeded;
+        printf("%.*s%s", (int)plen, prefix, last ? "\u2514\u2500\u2500 "
+                                                 : "\u251c\u2500\u2500 ");
+        bool repeat = shown[idx];
+        print_line(c, repeat);
+        const char *branch = last ? "    " : "\u2502   ";
+        size_t blen = strlen(branch);
+        if (plen + blen + 16 >= 4096) {
+            continue; /* deeper than any real tree: stop indenting */
+        }
+        memcpy(prefix + plen, branch, blen);
+        if (c->path == NULL || c->error != NULL) {
+            char indent[4200];
+            snprintf(indent, sizeof(indent), "%.*s    ", (int)(plen + blen),
+                     prefix);
+            print_search(indent, c);
+            continue;
+        }
+        if (!repeat) {
+            shown[idx] = true;
+            print_tree(d, c, prefix, plen + blen, shown);
+        }
+    }
+}
+
+static int
+print_text(const ep_deps *d)
+{
+    const ep_deps_lib *root = ep_deps_root(d);
+    printf("%s\n", ep_deps_file(d));
+    if (ep_deps_interpreter(d) != NULL) {
+        printf("  interpreter %s\n  already loaded:", ep_deps_interpreter(d));
+        for (size_t i = 1; i < ep_deps_process_count(d); i++) {
+            const ep_deps_lib *p = ep_deps_process(d, i);
+            printf(" %s", p->soname ? p->soname : p->name);
+        }
+        putchar('\n');
+    } else {
+        puts("  no interpreter (standalone, as ldd loads it)");
+    }
+    if (root->error != NULL) {
+        printf("  CANNOT BE LOADED: %s\n", root->error);
+    } else {
+        size_t n = ep_deps_library_count(d);
+        bool *shown = calloc(n ? n : 1, sizeof(*shown));
+        char *prefix = malloc(4200);
+        if (shown == NULL || prefix == NULL) {
+            free(shown);
+            free(prefix);
+            cli_error("out of memory");
+            return EXIT_USAGE;
+        }
+        print_tree(d, root, prefix, 0, shown);
+        free(shown);
+        free(prefix);
+    }
+    size_t nmiss = ep_deps_missing_version_count(d);
+    if (nmiss > 0) {
+        puts("\nmissing versions:");
+    }
+    for (size_t i = 0; i < nmiss; i++) {
+        const ep_deps_version *m = ep_deps_missing_version(d, i);
+        printf("  %s: version '%s' not found (required by %s)", m->path,
+               m->version, m->needed_by);
+        if (m->highest != NULL) {
+            printf("; it has up to %s", m->highest);
+        }
+        putchar('\n');
+    }
+    size_t nsym = ep_deps_unresolved_count(d);
+    if (nsym > 0) {
+        puts("\nunresolved symbols:");
+    }
+    for (size_t i = 0; i < nsym; i++) {
+        const ep_deps_symbol *s = ep_deps_unresolved(d, i);
+        printf("  %s%s%s (needed by %s)\n", s->name, s->version ? "@" : "",
+               s->version ? s->version : "", s->needed_by);
+    }
+    ep_strlist notes = ep_deps_notes(d);
+    if (notes.count > 0) {
+        puts("\nnotes:");
+    }
+    for (size_t i = 0; i < notes.count; i++) {
+        printf("  %s\n", notes.items[i]);
+    }
+    size_t missing = 0, refused = 0;
+    for (size_t i = 0; i < ep_deps_library_count(d); i++) {
+        const ep_deps_lib *l = ep_deps_library(d, i);
+        missing += l->path == NULL;
+        refused += l->error != NULL;
+    }
+    if (ep_deps_ok(d)) {
+        printf("\nresult: loads (%zu libraries)\n", ep_deps_library_count(d));
+    } else if (root->error != NULL) {
+        printf("\nresult: cannot be loaded\n");
+    } else {
+        printf("\nresult: %zu not found, %zu refused, %zu versions missing, "
+               "%zu symbols unresolved\n",
+               missing, refused, nmiss, nsym);
+    }
+    return EXIT_OK;
+}
+
+int
+cmd_deps(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"json", no_argument, NULL, 'j'},
+        {"python", required_argument, NULL, 'p'},
+        {"standalone", no_argument, NULL, 's'},
+        {"ld-so-cache", required_argument, NULL, 'c'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    ep_deps_options opt;
+    ep_deps_options_init(&opt);
+    bool json = false;
+    int c;
+    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'j':
+            json = true;
+            break;
+        case 'p':
+            opt.python = optarg;
+            break;
+        case 's':
+            opt.python = NULL;
+            break;
+        case 'c':
+            opt.ld_so_cache = optarg;
+            break;
+        case 'h':
+            fputs(deps_usage, stdout);
+            return EXIT_OK;
+        default:
+            fputs(deps_usage, stderr);
+            return EXIT_USAGE;
+        }
+    }
+    if (optind != argc - 1) {
+        cli_error(optind >= argc ? "deps: no FILE given"
+                                 : "deps: exactly one FILE, please");
+        fputs(deps_usage, stderr);
+        return EXIT_USAGE;
+    }
+    const char *path = argv[optind];
+    ep_deps *d = NULL;
+    ep_error err;
+    if (ep_deps_analyze(path, &opt, &d, &err) != EP_OK) {
+        cli_error("%s: %s", path, err.message);
+        return EXIT_USAGE;
+    }
+    int rc = EXIT_OK;
+    if (json) {
+        char *doc = ep_deps_json(d, &err);
+        if (doc == NULL) {
+            cli_error("%s", err.message);
+            rc = EXIT_USAGE;
+        } else if (!cli_write_stdout(doc)) {
+            rc = EXIT_USAGE;
+        }
+        ep_free(doc);
+    } else {
+        rc = print_text(d);
+        if (fflush(stdout) != 0 || ferror(stdout)) {
+            cli_error("cannot write the report to standard output");
+            rc = EXIT_USAGE;
+        }
+    }
+    if (rc == EXIT_OK && !ep_deps_ok(d)) {
+        rc = EXIT_FINDINGS;
+    }
+    ep_deps_free(d);
+    return rc;
+}
