@@ -36,9 +36,20 @@ PyMODINIT_FUNC PyInit_%(pyinit)s(void) { return PyModule_Create(&d); }
     return out
 
 
+def shim_dir():
+    """The directory holding the extprobe package under test, absolute."""
+    import extprobe
+    return os.path.dirname(os.path.dirname(os.path.abspath(extprobe.__file__)))
+
+
 def run_python(args, cwd, env_extra=None):
+    """Run this interpreter with the shim importable; env_extra's PYTHONPATH
+    entries come after the shim's."""
     env = dict(os.environ)
-    env.update(env_extra or {})
+    extra = dict(env_extra or {})
+    paths = [shim_dir()] + [p for p in extra.pop("PYTHONPATH", "").split(os.pathsep) if p]
+    env["PYTHONPATH"] = os.pathsep.join(paths)
+    env.update(extra)
     return subprocess.run([sys.executable] + args, cwd=str(cwd), env=env,
                           stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                           universal_newlines=True, timeout=120)
