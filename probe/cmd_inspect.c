@@ -89,34 +89,16 @@ print_tag(const ep_ext_tag *t)
     putchar('\n');
 }
 
-/* Length of the family part of a version name, its '_' included: up to the
- * first '_' that is followed by a digit ("GLIBC_" of "GLIBC_2.34",
- * "NCURSES6_TINFO_" of "NCURSES6_TINFO_5.7.20081102", "krb5_" of
- * "krb5_3_MIT"). 0 when the name has no number ("GLIBC_PRIVATE").
- * Digits inside a family name (the 6 of NCURSES6, the 5 of krb5) do not
- * start the number: cutting there merged unrelated families. The rule
- * of ep_version_compare(), which must agree. */
-static size_t
-version_family_len(const char *v)
-{
-    for (const char *p = v; *p != '\0'; p++) {
-        if (p > v && *p == '_' && isdigit((unsigned char)p[1])) {
-            return (size_t)(p - v) + 1;
-        }
-    }
-    return 0;
-}
-
 /* Print the highest version of each family among needs[from, to). */
 static void
 print_highest(const ep_version_need *needs, size_t from, size_t to)
 {
     bool any = false;
     for (size_t i = from; i < to; i++) {
-        size_t fam = version_family_len(needs[i].version);
+        size_t fam = ep_version_family_len(needs[i].version);
         bool top = fam > 0;
         for (size_t k = from; top && k < to; k++) {
-            if (k == i || version_family_len(needs[k].version) != fam ||
+            if (k == i || ep_version_family_len(needs[k].version) != fam ||
                 strncmp(needs[k].version, needs[i].version, fam) != 0) {
                 continue;
             }

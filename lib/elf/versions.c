@@ -222,8 +222,8 @@ ep_object_version_defs(ep_object *obj, const ep_version_def **defs,
  * "krb5_3_MIT"). 0 when the name has no number ("GLIBC_PRIVATE").
  * Digits inside a family name (the 6 of NCURSES6, the 5 of krb5) do not
  * start the number: cutting there merged unrelated families. */
-static size_t
-version_family_len(const char *v)
+size_t
+ep_version_family_len(const char *v)
 {
     for (const char *p = v; *p != '\0'; p++) {
         if (p > v && *p == '_' && isdigit((unsigned char)p[1])) {
@@ -239,7 +239,7 @@ version_family_len(const char *v)
 int
 ep_version_compare(const char *a, const char *b)
 {
-    size_t fa = version_family_len(a), fb = version_family_len(b);
+    size_t fa = ep_version_family_len(a), fb = ep_version_family_len(b);
     fa = fa ? fa : strlen(a);
     fb = fb ? fb : strlen(b);
     if (fa != fb || strncmp(a, b, fa) != 0) {

@@ -7,24 +7,6 @@
 #include <ctype.h>
 #include <string.h>
 
-/* Length of the family part of a version name, its '_' included: up to the
- * first '_' that is followed by a digit ("GLIBC_" of "GLIBC_2.34",
- * "NCURSES6_TINFO_" of "NCURSES6_TINFO_5.7.20081102", "krb5_" of
- * "krb5_3_MIT"). 0 when the name has no number ("GLIBC_PRIVATE").
- * Digits inside a family name (the 6 of NCURSES6, the 5 of krb5) do not
- * start the number: cutting there merged unrelated families. The rule
- * of ep_version_compare() (lib/elf/versions.c), which must agree. */
-static size_t
-version_family_len(const char *v)
-{
-    for (const char *p = v; *p != '\0'; p++) {
-        if (p > v && *p == '_' && isdigit((unsigned char)p[1])) {
-            return (size_t)(p - v) + 1;
-        }
-    }
-    return 0;
-}
-
 /* Highest version per family ("GLIBC" -> "GLIBC_2.34") over all needs;
  * names without a number have no order and are left out. */
 static void
@@ -33,11 +15,11 @@ write_highest(ep_json *j, const ep_version_need *needs, size_t n)
     ep_json_begin_object(j);
     for (size_t i = 0; i < n; i++) {
         const char *v = needs[i].version;
-        size_t fam = version_family_len(v);
+        size_t fam = ep_version_family_len(v);
         bool best = fam > 0;
         for (size_t k = 0; best && k < n; k++) {
             const char *w = needs[k].version;
-            if (k == i || version_family_len(w) != fam ||
+            if (k == i || ep_version_family_len(w) != fam ||
                 strncmp(w, v, fam) != 0) {
                 continue;
             }

@@ -271,6 +271,15 @@ EP_API ep_status ep_object_version_defs(ep_object *obj,
  */
 EP_API int ep_version_compare(const char *a, const char *b);
 
+/**
+ * Length of the family part of a version name, its '_' included: up to the
+ * first '_' followed by a digit ("GLIBC_" of "GLIBC_2.34", "NCURSES6_TINFO_"
+ * of "NCURSES6_TINFO_5.7.20081102"); 0 for a name without a number
+ * ("GLIBC_PRIVATE"). The family rule ep_version_compare() uses.
+ * Ownership: not applicable.
+ */
+EP_API size_t ep_version_family_len(const char *version);
+
 /* ------------------------------------------------------------------------ */
 /* Extension file names                                                      */
 /* ------------------------------------------------------------------------ */
