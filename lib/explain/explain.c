@@ -433,7 +433,12 @@ none_attr_trials(ep_ctx *c, ep_analysis *main, ep_strvec *seen, size_t *reported
     for (size_t i = 0; i < t->none_attrs.count && *reported < MAX_SWALLOWED; i++) {
         const char *names[4];
         size_t n = none_candidates(c, t->none_attrs.items[i], names, 4);
-        for (size_t k = 0; k < n; k++) {
+        /* An attribute whose module already has its finding is explained. */
+        bool explained = false;
+        for (size_t k = 0; k < n && !explained; k++) {
+            explained = names[k] != NULL && ep_strvec_contains(seen, names[k]);
+        }
+        for (size_t k = 0; k < n && !explained; k++) {
             const char *name = names[k];
             if (name == NULL || !valid_module_name(name) ||
                 strcmp(name, main->name) == 0 || ep_strvec_contains(seen, name)) {

@@ -10,6 +10,74 @@
 
 #define SHOW_LIBS 6
 
+static bool
+ends_with(const char *s, const char *x)
+{
+    size_t n = strlen(s), m = strlen(x);
+    return n >= m && strcmp(s + n - m, x) == 0;
+}
+
+/* dir as seen from the module's directory, for a $ORIGIN-relative
+ * RUNPATH ("../pkg.libs", ".libs"), or dir itself when unrelated. */
+static const char *
+from_origin(ep_ctx *c, const char *origin, const char *dir)
+{
+    if (ep_path_within(dir, origin)) {
+        size_t n = strlen(origin);
+        return dir[n] == '\0' ? "" : ep_arena_printf(c->a, "/%s", dir + n + 1);
+    }
+    const char *up = ep_path_dirname(c->a, origin);
+    if (up != NULL && ep_path_within(dir, up) && strcmp(dir, up) != 0) {
+        return ep_arena_printf(c->a, "/../%s", dir + strlen(up) + 1);
+    }
+    return NULL;
+}
+
+/* The library under another directory the loader never searches: the
+ * distribution's RECORD, or a bundled-libraries directory next to the
+ * module (auditwheel's <pkg>.libs, .libs, libs) one level around it. */
+static const char *
+misplaced(ep_ctx *c, const ep_analysis *an, const char *name)
+{
+    if (an->dist != NULL) {
+        for (size_t i = 0; i < an->dist->record.count; i++) {
+            const char *r = an->dist->record.items[i];
+            if (strcmp(ep_basename(r), name) == 0) {
+                const char *p = ep_path_normalize(
+                    c->a, ep_path_join(c->a, an->dist->site, r));
+                if (p != NULL && ep_fs_isfile(p)) {
+                    return p;
+                }
+            }
+        }
+    }
+    const char *dir = ep_path_dirname(c->a, an->ext_path);
+    const char *roots[] = {dir, dir ? ep_path_dirname(c->a, dir) : NULL};
+    for (size_t k = 0; k < 2; k++) {
+        ep_dirlist dl;
+        if (roots[k] == NULL || ep_fs_list(c->a, roots[k], &dl, NULL) != EP_OK) {
+            continue;
+        }
+        for (size_t i = 0; i < dl.count && i < 4096; i++) {
+            const char *n = dl.names[i];
+            /* ".libs" ends with ".libs" too. */
+            bool libdir = ends_with(n, ".libs") || strcmp(n, "libs") == 0 ||
+                          strcmp(n, "lib") == 0;
+            const char *cand = libdir ? ep_arena_printf(c->a, "%s/%s/%s", roots[k],
+                                                        n, name)
+                                      : NULL;
+            if (cand != NULL && ep_fs_isfile(cand)) {
+                return cand;
+            }
+        }
+        const char *here = ep_path_join(c->a, roots[k], name);
+        if (here != NULL && ep_fs_isfile(here)) {
+            return here;
+        }
+    }
+    return NULL;
+}
+
 ep_status
 ep_check_missing_dependency(ep_ctx *c, ep_analysis *an, const ep_loader_facts *lf)
 {
@@ -35,6 +103,12 @@ ep_check_missing_dependency(ep_ctx *c, ep_analysis *an, const ep_loader_facts *l
             ep_finding_detail(c->r, fs, "%s", l->tried);
         }
     }
+    const char *found = misplaced(c, an, m->name);
+    if (found != NULL) {
+        ep_finding_detail(c->r, fs, "%s exists at %s, a directory none of "
+                          "these search paths names", m->name, found);
+        ep_finding_path(c->r, fs, found);
+    }
     bool libpython = strncmp(m->name, "libpython", 9) == 0;
     if (libpython) {
         ep_finding_detail(c->r, fs, "Extensions should not link libpython: the "
@@ -48,6 +122,16 @@ ep_check_missing_dependency(ep_ctx *c, ep_analysis *an, const ep_loader_facts *l
         ep_finding_fix(c->r, fs, "Build without linking libpython (PyO3: the "
                        "extension-module feature; setuptools/meson do this by "
                        "default), then %s", ep_fix_rebuild(c, an));
+    } else if (found != NULL) {
+        const char *fdir = ep_path_dirname(c->a, found);
+        const char *rel = fdir ? from_origin(c, ep_path_dirname(c->a, an->ext_path),
+                                             fdir)
+                               : NULL;
+        ep_finding_fix(c->r, fs, "Put %s where the module's RUNPATH/RPATH "
+                       "points (the first search directory above), or point "
+                       "the module at %s: patchelf --set-rpath '%s%s' %s; then "
+                       "fix the packaging step that moved it", m->name, fdir,
+                       rel ? "$ORIGIN" : "", rel ? rel : fdir, an->ext_path);
     } else {
         ep_finding_fix(c->r, fs, "Install %s where the loader looks, or make "
                        "the module find it: bundle it next to the module with "

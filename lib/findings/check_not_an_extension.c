@@ -38,6 +38,14 @@ ep_check_not_an_extension(ep_ctx *c, ep_analysis *an)
         if (why == NULL) {
             why = ep_kind_str(kind);
         }
+        /* Say the kind in words the loader's message echoes ("file too
+         * short"), then the detail of where the file ends. */
+        if (kind == EP_KIND_TRUNCATED || kind == EP_KIND_EMPTY) {
+            why = ep_arena_printf(c->a, "truncated (%llu bytes): %s",
+                                  (unsigned long long)ep_object_size(o), why);
+        } else if (kind == EP_KIND_CORRUPT) {
+            why = ep_arena_printf(c->a, "corrupt: %s", why);
+        }
     } else if (info != NULL && info->type != ET_DYN) {
         why = ep_arena_printf(c->a, "an ELF %s object, not a shared object "
                               "(ET_DYN) that dlopen() can load",

@@ -16,24 +16,42 @@ ep_check_unreadable(ep_ctx *c, ep_analysis *an)
         for (size_t i = ep_find_next(f, s, EP_CAND_UNREADABLE, 0); i != SIZE_MAX;
              i = ep_find_next(f, s, EP_CAND_UNREADABLE, i + 1)) {
             const ep_cand *cd = &f->cands[i];
-            ep_finding_slot *fs = ep_check_add(
-                c, an, EP_FINDING_UNREADABLE,
-                "%s cannot be listed, so the import cannot see whether it holds %s",
-                cd->path, f->steps[s].name);
+            ep_finding_slot *fs =
+                cd->suffix != NULL
+                    ? ep_check_add(c, an, EP_FINDING_UNREADABLE,
+                                   "%s cannot be read: %s", cd->path, cd->detail)
+                    : ep_check_add(c, an, EP_FINDING_UNREADABLE,
+                                   "%s cannot be listed (Permission denied), so "
+                                   "the import cannot see whether it holds %s",
+                                   cd->path, f->steps[s].name);
             if (fs == NULL) {
                 return ep_check_nomem(c);
             }
             if (f->found && s < f->nsteps) {
                 ep_finding_severity(fs, EP_SEVERITY_WARNING);
             }
-            ep_finding_detail(c->r, fs, "%s is on the search path (%s) and "
-                              "opendir() fails with permission denied; "
-                              "importlib's FileFinder treats it as empty",
-                              cd->path, ep_where(c, &cd->where));
+            if (cd->suffix != NULL) {
+                /* A name the directory lists but stat() cannot follow. */
+                ep_finding_detail(c->r, fs, "%s is listed in its directory, "
+                                  "but %s; FileFinder's stat() fails, so the "
+                                  "name is skipped", cd->path, cd->detail);
+            } else {
+                ep_finding_detail(c->r, fs, "%s is on the search path (%s) and "
+                                  "listing it fails: Permission denied "
+                                  "(EACCES); importlib's FileFinder treats it "
+                                  "as empty", cd->path, ep_where(c, &cd->where));
+            }
             ep_finding_path(c->r, fs, cd->path);
-            ep_finding_fix(c->r, fs, "Give the user running Python read and "
-                           "execute permission on %s (chmod a+rx), or remove "
-                           "it from the search path", cd->path);
+            if (cd->suffix != NULL) {
+                ep_finding_fix(c->r, fs, "Rebuild or reinstall %s so that the "
+                               "name points at a readable file (a symlink into "
+                               "a build directory breaks when the build is "
+                               "cleaned; copy the file instead)", f->steps[s].name);
+            } else {
+                ep_finding_fix(c->r, fs, "Give the user running Python read and "
+                               "execute permission on %s (chmod a+rx), or "
+                               "remove it from the search path", cd->path);
+            }
         }
     }
     if (an->ext != NULL && ep_object_kind(an->ext) == EP_KIND_UNREADABLE) {

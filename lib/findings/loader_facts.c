@@ -22,8 +22,11 @@ tried_text(ep_ctx *c, const ep_deps_lib *l)
     ep_strbuf_init(&sb);
     for (size_t i = 0; i < l->ntried && i < MAX_TRIED_LINES; i++) {
         const ep_deps_place *p = &l->tried[i];
+        /* $ORIGIN/../x.libs expands to "<dir>/../x.libs": say it as the
+         * directory it is. */
+        const char *dir = p->path[0] ? ep_path_normalize(c->a, p->path) : NULL;
         ep_strbuf_printf(&sb, "%s  %s (%s%s%s)%s%s", i ? "\n" : "",
-                         p->path[0] ? p->path : "(working directory)",
+                         dir ? dir : p->path[0] ? p->path : "(working directory)",
                          ep_deps_how_str(p->how), p->from ? " of " : "",
                          p->from ? p->from : "", p->exists ? "" : ", missing",
                          p->note ? ep_arena_printf(c->a, ": %s", p->note) : "");

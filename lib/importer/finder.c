@@ -12,6 +12,8 @@
 #include "importer/importer.h"
 
 #include <errno.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -302,6 +304,36 @@ check_stale(walk *w, const ep_dirlist *dl, const char *dir, const char *comp,
     }
 }
 
+/* A directory lists the module's file name but stat() fails on it: a
+ * dangling symlink (a build directory that was cleaned) or a file that
+ * cannot be reached. FileFinder skips it silently; record why. */
+static void
+unreadable_name(walk *w, size_t step, const ep_search_dir *sd, bool alternative,
+                const char *full, const char *suffix)
+{
+    struct stat st;
+    char target[1024];
+    const char *why;
+    if (lstat(full, &st) != 0) {
+        return;
+    }
+    if (S_ISLNK(st.st_mode)) {
+        ssize_t n = readlink(full, target, sizeof(target) - 1);
+        target[n > 0 ? n : 0] = '\0';
+        why = ep_arena_printf(w->a, "it is a dangling symlink to %s (%s)", target,
+                              stat(full, &st) != 0 ? strerror(errno)
+                                                   : "not a regular file");
+    } else if (S_ISDIR(st.st_mode)) {
+        return; /* a directory named like a module file: not a match */
+    } else {
+        why = "it is not a regular file";
+    }
+    size_t ci = add_cand(w, step, EP_CAND_UNREADABLE, full, sd, alternative, suffix);
+    if (ci != NONE) {
+        w->f->cands[ci].tag_why = why;
+    }
+}
+
 /* FileFinder(dir).find_spec(component), recording every match.
  * importlib._bootstrap_external.FileFinder.find_spec: a directory
  * `component` with __init__<suffix> for any loader suffix is a regular
@@ -370,7 +402,12 @@ scan_dir(walk *w, size_t step, const ep_search_dir *sd, bool alternative)
             continue;
         }
         const char *full = ep_path_join(w->a, sd->dir, name);
-        if (full == NULL || !ep_fs_isfile(full)) {
+        if (full == NULL) {
+            nomem(w);
+            return hit;
+        }
+        if (!ep_fs_isfile(full)) {
+            unreadable_name(w, step, sd, alternative, full, w->sfx[s]);
             continue;
         }
         size_t ci = add_cand(w, step, w->sfx_kind[s], full, sd, alternative,
@@ -772,7 +809,9 @@ set_statuses(walk *w, size_t step, const spec_result *win)
         }
         if (c->kind == EP_CAND_UNREADABLE) {
             c->status = "unreadable";
-            c->detail = "the directory cannot be listed (permission denied)";
+            c->detail = c->tag_why ? c->tag_why
+                                   : "the directory cannot be listed: Permission "
+                                     "denied";
             continue;
         }
         if (i == win->cand) {
