@@ -32,7 +32,7 @@ check() {  # check NAME EXPECTED_STATUS(0|nonzero) PATTERN... -- command
   if [ $ok = 1 ]; then echo "ok   $name (tox exit $rc)"; else
     echo "FAIL $name (tox exit $rc)"; tail -40 "$work/$name.log"; fail=1; fi
 }
-check cli-broken nonzero "commands_pre" "swallowed-import-error" "shadowed-by-source" -- \
+check cli-broken nonzero "InvocationError for command .*extprobe explain fraise" "swallowed-import-error" "shadowed-by-source" -- \
   /usr/bin/tox -e py
 check cli-fixed 0 -- env CHANGEDIR=tests /usr/bin/tox -e py
 # The wheel for `deps = extprobe`.
@@ -41,7 +41,7 @@ if /usr/bin/python3 -c 'import mesonpy' 2>/dev/null; then
     || { echo "FAIL building the wheel"; tail -20 "$work/wheel.log"; exit 1; }
   rm -rf "$src"/.mesonpy-*
   export EXTPROBE_WHEEL=$(ls "$work"/dist/extprobe-*.whl)
-  check shim-broken nonzero "swallowed-import-error" "shadowed-by-source" -- /usr/bin/tox -e shim
+  check shim-broken nonzero "InvocationError for command .*python -m extprobe fraise" "swallowed-import-error" "shadowed-by-source" -- /usr/bin/tox -e shim
   check shim-fixed 0 -- env CHANGEDIR=tests /usr/bin/tox -e shim
 else
   echo "SKIP shim: meson-python is not installed"
