@@ -139,6 +139,16 @@ def report_module(r, target):
                 r.rec("none_attr", pkgname, attr)
 
 
+def _user_traceback(e):
+    """The traceback as the user would see it: without this script's hook
+    frames (they run from "<string>") and importlib's bootstrap frames."""
+    import traceback
+    frames = [f for f in traceback.extract_tb(sys.exc_info()[2])
+              if f[0] != "<string>" and not f[0].startswith("<frozen importlib")]
+    text = "".join(traceback.format_list(frames[-6:]))
+    return text + "".join(traceback.format_exception_only(type(e), e))
+
+
 def main(argv):
     target = argv[1]
     r = Recorder(int(argv[2]))
@@ -157,10 +167,8 @@ def main(argv):
     try:
         __import__(target)
     except BaseException as e:
-        import traceback
-        tb = traceback.format_exception(type(e), e, sys.exc_info()[2])
         r.rec("result", "error", type(e).__name__, str(e), getattr(e, "name", None),
-              getattr(e, "path", None), "".join(tb[-6:]))
+              getattr(e, "path", None), _user_traceback(e))
         return 1
     r.rec("result", "ok")
     report_module(r, target)

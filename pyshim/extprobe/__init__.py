@@ -50,8 +50,10 @@ def _start_of_this_process():
     if getattr(sys.flags, "safe_path", 0):
         return "safe", None
     first = sys.path[0] if sys.path else None
-    if first in ("", os.getcwd()):
+    if first == "":
         return "c", None
+    if first == os.getcwd():
+        return "m", None
     argv0 = sys.argv[0] if sys.argv else ""
     if argv0 and first == os.path.dirname(os.path.realpath(argv0)):
         return "script", argv0
