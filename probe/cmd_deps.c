@@ -86,9 +86,13 @@ print_line(const ep_deps_lib *l, bool repeat)
         return;
     }
     if (l->error != NULL) {
-        printf(" => %s REFUSED: %s [", l->path ? l->path : "?", l->error);
-        print_rule(l->how, l->how_from);
-        fputs("]\n", stdout);
+        printf(" => %s REFUSED: %s", l->path ? l->path : "?", l->error);
+        if (l->how != EP_DEPS_NOT_FOUND) {
+            fputs(" [", stdout);
+            print_rule(l->how, l->how_from);
+            fputc(']', stdout);
+        }
+        fputs(" (ld.so stops here: the load fails)\n", stdout);
         return;
     }
     if (l->path == NULL) {

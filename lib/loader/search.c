@@ -749,14 +749,14 @@ open_path(ld_ctx *cx, const char *name, ld_path *p, const char *from,
             }
             if (r == TRY_FOUND || r == TRY_FATAL) {
                 add_place(cx, tr, d->name, d->len, p->how, from, true, NULL);
+                tr->how = p->how;
+                tr->how_from = from;
                 if (r == TRY_FATAL) {
                     tr->error = why;
                     tr->error_path = ep_arena_strdup(cx->a, buf);
                     return WALK_FATAL;
                 }
                 *out = l;
-                tr->how = p->how;
-                tr->how_from = from;
                 return WALK_FOUND;
             }
             last_errno = r == TRY_ABSENT ? errnum : ENOENT;
@@ -845,6 +845,8 @@ search(ld_ctx *cx, ld_obj *loader, const char *name, ld_trace *tr)
             note = ep_arena_printf(cx->a, "entry %s not used: %s has "
                                    "DF_1_NODEFLIB", cached, flagger->path);
             cached = NULL;
+        } else if (cached == NULL && cx->cache != NULL) {
+            note = "no entry";
         }
         add_place(cx, tr, cx->cache_path, strlen(cx->cache_path),
                   EP_DEPS_LD_SO_CACHE, NULL, cx->cache != NULL, note);
@@ -857,6 +859,7 @@ search(ld_ctx *cx, ld_obj *loader, const char *name, ld_trace *tr)
                 tr->how = EP_DEPS_LD_SO_CACHE;
             } else if (r == TRY_FATAL) {
                 w = WALK_FATAL;
+                tr->how = EP_DEPS_LD_SO_CACHE;
                 tr->error = why;
                 tr->error_path = ep_arena_strdup(cx->a, cached);
             } else if (r == TRY_SKIPPED) {
