@@ -184,10 +184,10 @@ def finding_problems(f, spec, case):
         if not any(path_matches(p, t) for p in paths for t in targets):
             probs.append("%s: paths %s lack %s (%s)" % (
                 spec["code"], paths, " or ".join(alts), " | ".join(targets)))
-    text = finding_text(f)
+    text = finding_text(f).lower()
     for m in spec.get("mentions", []):
         alts = m if isinstance(m, list) else [m]
-        if not any(substitute(a, case) in text for a in alts):
+        if not any(substitute(a, case).lower() in text for a in alts):
             probs.append("%s: summary/detail/fix never mention %s" % (
                 spec["code"], " or ".join(repr(substitute(a, case)) for a in alts)))
     return probs

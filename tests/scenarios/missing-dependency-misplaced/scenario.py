@@ -32,7 +32,9 @@ def build(ctx):
     return ctx.case("fastgeo._geo", python=python, roles={
         "ext": site + "/" + rel,
         "misplaced_lib": site + "/fastgeo/.libs/" + SONAME,
-    }, vars={"runpath_dir": site + "/fastgeo.libs", "soname": SONAME})
+    }, vars={"runpath_dir": site + "/fastgeo.libs", "soname": SONAME,
+             # $ORIGIN expanded as ld.so does it, without normalising
+             "runpath_dir_literal": site + "/fastgeo/../fastgeo.libs"})
 
 
 def oracle(ctx, case):
