@@ -325,6 +325,21 @@ trust_success(ep_ctx *c, ep_analysis *main)
         if (!contradicted || f->pub.severity != EP_SEVERITY_ERROR) {
             continue;
         }
+        /* Imported without a file: a built-in or frozen module, which
+         * BuiltinImporter/FrozenImporter serve before any sys.path entry
+         * (the facts do not list sys.builtin_module_names). */
+        if (f->pub.code == EP_FINDING_MODULE_NOT_FOUND && t->file == NULL &&
+            t->module_path.count == 0) {
+            ep_finding_severity(f, EP_SEVERITY_INFO);
+            f->pub.summary = ep_arena_printf(c->a, "%s is built into the "
+                                             "interpreter or frozen: it has no "
+                                             "file on sys.path", main->name);
+            f->pub.detail = "The real import succeeded without a __file__; "
+                            "BuiltinImporter and FrozenImporter come before "
+                            "PathFinder on sys.meta_path";
+            f->pub.fix = "";
+            continue;
+        }
         ep_finding_severity(f, EP_SEVERITY_WARNING);
         ep_finding_detail(c->r, f, "The real import of %s in a child process "
                           "succeeded (%s), so this did not stop it there; "
