@@ -62,8 +62,8 @@ static ep_status
 get_interp(const ep_explain_options *o, ep_interp **out, ep_error *err)
 {
     if (o->facts != NULL) {
-        ep_status st = ep_interp_from_records(o->python, o->facts, o->facts_len,
-                                              out, err);
+        ep_status st =
+            ep_interp_from_records(o->python, o->facts, o->facts_len, out, err);
         /* Facts that cannot be read mean the probe has no interpreter. */
         if (st != EP_OK && st != EP_ERR_NOMEM) {
             st = EP_ERR_INTERP;
@@ -98,24 +98,28 @@ model_notes(ep_ctx *c)
     for (size_t i = 0; i < c->ed.count; i++) {
         const ep_editable *e = &c->ed.items[i];
         if (e->problem != NULL) {
-            ep_report_note(c->r, "the %s editable finder %s could not be "
-                           "modelled: %s", ep_editable_kind_str(e->kind),
-                           e->file, e->problem);
+            ep_report_note(c->r,
+                           "the %s editable finder %s could not be "
+                           "modelled: %s",
+                           ep_editable_kind_str(e->kind), e->file, e->problem);
         }
         if (e->kind != EP_EDITABLE_SETUPTOOLS) {
-            ep_report_note(c->r, "the %s editable finder %s rebuilds on import; "
+            ep_report_note(c->r,
+                           "the %s editable finder %s rebuilds on import; "
                            "the static walk sees the build directory as it is "
                            "now (the trial import runs the rebuild)",
                            ep_editable_kind_str(e->kind), e->file);
         }
         if (e->meta_index < 0) {
-            ep_report_note(c->r, "%s is installed by %s but is not on "
-                           "sys.meta_path: did its import line fail?", e->file,
-                           e->pth);
+            ep_report_note(c->r,
+                           "%s is installed by %s but is not on "
+                           "sys.meta_path: did its import line fail?",
+                           e->file, e->pth);
         }
     }
     for (size_t i = 0; i < c->ed.unmodelled.count; i++) {
-        ep_report_note(c->r, "sys.meta_path holds %s, which the static walk "
+        ep_report_note(c->r,
+                       "sys.meta_path holds %s, which the static walk "
                        "does not model (the trial import includes it)",
                        c->ed.unmodelled.items[i]);
     }
@@ -123,8 +127,10 @@ model_notes(ep_ctx *c)
         const char *p = c->dists.egg_info.items[i];
         size_t n = strlen(p);
         if (n > 9 && strcmp(p + n - 9, ".egg-link") == 0) {
-            ep_report_note(c->r, "legacy develop install %s: seen only through "
-                           "the path entry its .pth adds", p);
+            ep_report_note(c->r,
+                           "legacy develop install %s: seen only through "
+                           "the path entry its .pth adds",
+                           p);
         }
     }
 }
@@ -167,13 +173,12 @@ report_candidates(ep_ctx *c, const ep_analysis *an, bool main)
         if (dup) {
             continue; /* a parent package the main walk already listed */
         }
-        bool ok = main ? ep_report_add_candidate(c->r, cd->path, cd->status,
-                                                 "%s: %s", f->steps[cd->step].name,
-                                                 cd->detail)
-                       : ep_report_add_candidate(c->r, cd->path, cd->status,
-                                                 "%s (for %s): %s",
-                                                 f->steps[cd->step].name,
-                                                 an->name, cd->detail);
+        bool ok =
+            main ? ep_report_add_candidate(c->r, cd->path, cd->status, "%s: %s",
+                                           f->steps[cd->step].name, cd->detail)
+                 : ep_report_add_candidate(
+                       c->r, cd->path, cd->status, "%s (for %s): %s",
+                       f->steps[cd->step].name, an->name, cd->detail);
         if (!ok) {
             return ep_fail(c->err, EP_ERR_NOMEM, "out of memory");
         }
@@ -218,7 +223,8 @@ analyze(ep_ctx *c, const char *name, bool cause, ep_analysis **out)
     return st;
 }
 
-/* ---- the trial ------------------------------------------------------------ */
+/* ---- the trial ------------------------------------------------------------
+ */
 
 static bool
 has_ext_suffix(const ep_interp *in, const char *path)
@@ -279,8 +285,10 @@ compiled_failure(ep_ctx *c, const ep_analysis *main, const ep_trial_failure *f,
     }
     bool compiled = ep_analysis_cand(an, EP_CAND_EXTENSION, -1) != SIZE_MAX ||
                     ep_analysis_cand(an, EP_CAND_FOREIGN, -1) != SIZE_MAX;
-    const char *last = fd->ncomp ? fd->steps[fd->ncomp - 1].component : an->name;
-    compiled = compiled || ep_dists_compiled_named(&c->dists, last, NULL) != NULL;
+    const char *last =
+        fd->ncomp ? fd->steps[fd->ncomp - 1].component : an->name;
+    compiled =
+        compiled || ep_dists_compiled_named(&c->dists, last, NULL) != NULL;
     if (compiled) {
         return true;
     }
@@ -300,12 +308,12 @@ drop_last(ep_ctx *c)
 #define MAX_SWALLOWED 3
 
 static const ep_finding_code static_codes[] = {
-    EP_FINDING_MODULE_NOT_FOUND,   EP_FINDING_SHADOWED_BY_SOURCE,
-    EP_FINDING_ABI_TAG_MISMATCH,   EP_FINDING_EXTENSION_NOT_INSTALLED,
+    EP_FINDING_MODULE_NOT_FOUND,       EP_FINDING_SHADOWED_BY_SOURCE,
+    EP_FINDING_ABI_TAG_MISMATCH,       EP_FINDING_EXTENSION_NOT_INSTALLED,
     EP_FINDING_EDITABLE_WITHOUT_BUILD, EP_FINDING_NOT_AN_EXTENSION,
-    EP_FINDING_WRONG_ARCHITECTURE, EP_FINDING_MISSING_INIT_FUNCTION,
-    EP_FINDING_MISSING_DEPENDENCY, EP_FINDING_GLIBC_TOO_NEW,
-    EP_FINDING_UNDEFINED_SYMBOL,   EP_FINDING_UNREADABLE,
+    EP_FINDING_WRONG_ARCHITECTURE,     EP_FINDING_MISSING_INIT_FUNCTION,
+    EP_FINDING_MISSING_DEPENDENCY,     EP_FINDING_GLIBC_TOO_NEW,
+    EP_FINDING_UNDEFINED_SYMBOL,       EP_FINDING_UNREADABLE,
 };
 
 /* The real import succeeded: a static error about the module's own
@@ -319,7 +327,8 @@ trust_success(ep_ctx *c, ep_analysis *main)
     for (size_t i = 0; i < main->nslots; i++) {
         ep_finding_slot *f = main->slots[i];
         bool contradicted = false;
-        for (size_t k = 0; k < sizeof(static_codes) / sizeof(*static_codes); k++) {
+        for (size_t k = 0; k < sizeof(static_codes) / sizeof(*static_codes);
+             k++) {
             contradicted = contradicted || f->pub.code == static_codes[k];
         }
         if (!contradicted || f->pub.severity != EP_SEVERITY_ERROR) {
@@ -331,9 +340,11 @@ trust_success(ep_ctx *c, ep_analysis *main)
         if (f->pub.code == EP_FINDING_MODULE_NOT_FOUND && t->file == NULL &&
             t->module_path.count == 0) {
             ep_finding_severity(f, EP_SEVERITY_INFO);
-            f->pub.summary = ep_arena_printf(c->a, "%s is built into the "
+            f->pub.summary = ep_arena_printf(c->a,
+                                             "%s is built into the "
                                              "interpreter or frozen: it has no "
-                                             "file on sys.path", main->name);
+                                             "file on sys.path",
+                                             main->name);
             f->pub.detail = "The real import succeeded without a __file__; "
                             "BuiltinImporter and FrozenImporter come before "
                             "PathFinder on sys.meta_path";
@@ -341,20 +352,23 @@ trust_success(ep_ctx *c, ep_analysis *main)
             continue;
         }
         ep_finding_severity(f, EP_SEVERITY_WARNING);
-        ep_finding_detail(c->r, f, "The real import of %s in a child process "
+        ep_finding_detail(c->r, f,
+                          "The real import of %s in a child process "
                           "succeeded (%s), so this did not stop it there; "
-                          "kept as a warning", main->name,
-                          t->file ? t->file : "no __file__");
+                          "kept as a warning",
+                          main->name, t->file ? t->file : "no __file__");
     }
     const ep_find_step *s = ep_analysis_target(main);
     const char *static_file = main->find.found && s ? s->origin : NULL;
-    if (t->file != NULL && static_file != NULL && strcmp(t->file, static_file) != 0) {
-        ep_report_note(c->r, "the static walk resolved %s to %s, the real "
-                       "import loaded %s (trusting the import)", main->name,
-                       static_file, t->file);
-        ep_report_set_resolved(c->r, t->file, has_ext_suffix(c->in, t->file)
-                                                  ? "extension"
-                                                  : c->r->resolved_kind);
+    if (t->file != NULL && static_file != NULL &&
+        strcmp(t->file, static_file) != 0) {
+        ep_report_note(c->r,
+                       "the static walk resolved %s to %s, the real "
+                       "import loaded %s (trusting the import)",
+                       main->name, static_file, t->file);
+        ep_report_set_resolved(
+            c->r, t->file,
+            has_ext_suffix(c->in, t->file) ? "extension" : c->r->resolved_kind);
     }
 }
 
@@ -442,10 +456,12 @@ none_candidates(ep_ctx *c, const char *attr_path, const char **out, size_t cap)
  * (`from . import _ext` fails inside importlib's _handle_fromlist, which
  * swallows ModuleNotFoundError and lets IMPORT_FROM raise ImportError). */
 static ep_status
-none_attr_trials(ep_ctx *c, ep_analysis *main, ep_strvec *seen, size_t *reported)
+none_attr_trials(ep_ctx *c, ep_analysis *main, ep_strvec *seen,
+                 size_t *reported)
 {
     const ep_trial *t = &c->r->trial;
-    for (size_t i = 0; i < t->none_attrs.count && *reported < MAX_SWALLOWED; i++) {
+    for (size_t i = 0; i < t->none_attrs.count && *reported < MAX_SWALLOWED;
+         i++) {
         const char *names[4];
         size_t n = none_candidates(c, t->none_attrs.items[i], names, 4);
         /* An attribute whose module already has its finding is explained. */
@@ -456,7 +472,8 @@ none_attr_trials(ep_ctx *c, ep_analysis *main, ep_strvec *seen, size_t *reported
         for (size_t k = 0; k < n && !explained; k++) {
             const char *name = names[k];
             if (name == NULL || !valid_module_name(name) ||
-                strcmp(name, main->name) == 0 || ep_strvec_contains(seen, name)) {
+                strcmp(name, main->name) == 0 ||
+                ep_strvec_contains(seen, name)) {
                 continue;
             }
             ep_analysis *an = NULL;
@@ -467,13 +484,14 @@ none_attr_trials(ep_ctx *c, ep_analysis *main, ep_strvec *seen, size_t *reported
             if (an == NULL) {
                 return EP_OK;
             }
-            bool evidence = ep_analysis_cand(an, EP_CAND_EXTENSION, -1) != SIZE_MAX ||
-                            ep_analysis_cand(an, EP_CAND_FOREIGN, -1) != SIZE_MAX ||
-                            has_build_source(c, an) ||
-                            (an->find.ncomp > 0 &&
-                             ep_dists_compiled_named(
-                                 &c->dists, an->find.steps[an->find.ncomp - 1].component,
-                                 NULL) != NULL);
+            bool evidence =
+                ep_analysis_cand(an, EP_CAND_EXTENSION, -1) != SIZE_MAX ||
+                ep_analysis_cand(an, EP_CAND_FOREIGN, -1) != SIZE_MAX ||
+                has_build_source(c, an) ||
+                (an->find.ncomp > 0 &&
+                 ep_dists_compiled_named(
+                     &c->dists, an->find.steps[an->find.ncomp - 1].component,
+                     NULL) != NULL);
             ep_trial_failure f;
             bool failed = false;
             if (evidence) {
@@ -521,16 +539,19 @@ trial_ok(ep_ctx *c, ep_analysis *main)
         const char *name = failure_name(c, f);
         /* One exception is recorded at every level it passes (the loader,
          * then each import statement): report it once, by its text. */
-        const char *key = ep_arena_printf(c->a, "%s: %s", f->exc_type ? f->exc_type : "",
-                                          f->message ? f->message : "");
+        const char *key =
+            ep_arena_printf(c->a, "%s: %s", f->exc_type ? f->exc_type : "",
+                            f->message ? f->message : "");
         if (name == NULL || key == NULL || strcmp(name, main->name) == 0 ||
             ep_strvec_contains(&seen, name) || ep_strvec_contains(&seen, key) ||
-            !ep_strvec_push(c->a, &seen, name) || !ep_strvec_push(c->a, &seen, key)) {
+            !ep_strvec_push(c->a, &seen, name) ||
+            !ep_strvec_push(c->a, &seen, key)) {
             continue;
         }
         ep_analysis *an = NULL;
-        ep_status st = valid_module_name(name) ? ep_analysis_new(c, name, true, &an)
-                                               : EP_OK;
+        ep_status st = valid_module_name(name)
+                           ? ep_analysis_new(c, name, true, &an)
+                           : EP_OK;
         if (st != EP_OK) {
             return st;
         }
@@ -572,7 +593,8 @@ static bool
 is_ancestor_or_self(const char *name, const char *module)
 {
     size_t n = strlen(name);
-    return strncmp(module, name, n) == 0 && (module[n] == '\0' || module[n] == '.');
+    return strncmp(module, name, n) == 0 &&
+           (module[n] == '\0' || module[n] == '.');
 }
 
 static ep_status
@@ -602,8 +624,10 @@ trial_failed(ep_ctx *c, ep_analysis *main)
     if (st != EP_OK || an == NULL) {
         return st;
     }
-    ep_report_note(c->r, "importing %s fails because importing %s inside it "
-                   "fails; that import is analysed too", main->name, name);
+    ep_report_note(c->r,
+                   "importing %s fails because importing %s inside it "
+                   "fails; that import is analysed too",
+                   main->name, name);
     return ep_check_import_error(c, an, exc, msg, path, t->traceback);
 }
 
@@ -621,12 +645,14 @@ run_trial(ep_ctx *c, const ep_explain_options *o, const char *module,
         return ep_fail(c->err, st, "out of memory");
     }
     if (st != EP_OK) {
-        ep_report_note(c->r, "the trial import could not run: %s", terr.message);
+        ep_report_note(c->r, "the trial import could not run: %s",
+                       terr.message);
     }
     return EP_OK;
 }
 
-/* ---- public entry points --------------------------------------------------- */
+/* ---- public entry points ---------------------------------------------------
+ */
 
 ep_status
 ep_explain(const char *module, const ep_explain_options *opt,
@@ -666,10 +692,11 @@ ep_explain(const char *module, const ep_explain_options *opt,
     if (st == EP_OK && main != NULL) {
         set_resolved(&c, main);
         if (opt->import_trial) {
-            st = run_trial(&c, opt, module, opt->workdir, opt->start, opt->script);
+            st = run_trial(&c, opt, module, opt->workdir, opt->start,
+                           opt->script);
         } else {
             ep_report_note(r, "the trial import is off: the verdict is the "
-                           "static analysis alone");
+                              "static analysis alone");
         }
     }
     if (st == EP_OK && main != NULL && r->trial.ran) {
@@ -679,8 +706,9 @@ ep_explain(const char *module, const ep_explain_options *opt,
         st = ep_check_package_shadowing(&c, main);
     }
     if (st == EP_OK && main != NULL) {
-        r->importable = r->trial.ran ? r->trial.ok
-                                     : main->find.found && !ep_check_any_error(&c, main);
+        r->importable = r->trial.ran
+                            ? r->trial.ok
+                            : main->find.found && !ep_check_any_error(&c, main);
     }
     ctx_release(&c);
     if (st != EP_OK) {
@@ -743,15 +771,19 @@ ep_probe_file(const char *path, const ep_explain_options *opt,
         ep_buildsys_detect(&c, an, ep_path_dirname(c.a, path));
         const char *why = ep_tag_mismatch_reason(c.a, in, base);
         if (why != NULL) {
-            ep_finding_slot *fs = ep_check_add(&c, an, EP_FINDING_ABI_TAG_MISMATCH,
-                                               "%s would never be imported by "
-                                               "this interpreter: %s", base, why);
+            ep_finding_slot *fs =
+                ep_check_add(&c, an, EP_FINDING_ABI_TAG_MISMATCH,
+                             "%s would never be imported by "
+                             "this interpreter: %s",
+                             base, why);
             if (fs == NULL) {
                 st = ep_check_nomem(&c);
             } else {
                 ep_finding_path(r, fs, path);
-                ep_finding_fix(r, fs, "Rebuild or reinstall for this "
-                               "interpreter: %s", ep_fix_rebuild(&c, an));
+                ep_finding_fix(r, fs,
+                               "Rebuild or reinstall for this "
+                               "interpreter: %s",
+                               ep_fix_rebuild(&c, an));
             }
         }
     }
@@ -771,7 +803,8 @@ ep_probe_file(const char *path, const ep_explain_options *opt,
                                    path, r->trial.traceback);
     }
     if (st == EP_OK) {
-        r->importable = r->trial.ran ? r->trial.ok : !ep_check_any_error(&c, an);
+        r->importable =
+            r->trial.ran ? r->trial.ok : !ep_check_any_error(&c, an);
     }
     ctx_release(&c);
     if (st != EP_OK) {

@@ -42,9 +42,11 @@ toml_value(ep_arena *a, const char *text, const char *section, const char *key)
                 }
                 char quote = *q;
                 if (quote == '"' || quote == '\'') {
-                    const char *end = memchr(q + 1, quote, (size_t)(p + n - q - 1));
+                    const char *end =
+                        memchr(q + 1, quote, (size_t)(p + n - q - 1));
                     if (end != NULL) {
-                        return ep_arena_strndup(a, q + 1, (size_t)(end - q - 1));
+                        return ep_arena_strndup(a, q + 1,
+                                                (size_t)(end - q - 1));
                     }
                 }
             }
@@ -117,9 +119,10 @@ static void
 from_project(ep_ctx *c, ep_buildsys *b, const char *root)
 {
     const char *pp = read_text(c, root, "pyproject.toml");
-    const char *backend = pp ? toml_value(c->a, pp, "build-system", "build-backend")
-                             : NULL;
-    const char *ev = backend ? ep_arena_printf(c->a, "%s/pyproject.toml: "
+    const char *backend =
+        pp ? toml_value(c->a, pp, "build-system", "build-backend") : NULL;
+    const char *ev = backend ? ep_arena_printf(c->a,
+                                               "%s/pyproject.toml: "
                                                "build-backend = \"%s\"",
                                                root, backend)
                              : NULL;
@@ -127,7 +130,8 @@ from_project(ep_ctx *c, ep_buildsys *b, const char *root)
         set_kind(b, EP_BUILD_MATURIN, "maturin", ev);
     } else if (backend != NULL && strstr(backend, "mesonpy") != NULL) {
         set_kind(b, EP_BUILD_MESON_PYTHON, "meson-python", ev);
-    } else if (backend != NULL && strstr(backend, "scikit_build_core") != NULL) {
+    } else if (backend != NULL &&
+               strstr(backend, "scikit_build_core") != NULL) {
         set_kind(b, EP_BUILD_SCIKIT_BUILD, "scikit-build-core", ev);
     } else if (backend != NULL && strstr(backend, "setuptools") != NULL) {
         set_kind(b, EP_BUILD_SETUPTOOLS, "setuptools", ev);
@@ -136,7 +140,8 @@ from_project(ep_ctx *c, ep_buildsys *b, const char *root)
     }
     if (pp != NULL) {
         b->module_name = toml_value(c->a, pp, "tool.maturin", "module-name");
-        b->python_source = toml_value(c->a, pp, "tool.maturin", "python-source");
+        b->python_source =
+            toml_value(c->a, pp, "tool.maturin", "python-source");
     }
     const char *cargo = read_text(c, root, "Cargo.toml");
     if (cargo != NULL) {
@@ -180,8 +185,9 @@ ep_buildsys_detect(ep_ctx *c, ep_analysis *an, const char *hint_dir)
     if (root != NULL) {
         b->project_dir = root;
         from_project(c, b, root);
-    } else if (hint_dir != NULL && !(an->dist != NULL &&
-                                     ep_path_within(hint_dir, an->dist->site))) {
+    } else if (hint_dir != NULL &&
+               !(an->dist != NULL &&
+                 ep_path_within(hint_dir, an->dist->site))) {
         b->project_dir = hint_dir; /* a checkout without project files */
     }
     /* The project's own configuration says how the tree is built; the
@@ -199,7 +205,8 @@ ep_buildsys_detect(ep_ctx *c, ep_analysis *an, const char *hint_dir)
         b->cython = pyx != NULL && ep_fs_isfile(pyx);
     }
     if (b->rust && b->kind == EP_BUILD_UNKNOWN) {
-        set_kind(b, EP_BUILD_MATURIN, "maturin", "the object was built by rustc");
+        set_kind(b, EP_BUILD_MATURIN, "maturin",
+                 "the object was built by rustc");
     }
 }
 
@@ -220,30 +227,41 @@ ep_fix_rebuild(ep_ctx *c, const ep_analysis *an)
     }
     switch (b->kind) {
     case EP_BUILD_MATURIN:
-        return ep_arena_printf(c->a, "cd %s && maturin develop -i %s (or %s -m "
-                               "pip install -e .)", where, py, py);
+        return ep_arena_printf(c->a,
+                               "cd %s && maturin develop -i %s (or %s -m "
+                               "pip install -e .)",
+                               where, py, py);
     case EP_BUILD_SETUPTOOLS: {
         const char *setup = ep_path_join(c->a, where, "setup.py");
         if (setup != NULL && ep_fs_isfile(setup)) {
-            return ep_arena_printf(c->a, "cd %s && %s setup.py build_ext --inplace "
-                                   "(or %s -m pip install -e .)", where, py, py);
+            return ep_arena_printf(c->a,
+                                   "cd %s && %s setup.py build_ext --inplace "
+                                   "(or %s -m pip install -e .)",
+                                   where, py, py);
         }
-        return ep_arena_printf(c->a, "cd %s && %s -m pip install -e .", where, py);
+        return ep_arena_printf(c->a, "cd %s && %s -m pip install -e .", where,
+                               py);
     }
     case EP_BUILD_MESON_PYTHON:
-        return ep_arena_printf(c->a, "cd %s && %s -m pip install "
-                               "--no-build-isolation -e . (meson-python rebuilds "
-                               "on import afterwards)", where, py);
+        return ep_arena_printf(
+            c->a,
+            "cd %s && %s -m pip install "
+            "--no-build-isolation -e . (meson-python rebuilds "
+            "on import afterwards)",
+            where, py);
     case EP_BUILD_SCIKIT_BUILD:
-        return ep_arena_printf(c->a, "cd %s && %s -m pip install "
-                               "--no-build-isolation -e .", where, py);
+        return ep_arena_printf(c->a,
+                               "cd %s && %s -m pip install "
+                               "--no-build-isolation -e .",
+                               where, py);
     case EP_BUILD_OTHER:
     case EP_BUILD_UNKNOWN:
         break;
     }
-    return ep_arena_printf(c->a, "rebuild the extension with this interpreter "
-                           "(%s), e.g. cd %s && %s -m pip install -e .", py,
-                           where, py);
+    return ep_arena_printf(c->a,
+                           "rebuild the extension with this interpreter "
+                           "(%s), e.g. cd %s && %s -m pip install -e .",
+                           py, where, py);
 }
 
 const char *
@@ -251,12 +269,15 @@ ep_fix_reinstall(ep_ctx *c, const ep_analysis *an)
 {
     const char *py = python_cmd(c);
     if (an->dist != NULL) {
-        return ep_arena_printf(c->a, "%s -m pip install --force-reinstall "
-                               "--no-cache-dir --no-deps %s%s%s", py,
-                               an->dist->name,
+        return ep_arena_printf(c->a,
+                               "%s -m pip install --force-reinstall "
+                               "--no-cache-dir --no-deps %s%s%s",
+                               py, an->dist->name,
                                an->dist->version ? "==" : "",
                                an->dist->version ? an->dist->version : "");
     }
-    return ep_arena_printf(c->a, "reinstall the package with %s -m pip "
-                           "install --force-reinstall --no-cache-dir", py);
+    return ep_arena_printf(c->a,
+                           "reinstall the package with %s -m pip "
+                           "install --force-reinstall --no-cache-dir",
+                           py);
 }

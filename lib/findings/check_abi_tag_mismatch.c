@@ -18,7 +18,8 @@ suffixes(ep_ctx *c)
     ep_strbuf sb;
     ep_strbuf_init(&sb);
     for (size_t i = 0; i < c->in->ext_suffixes.count; i++) {
-        ep_strbuf_printf(&sb, "%s%s", i ? ", " : "", c->in->ext_suffixes.items[i]);
+        ep_strbuf_printf(&sb, "%s%s", i ? ", " : "",
+                         c->in->ext_suffixes.items[i]);
     }
     char *s = ep_strbuf_take(&sb);
     const char *out = s ? ep_arena_strdup(c->a, s) : NULL;
@@ -41,8 +42,8 @@ ep_check_abi_tag_mismatch(ep_ctx *c, ep_analysis *an)
         first = ep_analysis_cand(an, EP_CAND_FOREIGN, 1);
         alt_only = first != SIZE_MAX;
     }
-    const char *wheel = an->dist ? ep_dist_tag_mismatch(c->a, an->dist, c->in)
-                                 : NULL;
+    const char *wheel =
+        an->dist ? ep_dist_tag_mismatch(c->a, an->dist, c->in) : NULL;
     /* Compiled files elsewhere are another finding's business when the
      * copy they sit in is shadowed; say it here only when nothing else. */
     if (alt_only && ep_analysis_cand(an, EP_CAND_EXTENSION, 1) != SIZE_MAX) {
@@ -54,10 +55,10 @@ ep_check_abi_tag_mismatch(ep_ctx *c, ep_analysis *an)
     ep_finding_slot *fs;
     if (first != SIZE_MAX) {
         const ep_cand *cd = &f->cands[first];
-        fs = ep_check_add(c, an, EP_FINDING_ABI_TAG_MISMATCH,
-                          "%s exists only as %s, %s", an->name,
-                          ep_basename(cd->path),
-                          cd->tag_why ? cd->tag_why : "built for another interpreter");
+        fs = ep_check_add(
+            c, an, EP_FINDING_ABI_TAG_MISMATCH, "%s exists only as %s, %s",
+            an->name, ep_basename(cd->path),
+            cd->tag_why ? cd->tag_why : "built for another interpreter");
     } else {
         fs = ep_check_add(c, an, EP_FINDING_ABI_TAG_MISMATCH,
                           "the installed %s is for another interpreter: %s",
@@ -77,29 +78,31 @@ ep_check_abi_tag_mismatch(ep_ctx *c, ep_analysis *an)
         if (cd->kind != EP_CAND_FOREIGN) {
             continue;
         }
-        ep_finding_detail(c->r, fs, "%s: %s%s", cd->path,
-                          cd->tag_why ? cd->tag_why : "",
-                          cd->alternative ? " (in a copy the import never reaches)"
-                                          : "");
+        ep_finding_detail(
+            c->r, fs, "%s: %s%s", cd->path, cd->tag_why ? cd->tag_why : "",
+            cd->alternative ? " (in a copy the import never reaches)" : "");
         ep_finding_path(c->r, fs, cd->path);
     }
-    ep_finding_detail(c->r, fs, "This interpreter (%s) looks for these "
-                      "suffixes, in order: %s", c->in->executable ? c->in->executable
-                                                                  : c->in->python,
+    ep_finding_detail(c->r, fs,
+                      "This interpreter (%s) looks for these "
+                      "suffixes, in order: %s",
+                      c->in->executable ? c->in->executable : c->in->python,
                       suffixes(c));
     if (wheel != NULL) {
         ep_finding_detail(c->r, fs, "%s: %s", an->dist->dir, wheel);
         ep_finding_path(c->r, fs, an->dist->dir);
     }
     if (c->in->gil_disabled) {
-        ep_finding_detail(c->r, fs, "A free-threaded interpreter loads only "
+        ep_finding_detail(c->r, fs,
+                          "A free-threaded interpreter loads only "
                           "modules built for it (tag with 't'); abi3 modules "
                           "and GIL builds are not loadable");
     }
     bool in_tree = an->dist == NULL || an->dist->editable ||
                    (first != SIZE_MAX &&
                     !ep_path_within(f->cands[first].path, an->dist->site));
-    ep_finding_fix(c->r, fs, "Rebuild or reinstall for this interpreter: %s. "
+    ep_finding_fix(c->r, fs,
+                   "Rebuild or reinstall for this interpreter: %s. "
                    "Build tools must query the interpreter that will import "
                    "the module (python3-config or CMake's FindPython can find "
                    "another one; tox's package env must match the test env)",

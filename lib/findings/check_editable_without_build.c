@@ -19,8 +19,8 @@ serving_finder(const ep_ctx *c, const char *top)
         const ep_editable *e = &c->ed.items[i];
         for (size_t k = 0; k < e->nmap; k++) {
             const char *m = e->map[k].name;
-            if (strncmp(m, top, n) == 0 && (m[n] == '\0' || m[n] == '.' ||
-                                            m[n] == '/')) {
+            if (strncmp(m, top, n) == 0 &&
+                (m[n] == '\0' || m[n] == '.' || m[n] == '/')) {
                 return e;
             }
         }
@@ -58,7 +58,8 @@ ep_check_editable_without_build(ep_ctx *c, ep_analysis *an)
     const ep_find_step *t = ep_analysis_target(an);
     const ep_dist *d = an->dist;
     bool ext_ok = f->found && t != NULL && t->kind == EP_SPEC_EXTENSION;
-    const ep_cand *used = ext_ok && t->used != SIZE_MAX ? &f->cands[t->used] : NULL;
+    const ep_cand *used =
+        ext_ok && t->used != SIZE_MAX ? &f->cands[t->used] : NULL;
     bool stale = used != NULL && used->newer_source != NULL;
     const char *project = d != NULL && d->editable ? d->url_path : NULL;
     const ep_editable *e = serving_finder(c, f->steps[0].name);
@@ -71,7 +72,8 @@ ep_check_editable_without_build(ep_ctx *c, ep_analysis *an)
     }
     bool via = false;
     const char *dir = expected_dir(an, &via);
-    bool inside = project != NULL && dir != NULL && ep_path_within(dir, project);
+    bool inside =
+        project != NULL && dir != NULL && ep_path_within(dir, project);
     bool broken_finder = e != NULL && e->problem != NULL;
     if (!inside && !via && !broken_finder) {
         return EP_OK; /* another copy answered: not the editable tree's fault */
@@ -98,7 +100,8 @@ ep_check_editable_without_build(ep_ctx *c, ep_analysis *an)
     } else {
         fs = ep_check_add(c, an, EP_FINDING_EDITABLE_WITHOUT_BUILD,
                           "%s is an editable install of %s, where %s was never "
-                          "built", f->steps[0].name, tree, an->name);
+                          "built",
+                          f->steps[0].name, tree, an->name);
     }
     if (fs == NULL) {
         return ep_check_nomem(c);
@@ -107,12 +110,14 @@ ep_check_editable_without_build(ep_ctx *c, ep_analysis *an)
         ep_finding_severity(fs, EP_SEVERITY_WARNING);
     }
     if (d != NULL && d->editable) {
-        ep_finding_detail(c->r, fs, "%s/direct_url.json: url %s, dir_info."
-                          "editable true (PEP 610)", d->dir,
-                          d->url ? d->url : "?");
+        ep_finding_detail(c->r, fs,
+                          "%s/direct_url.json: url %s, dir_info."
+                          "editable true (PEP 610)",
+                          d->dir, d->url ? d->url : "?");
     }
     if (e != NULL) {
-        ep_finding_detail(c->r, fs, "%s editable finder %s, installed by %s, "
+        ep_finding_detail(c->r, fs,
+                          "%s editable finder %s, installed by %s, "
                           "%s PathFinder on sys.meta_path",
                           ep_editable_kind_str(e->kind), e->file, e->pth,
                           e->before_pathfinder ? "before" : "after");
@@ -122,32 +127,38 @@ ep_check_editable_without_build(ep_ctx *c, ep_analysis *an)
         }
     }
     if (dir != NULL && !stale) {
-        ep_finding_detail(c->r, fs, "%s has no %s with a suffix this "
-                          "interpreter loads (%s first)", dir,
-                          f->steps[f->ncomp - 1].component,
-                          c->in->ext_suffixes.count ? c->in->ext_suffixes.items[0]
-                                                    : "?");
+        ep_finding_detail(
+            c->r, fs,
+            "%s has no %s with a suffix this "
+            "interpreter loads (%s first)",
+            dir, f->steps[f->ncomp - 1].component,
+            c->in->ext_suffixes.count ? c->in->ext_suffixes.items[0] : "?");
         ep_finding_path(c->r, fs, dir);
     }
     if (foreign != SIZE_MAX) {
         ep_finding_detail(c->r, fs, "It has %s: %s", f->cands[foreign].path,
-                          f->cands[foreign].tag_why ? f->cands[foreign].tag_why : "");
+                          f->cands[foreign].tag_why ? f->cands[foreign].tag_why
+                                                    : "");
         ep_finding_path(c->r, fs, f->cands[foreign].path);
     }
     if (stale) {
-        ep_finding_detail(c->r, fs, "%s was modified after %s was built; the "
-                          "import runs the old code", used->newer_source,
-                          used->path);
+        ep_finding_detail(c->r, fs,
+                          "%s was modified after %s was built; the "
+                          "import runs the old code",
+                          used->newer_source, used->path);
         ep_finding_path(c->r, fs, used->path);
     }
     if (an->build.evidence != NULL) {
         ep_finding_detail(c->r, fs, "Build system: %s (%s)", an->build.name,
                           an->build.evidence);
     }
-    ep_finding_detail(c->r, fs, "An editable install links the source tree "
+    ep_finding_detail(c->r, fs,
+                      "An editable install links the source tree "
                       "into the environment; it does not copy or build the "
                       "compiled module there unless the backend does");
-    ep_finding_fix(c->r, fs, "Build the extension into the tree for this "
-                   "interpreter: %s", ep_fix_rebuild(c, an));
+    ep_finding_fix(c->r, fs,
+                   "Build the extension into the tree for this "
+                   "interpreter: %s",
+                   ep_fix_rebuild(c, an));
     return EP_OK;
 }

@@ -57,8 +57,8 @@ ep_check_extension_not_installed(ep_ctx *c, ep_analysis *an)
     bool installed_copy = false;
     for (size_t s = parent; s < f->nsteps && s <= parent; s++) {
         for (size_t i = f->steps[s].cand_first; i < f->steps[s].cand_end; i++) {
-            installed_copy = installed_copy ||
-                             ep_path_within(f->cands[i].path, d->site);
+            installed_copy =
+                installed_copy || ep_path_within(f->cands[i].path, d->site);
         }
     }
     if (!installed_copy) {
@@ -66,50 +66,59 @@ ep_check_extension_not_installed(ep_ctx *c, ep_analysis *an)
     }
     size_t ncompiled = ep_dist_compiled_count(d);
     bool pure = d->root_is_purelib || ncompiled == 0;
-    ep_finding_slot *fs = ep_check_add(
-        c, an, EP_FINDING_EXTENSION_NOT_INSTALLED,
-        "the installed %s %s has no compiled %s%s", d->name,
-        d->version ? d->version : "", an->name,
-        pure ? ": a pure-Python build was installed" : "");
+    ep_finding_slot *fs =
+        ep_check_add(c, an, EP_FINDING_EXTENSION_NOT_INSTALLED,
+                     "the installed %s %s has no compiled %s%s", d->name,
+                     d->version ? d->version : "", an->name,
+                     pure ? ": a pure-Python build was installed" : "");
     if (fs == NULL) {
         return ep_check_nomem(c);
     }
-    ep_finding_detail(c->r, fs, "%s/RECORD lists %zu files, %zu of them "
-                      "compiled%s%s", d->dir, d->record.count, ncompiled,
-                      ncompiled ? ": " : "",
+    ep_finding_detail(c->r, fs,
+                      "%s/RECORD lists %zu files, %zu of them "
+                      "compiled%s%s",
+                      d->dir, d->record.count, ncompiled, ncompiled ? ": " : "",
                       ncompiled ? compiled_sample(c, d) : "");
     if (d->has_wheel) {
-        ep_finding_detail(c->r, fs, "%s/WHEEL: Root-Is-Purelib: %s, Tag: %s%s%s",
-                          d->dir, d->root_is_purelib ? "true" : "false",
-                          d->wheel_tags.count ? d->wheel_tags.items[0] : "(none)",
-                          d->wheel_generator ? ", Generator: " : "",
-                          d->wheel_generator ? d->wheel_generator : "");
+        ep_finding_detail(
+            c->r, fs, "%s/WHEEL: Root-Is-Purelib: %s, Tag: %s%s%s", d->dir,
+            d->root_is_purelib ? "true" : "false",
+            d->wheel_tags.count ? d->wheel_tags.items[0] : "(none)",
+            d->wheel_generator ? ", Generator: " : "",
+            d->wheel_generator ? d->wheel_generator : "");
     }
     if (d->installer != NULL) {
         ep_finding_detail(c->r, fs, "installed by %s", d->installer);
     }
     if (d->record_truncated) {
-        ep_finding_detail(c->r, fs, "RECORD was larger than %zu bytes and was "
-                          "read only in part", (size_t)EP_READ_CAP);
+        ep_finding_detail(c->r, fs,
+                          "RECORD was larger than %zu bytes and was "
+                          "read only in part",
+                          (size_t)EP_READ_CAP);
     }
     ep_finding_path(c->r, fs, d->dir);
     if (pure) {
-        ep_finding_detail(c->r, fs, "A pure-Python wheel is what pip picks when "
-                          "no wheel for this interpreter's tags exists and the "
-                          "project publishes a py3-none-any fallback, or when a "
-                          "source build skips an optional extension");
-        ep_finding_fix(c->r, fs, "Install a build with the extension: %s "
-                       "--only-binary=:all: (fails loudly if no binary wheel "
-                       "exists for this interpreter), or build from source with "
-                       "a compiler and read the build log for the skipped "
-                       "extension (setuptools: Extension(..., optional=False))",
-                       ep_fix_reinstall(c, an));
+        ep_finding_detail(
+            c->r, fs,
+            "A pure-Python wheel is what pip picks when "
+            "no wheel for this interpreter's tags exists and the "
+            "project publishes a py3-none-any fallback, or when a "
+            "source build skips an optional extension");
+        ep_finding_fix(
+            c->r, fs,
+            "Install a build with the extension: %s "
+            "--only-binary=:all: (fails loudly if no binary wheel "
+            "exists for this interpreter), or build from source with "
+            "a compiler and read the build log for the skipped "
+            "extension (setuptools: Extension(..., optional=False))",
+            ep_fix_reinstall(c, an));
     } else {
-        ep_finding_fix(c->r, fs, "The package's build did not produce %s: "
+        ep_finding_fix(c->r, fs,
+                       "The package's build did not produce %s: "
                        "check the extension list of its build configuration "
                        "(setuptools ext_modules, maturin module-name, meson "
-                       "py.extension_module) and reinstall: %s", an->name,
-                       ep_fix_reinstall(c, an));
+                       "py.extension_module) and reinstall: %s",
+                       an->name, ep_fix_reinstall(c, an));
     }
     return EP_OK;
 }

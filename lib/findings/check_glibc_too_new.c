@@ -31,11 +31,13 @@ ep_check_glibc_too_new(ep_ctx *c, ep_analysis *an, const ep_loader_facts *lf)
     for (size_t i = 0; i < lf->nvers && i < SHOW_VERSIONS; i++) {
         const ep_loader_missing_ver *m = &lf->vers[i];
         ep_finding_detail(c->r, fs, "%s needs %s of %s; %s defines up to %s",
-                          m->needed_by ? m->needed_by : an->ext_path, m->version,
-                          m->library, m->path ? m->path : m->library,
+                          m->needed_by ? m->needed_by : an->ext_path,
+                          m->version, m->library,
+                          m->path ? m->path : m->library,
                           m->newest ? m->newest : "an older version");
     }
-    ep_finding_detail(c->r, fs, "Python reports: ImportError: %s: version `%s' "
+    ep_finding_detail(c->r, fs,
+                      "Python reports: ImportError: %s: version `%s' "
                       "not found (required by %s)",
                       v->path ? v->path : v->library, v->version,
                       v->needed_by ? v->needed_by : an->ext_path);
@@ -50,13 +52,15 @@ ep_check_glibc_too_new(ep_ctx *c, ep_analysis *an, const ep_loader_facts *lf)
     bool cxx = strncmp(v->version, "GLIBCXX", 7) == 0 ||
                strncmp(v->version, "CXXABI", 6) == 0;
     if (cxx) {
-        ep_finding_fix(c->r, fs, "Use a libstdc++ at least as new as the "
+        ep_finding_fix(c->r, fs,
+                       "Use a libstdc++ at least as new as the "
                        "compiler that built the module (conda: install a newer "
                        "libstdcxx-ng into the environment), or rebuild the "
                        "module with this system's compiler: %s",
                        ep_fix_rebuild(c, an));
     } else {
-        ep_finding_fix(c->r, fs, "Install a wheel built for an older glibc "
+        ep_finding_fix(c->r, fs,
+                       "Install a wheel built for an older glibc "
                        "(a manylinux tag whose glibc version is at most this "
                        "system's, %s), or rebuild on this system: %s",
                        c->in->libc ? c->in->libc : "see ldd --version",

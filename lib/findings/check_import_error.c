@@ -23,13 +23,17 @@ static bool
 is_self_or_ancestor(const char *subject, const char *name)
 {
     size_t n = strlen(subject);
-    return strncmp(name, subject, n) == 0 && (name[n] == '\0' || name[n] == '.');
+    return strncmp(name, subject, n) == 0 &&
+           (name[n] == '\0' || name[n] == '.');
 }
 
 static const ep_finding_code location_codes[] = {
-    EP_FINDING_SHADOWED_BY_SOURCE, EP_FINDING_NAMESPACE_PACKAGE,
-    EP_FINDING_EDITABLE_WITHOUT_BUILD, EP_FINDING_EXTENSION_NOT_INSTALLED,
-    EP_FINDING_ABI_TAG_MISMATCH, EP_FINDING_MODULE_NOT_FOUND,
+    EP_FINDING_SHADOWED_BY_SOURCE,
+    EP_FINDING_NAMESPACE_PACKAGE,
+    EP_FINDING_EDITABLE_WITHOUT_BUILD,
+    EP_FINDING_EXTENSION_NOT_INSTALLED,
+    EP_FINDING_ABI_TAG_MISMATCH,
+    EP_FINDING_MODULE_NOT_FOUND,
     EP_FINDING_UNREADABLE,
 };
 
@@ -92,8 +96,8 @@ ep_check_import_error(ep_ctx *c, ep_analysis *an, const char *exc_type,
     bool self_enoent;
     const char *msg = message ? message : "";
     const char *own = an->ext_path ? an->ext_path : file;
-    ep_finding_code code = ep_trial_classify(c->a, exc_type, msg, own, &subject,
-                                             &self_enoent);
+    ep_finding_code code =
+        ep_trial_classify(c->a, exc_type, msg, own, &subject, &self_enoent);
     ep_finding_slot *fs = NULL;
     bool crashed = exc_type != NULL && strcmp(exc_type, "ProcessDied") == 0;
     if (crashed) {
@@ -113,8 +117,8 @@ ep_check_import_error(ep_ctx *c, ep_analysis *an, const char *exc_type,
         /* Another module, imported by this one's initialisation. */
         code = EP_FINDING_IMPORT_ERROR;
     } else if (code == EP_FINDING_MODULE_NOT_FOUND) {
-        for (size_t i = 0; fs == NULL &&
-                           i < sizeof(location_codes) / sizeof(*location_codes);
+        for (size_t i = 0;
+             fs == NULL && i < sizeof(location_codes) / sizeof(*location_codes);
              i++) {
             fs = ep_check_find(c, an, location_codes[i]);
         }
@@ -131,11 +135,13 @@ ep_check_import_error(ep_ctx *c, ep_analysis *an, const char *exc_type,
         fs = ep_check_add(c, an, code, "importing %s raises %s: %s", an->name,
                           exc_type ? exc_type : "an exception", line);
     } else if (code == EP_FINDING_MODULE_NOT_FOUND) {
-        fs = ep_check_add(c, an, code, "the real import does not find %s, "
-                          "although the static walk did", subject ? subject
-                                                                  : an->name);
+        fs = ep_check_add(c, an, code,
+                          "the real import does not find %s, "
+                          "although the static walk did",
+                          subject ? subject : an->name);
     } else {
-        fs = ep_check_add(c, an, code, "importing %s fails: %s", an->name, line);
+        fs =
+            ep_check_add(c, an, code, "importing %s fails: %s", an->name, line);
     }
     if (fs == NULL) {
         return ep_check_nomem(c);
@@ -144,33 +150,44 @@ ep_check_import_error(ep_ctx *c, ep_analysis *an, const char *exc_type,
                      traceback);
     if (code == EP_FINDING_IMPORT_ERROR) {
         if (self_enoent) {
-            ep_finding_detail(c->r, fs, "The loader names the module file "
+            ep_finding_detail(c->r, fs,
+                              "The loader names the module file "
                               "itself as missing although it exists: it cannot "
                               "use the file (another machine type or a "
                               "damaged object)");
         }
         ep_finding_fix(c->r, fs, "%s", init_advice(exc_type, msg));
     } else {
-        ep_finding_detail(c->r, fs, "The static checks did not predict this "
+        ep_finding_detail(c->r, fs,
+                          "The static checks did not predict this "
                           "failure; the real import is authoritative");
         if (code == EP_FINDING_MODULE_NOT_FOUND) {
-            ep_finding_detail(c->r, fs, "A sys.meta_path finder or path hook "
+            ep_finding_detail(c->r, fs,
+                              "A sys.meta_path finder or path hook "
                               "the static walk does not model may be involved");
-            ep_finding_fix(c->r, fs, "Check how %s is installed for this "
-                           "interpreter (%s -m pip show, sys.path)", an->name,
-                           c->in->executable ? c->in->executable : c->in->python);
+            ep_finding_fix(c->r, fs,
+                           "Check how %s is installed for this "
+                           "interpreter (%s -m pip show, sys.path)",
+                           an->name,
+                           c->in->executable ? c->in->executable
+                                             : c->in->python);
         } else if (code == EP_FINDING_MISSING_DEPENDENCY) {
-            ep_finding_fix(c->r, fs, "Install %s where the loader looks, or "
+            ep_finding_fix(c->r, fs,
+                           "Install %s where the loader looks, or "
                            "bundle it next to the module with RUNPATH $ORIGIN "
-                           "(auditwheel repair)", subject ? subject : "the library");
+                           "(auditwheel repair)",
+                           subject ? subject : "the library");
         } else if (code == EP_FINDING_GLIBC_TOO_NEW) {
-            ep_finding_fix(c->r, fs, "Install a build made for this system's "
+            ep_finding_fix(c->r, fs,
+                           "Install a build made for this system's "
                            "libraries (%s), or rebuild here: %s",
                            c->in->libc ? c->in->libc : "see ldd --version",
                            ep_fix_rebuild(c, an));
         } else {
-            ep_finding_fix(c->r, fs, "Rebuild the module for this interpreter: "
-                           "%s", ep_fix_rebuild(c, an));
+            ep_finding_fix(c->r, fs,
+                           "Rebuild the module for this interpreter: "
+                           "%s",
+                           ep_fix_rebuild(c, an));
         }
     }
     if (own != NULL) {

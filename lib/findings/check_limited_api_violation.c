@@ -17,10 +17,12 @@ static int
 declared_minor(const ep_analysis *an)
 {
     int best = -1;
-    for (size_t i = 0; an->dist != NULL && i < an->dist->wheel_tags.count; i++) {
+    for (size_t i = 0; an->dist != NULL && i < an->dist->wheel_tags.count;
+         i++) {
         int minor;
         char abi[8];
-        if (sscanf(an->dist->wheel_tags.items[i], "cp3%d-%7[^-]", &minor, abi) == 2 &&
+        if (sscanf(an->dist->wheel_tags.items[i], "cp3%d-%7[^-]", &minor,
+                   abi) == 2 &&
             strcmp(abi, "abi3") == 0 && (best < 0 || minor < best)) {
             best = minor;
         }
@@ -52,12 +54,12 @@ ep_check_limited_api_violation(ep_ctx *c, ep_analysis *an)
             continue;
         }
         if (fs == NULL) {
-            fs = ep_check_add(c, an, EP_FINDING_LIMITED_API_VIOLATION,
-                              "%s is tagged abi3 but uses %s, outside the "
-                              "Limited API%s", ep_basename(an->ext_path),
-                              syms[i].name,
-                              minor >= 0 ? ep_arena_printf(c->a, " of 3.%d", minor)
-                                         : "");
+            fs = ep_check_add(
+                c, an, EP_FINDING_LIMITED_API_VIOLATION,
+                "%s is tagged abi3 but uses %s, outside the "
+                "Limited API%s",
+                ep_basename(an->ext_path), syms[i].name,
+                minor >= 0 ? ep_arena_printf(c->a, " of 3.%d", minor) : "");
             if (fs == NULL) {
                 return ep_check_nomem(c);
             }
@@ -73,23 +75,28 @@ ep_check_limited_api_violation(ep_ctx *c, ep_analysis *an)
         ep_finding_detail(c->r, fs, "... %zu symbols in all", count);
     }
     ep_finding_detail(c->r, fs, "Declared version: %s",
-                      minor >= 0 ? ep_arena_printf(c->a, "3.%d (WHEEL tag of %s)",
-                                                   minor, an->dist->name)
-                                 : "unknown (no cpXY-abi3 WHEEL tag); only "
-                                   "symbols never in the Limited API are "
-                                   "reported");
-    ep_finding_detail(c->r, fs, "An abi3 module must be compiled with "
+                      minor >= 0
+                          ? ep_arena_printf(c->a, "3.%d (WHEEL tag of %s)",
+                                            minor, an->dist->name)
+                          : "unknown (no cpXY-abi3 WHEEL tag); only "
+                            "symbols never in the Limited API are "
+                            "reported");
+    ep_finding_detail(c->r, fs,
+                      "An abi3 module must be compiled with "
                       "Py_LIMITED_API defined; these imports show it was not, "
                       "or that it used API newer than it declares. Other "
                       "interpreters fail with undefined symbol errors");
     ep_finding_path(c->r, fs, an->ext_path);
     if (an->build.kind == EP_BUILD_MATURIN || an->build.rust) {
-        ep_finding_fix(c->r, fs, "Enable PyO3's abi3 feature for the declared "
-                       "version (features = [\"abi3-py3%d\"]) so Py_LIMITED_API "
-                       "applies, or drop the abi3 tag and build per version",
-                       minor >= 0 ? minor : 8);
+        ep_finding_fix(
+            c->r, fs,
+            "Enable PyO3's abi3 feature for the declared "
+            "version (features = [\"abi3-py3%d\"]) so Py_LIMITED_API "
+            "applies, or drop the abi3 tag and build per version",
+            minor >= 0 ? minor : 8);
     } else {
-        ep_finding_fix(c->r, fs, "Define Py_LIMITED_API to the declared version "
+        ep_finding_fix(c->r, fs,
+                       "Define Py_LIMITED_API to the declared version "
                        "(e.g. -DPy_LIMITED_API=0x03%02x0000; setuptools "
                        "py_limited_api=True with the define; meson "
                        "limited_api: '3.%d') and replace the listed calls, or "

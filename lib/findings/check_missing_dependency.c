@@ -55,7 +55,8 @@ misplaced(ep_ctx *c, const ep_analysis *an, const char *name)
     const char *roots[] = {dir, dir ? ep_path_dirname(c->a, dir) : NULL};
     for (size_t k = 0; k < 2; k++) {
         ep_dirlist dl;
-        if (roots[k] == NULL || ep_fs_list(c->a, roots[k], &dl, NULL) != EP_OK) {
+        if (roots[k] == NULL ||
+            ep_fs_list(c->a, roots[k], &dl, NULL) != EP_OK) {
             continue;
         }
         for (size_t i = 0; i < dl.count && i < 4096; i++) {
@@ -63,9 +64,9 @@ misplaced(ep_ctx *c, const ep_analysis *an, const char *name)
             /* ".libs" ends with ".libs" too. */
             bool libdir = ends_with(n, ".libs") || strcmp(n, "libs") == 0 ||
                           strcmp(n, "lib") == 0;
-            const char *cand = libdir ? ep_arena_printf(c->a, "%s/%s/%s", roots[k],
-                                                        n, name)
-                                      : NULL;
+            const char *cand =
+                libdir ? ep_arena_printf(c->a, "%s/%s/%s", roots[k], n, name)
+                       : NULL;
             if (cand != NULL && ep_fs_isfile(cand)) {
                 return cand;
             }
@@ -79,7 +80,8 @@ misplaced(ep_ctx *c, const ep_analysis *an, const char *name)
 }
 
 ep_status
-ep_check_missing_dependency(ep_ctx *c, ep_analysis *an, const ep_loader_facts *lf)
+ep_check_missing_dependency(ep_ctx *c, ep_analysis *an,
+                            const ep_loader_facts *lf)
 {
     if (an->ext == NULL || an->elf_bad || lf == NULL || !lf->available ||
         lf->nlibs == 0) {
@@ -97,43 +99,54 @@ ep_check_missing_dependency(ep_ctx *c, ep_analysis *an, const ep_loader_facts *l
     }
     for (size_t i = 0; i < lf->nlibs && i < SHOW_LIBS; i++) {
         const ep_loader_missing_lib *l = &lf->libs[i];
-        ep_finding_detail(c->r, fs, "%s (needed by %s) was looked for in:",
-                          l->name, l->needed_by ? l->needed_by : an->ext_path);
+        ep_finding_detail(c->r, fs,
+                          "%s (needed by %s) was looked for in:", l->name,
+                          l->needed_by ? l->needed_by : an->ext_path);
         if (l->tried != NULL && l->tried[0] != '\0') {
             ep_finding_detail(c->r, fs, "%s", l->tried);
         }
     }
     const char *found = misplaced(c, an, m->name);
     if (found != NULL) {
-        ep_finding_detail(c->r, fs, "%s exists at %s, a directory none of "
-                          "these search paths names", m->name, found);
+        ep_finding_detail(c->r, fs,
+                          "%s exists at %s, a directory none of "
+                          "these search paths names",
+                          m->name, found);
         ep_finding_path(c->r, fs, found);
     }
     bool libpython = strncmp(m->name, "libpython", 9) == 0;
     if (libpython) {
-        ep_finding_detail(c->r, fs, "Extensions should not link libpython: the "
+        ep_finding_detail(c->r, fs,
+                          "Extensions should not link libpython: the "
                           "interpreter provides the C API (PyO3 without the "
                           "extension-module feature, or an explicit -lpython)");
     }
-    ep_finding_detail(c->r, fs, "Python reports: ImportError: %s: cannot open "
-                      "shared object file: No such file or directory", m->name);
+    ep_finding_detail(c->r, fs,
+                      "Python reports: ImportError: %s: cannot open "
+                      "shared object file: No such file or directory",
+                      m->name);
     ep_finding_path(c->r, fs, an->ext_path);
     if (libpython) {
-        ep_finding_fix(c->r, fs, "Build without linking libpython (PyO3: the "
+        ep_finding_fix(c->r, fs,
+                       "Build without linking libpython (PyO3: the "
                        "extension-module feature; setuptools/meson do this by "
-                       "default), then %s", ep_fix_rebuild(c, an));
+                       "default), then %s",
+                       ep_fix_rebuild(c, an));
     } else if (found != NULL) {
         const char *fdir = ep_path_dirname(c->a, found);
-        const char *rel = fdir ? from_origin(c, ep_path_dirname(c->a, an->ext_path),
-                                             fdir)
-                               : NULL;
-        ep_finding_fix(c->r, fs, "Put %s where the module's RUNPATH/RPATH "
+        const char *rel =
+            fdir ? from_origin(c, ep_path_dirname(c->a, an->ext_path), fdir)
+                 : NULL;
+        ep_finding_fix(c->r, fs,
+                       "Put %s where the module's RUNPATH/RPATH "
                        "points (the first search directory above), or point "
                        "the module at %s: patchelf --set-rpath '%s%s' %s; then "
-                       "fix the packaging step that moved it", m->name, fdir,
-                       rel ? "$ORIGIN" : "", rel ? rel : fdir, an->ext_path);
+                       "fix the packaging step that moved it",
+                       m->name, fdir, rel ? "$ORIGIN" : "", rel ? rel : fdir,
+                       an->ext_path);
     } else {
-        ep_finding_fix(c->r, fs, "Install %s where the loader looks, or make "
+        ep_finding_fix(c->r, fs,
+                       "Install %s where the loader looks, or make "
                        "the module find it: bundle it next to the module with "
                        "RUNPATH $ORIGIN (auditwheel repair does this), or set "
                        "LD_LIBRARY_PATH for the process as a stopgap",

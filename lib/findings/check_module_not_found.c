@@ -12,9 +12,9 @@
 #define SHOW_DIRS 12
 
 static const ep_finding_code location_codes[] = {
-    EP_FINDING_SHADOWED_BY_SOURCE, EP_FINDING_NAMESPACE_PACKAGE,
+    EP_FINDING_SHADOWED_BY_SOURCE,     EP_FINDING_NAMESPACE_PACKAGE,
     EP_FINDING_EDITABLE_WITHOUT_BUILD, EP_FINDING_EXTENSION_NOT_INSTALLED,
-    EP_FINDING_ABI_TAG_MISMATCH, EP_FINDING_UNREADABLE,
+    EP_FINDING_ABI_TAG_MISMATCH,       EP_FINDING_UNREADABLE,
 };
 
 /* A top-level name in the base interpreter's site-packages (C4: installed
@@ -27,8 +27,8 @@ in_base_env(ep_ctx *c, const char *top)
         return NULL;
     }
     const char *dirs[] = {
-        ep_arena_printf(c->a, "%s/lib/python%d.%d/site-packages", in->base_prefix,
-                        in->major, in->minor),
+        ep_arena_printf(c->a, "%s/lib/python%d.%d/site-packages",
+                        in->base_prefix, in->major, in->minor),
         ep_arena_printf(c->a, "%s/local/lib/python%d.%d/dist-packages",
                         in->base_prefix, in->major, in->minor),
     };
@@ -51,7 +51,8 @@ ep_check_module_not_found(ep_ctx *c, ep_analysis *an)
     if (f->found) {
         return EP_OK;
     }
-    for (size_t i = 0; i < sizeof(location_codes) / sizeof(*location_codes); i++) {
+    for (size_t i = 0; i < sizeof(location_codes) / sizeof(*location_codes);
+         i++) {
         if (ep_check_find(c, an, location_codes[i]) != NULL) {
             return EP_OK;
         }
@@ -76,8 +77,10 @@ ep_check_module_not_found(ep_ctx *c, ep_analysis *an)
     if (fs == NULL) {
         return ep_check_nomem(c);
     }
-    ep_finding_detail(c->r, fs, "Python reports: ModuleNotFoundError: No module "
-                      "named '%s'", s->name);
+    ep_finding_detail(c->r, fs,
+                      "Python reports: ModuleNotFoundError: No module "
+                      "named '%s'",
+                      s->name);
     size_t shown = 0;
     for (size_t i = 0; i < s->nsearch && shown < SHOW_DIRS; i++, shown++) {
         ep_finding_detail(c->r, fs, "searched %s (%s)", s->search[i].dir,
@@ -88,7 +91,8 @@ ep_check_module_not_found(ep_ctx *c, ep_analysis *an)
                           s->nsearch - SHOW_DIRS);
     }
     const ep_dist *owner = NULL;
-    const char *elsewhere = ep_dists_compiled_named(&c->dists, s->component, &owner);
+    const char *elsewhere =
+        ep_dists_compiled_named(&c->dists, s->component, &owner);
     if (elsewhere != NULL) {
         char *dotted = ep_arena_strdup(c->a, elsewhere);
         for (char *p = dotted; p != NULL && *p != '\0'; p++) {
@@ -104,11 +108,14 @@ ep_check_module_not_found(ep_ctx *c, ep_analysis *an)
         if (cut != NULL) {
             *cut = '\0';
         }
-        ep_finding_detail(c->r, fs, "%s installs %s: that module is importable "
-                          "as %s, not %s", owner->name, elsewhere,
-                          dotted ? dotted : elsewhere, an->name);
+        ep_finding_detail(c->r, fs,
+                          "%s installs %s: that module is importable "
+                          "as %s, not %s",
+                          owner->name, elsewhere, dotted ? dotted : elsewhere,
+                          an->name);
         ep_finding_path(c->r, fs, ep_path_join(c->a, owner->site, elsewhere));
-        ep_finding_fix(c->r, fs, "Import it under its installed name (%s), or "
+        ep_finding_fix(c->r, fs,
+                       "Import it under its installed name (%s), or "
                        "change where the build puts it (maturin: module-name "
                        "in [tool.maturin]; setuptools: Extension name)",
                        dotted ? dotted : elsewhere);
@@ -118,25 +125,31 @@ ep_check_module_not_found(ep_ctx *c, ep_analysis *an)
     const char *venv = ep_interp_env(c->in, "VIRTUAL_ENV");
     const char *conda = ep_interp_env(c->in, "CONDA_PREFIX");
     if (base != NULL) {
-        ep_finding_detail(c->r, fs, "%s exists in the base interpreter's "
+        ep_finding_detail(c->r, fs,
+                          "%s exists in the base interpreter's "
                           "site-packages, which this virtual environment does "
-                          "not see", base);
+                          "not see",
+                          base);
         ep_finding_path(c->r, fs, base);
     }
-    if (venv != NULL && c->in->prefix != NULL && strcmp(venv, c->in->prefix) != 0) {
-        ep_finding_detail(c->r, fs, "VIRTUAL_ENV is %s but this interpreter's "
+    if (venv != NULL && c->in->prefix != NULL &&
+        strcmp(venv, c->in->prefix) != 0) {
+        ep_finding_detail(c->r, fs,
+                          "VIRTUAL_ENV is %s but this interpreter's "
                           "prefix is %s: an installer run from the activated "
-                          "environment targets another interpreter", venv,
-                          c->in->prefix);
+                          "environment targets another interpreter",
+                          venv, c->in->prefix);
     }
     if (venv != NULL && conda != NULL) {
-        ep_finding_detail(c->r, fs, "Both VIRTUAL_ENV and CONDA_PREFIX are set; "
+        ep_finding_detail(c->r, fs,
+                          "Both VIRTUAL_ENV and CONDA_PREFIX are set; "
                           "build tools (maturin) may pick either environment");
     }
-    ep_finding_fix(c->r, fs, "Install the package into this interpreter "
+    ep_finding_fix(c->r, fs,
+                   "Install the package into this interpreter "
                    "(%s -m pip install ...), or add the directory that holds "
-                   "%s to its sys.path", c->in->executable ? c->in->executable
-                                                           : c->in->python,
+                   "%s to its sys.path",
+                   c->in->executable ? c->in->executable : c->in->python,
                    s->name);
     return EP_OK;
 }

@@ -12,17 +12,19 @@
 #include <string.h>
 
 /* Files that say a directory is not Python source: a crate, a build tree. */
-static const char *const build_markers[] = {"Cargo.toml", "CMakeLists.txt",
-                                            "meson.build", "setup.py",
+static const char *const build_markers[] = {"Cargo.toml",     "CMakeLists.txt",
+                                            "meson.build",    "setup.py",
                                             "pyproject.toml", "src"};
 
 static const char *
 what_dir_holds(ep_ctx *c, const char *dir)
 {
-    for (size_t i = 0; i < sizeof(build_markers) / sizeof(*build_markers); i++) {
+    for (size_t i = 0; i < sizeof(build_markers) / sizeof(*build_markers);
+         i++) {
         const char *p = ep_path_join(c->a, dir, build_markers[i]);
         if (p != NULL && (ep_fs_isfile(p) || ep_fs_isdir(p))) {
-            return ep_arena_printf(c->a, "%s holds %s: it looks like a source "
+            return ep_arena_printf(c->a,
+                                   "%s holds %s: it looks like a source "
                                    "or build directory, not a Python package",
                                    dir, build_markers[i]);
         }
@@ -83,13 +85,13 @@ ep_check_namespace_package(ep_ctx *c, ep_analysis *an)
         bool is_target = k + 1 == f->ncomp;
         const char *mapped = NULL;
         const ep_editable *e = editable_hidden(c, s->name, &mapped);
-        size_t compiled = is_target ? ep_analysis_cand(an, EP_CAND_EXTENSION, -1)
-                                    : SIZE_MAX;
-        size_t foreign = is_target ? ep_analysis_cand(an, EP_CAND_FOREIGN, -1)
-                                   : SIZE_MAX;
-        const char *rec = an->dist ? ep_dist_compiled_for(an->dist, c->in,
-                                                          s->name, true)
-                                   : NULL;
+        size_t compiled =
+            is_target ? ep_analysis_cand(an, EP_CAND_EXTENSION, -1) : SIZE_MAX;
+        size_t foreign =
+            is_target ? ep_analysis_cand(an, EP_CAND_FOREIGN, -1) : SIZE_MAX;
+        const char *rec =
+            an->dist ? ep_dist_compiled_for(an->dist, c->in, s->name, true)
+                     : NULL;
         bool split_missing = !is_target && !f->found && f->fail_step == k + 1;
         if (e == NULL && !is_target && !split_missing) {
             continue;
@@ -103,30 +105,35 @@ ep_check_namespace_package(ep_ctx *c, ep_analysis *an)
         } else if (is_target) {
             fs = ep_check_add(c, an, EP_FINDING_NAMESPACE_PACKAGE,
                               "%s is a namespace package (a directory without "
-                              "__init__.py), not %s", s->name,
+                              "__init__.py), not %s",
+                              s->name,
                               compiled != SIZE_MAX || foreign != SIZE_MAX || rec
                                   ? "the compiled module"
                                   : "a module with code");
         } else {
             fs = ep_check_add(c, an, EP_FINDING_NAMESPACE_PACKAGE,
                               "%s is a namespace package whose portions do not "
-                              "contain %s", s->name, f->steps[k + 1].name);
+                              "contain %s",
+                              s->name, f->steps[k + 1].name);
         }
         if (fs == NULL) {
             return ep_check_nomem(c);
         }
         list_portions(c, fs, f, k);
-        ep_finding_detail(c->r, fs, "PEP 420: with no __init__.py in any "
+        ep_finding_detail(c->r, fs,
+                          "PEP 420: with no __init__.py in any "
                           "entry, PathFinder returns a namespace spec (origin "
                           "None, __file__ None) instead of failing");
         if (e != NULL) {
             ep_finding_severity(fs, EP_SEVERITY_ERROR);
-            ep_finding_detail(c->r, fs, "%s (from %s) is appended to "
+            ep_finding_detail(c->r, fs,
+                              "%s (from %s) is appended to "
                               "sys.meta_path after PathFinder; PathFinder's "
                               "namespace spec wins, so %s is never used",
                               e->file, e->pth, mapped);
             ep_finding_path(c->r, fs, mapped);
-            ep_finding_fix(c->r, fs, "Rename or remove the directory that "
+            ep_finding_fix(c->r, fs,
+                           "Rename or remove the directory that "
                            "shadows %s (or add it an __init__.py only if it is "
                            "meant to be the package), or run from another "
                            "directory; the editable install maps %s to %s",
@@ -134,39 +141,49 @@ ep_check_namespace_package(ep_ctx *c, ep_analysis *an)
             continue;
         }
         if (is_target) {
-            bool real = compiled != SIZE_MAX || foreign != SIZE_MAX || rec != NULL;
+            bool real =
+                compiled != SIZE_MAX || foreign != SIZE_MAX || rec != NULL;
             for (size_t i = 0; s->path.count > 0 && i < s->path.count; i++) {
                 real = real || what_dir_holds(c, s->path.items[i]) != NULL;
             }
             /* findings.def makes this a warning by default: a namespace
              * package is legal. It is an error when it stands in for a
              * compiled module or hides a non-Python directory. */
-            ep_finding_severity(fs, real ? EP_SEVERITY_ERROR : EP_SEVERITY_WARNING);
+            ep_finding_severity(fs,
+                                real ? EP_SEVERITY_ERROR : EP_SEVERITY_WARNING);
             if (compiled != SIZE_MAX) {
-                ep_finding_detail(c->r, fs, "A compiled %s exists at %s but "
-                                  "is never reached", s->name,
-                                  f->cands[compiled].path);
+                ep_finding_detail(c->r, fs,
+                                  "A compiled %s exists at %s but "
+                                  "is never reached",
+                                  s->name, f->cands[compiled].path);
             } else if (foreign != SIZE_MAX) {
-                ep_finding_detail(c->r, fs, "%s exists but %s",
-                                  f->cands[foreign].path,
-                                  f->cands[foreign].tag_why
-                                      ? f->cands[foreign].tag_why : "has another tag");
+                ep_finding_detail(
+                    c->r, fs, "%s exists but %s", f->cands[foreign].path,
+                    f->cands[foreign].tag_why ? f->cands[foreign].tag_why
+                                              : "has another tag");
             } else if (rec != NULL) {
-                ep_finding_detail(c->r, fs, "%s's RECORD lists %s, which is "
-                                  "not on disk", an->dist->name, rec);
+                ep_finding_detail(c->r, fs,
+                                  "%s's RECORD lists %s, which is "
+                                  "not on disk",
+                                  an->dist->name, rec);
             }
-            ep_finding_detail(c->r, fs, "`import %s` succeeds with an empty "
-                              "module; the failure shows later as "
-                              "AttributeError: module '%s' has no attribute ...",
-                              s->name, s->name);
-            ep_finding_fix(c->r, fs, "Build or install the compiled %s (%s), and "
+            ep_finding_detail(
+                c->r, fs,
+                "`import %s` succeeds with an empty "
+                "module; the failure shows later as "
+                "AttributeError: module '%s' has no attribute ...",
+                s->name, s->name);
+            ep_finding_fix(c->r, fs,
+                           "Build or install the compiled %s (%s), and "
                            "rename the directory %s that shadows it as a "
-                           "namespace package", s->name, ep_fix_rebuild(c, an),
+                           "namespace package",
+                           s->name, ep_fix_rebuild(c, an),
                            s->path.count ? s->path.items[0] : "");
             continue;
         }
         ep_finding_severity(fs, EP_SEVERITY_WARNING);
-        ep_finding_fix(c->r, fs, "Add __init__.py to the directory that holds "
+        ep_finding_fix(c->r, fs,
+                       "Add __init__.py to the directory that holds "
                        "%s, or make sure the portion with %s is on sys.path",
                        s->name, f->steps[k + 1].component);
     }

@@ -47,7 +47,8 @@ ep_check_not_an_extension(ep_ctx *c, ep_analysis *an)
             why = ep_arena_printf(c->a, "corrupt: %s", why);
         }
     } else if (info != NULL && info->type != ET_DYN) {
-        why = ep_arena_printf(c->a, "an ELF %s object, not a shared object "
+        why = ep_arena_printf(c->a,
+                              "an ELF %s object, not a shared object "
                               "(ET_DYN) that dlopen() can load",
                               info->type_name ? info->type_name : "?");
     }
@@ -56,37 +57,43 @@ ep_check_not_an_extension(ep_ctx *c, ep_analysis *an)
     }
     an->elf_bad = true;
     bool lfs = is_lfs_pointer(c, an->ext_path);
-    ep_finding_slot *fs = ep_check_add(c, an, EP_FINDING_NOT_AN_EXTENSION,
-                                       "%s is not a loadable extension: %s",
-                                       an->ext_path,
-                                       lfs ? "a Git LFS pointer, not the binary"
-                                           : why);
+    ep_finding_slot *fs =
+        ep_check_add(c, an, EP_FINDING_NOT_AN_EXTENSION,
+                     "%s is not a loadable extension: %s", an->ext_path,
+                     lfs ? "a Git LFS pointer, not the binary" : why);
     if (fs == NULL) {
         return ep_check_nomem(c);
     }
-    ep_finding_detail(c->r, fs, "The finder picks it for %s by its name (%s), "
-                      "but the loader cannot map it: %s", an->name,
-                      ep_basename(an->ext_path), why);
+    ep_finding_detail(c->r, fs,
+                      "The finder picks it for %s by its name (%s), "
+                      "but the loader cannot map it: %s",
+                      an->name, ep_basename(an->ext_path), why);
     ep_finding_path(c->r, fs, an->ext_path);
     switch (kind) {
     case EP_KIND_MACHO:
     case EP_KIND_PE:
-        ep_finding_detail(c->r, fs, "Python reports: ImportError: ...: invalid "
+        ep_finding_detail(c->r, fs,
+                          "Python reports: ImportError: ...: invalid "
                           "ELF header");
-        ep_finding_fix(c->r, fs, "A build for another operating system was "
+        ep_finding_fix(c->r, fs,
+                       "A build for another operating system was "
                        "copied or installed here; reinstall for this platform: "
-                       "%s", ep_fix_reinstall(c, an));
+                       "%s",
+                       ep_fix_reinstall(c, an));
         break;
     case EP_KIND_TRUNCATED:
     case EP_KIND_EMPTY:
     case EP_KIND_CORRUPT:
-        ep_finding_fix(c->r, fs, "The file was damaged (an interrupted copy, "
+        ep_finding_fix(c->r, fs,
+                       "The file was damaged (an interrupted copy, "
                        "a full disk, a broken repair step); rebuild or "
-                       "reinstall it: %s", ep_fix_reinstall(c, an));
+                       "reinstall it: %s",
+                       ep_fix_reinstall(c, an));
         break;
     default:
         if (lfs) {
-            ep_finding_fix(c->r, fs, "Fetch the real file: git lfs pull (in CI, "
+            ep_finding_fix(c->r, fs,
+                           "Fetch the real file: git lfs pull (in CI, "
                            "enable LFS in the checkout step)");
         } else {
             ep_finding_fix(c->r, fs, "Replace %s with the compiled module: %s",

@@ -42,9 +42,10 @@ list_compiled(pkg_walk *w, const char *dir, const char *rel, int depth)
         }
         const char *dot = strchr(n, '.');
         if (dot == NULL && ep_fs_isdir_nofollow(full)) {
-            const char *r = rel[0] ? ep_arena_printf(w->c->a, "%s/%s", rel, n)
-                                   : n;
-            st = r ? list_compiled(w, full, r, depth + 1) : ep_check_nomem(w->c);
+            const char *r =
+                rel[0] ? ep_arena_printf(w->c->a, "%s/%s", rel, n) : n;
+            st =
+                r ? list_compiled(w, full, r, depth + 1) : ep_check_nomem(w->c);
             continue;
         }
         if (dot == NULL || !ep_interp_has_ext_suffix(w->c->in, dot)) {
@@ -52,8 +53,8 @@ list_compiled(pkg_walk *w, const char *dir, const char *rel, int depth)
         }
         const char *stem = ep_arena_strndup(w->c->a, n, (size_t)(dot - n));
         const char *r = stem == NULL ? NULL
-                        : rel[0]     ? ep_arena_printf(w->c->a, "%s/%s", rel, stem)
-                                     : stem;
+                        : rel[0] ? ep_arena_printf(w->c->a, "%s/%s", rel, stem)
+                                 : stem;
         if (r == NULL || !ep_strvec_push(w->c->a, &w->rel, r) ||
             !ep_strvec_push(w->c->a, &w->files, full)) {
             return ep_check_nomem(w->c);
@@ -95,11 +96,13 @@ ep_check_package_shadowing(ep_ctx *c, ep_analysis *an)
 {
     const ep_find *f = &an->find;
     const ep_find_step *t = ep_analysis_target(an);
-    if (!f->found || t == NULL || t->kind != EP_SPEC_PACKAGE || t->dir == NULL) {
+    if (!f->found || t == NULL || t->kind != EP_SPEC_PACKAGE ||
+        t->dir == NULL) {
         return EP_OK;
     }
     for (size_t i = ep_find_next(f, f->ncomp - 1, EP_CAND_PACKAGE, 0);
-         i != SIZE_MAX; i = ep_find_next(f, f->ncomp - 1, EP_CAND_PACKAGE, i + 1)) {
+         i != SIZE_MAX;
+         i = ep_find_next(f, f->ncomp - 1, EP_CAND_PACKAGE, i + 1)) {
         const ep_cand *copy = &f->cands[i];
         if (i == t->used || strcmp(copy->path, t->dir) == 0) {
             continue;
@@ -125,8 +128,8 @@ ep_check_package_shadowing(ep_ctx *c, ep_analysis *an)
         ep_finding_slot *fs = ep_check_add(
             c, an, EP_FINDING_SHADOWED_BY_SOURCE,
             "%s is imported from %s (%s), which lacks %zu compiled module%s "
-            "that the copy in %s has", an->name, t->dir,
-            ep_where(c, &used->where), missing.count,
+            "that the copy in %s has",
+            an->name, t->dir, ep_where(c, &used->where), missing.count,
             missing.count == 1 ? "" : "s", copy->where.dir);
         if (fs == NULL) {
             return ep_check_nomem(c);
@@ -137,8 +140,8 @@ ep_check_package_shadowing(ep_ctx *c, ep_analysis *an)
             ep_finding_severity(fs, EP_SEVERITY_WARNING);
         }
         for (size_t k = 0; k < missing.count && k < SHOW_MODULES; k++) {
-            char *dotted = ep_arena_printf(c->a, "%s.%s", an->name,
-                                           missing.items[k]);
+            char *dotted =
+                ep_arena_printf(c->a, "%s.%s", an->name, missing.items[k]);
             for (char *p = dotted; p != NULL && *p != '\0'; p++) {
                 if (*p == '/') {
                     *p = '.';
@@ -153,14 +156,18 @@ ep_check_package_shadowing(ep_ctx *c, ep_analysis *an)
             ep_finding_detail(c->r, fs, "... and %zu more",
                               missing.count - SHOW_MODULES);
         }
-        ep_finding_detail(c->r, fs, "PathFinder takes %s from %s first and "
+        ep_finding_detail(c->r, fs,
+                          "PathFinder takes %s from %s first and "
                           "looks up its submodules only there; %s is never "
-                          "reached", an->name, t->dir, copy->path);
+                          "reached",
+                          an->name, t->dir, copy->path);
         ep_finding_path(c->r, fs, t->dir);
-        ep_finding_fix(c->r, fs, "Run from a directory that does not contain "
+        ep_finding_fix(c->r, fs,
+                       "Run from a directory that does not contain "
                        "the package source (tox: changedir; pytest: "
                        "--import-mode=importlib), use a src/ layout, or build "
-                       "the extensions in place: %s", ep_fix_rebuild(c, an));
+                       "the extensions in place: %s",
+                       ep_fix_rebuild(c, an));
     }
     return EP_OK;
 }

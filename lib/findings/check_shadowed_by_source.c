@@ -18,33 +18,40 @@ origin_story(ep_ctx *c, const ep_search_dir *sd)
 {
     const char *o = sd->origin ? sd->origin : "";
     if (strcmp(o, "cwd") == 0) {
-        return ep_arena_printf(c->a, "sys.path[%zu] is the working directory "
+        return ep_arena_printf(c->a,
+                               "sys.path[%zu] is the working directory "
                                "%s: `python -c`, `python -m`, pytest's rootdir "
                                "insertion and tox (run from the project root) "
-                               "all put it first", sd->entry,
-                               c->in->cwd ? c->in->cwd : sd->dir);
+                               "all put it first",
+                               sd->entry, c->in->cwd ? c->in->cwd : sd->dir);
     }
     if (strcmp(o, "script-dir") == 0) {
-        return ep_arena_printf(c->a, "sys.path[%zu] is the directory of the "
-                               "script being run", sd->entry);
+        return ep_arena_printf(c->a,
+                               "sys.path[%zu] is the directory of the "
+                               "script being run",
+                               sd->entry);
     }
     if (strcmp(o, "PYTHONPATH") == 0) {
         return ep_arena_printf(c->a, "sys.path[%zu] comes from PYTHONPATH=%s",
                                sd->entry,
                                ep_interp_env(c->in, "PYTHONPATH")
-                                   ? ep_interp_env(c->in, "PYTHONPATH") : "");
+                                   ? ep_interp_env(c->in, "PYTHONPATH")
+                                   : "");
     }
     if (strcmp(o, "pth") == 0) {
         return ep_arena_printf(c->a, "sys.path[%zu] is added by %s", sd->entry,
                                sd->origin_detail);
     }
     if (sd->via != NULL) {
-        return ep_arena_printf(c->a, "the directory comes from the %s", sd->via);
+        return ep_arena_printf(c->a, "the directory comes from the %s",
+                               sd->via);
     }
-    return ep_arena_printf(c->a, "sys.path[%zu] (%s) is set by the "
+    return ep_arena_printf(c->a,
+                           "sys.path[%zu] (%s) is set by the "
                            "interpreter's configuration or by code that ran "
                            "before the import (sys.path.insert in a "
-                           "conftest.py, a test runner setting)", sd->entry, o);
+                           "conftest.py, a test runner setting)",
+                           sd->entry, o);
 }
 
 /* The fix for a shadowing entry, by where it came from. */
@@ -56,31 +63,40 @@ origin_fix(ep_ctx *c, const ep_analysis *an, const ep_search_dir *sd,
     const char *rebuild = ep_fix_rebuild(c, an);
     if (strcmp(o, "cwd") == 0) {
         return ep_arena_printf(
-            c->a, "Run Python from outside the source tree (cd elsewhere; in "
+            c->a,
+            "Run Python from outside the source tree (cd elsewhere; in "
             "tox set changedir = {envtmpdir}; in pytest use "
             "--import-mode=importlib or --import-mode=append), or move the "
             "package under src/ (src layout) so the project root does not "
             "shadow the installed copy. To use the checkout itself, build the "
-            "extension in place: %s", rebuild);
+            "extension in place: %s",
+            rebuild);
     }
     if (strcmp(o, "script-dir") == 0) {
-        return ep_arena_printf(c->a, "Move the script out of the directory "
+        return ep_arena_printf(c->a,
+                               "Move the script out of the directory "
                                "that holds %s, or build the extension in "
-                               "place: %s", copy, rebuild);
+                               "place: %s",
+                               copy, rebuild);
     }
     if (strcmp(o, "PYTHONPATH") == 0) {
-        return ep_arena_printf(c->a, "Remove %s from PYTHONPATH (tox: setenv; "
+        return ep_arena_printf(c->a,
+                               "Remove %s from PYTHONPATH (tox: setenv; "
                                "CI: env), or build the extension there: %s",
                                sd->dir, rebuild);
     }
     if (strcmp(o, "pth") == 0) {
-        return ep_arena_printf(c->a, "%s adds %s to sys.path (a leftover "
-                               "editable install or `setup.py develop`?): delete "
-                               "it, or build the extension there: %s",
-                               sd->origin_detail, sd->dir, rebuild);
+        return ep_arena_printf(
+            c->a,
+            "%s adds %s to sys.path (a leftover "
+            "editable install or `setup.py develop`?): delete "
+            "it, or build the extension there: %s",
+            sd->origin_detail, sd->dir, rebuild);
     }
-    return ep_arena_printf(c->a, "Remove %s from sys.path, or build the "
-                           "extension there: %s", sd->dir, rebuild);
+    return ep_arena_printf(c->a,
+                           "Remove %s from sys.path, or build the "
+                           "extension there: %s",
+                           sd->dir, rebuild);
 }
 
 static const char *
@@ -89,7 +105,8 @@ suffix_list(ep_ctx *c)
     ep_strbuf sb;
     ep_strbuf_init(&sb);
     for (size_t i = 0; i < c->in->ext_suffixes.count; i++) {
-        ep_strbuf_printf(&sb, "%s%s", i ? ", " : "", c->in->ext_suffixes.items[i]);
+        ep_strbuf_printf(&sb, "%s%s", i ? ", " : "",
+                         c->in->ext_suffixes.items[i]);
     }
     char *s = ep_strbuf_take(&sb);
     const char *out = s ? ep_arena_strdup(c->a, s) : "";
@@ -104,11 +121,14 @@ describe_copy(ep_ctx *c, ep_finding_slot *fs, const ep_analysis *an,
 {
     const ep_find *f = &an->find;
     size_t t = f->ncomp - 1;
-    ep_finding_detail(c->r, fs, "%s has no %s with any suffix this interpreter "
-                      "loads (%s)", dir, comp, suffix_list(c));
+    ep_finding_detail(c->r, fs,
+                      "%s has no %s with any suffix this interpreter "
+                      "loads (%s)",
+                      dir, comp, suffix_list(c));
     for (size_t i = f->steps[t].cand_first; i < f->steps[t].cand_end; i++) {
         const ep_cand *cd = &f->cands[i];
-        if (cd->alternative || strcmp(ep_path_dirname(c->a, cd->path), dir) != 0) {
+        if (cd->alternative ||
+            strcmp(ep_path_dirname(c->a, cd->path), dir) != 0) {
             continue;
         }
         if (cd->kind == EP_CAND_FOREIGN) {
@@ -120,8 +140,10 @@ describe_copy(ep_ctx *c, ep_finding_slot *fs, const ep_analysis *an,
     for (size_t i = 0; i < sizeof(srcs) / sizeof(*srcs); i++) {
         const char *p = ep_arena_printf(c->a, "%s/%s%s", dir, comp, srcs[i]);
         if (p != NULL && ep_fs_isfile(p)) {
-            ep_finding_detail(c->r, fs, "It has the source %s, never built "
-                              "there", p);
+            ep_finding_detail(c->r, fs,
+                              "It has the source %s, never built "
+                              "there",
+                              p);
         }
     }
 }
@@ -147,7 +169,8 @@ missing_in_copy(ep_ctx *c, ep_analysis *an, size_t alt_ext)
         return ep_check_nomem(c);
     }
     ep_finding_detail(c->r, fs, "%s", origin_story(c, top));
-    ep_finding_detail(c->r, fs, "PathFinder stops at the first entry that has "
+    ep_finding_detail(c->r, fs,
+                      "PathFinder stops at the first entry that has "
                       "%s, so %s is looked up only in %s",
                       top_name, an->name, parent->dir ? parent->dir : "(none)");
     describe_copy(c, fs, an, parent->dir ? parent->dir : top->dir,
@@ -155,15 +178,19 @@ missing_in_copy(ep_ctx *c, ep_analysis *an, size_t alt_ext)
     ep_finding_detail(c->r, fs, "The compiled module exists at %s (%s)",
                       ext->path, ep_where(c, &ext->where));
     if (an->dist != NULL) {
-        const char *rec = ep_dist_compiled_for(an->dist, c->in, an->name, false);
+        const char *rec =
+            ep_dist_compiled_for(an->dist, c->in, an->name, false);
         if (rec != NULL) {
-            ep_finding_detail(c->r, fs, "Installed by %s %s (its RECORD lists %s)",
+            ep_finding_detail(c->r, fs,
+                              "Installed by %s %s (its RECORD lists %s)",
                               an->dist->name,
                               an->dist->version ? an->dist->version : "", rec);
         }
     }
-    ep_finding_detail(c->r, fs, "Python reports: ModuleNotFoundError: No module "
-                      "named '%s'", f->steps[miss].name);
+    ep_finding_detail(c->r, fs,
+                      "Python reports: ModuleNotFoundError: No module "
+                      "named '%s'",
+                      f->steps[miss].name);
     ep_finding_path(c->r, fs, parent->dir);
     ep_finding_path(c->r, fs, ext->path);
     ep_check_fix(c, fs, origin_fix(c, an, top, top_name));
@@ -191,9 +218,10 @@ source_beats_compiled(ep_ctx *c, ep_analysis *an, size_t ext_i)
         return ep_check_nomem(c);
     }
     ep_finding_detail(c->r, fs, "%s", origin_story(c, &used->where));
-    ep_finding_detail(c->r, fs, "The compiled module %s (%s) comes later, so "
-                      "the import never loads it", ext->path,
-                      ep_where(c, &ext->where));
+    ep_finding_detail(c->r, fs,
+                      "The compiled module %s (%s) comes later, so "
+                      "the import never loads it",
+                      ext->path, ep_where(c, &ext->where));
     ep_finding_path(c->r, fs, used->path);
     ep_finding_path(c->r, fs, ext->path);
     ep_check_fix(c, fs, origin_fix(c, an, &used->where, used->path));
@@ -214,20 +242,23 @@ module_shadows_package(ep_ctx *c, ep_analysis *an)
     const ep_cand *used = &f->cands[s->used];
     ep_finding_slot *fs = ep_check_add(
         c, an, EP_FINDING_SHADOWED_BY_SOURCE,
-        "%s is the module %s (%s), which shadows the package %s",
-        s->name, used->path, ep_where(c, &used->where), f->cands[pkg].path);
+        "%s is the module %s (%s), which shadows the package %s", s->name,
+        used->path, ep_where(c, &used->where), f->cands[pkg].path);
     if (fs == NULL) {
         return ep_check_nomem(c);
     }
     ep_finding_detail(c->r, fs, "%s", origin_story(c, &used->where));
-    ep_finding_detail(c->r, fs, "Python reports: ModuleNotFoundError: No module "
-                      "named '%s'; '%s' is not a package", f->steps[k + 1].name,
-                      s->name);
+    ep_finding_detail(c->r, fs,
+                      "Python reports: ModuleNotFoundError: No module "
+                      "named '%s'; '%s' is not a package",
+                      f->steps[k + 1].name, s->name);
     ep_finding_path(c->r, fs, used->path);
     ep_finding_path(c->r, fs, f->cands[pkg].path);
-    ep_check_fix(c, fs, ep_arena_printf(c->a, "Rename or remove %s (a script or "
-                                  "module named like the package %s)",
-                                  used->path, s->name));
+    ep_check_fix(c, fs,
+                 ep_arena_printf(c->a,
+                                 "Rename or remove %s (a script or "
+                                 "module named like the package %s)",
+                                 used->path, s->name));
     return EP_OK;
 }
 
@@ -261,7 +292,8 @@ stale_in_place(ep_ctx *c, ep_analysis *an)
     }
     ep_finding_severity(fs, EP_SEVERITY_WARNING);
     ep_finding_detail(c->r, fs, "%s", origin_story(c, &used->where));
-    ep_finding_detail(c->r, fs, "%s is newer (%s) but comes later, so the "
+    ep_finding_detail(c->r, fs,
+                      "%s is newer (%s) but comes later, so the "
                       "code that runs is not the code that was last built",
                       newer->path, ep_where(c, &newer->where));
     ep_finding_path(c->r, fs, used->path);

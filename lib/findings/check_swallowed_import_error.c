@@ -24,8 +24,10 @@ none_attrs(ep_ctx *c, ep_finding_slot *fs, const char *failed)
         /* `_ext = None`, or `ext = None` for `import _ext as ext`. */
         const char *bare = last[0] == '_' ? last + 1 : last;
         if (strcmp(attr, last) == 0 || strcmp(attr, bare) == 0) {
-            ep_finding_detail(c->r, fs, "After the import, %s is None: the "
-                              "package's fallback for the failed import", a);
+            ep_finding_detail(c->r, fs,
+                              "After the import, %s is None: the "
+                              "package's fallback for the failed import",
+                              a);
         }
     }
 }
@@ -34,7 +36,7 @@ ep_status
 ep_check_swallowed_import_error(ep_ctx *c, ep_analysis *outer,
                                 const ep_trial_failure *f, ep_analysis *inner)
 {
-    const char *failed = inner ? inner->name
+    const char *failed = inner         ? inner->name
                          : f->exc_name ? f->exc_name
                                        : f->name;
     ep_finding_slot *fs = ep_check_add(
@@ -45,20 +47,23 @@ ep_check_swallowed_import_error(ep_ctx *c, ep_analysis *outer,
     if (fs == NULL) {
         return ep_check_nomem(c);
     }
-    ep_finding_detail(c->r, fs, "The original exception, raised %s%s%s: %s: %s",
-                      f->importer ? "while " : "",
-                      f->importer ? (strcmp(f->importer, "create_module") == 0 ||
-                                             strcmp(f->importer, "exec_module") == 0
-                                         ? "loading the extension"
-                                         : ep_arena_printf(c->a, "%s imported it",
-                                                           f->importer))
-                                  : "",
-                      f->importer ? "" : "during the import",
-                      f->exc_type ? f->exc_type : "ImportError",
-                      f->message ? f->message : "");
-    ep_finding_detail(c->r, fs, "%s catches the ImportError, so `import %s` "
+    ep_finding_detail(
+        c->r, fs, "The original exception, raised %s%s%s: %s: %s",
+        f->importer ? "while " : "",
+        f->importer
+            ? (strcmp(f->importer, "create_module") == 0 ||
+                       strcmp(f->importer, "exec_module") == 0
+                   ? "loading the extension"
+                   : ep_arena_printf(c->a, "%s imported it", f->importer))
+            : "",
+        f->importer ? "" : "during the import",
+        f->exc_type ? f->exc_type : "ImportError",
+        f->message ? f->message : "");
+    ep_finding_detail(c->r, fs,
+                      "%s catches the ImportError, so `import %s` "
                       "succeeds and the failure shows up later, where the "
-                      "compiled module is used", outer->name, outer->name);
+                      "compiled module is used",
+                      outer->name, outer->name);
     none_attrs(c, fs, failed);
     if (f->path != NULL) {
         ep_finding_path(c->r, fs, f->path);
@@ -66,7 +71,8 @@ ep_check_swallowed_import_error(ep_ctx *c, ep_analysis *outer,
     if (inner != NULL && inner->ext_path != NULL) {
         ep_finding_path(c->r, fs, inner->ext_path);
     }
-    ep_finding_fix(c->r, fs, "Fix the cause (the next finding); `%s -c "
+    ep_finding_fix(c->r, fs,
+                   "Fix the cause (the next finding); `%s -c "
                    "'import %s'` shows the error directly. A package that "
                    "falls back silently should at least warn when its compiled "
                    "module fails to import",

@@ -44,13 +44,16 @@ hint(ep_ctx *c, const ep_analysis *an, const char *const *miss, size_t n)
     }
     const ep_ext_tag *tag = an->ext ? ep_object_ext_tag(an->ext) : NULL;
     if (tag != NULL && tag->raw_tag == NULL) {
-        return ep_arena_printf(c->a, "The file name has no ABI tag (%s), so the "
+        return ep_arena_printf(c->a,
+                               "The file name has no ABI tag (%s), so the "
                                "finder accepted it without a version check; "
                                "it was built against another Python's headers "
-                               "than %s", ep_basename(an->ext_path),
+                               "than %s",
+                               ep_basename(an->ext_path),
                                in->version ? in->version : "this one");
     }
-    return ep_arena_printf(c->a, "The module was built against the headers "
+    return ep_arena_printf(c->a,
+                           "The module was built against the headers "
                            "of another Python than this %s %s (API added or "
                            "removed between versions)",
                            in->implementation ? in->implementation : "",
@@ -64,7 +67,8 @@ python_missing(ep_ctx *c, const ep_analysis *an, ep_strvec *miss)
 {
     const ep_symbol *syms;
     size_t n;
-    if (c->exports == NULL || ep_object_symbols(an->ext, &syms, &n, NULL) != EP_OK) {
+    if (c->exports == NULL ||
+        ep_object_symbols(an->ext, &syms, &n, NULL) != EP_OK) {
         return EP_OK;
     }
     for (size_t i = 0; i < n; i++) {
@@ -99,20 +103,22 @@ ep_check_undefined_symbol(ep_ctx *c, ep_analysis *an, const ep_loader_facts *lf)
             /* A missing library or version leaves its symbols unresolved
              * too: those are the other findings' consequence, not a cause. */
             bool consequence = !is_python_api(m->name) && lf->nlibs > 0;
-            for (size_t k = 0; !consequence && m->version && k < lf->nvers; k++) {
+            for (size_t k = 0; !consequence && m->version && k < lf->nvers;
+                 k++) {
                 consequence = strcmp(lf->vers[k].version, m->version) == 0;
             }
             if (consequence) {
                 continue;
             }
-            const char *full = m->version ? ep_arena_printf(c->a, "%s@%s", m->name,
-                                                            m->version)
-                                          : m->name;
-            bool ok = is_python_api(m->name)
-                          ? ep_strvec_push(c->a, &py, m->name)
-                          : ep_strvec_push(c->a, &other, full) &&
-                                ep_strvec_push(c->a, &other_by,
-                                               m->needed_by ? m->needed_by : "");
+            const char *full =
+                m->version ? ep_arena_printf(c->a, "%s@%s", m->name, m->version)
+                           : m->name;
+            bool ok =
+                is_python_api(m->name)
+                    ? ep_strvec_push(c->a, &py, m->name)
+                    : ep_strvec_push(c->a, &other, full) &&
+                          ep_strvec_push(c->a, &other_by,
+                                         m->needed_by ? m->needed_by : "");
             st = ok ? EP_OK : ep_check_nomem(c);
         }
     } else {
@@ -145,21 +151,28 @@ ep_check_undefined_symbol(ep_ctx *c, ep_analysis *an, const ep_loader_facts *lf)
         ep_finding_detail(c->r, fs, "%s", hint(c, an, py.items, py.count));
     }
     for (size_t i = 0; i < other.count && i < SHOW_SYMBOLS; i++) {
-        ep_finding_detail(c->r, fs, "%s: needed by %s, defined by no object of "
+        ep_finding_detail(c->r, fs,
+                          "%s: needed by %s, defined by no object of "
                           "the process or the module's libraries",
                           other.items[i], other_by.items[i]);
     }
-    ep_finding_detail(c->r, fs, "Python reports: ImportError: %s: undefined "
-                      "symbol: %s", an->ext_path, first);
+    ep_finding_detail(c->r, fs,
+                      "Python reports: ImportError: %s: undefined "
+                      "symbol: %s",
+                      an->ext_path, first);
     ep_finding_path(c->r, fs, an->ext_path);
     if (py.count > 0) {
-        ep_finding_fix(c->r, fs, "Rebuild the module against this "
-                       "interpreter's headers: %s", ep_fix_rebuild(c, an));
+        ep_finding_fix(c->r, fs,
+                       "Rebuild the module against this "
+                       "interpreter's headers: %s",
+                       ep_fix_rebuild(c, an));
     } else {
-        ep_finding_fix(c->r, fs, "Link the library that defines %s (or import "
+        ep_finding_fix(c->r, fs,
+                       "Link the library that defines %s (or import "
                        "the package that loads it first, e.g. torch before its "
                        "extensions), and rebuild if the C++ ABI differs "
-                       "(_GLIBCXX_USE_CXX11_ABI)", first);
+                       "(_GLIBCXX_USE_CXX11_ABI)",
+                       first);
     }
     return EP_OK;
 }

@@ -14,7 +14,8 @@ ep_status
 ep_check_wrong_architecture(ep_ctx *c, ep_analysis *an)
 {
     const ep_elf_info *mod = an->ext ? ep_object_elf(an->ext) : NULL;
-    const ep_elf_info *exe = c->interp_exe ? ep_object_elf(c->interp_exe) : NULL;
+    const ep_elf_info *exe =
+        c->interp_exe ? ep_object_elf(c->interp_exe) : NULL;
     if (mod == NULL || exe == NULL || an->elf_bad) {
         return EP_OK;
     }
@@ -36,32 +37,40 @@ ep_check_wrong_architecture(ep_ctx *c, ep_analysis *an)
     }
     ep_finding_detail(c->r, fs, "%s: ELF class %d, %s-endian, machine %s (%d)",
                       an->ext_path, mod->elf_class, mod->endian_name,
-                      mod->machine_name ? mod->machine_name : "?", mod->machine);
-    ep_finding_detail(c->r, fs, "%s: ELF class %d, %s-endian, machine %s (%d)",
-                      ep_object_path(c->interp_exe), exe->elf_class,
-                      exe->endian_name, exe->machine_name ? exe->machine_name : "?",
-                      exe->machine);
+                      mod->machine_name ? mod->machine_name : "?",
+                      mod->machine);
+    ep_finding_detail(
+        c->r, fs, "%s: ELF class %d, %s-endian, machine %s (%d)",
+        ep_object_path(c->interp_exe), exe->elf_class, exe->endian_name,
+        exe->machine_name ? exe->machine_name : "?", exe->machine);
     if (cls) {
-        ep_finding_detail(c->r, fs, "Python reports: ImportError: %s: wrong ELF "
-                          "class: ELFCLASS%d", an->ext_path, mod->elf_class);
+        ep_finding_detail(c->r, fs,
+                          "Python reports: ImportError: %s: wrong ELF "
+                          "class: ELFCLASS%d",
+                          an->ext_path, mod->elf_class);
     } else {
-        ep_finding_detail(c->r, fs, "Python reports: ImportError: %s: cannot open "
+        ep_finding_detail(c->r, fs,
+                          "Python reports: ImportError: %s: cannot open "
                           "shared object file: No such file or directory -- "
                           "misleading: the file exists, the loader refuses its "
-                          "machine type", an->ext_path);
+                          "machine type",
+                          an->ext_path);
     }
-    const char *wheel = an->dist ? ep_dist_tag_mismatch(c->a, an->dist, c->in) : NULL;
+    const char *wheel =
+        an->dist ? ep_dist_tag_mismatch(c->a, an->dist, c->in) : NULL;
     if (wheel != NULL) {
         ep_finding_detail(c->r, fs, "%s: %s", an->dist->dir, wheel);
     } else if (an->dist != NULL && an->dist->wheel_tags.count > 0) {
-        ep_finding_detail(c->r, fs, "%s is tagged %s, but the file inside is "
+        ep_finding_detail(c->r, fs,
+                          "%s is tagged %s, but the file inside is "
                           "for %s: the wheel's tags and its contents disagree",
                           an->dist->name, an->dist->wheel_tags.items[0],
                           mod->machine_name ? mod->machine_name : "?");
     }
     ep_finding_path(c->r, fs, an->ext_path);
     ep_finding_path(c->r, fs, ep_object_path(c->interp_exe));
-    ep_finding_fix(c->r, fs, "Install or build the module for %s: %s (a wheel "
+    ep_finding_fix(c->r, fs,
+                   "Install or build the module for %s: %s (a wheel "
                    "for another platform was installed, or a cross-compiled "
                    "build was copied in)",
                    exe->machine_name ? exe->machine_name : "this machine",

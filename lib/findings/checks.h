@@ -37,18 +37,18 @@ typedef struct ep_buildsys {
 
 /* One analysed module name: the walk and what it points at. */
 typedef struct ep_analysis {
-    const char *name;           /* dotted name */
-    ep_find find;               /* the finder walk (candidates owned) */
-    const ep_dist *dist;        /* distribution owning the top-level name */
-    const char *ext_path;       /* the extension file the import loads */
-    ep_object *ext;             /* ext_path opened; NULL when none */
+    const char *name;     /* dotted name */
+    ep_find find;         /* the finder walk (candidates owned) */
+    const ep_dist *dist;  /* distribution owning the top-level name */
+    const char *ext_path; /* the extension file the import loads */
+    ep_object *ext;       /* ext_path opened; NULL when none */
     ep_buildsys build;
-    ep_finding_slot **slots;    /* the findings this analysis added */
+    ep_finding_slot **slots; /* the findings this analysis added */
     size_t nslots, slots_cap;
-    bool cause;                 /* explains a failure the trial saw inside
-                                   the package (rank tier) */
-    bool elf_bad;               /* not loadable ELF: skip symbol checks */
-    bool deps_checked;          /* the loader emulation ran on ext */
+    bool cause;        /* explains a failure the trial saw inside
+                          the package (rank tier) */
+    bool elf_bad;      /* not loadable ELF: skip symbol checks */
+    bool deps_checked; /* the loader emulation ran on ext */
 } ep_analysis;
 
 #define EP_MAX_ANALYSES 8
@@ -61,13 +61,13 @@ typedef struct ep_analysis {
 typedef struct ep_ctx {
     ep_report *r;
     const ep_interp *in;
-    ep_arena *a;                /* the report's arena */
+    ep_arena *a; /* the report's arena */
     ep_editables ed;
     ep_dists dists;
-    ep_object *interp_exe;      /* executable_real; NULL if unreadable */
-    ep_object *libpython;       /* when the executable needs libpython */
-    const char **exports;       /* Python C-API names the interpreter
-                                   exports, sorted; NULL until loaded */
+    ep_object *interp_exe; /* executable_real; NULL if unreadable */
+    ep_object *libpython;  /* when the executable needs libpython */
+    const char **exports;  /* Python C-API names the interpreter
+                              exports, sorted; NULL until loaded */
     size_t nexports;
     bool exports_loaded;
     ep_analysis *an[EP_MAX_ANALYSES];
@@ -133,17 +133,17 @@ const char *ep_fix_reinstall(ep_ctx *c, const ep_analysis *an);
 /* ---- the loader emulation, used in one place (loader_facts.c) ------------ */
 
 typedef struct ep_loader_missing_lib {
-    const char *name;        /* "libfoo.so.1" */
+    const char *name; /* "libfoo.so.1" */
     const char *needed_by;
-    const char *tried;       /* every place looked, one per line */
+    const char *tried; /* every place looked, one per line */
 } ep_loader_missing_lib;
 
 typedef struct ep_loader_missing_ver {
-    const char *library;     /* "libc.so.6" */
-    const char *path;        /* where it was found */
-    const char *version;     /* "GLIBC_2.38" */
+    const char *library; /* "libc.so.6" */
+    const char *path;    /* where it was found */
+    const char *version; /* "GLIBC_2.38" */
     const char *needed_by;
-    const char *newest;      /* newest version of that family it defines */
+    const char *newest; /* newest version of that family it defines */
 } ep_loader_missing_ver;
 
 typedef struct ep_loader_missing_sym {
@@ -153,14 +153,14 @@ typedef struct ep_loader_missing_sym {
 } ep_loader_missing_sym;
 
 typedef struct ep_loader_facts {
-    bool available;          /* false: no loader emulation in this build */
+    bool available; /* false: no loader emulation in this build */
     ep_loader_missing_lib *libs;
     size_t nlibs;
     ep_loader_missing_ver *vers;
     size_t nvers;
     ep_loader_missing_sym *syms;
     size_t nsyms;
-    const char *note;        /* why it could not run, or NULL */
+    const char *note; /* why it could not run, or NULL */
 } ep_loader_facts;
 
 /* Resolve the needed-library tree of path as the interpreter's loader would

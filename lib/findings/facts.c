@@ -51,13 +51,13 @@ libpython_path(ep_ctx *c, const ep_elf_info *info)
         if (strncmp(n, "libpython", 9) != 0) {
             continue;
         }
-        const char *dirs[] = {c->in->libdir,
-                              c->in->prefix ? ep_arena_printf(c->a, "%s/lib",
-                                                              c->in->prefix)
-                                            : NULL,
-                              c->in->base_prefix
-                                  ? ep_arena_printf(c->a, "%s/lib", c->in->base_prefix)
-                                  : NULL};
+        const char *dirs[] = {
+            c->in->libdir,
+            c->in->prefix ? ep_arena_printf(c->a, "%s/lib", c->in->prefix)
+                          : NULL,
+            c->in->base_prefix
+                ? ep_arena_printf(c->a, "%s/lib", c->in->base_prefix)
+                : NULL};
         for (size_t k = 0; k < 3; k++) {
             const char *p = dirs[k] ? ep_path_join(c->a, dirs[k], n) : NULL;
             if (p != NULL && ep_fs_isfile(p)) {
@@ -76,8 +76,8 @@ ep_ctx_load_exports(ep_ctx *c)
         return EP_OK;
     }
     c->exports_loaded = true;
-    const char *exe = c->in->executable_real ? c->in->executable_real
-                                             : c->in->executable;
+    const char *exe =
+        c->in->executable_real ? c->in->executable_real : c->in->executable;
     if (exe == NULL || ep_object_open(exe, &c->interp_exe, c->err) != EP_OK) {
         return EP_OK;
     }
@@ -143,8 +143,8 @@ const char *
 ep_where(ep_ctx *c, const ep_search_dir *sd)
 {
     if (sd->entry != SIZE_MAX && sd->origin != NULL) {
-        const char *raw = sd->entry < c->in->npath ? c->in->path[sd->entry].path
-                                                   : NULL;
+        const char *raw =
+            sd->entry < c->in->npath ? c->in->path[sd->entry].path : NULL;
         bool cwd = raw != NULL && raw[0] == '\0';
         if (sd->origin_detail != NULL && sd->origin_detail[0] != '\0') {
             return ep_arena_printf(c->a, "sys.path[%zu], %s %s", sd->entry,
@@ -169,9 +169,9 @@ ep_analysis_new(ep_ctx *c, const char *name, bool cause, ep_analysis **out)
     }
     an->name = ep_arena_strdup(c->a, name);
     an->cause = cause;
-    ep_status st = an->name ? ep_find_module(c->a, c->in, &c->ed, name,
-                                             &an->find, c->err)
-                            : ep_fail(c->err, EP_ERR_NOMEM, "out of memory");
+    ep_status st =
+        an->name ? ep_find_module(c->a, c->in, &c->ed, name, &an->find, c->err)
+                 : ep_fail(c->err, EP_ERR_NOMEM, "out of memory");
     if (st != EP_OK) {
         ep_analysis_free(an);
         return st;

@@ -26,7 +26,9 @@ tried_text(ep_ctx *c, const ep_deps_lib *l)
          * directory it is. */
         const char *dir = p->path[0] ? ep_path_normalize(c->a, p->path) : NULL;
         ep_strbuf_printf(&sb, "%s  %s (%s%s%s)%s%s", i ? "\n" : "",
-                         dir ? dir : p->path[0] ? p->path : "(working directory)",
+                         dir          ? dir
+                         : p->path[0] ? p->path
+                                      : "(working directory)",
                          ep_deps_how_str(p->how), p->from ? " of " : "",
                          p->from ? p->from : "", p->exists ? "" : ", missing",
                          p->note ? ep_arena_printf(c->a, ": %s", p->note) : "");
@@ -40,7 +42,8 @@ tried_text(ep_ctx *c, const ep_deps_lib *l)
     }
     if (l->error != NULL) {
         ep_strbuf_printf(&sb, "%s  found %s, but ld.so refuses it: %s",
-                         sb.len ? "\n" : "", l->path ? l->path : l->name, l->error);
+                         sb.len ? "\n" : "", l->path ? l->path : l->name,
+                         l->error);
     }
     char *s = ep_strbuf_take(&sb);
     const char *out = s ? ep_arena_strdup(c->a, s) : NULL;
@@ -104,8 +107,8 @@ ep_loader_facts_get(ep_ctx *c, const char *path, ep_loader_facts *out)
     /* The process the module is dlopen()ed into: the interpreter's own
      * executable, with the LD_LIBRARY_PATH it runs with (facts.py reports
      * the variable only when it is set). */
-    opt.executable = c->in->executable_real ? c->in->executable_real
-                                            : c->in->executable;
+    opt.executable =
+        c->in->executable_real ? c->in->executable_real : c->in->executable;
     opt.python = NULL;
     const char *llp = ep_interp_env(c->in, "LD_LIBRARY_PATH");
     opt.ld_library_path = llp ? llp : "";
@@ -114,8 +117,10 @@ ep_loader_facts_get(ep_ctx *c, const char *path, ep_loader_facts *out)
         return ep_fail(c->err, st, "out of memory");
     }
     if (st != EP_OK) {
-        out->note = ep_arena_printf(c->a, "the loader emulation could not run "
-                                    "on %s: %s", path, derr.message);
+        out->note = ep_arena_printf(c->a,
+                                    "the loader emulation could not run "
+                                    "on %s: %s",
+                                    path, derr.message);
         return EP_OK;
     }
     out->available = true;

@@ -191,8 +191,8 @@ load_direct_url(ep_arena *a, ep_dist *d, ep_error *err)
 {
     char *text;
     size_t len;
-    ep_status st = read_meta(a, d, "direct_url.json", 1 << 20, &text, &len,
-                             NULL, err);
+    ep_status st =
+        read_meta(a, d, "direct_url.json", 1 << 20, &text, &len, NULL, err);
     if (st != EP_OK || text == NULL) {
         return st;
     }
@@ -260,8 +260,9 @@ load_dist(ep_arena *a, ep_dists *ds, const char *site, const char *entry,
     size_t stem = strlen(entry) - strlen(".dist-info");
     const char *dash = memchr(entry, '-', stem);
     d->name = ep_arena_strndup(a, entry, dash ? (size_t)(dash - entry) : stem);
-    d->version = dash ? ep_arena_strndup(a, dash + 1, stem - (size_t)(dash - entry) - 1)
-                      : NULL;
+    d->version =
+        dash ? ep_arena_strndup(a, dash + 1, stem - (size_t)(dash - entry) - 1)
+             : NULL;
     if (d->dir == NULL || d->name == NULL) {
         return ep_fail(err, EP_ERR_NOMEM, "out of memory");
     }
@@ -406,7 +407,8 @@ ep_dists_owner(const ep_dists *ds, const char *top, const ep_editables *ed)
     }
     for (size_t i = 0; i < ds->count; i++) {
         const ep_dist *d = &ds->items[i];
-        if (ep_strvec_contains(&d->top_level, top) || editable_maps(d, top, ed)) {
+        if (ep_strvec_contains(&d->top_level, top) ||
+            editable_maps(d, top, ed)) {
             return d;
         }
     }
@@ -489,7 +491,8 @@ ep_dists_compiled_named(const ep_dists *ds, const char *component,
         const ep_dist *d = &ds->items[i];
         for (size_t k = 0; k < d->record.count; k++) {
             const char *b = ep_basename(d->record.items[k]);
-            if (strncmp(b, component, n) == 0 && b[n] == '.' && has_suffix(b, ".so")) {
+            if (strncmp(b, component, n) == 0 && b[n] == '.' &&
+                has_suffix(b, ".so")) {
                 if (owner != NULL) {
                     *owner = d;
                 }
@@ -529,15 +532,16 @@ python_tag_ok(const ep_interp *in, const char *py, const char *abi)
     snprintf(mine, sizeof(mine), "cp%d%d", in->major, in->minor);
     bool cpython = in->implementation == NULL ||
                    strcmp(in->implementation, "cpython") == 0;
-    if (strcmp(py, "py3") == 0 || (strncmp(py, "py3", 3) == 0 && in->major == 3)) {
+    if (strcmp(py, "py3") == 0 ||
+        (strncmp(py, "py3", 3) == 0 && in->major == 3)) {
         return true;
     }
     if (strcmp(py, "py2") == 0 || strncmp(py, "py2", 3) == 0) {
         return in->major == 2;
     }
     if (!cpython) {
-        return strncmp(py, "pp", 2) == 0 &&
-               in->implementation != NULL && strcmp(in->implementation, "pypy") == 0;
+        return strncmp(py, "pp", 2) == 0 && in->implementation != NULL &&
+               strcmp(in->implementation, "pypy") == 0;
     }
     if (strcmp(py, mine) == 0) {
         return true;
@@ -586,12 +590,14 @@ platform_tag_ok(const ep_interp *in, const char *plat)
     static const struct {
         const char *prefix;
         int glibc;
-    } legacy[] = {{"manylinux1_", 2005}, {"manylinux2010_", 2012},
+    } legacy[] = {{"manylinux1_", 2005},
+                  {"manylinux2010_", 2012},
                   {"manylinux2014_", 2017}};
     for (size_t i = 0; i < sizeof(legacy) / sizeof(*legacy); i++) {
         if (strncmp(plat, legacy[i].prefix, strlen(legacy[i].prefix)) == 0) {
             int host = host_glibc(in);
-            return in->libc == NULL ? false : host == 0 || host >= legacy[i].glibc;
+            return in->libc == NULL ? false
+                                    : host == 0 || host >= legacy[i].glibc;
         }
     }
     if (strncmp(plat, "musllinux_", 10) == 0) {
@@ -617,7 +623,8 @@ tag_ok(const ep_interp *in, const char *tag)
     *plat++ = '\0';
     bool py_ok = false, abi_ok = false, plat_ok = false;
     char *save;
-    for (char *a = strtok_r(abi, ".", &save); a && !abi_ok; a = strtok_r(NULL, ".", &save)) {
+    for (char *a = strtok_r(abi, ".", &save); a && !abi_ok;
+         a = strtok_r(NULL, ".", &save)) {
         abi_ok = abi_tag_ok(in, a);
         char pybuf[256];
         snprintf(pybuf, sizeof(pybuf), "%s", py);
@@ -630,7 +637,8 @@ tag_ok(const ep_interp *in, const char *tag)
             abi_ok = false;
         }
     }
-    for (char *p = strtok_r(plat, ".", &save); p && !plat_ok; p = strtok_r(NULL, ".", &save)) {
+    for (char *p = strtok_r(plat, ".", &save); p && !plat_ok;
+         p = strtok_r(NULL, ".", &save)) {
         plat_ok = platform_tag_ok(in, p);
     }
     return py_ok && abi_ok && plat_ok;
@@ -649,10 +657,11 @@ ep_dist_tag_mismatch(ep_arena *a, const ep_dist *d, const ep_interp *in)
     }
     char mach[32];
     machine_of(in, mach, sizeof(mach));
-    return ep_arena_printf(a, "the wheel is tagged %s%s, which Python %d.%d%s "
-                           "on %s%s%s would not install",
-                           d->wheel_tags.items[0],
-                           d->wheel_tags.count > 1 ? " (and more)" : "",
-                           in->major, in->minor, in->abiflags ? in->abiflags : "",
-                           mach, in->libc ? " with " : "", in->libc ? in->libc : "");
+    return ep_arena_printf(
+        a,
+        "the wheel is tagged %s%s, which Python %d.%d%s "
+        "on %s%s%s would not install",
+        d->wheel_tags.items[0], d->wheel_tags.count > 1 ? " (and more)" : "",
+        in->major, in->minor, in->abiflags ? in->abiflags : "", mach,
+        in->libc ? " with " : "", in->libc ? in->libc : "");
 }

@@ -93,7 +93,8 @@ import_names(ep_arena *a, const char *line, ep_strvec *out, ep_error *err)
         }
         const char *stmt_end = strchr(p, ';');
         size_t n = stmt_end ? (size_t)(stmt_end - p) : strlen(p);
-        if (n > 7 && strncmp(p, "import", 6) == 0 && (p[6] == ' ' || p[6] == '\t')) {
+        if (n > 7 && strncmp(p, "import", 6) == 0 &&
+            (p[6] == ' ' || p[6] == '\t')) {
             const char *q = p + 7;
             const char *end = p + n;
             while (q < end) {
@@ -253,7 +254,7 @@ walk_subdir(ep_arena *a, ep_editable *e, size_t *cap, const char *src,
         return EP_OK;
     }
     ep_status st = ep_fs_list(a, src, &dl, err);
-    for (size_t i = 0; st == EP_OK && i < dl.count && *budget > 0; i++) {
+    for (size_t i = 0; st == EP_OK && i<dl.count && * budget> 0; i++) {
         const char *full = ep_path_join(a, src, dl.names[i]);
         const char *r = ep_path_join(a, rel, dl.names[i]);
         if (full == NULL || r == NULL) {
@@ -273,8 +274,8 @@ walk_subdir(ep_arena *a, ep_editable *e, size_t *cap, const char *src,
 static ep_status
 load_meson_plan(ep_arena *a, ep_editable *e, ep_error *err)
 {
-    const char *plan = ep_path_join(a, e->build_dir,
-                                    "meson-info/intro-install_plan.json");
+    const char *plan =
+        ep_path_join(a, e->build_dir, "meson-info/intro-install_plan.json");
     char *text;
     size_t len;
     ep_error rerr;
@@ -286,8 +287,10 @@ load_meson_plan(ep_arena *a, ep_editable *e, ep_error *err)
         return ep_fail(err, st, "out of memory");
     }
     if (st != EP_OK) {
-        e->problem = ep_arena_printf(a, "its build directory has no install "
-                                     "plan (%s): was it deleted?", plan);
+        e->problem = ep_arena_printf(a,
+                                     "its build directory has no install "
+                                     "plan (%s): was it deleted?",
+                                     plan);
         return EP_OK;
     }
     ep_lit *root;
@@ -303,7 +306,8 @@ load_meson_plan(ep_arena *a, ep_editable *e, ep_error *err)
     for (size_t k = 0; k < root->count; k++) {
         const ep_lit *group = root->items[k];
         const char *key = root->keys[k] ? root->keys[k] : "";
-        for (size_t i = 0; group->type == EP_LIT_OBJECT && i < group->count; i++) {
+        for (size_t i = 0; group->type == EP_LIT_OBJECT && i < group->count;
+             i++) {
             const char *src = group->keys[i];
             const char *dest = ep_lit_get_str(group->items[i], "destination");
             const char *rel = dest ? plan_relpath(dest) : NULL;
@@ -340,8 +344,8 @@ load_meson(ep_arena *a, ep_editable *e, const char *text, size_t len,
      * install(package, names, build_path, cmd, verbose) in newer ones. */
     for (size_t i = 0; i < n; i++) {
         const ep_lit *v = args[i];
-        if (v->type == EP_LIT_ARRAY && e->top_names.count == 0 && v->count > 0 &&
-            v->items[0]->type == EP_LIT_STRING) {
+        if (v->type == EP_LIT_ARRAY && e->top_names.count == 0 &&
+            v->count > 0 && v->items[0]->type == EP_LIT_STRING) {
             for (size_t j = 0; j < v->count; j++) {
                 if (v->items[j]->type == EP_LIT_STRING &&
                     !ep_strvec_push(a, &e->top_names, v->items[j]->str)) {
@@ -486,7 +490,8 @@ load_one(ep_arena *a, const ep_interp *in, ep_editables *out, size_t *cap,
     char *text;
     size_t len;
     ep_error rerr;
-    ep_status st = ep_fs_read(a, e->file, EP_READ_CAP, &text, &len, NULL, &rerr);
+    ep_status st =
+        ep_fs_read(a, e->file, EP_READ_CAP, &text, &len, NULL, &rerr);
     if (st == EP_ERR_NOMEM) {
         return ep_fail(err, st, "out of memory");
     }
@@ -530,7 +535,8 @@ ep_editables_load(ep_arena *a, const ep_interp *in, ep_editables *out,
     for (size_t i = 0; i < in->meta_path.count; i++) {
         const char *m = in->meta_path.items[i];
         bool known = false;
-        for (size_t k = 0; k < sizeof(harmless_finders) / sizeof(*harmless_finders); k++) {
+        for (size_t k = 0;
+             k < sizeof(harmless_finders) / sizeof(*harmless_finders); k++) {
             known = known || strcmp(m, harmless_finders[k]) == 0;
         }
         for (size_t k = 0; !known && k < out->count; k++) {

@@ -43,8 +43,8 @@ typedef struct dir_hit {
 /* A finder's answer for one component. */
 typedef struct spec_result {
     ep_spec_kind kind;
-    size_t cand;          /* winning candidate (NONE for namespace) */
-    ep_strvec path;       /* __path__ for packages and namespaces */
+    size_t cand;             /* winning candidate (NONE for namespace) */
+    ep_strvec path;          /* __path__ for packages and namespaces */
     ep_search_dir *portions; /* PathFinder namespace: where each portion is */
     size_t nportions;
     const char *via;
@@ -140,36 +140,43 @@ ep_tag_mismatch_reason(ep_arena *a, const ep_interp *in, const char *filename)
         return NULL;
     }
     if (ep_ext_tag_parse(base, &t, NULL) != EP_OK) {
-        return ep_arena_printf(a, "its suffix %s is not one of this "
+        return ep_arena_printf(a,
+                               "its suffix %s is not one of this "
                                "interpreter's EXTENSION_SUFFIXES",
                                dot ? dot : "(none)");
     }
     const char *me = interp_desc(a, in);
     const char *why;
-    bool impl_differs = t->implementation != NULL && in->implementation != NULL &&
+    bool impl_differs = t->implementation != NULL &&
+                        in->implementation != NULL &&
                         strcmp(t->implementation, in->implementation) != 0;
     if (t->stable_abi) {
         /* PEP 384: abi3 is CPython's; free-threaded builds have no abi3
          * (until PEP 803's abi3t), PyPy and 2.7 do not load it either. */
         why = in->gil_disabled
-                  ? ep_arena_printf(a, "a stable-ABI (abi3) build; %s is "
+                  ? ep_arena_printf(a,
+                                    "a stable-ABI (abi3) build; %s is "
                                     "free-threaded and does not load abi3 "
-                                    "modules", me)
-                  : ep_arena_printf(a, "a stable-ABI (abi3) build; %s does "
-                                    "not load abi3 modules", me);
+                                    "modules",
+                                    me)
+                  : ep_arena_printf(a,
+                                    "a stable-ABI (abi3) build; %s does "
+                                    "not load abi3 modules",
+                                    me);
     } else if (t->raw_tag == NULL) {
-        why = ep_arena_printf(a, "an untagged .so, which %s does not accept",
-                              me);
+        why =
+            ep_arena_printf(a, "an untagged .so, which %s does not accept", me);
     } else if (t->implementation == NULL) {
-        why = ep_arena_printf(a, "tag '%s' names no interpreter extprobe "
-                              "knows; %s accepts %s", t->raw_tag, me,
+        why = ep_arena_printf(a,
+                              "tag '%s' names no interpreter extprobe "
+                              "knows; %s accepts %s",
+                              t->raw_tag, me,
                               in->ext_suffixes.count ? in->ext_suffixes.items[0]
                                                      : "nothing");
     } else if (impl_differs) {
-        why = ep_arena_printf(a, "built for %s%s%s; this is %s",
-                              impl_name(t->implementation),
-                              t->version ? " " : "", t->version ? t->version : "",
-                              me);
+        why = ep_arena_printf(
+            a, "built for %s%s%s; this is %s", impl_name(t->implementation),
+            t->version ? " " : "", t->version ? t->version : "", me);
     } else if (t->version != NULL && !same_version(in, t->version)) {
         why = ep_arena_printf(a, "built for %s %s; this is %s",
                               impl_name(t->implementation), t->version, me);
@@ -179,22 +186,28 @@ ep_tag_mismatch_reason(ep_arena *a, const ep_interp *in, const char *filename)
         bool tag_t = strchr(t->abiflags, 't') != NULL;
         const char *what =
             tag_t != in->gil_disabled
-                ? (tag_t ? "a free-threaded (t) build; this interpreter has the GIL"
+                ? (tag_t ? "a free-threaded (t) build; this interpreter has "
+                           "the GIL"
                          : "a build for the GIL ABI; this interpreter is "
                            "free-threaded (t)")
-            : tag_d != in->debug
-                ? (tag_d ? "a debug (d) build; this interpreter is a release build"
-                         : "a release build; this interpreter is a debug (d) build")
-                : "built with other ABI flags";
-        why = ep_arena_printf(a, "%s (tag %s; this is %s)", what, t->raw_tag,
-                              me);
+            : tag_d != in->debug ? (tag_d ? "a debug (d) build; this "
+                                            "interpreter is a release build"
+                                          : "a release build; this interpreter "
+                                            "is a debug (d) build")
+                                 : "built with other ABI flags";
+        why =
+            ep_arena_printf(a, "%s (tag %s; this is %s)", what, t->raw_tag, me);
     } else if (t->platform != NULL && in->multiarch != NULL &&
                strcmp(t->platform, in->multiarch) != 0) {
-        why = ep_arena_printf(a, "built for platform %s; this interpreter is "
-                              "%s", t->platform, in->multiarch);
+        why = ep_arena_printf(a,
+                              "built for platform %s; this interpreter is "
+                              "%s",
+                              t->platform, in->multiarch);
     } else {
-        why = ep_arena_printf(a, "tag %s is not among this interpreter's "
-                              "EXTENSION_SUFFIXES (%s)", t->raw_tag, me);
+        why = ep_arena_printf(a,
+                              "tag %s is not among this interpreter's "
+                              "EXTENSION_SUFFIXES (%s)",
+                              t->raw_tag, me);
     }
     ep_ext_tag_free(t);
     return why;
@@ -271,8 +284,8 @@ listed(const ep_dirlist *dl, const char *name)
 
 /* The build inputs a compiled module is made from, when they sit next to it
  * (Cython's in-place builds, setuptools build_ext --inplace). */
-static const char *const build_inputs[] = {".pyx", ".py", ".c", ".cpp", ".cc",
-                                           ".cxx"};
+static const char *const build_inputs[] = {".pyx", ".py", ".c",
+                                           ".cpp", ".cc", ".cxx"};
 
 static void
 check_stale(walk *w, const ep_dirlist *dl, const char *dir, const char *comp,
@@ -320,15 +333,16 @@ unreadable_name(walk *w, size_t step, const ep_search_dir *sd, bool alternative,
     if (S_ISLNK(st.st_mode)) {
         ssize_t n = readlink(full, target, sizeof(target) - 1);
         target[n > 0 ? n : 0] = '\0';
-        why = ep_arena_printf(w->a, "it is a dangling symlink to %s (%s)", target,
-                              stat(full, &st) != 0 ? strerror(errno)
-                                                   : "not a regular file");
+        why = ep_arena_printf(
+            w->a, "it is a dangling symlink to %s (%s)", target,
+            stat(full, &st) != 0 ? strerror(errno) : "not a regular file");
     } else if (S_ISDIR(st.st_mode)) {
         return; /* a directory named like a module file: not a match */
     } else {
         why = "it is not a regular file";
     }
-    size_t ci = add_cand(w, step, EP_CAND_UNREADABLE, full, sd, alternative, suffix);
+    size_t ci =
+        add_cand(w, step, EP_CAND_UNREADABLE, full, sd, alternative, suffix);
     if (ci != NONE) {
         w->f->cands[ci].tag_why = why;
     }
@@ -360,8 +374,10 @@ scan_dir(walk *w, size_t step, const ep_search_dir *sd, bool alternative)
     if (dl.sys_errno == ENOTDIR &&
         (has_suffix(sd->dir, ".zip") || has_suffix(sd->dir, ".egg") ||
          has_suffix(sd->dir, ".whl"))) {
-        const char *n = ep_arena_printf(w->a, "sys.path entry %s is an archive: "
-                                        "zipimport is not modelled", sd->dir);
+        const char *n = ep_arena_printf(w->a,
+                                        "sys.path entry %s is an archive: "
+                                        "zipimport is not modelled",
+                                        sd->dir);
         if (n != NULL && !ep_strvec_contains(&w->f->notes, n)) {
             ep_strvec_push(w->a, &w->f->notes, n);
         }
@@ -379,8 +395,8 @@ scan_dir(walk *w, size_t step, const ep_search_dir *sd, bool alternative)
         }
         if (ep_fs_isdir(full)) {
             for (size_t s = 0; s < w->nsfx && hit.regular == NONE; s++) {
-                const char *init = ep_arena_printf(w->a, "%s/__init__%s", full,
-                                                   w->sfx[s]);
+                const char *init =
+                    ep_arena_printf(w->a, "%s/__init__%s", full, w->sfx[s]);
                 if (init != NULL && ep_fs_isfile(init)) {
                     hit.regular = add_cand(w, step, EP_CAND_PACKAGE, full, sd,
                                            alternative, w->sfx[s]);
@@ -410,8 +426,8 @@ scan_dir(walk *w, size_t step, const ep_search_dir *sd, bool alternative)
             unreadable_name(w, step, sd, alternative, full, w->sfx[s]);
             continue;
         }
-        size_t ci = add_cand(w, step, w->sfx_kind[s], full, sd, alternative,
-                             w->sfx[s]);
+        size_t ci =
+            add_cand(w, step, w->sfx_kind[s], full, sd, alternative, w->sfx[s]);
         if (ci != NONE && w->sfx_kind[s] == EP_CAND_EXTENSION) {
             check_stale(w, &dl, sd->dir, comp, ci);
         }
@@ -492,7 +508,8 @@ path_finder(walk *w, size_t step, spec_result *res)
             res->kind = spec_of_cand(&w->f->cands[hit.regular]);
         } else if (hit.portion != NONE) {
             portions[np++] = s->search[k];
-            if (!ep_strvec_push(w->a, &res->path, w->f->cands[hit.portion].path)) {
+            if (!ep_strvec_push(w->a, &res->path,
+                                w->f->cands[hit.portion].path)) {
                 nomem(w);
                 return;
             }
@@ -594,8 +611,8 @@ setuptools_finder(walk *w, size_t step, const ep_editable *e, spec_result *res)
                                 &w->in->ext_suffixes};
     for (size_t o = 0; o < 3; o++) {
         for (size_t i = 0; i < order[o]->count; i++) {
-            const char *file = ep_arena_printf(w->a, "%s%s", cp,
-                                               order[o]->items[i]);
+            const char *file =
+                ep_arena_printf(w->a, "%s%s", cp, order[o]->items[i]);
             if (file != NULL && ep_fs_isfile(file)) {
                 const char *sfx;
                 ep_cand_kind k = kind_of_file(w, file, &sfx);
@@ -637,7 +654,8 @@ meson_finder(walk *w, size_t step, const ep_editable *e, spec_result *res)
     bool namespace = false;
     /* Package: rel/__init__<suffix> in loader order. */
     for (size_t s = 0; s < w->nsfx && res->cand == NONE; s++) {
-        const char *key = ep_arena_printf(w->a, "%s/__init__%s", rel, w->sfx[s]);
+        const char *key =
+            ep_arena_printf(w->a, "%s/__init__%s", rel, w->sfx[s]);
         for (size_t i = 0; key != NULL && i < e->nmap; i++) {
             if (strcmp(e->map[i].name, key) == 0) {
                 res->cand = add_cand(w, step, EP_CAND_PACKAGE,
@@ -664,7 +682,8 @@ meson_finder(walk *w, size_t step, const ep_editable *e, spec_result *res)
     /* Compiled files the plan installs under another tag. */
     for (size_t i = 0; i < e->nmap; i++) {
         const char *n = e->map[i].name;
-        if (strncmp(n, rel, rlen) == 0 && n[rlen] == '.' && has_suffix(n, ".so") &&
+        if (strncmp(n, rel, rlen) == 0 && n[rlen] == '.' &&
+            has_suffix(n, ".so") &&
             !ep_interp_has_ext_suffix(w->in, n + rlen)) {
             size_t ci = add_cand(w, step, EP_CAND_FOREIGN, e->map[i].path, &sd,
                                  false, n + rlen);
@@ -678,8 +697,8 @@ meson_finder(walk *w, size_t step, const ep_editable *e, spec_result *res)
         /* Children are served by the same finder (it is first on
          * sys.meta_path); __path__ is the loader's placeholder. */
         const char *ph = ep_path_join(w->a, e->file, name);
-        if (res->kind == EP_SPEC_PACKAGE && (ph == NULL ||
-                                             !ep_strvec_push(w->a, &res->path, ph))) {
+        if (res->kind == EP_SPEC_PACKAGE &&
+            (ph == NULL || !ep_strvec_push(w->a, &res->path, ph))) {
             nomem(w);
         }
         return;
@@ -783,10 +802,10 @@ static const char *
 where_text(walk *w, const ep_search_dir *sd)
 {
     if (sd->entry != NONE && sd->origin != NULL) {
-        return ep_arena_printf(w->a, "sys.path[%zu], %s%s%s", sd->entry,
-                               sd->origin,
-                               sd->origin_detail && sd->origin_detail[0] ? " " : "",
-                               sd->origin_detail ? sd->origin_detail : "");
+        return ep_arena_printf(
+            w->a, "sys.path[%zu], %s%s%s", sd->entry, sd->origin,
+            sd->origin_detail && sd->origin_detail[0] ? " " : "",
+            sd->origin_detail ? sd->origin_detail : "");
     }
     return sd->via ? sd->via : "";
 }
@@ -809,9 +828,10 @@ set_statuses(walk *w, size_t step, const spec_result *win)
         }
         if (c->kind == EP_CAND_UNREADABLE) {
             c->status = "unreadable";
-            c->detail = c->tag_why ? c->tag_why
-                                   : "the directory cannot be listed: Permission "
-                                     "denied";
+            c->detail = c->tag_why
+                            ? c->tag_why
+                            : "the directory cannot be listed: Permission "
+                              "denied";
             continue;
         }
         if (i == win->cand) {
@@ -824,24 +844,29 @@ set_statuses(walk *w, size_t step, const spec_result *win)
         if (c->kind == EP_CAND_PORTION && win->kind == EP_SPEC_NAMESPACE &&
             !c->alternative && ep_strvec_contains(&win->path, c->path)) {
             c->status = "namespace-portion";
-            c->detail = ep_arena_printf(w->a, "a portion of namespace package "
-                                        "%s (PEP 420); %s", s->name, wt);
+            c->detail = ep_arena_printf(w->a,
+                                        "a portion of namespace package "
+                                        "%s (PEP 420); %s",
+                                        s->name, wt);
             continue;
         }
         if (c->alternative) {
             c->status = c->newer_source ? "stale" : "shadowed";
-            c->detail = ep_arena_printf(w->a, "in another copy of %s (%s) that "
-                                        "the import never reaches",
-                                        step > 0 ? f->steps[step - 1].name : "",
-                                        wt);
+            c->detail =
+                ep_arena_printf(w->a,
+                                "in another copy of %s (%s) that "
+                                "the import never reaches",
+                                step > 0 ? f->steps[step - 1].name : "", wt);
             continue;
         }
         if (c->kind == EP_CAND_PORTION && used != NULL) {
             c->status = "namespace-portion";
-            c->detail = ep_arena_printf(w->a, "passed over: portions only count "
-                                        "when no entry has a regular package or "
-                                        "module (PEP 420), and %s has one",
-                                        used->path);
+            c->detail =
+                ep_arena_printf(w->a,
+                                "passed over: portions only count "
+                                "when no entry has a regular package or "
+                                "module (PEP 420), and %s has one",
+                                used->path);
             continue;
         }
         c->status = c->newer_source ? "stale" : "shadowed";
@@ -850,7 +875,8 @@ set_statuses(walk *w, size_t step, const spec_result *win)
         } else if (strcmp(ep_path_dirname(w->a, c->path),
                           ep_path_dirname(w->a, used->path)) == 0 &&
                    !c->where.via == !used->where.via) {
-            c->detail = ep_arena_printf(w->a, "same directory: %s comes first "
+            c->detail = ep_arena_printf(w->a,
+                                        "same directory: %s comes first "
                                         "(FileFinder: package, then "
                                         "EXTENSION_SUFFIXES, source, bytecode)",
                                         ep_basename(used->path));
@@ -901,7 +927,8 @@ next_alt(walk *w, size_t step)
     ep_find_step *next = &f->steps[step + 1];
     size_t n = 0;
     for (size_t i = s->cand_first; i < f->ncands; i++) {
-        n += f->cands[i].kind == EP_CAND_PACKAGE || f->cands[i].kind == EP_CAND_PORTION;
+        n += f->cands[i].kind == EP_CAND_PACKAGE ||
+             f->cands[i].kind == EP_CAND_PORTION;
     }
     next->alt = n ? ep_arena_alloc(w->a, n * sizeof(*next->alt)) : NULL;
     if (n && next->alt == NULL) {
@@ -993,7 +1020,8 @@ walk_step(walk *w, size_t step, bool dead)
     set_statuses(w, step, &win);
     s->cand_end = f->ncands;
     if (step + 1 < f->ncomp) {
-        bool is_pkg = win.kind == EP_SPEC_PACKAGE || win.kind == EP_SPEC_NAMESPACE;
+        bool is_pkg =
+            win.kind == EP_SPEC_PACKAGE || win.kind == EP_SPEC_NAMESPACE;
         if (is_pkg && !next_search(w, step, &win)) {
             return;
         }
@@ -1022,7 +1050,8 @@ init_suffixes(walk *w)
         kind[k] = EP_CAND_EXTENSION;
     }
     for (size_t i = 0; i < ns; i++, k++) {
-        sfx[k] = in->source_suffixes.count ? in->source_suffixes.items[i] : def_src[0];
+        sfx[k] = in->source_suffixes.count ? in->source_suffixes.items[i]
+                                           : def_src[0];
         kind[k] = EP_CAND_SOURCE;
     }
     for (size_t i = 0; i < nb; i++, k++) {
@@ -1042,8 +1071,8 @@ top_search(walk *w)
 {
     ep_find_step *s = &w->f->steps[0];
     const ep_interp *in = w->in;
-    s->search = in->npath ? ep_arena_alloc(w->a, in->npath * sizeof(*s->search))
-                          : NULL;
+    s->search =
+        in->npath ? ep_arena_alloc(w->a, in->npath * sizeof(*s->search)) : NULL;
     if (in->npath && s->search == NULL) {
         return nomem(w);
     }
@@ -1053,8 +1082,9 @@ top_search(walk *w)
             dup = strcmp(s->search[k].dir, in->path[i].abs) == 0;
         }
         if (!dup) {
-            s->search[s->nsearch++] = (ep_search_dir){
-                in->path[i].abs, in->path[i].origin, in->path[i].detail, i, NULL};
+            s->search[s->nsearch++] =
+                (ep_search_dir){in->path[i].abs, in->path[i].origin,
+                                in->path[i].detail, i, NULL};
         }
     }
     return true;
@@ -1145,7 +1175,8 @@ ep_find_next(const ep_find *f, size_t step, ep_cand_kind kind, size_t from)
         return NONE;
     }
     const ep_find_step *s = &f->steps[step];
-    for (size_t i = from < s->cand_first ? s->cand_first : from; i < s->cand_end; i++) {
+    for (size_t i = from < s->cand_first ? s->cand_first : from;
+         i < s->cand_end; i++) {
         if (f->cands[i].kind == kind) {
             return i;
         }

@@ -28,8 +28,8 @@ static void
 fail(lit_parser *p, const char *what)
 {
     if (p->st == EP_OK) {
-        p->st = ep_fail(p->err, EP_ERR_MALFORMED, "%s at offset %zu", what,
-                        p->pos);
+        p->st =
+            ep_fail(p->err, EP_ERR_MALFORMED, "%s at offset %zu", what, p->pos);
     }
 }
 
@@ -138,12 +138,25 @@ parse_escape(lit_parser *p, ep_strbuf *sb, bool raw)
     }
     long v;
     switch (c) {
-    case 'n': ep_strbuf_putc(sb, '\n'); return true;
-    case 't': ep_strbuf_putc(sb, '\t'); return true;
-    case 'r': ep_strbuf_putc(sb, '\r'); return true;
-    case 'b': ep_strbuf_putc(sb, '\b'); return true;
-    case 'f': ep_strbuf_putc(sb, '\f'); return true;
-    case '\\': case '\'': case '"': case '/':
+    case 'n':
+        ep_strbuf_putc(sb, '\n');
+        return true;
+    case 't':
+        ep_strbuf_putc(sb, '\t');
+        return true;
+    case 'r':
+        ep_strbuf_putc(sb, '\r');
+        return true;
+    case 'b':
+        ep_strbuf_putc(sb, '\b');
+        return true;
+    case 'f':
+        ep_strbuf_putc(sb, '\f');
+        return true;
+    case '\\':
+    case '\'':
+    case '"':
+    case '/':
         ep_strbuf_putc(sb, c);
         return true;
     case 'x':
@@ -321,7 +334,8 @@ parse_container(lit_parser *p, int depth)
             }
             /* Non-string keys cannot be looked up by name: keep the value
              * with a NULL key. */
-            if (!list_push(p, &l, k->type == EP_LIT_STRING ? k->str : NULL, v)) {
+            if (!list_push(p, &l, k->type == EP_LIT_STRING ? k->str : NULL,
+                           v)) {
                 return NULL;
             }
         } else {
@@ -355,8 +369,8 @@ static ep_lit *
 parse_number(lit_parser *p)
 {
     size_t start = p->pos;
-    while (p->pos < p->len && strchr("+-0123456789.eExXabcdefABCDEF_jJ",
-                                     p->s[p->pos]) != NULL &&
+    while (p->pos < p->len &&
+           strchr("+-0123456789.eExXabcdefABCDEF_jJ", p->s[p->pos]) != NULL &&
            p->s[p->pos] != '\0') {
         p->pos++;
     }

@@ -65,9 +65,10 @@ dist(const char *root, const char *name, const char *tag, bool pure,
 {
     char rel[256], text[512];
     snprintf(rel, sizeof(rel), "site/%s-1.0.dist-info/WHEEL", name);
-    snprintf(text, sizeof(text), "Wheel-Version: 1.0\nGenerator: bdist_wheel "
-             "(0.40.0)\nRoot-Is-Purelib: %s\nTag: %s\n", pure ? "true" : "false",
-             tag);
+    snprintf(text, sizeof(text),
+             "Wheel-Version: 1.0\nGenerator: bdist_wheel "
+             "(0.40.0)\nRoot-Is-Purelib: %s\nTag: %s\n",
+             pure ? "true" : "false", tag);
     tree_file(root, rel, text);
     snprintf(rel, sizeof(rel), "site/%s-1.0.dist-info/RECORD", name);
     tree_file(root, rel, record);
@@ -102,7 +103,8 @@ Test(findings_checks, checkout_in_cwd_shadows_the_installed_extension)
     tree_rm(root);
 }
 
-Test(findings_checks, package_copy_without_its_compiled_modules_is_named_statically)
+Test(findings_checks,
+     package_copy_without_its_compiled_modules_is_named_statically)
 {
     char *root = tree_new();
     tree_file(root, "work/pkg/__init__.py", "");
@@ -158,17 +160,23 @@ Test(findings_checks, editable_install_pointing_at_a_tree_without_a_build)
     tree_file(root, "proj/pkg/__init__.py", "");
     tree_file(root, "proj/pkg/_ext.cpython-310-x86_64-linux-gnu.so", "");
     char finder[512], extra[1024], url[512];
-    snprintf(finder, sizeof(finder), "MAPPING = {'pkg': '%s/proj/pkg'}\n", root);
+    snprintf(finder, sizeof(finder), "MAPPING = {'pkg': '%s/proj/pkg'}\n",
+             root);
     tree_file(root, "site/__editable___pkg_1_0_finder.py", finder);
-    dist(root, "pkg", "py3-none-any", true, "__editable__.pkg-1.0.pth,,\n"
+    dist(root, "pkg", "py3-none-any", true,
+         "__editable__.pkg-1.0.pth,,\n"
          "__editable___pkg_1_0_finder.py,,\n");
-    snprintf(url, sizeof(url), "{\"url\": \"file://%s/proj\", \"dir_info\": "
-             "{\"editable\": true}}", root);
+    snprintf(url, sizeof(url),
+             "{\"url\": \"file://%s/proj\", \"dir_info\": "
+             "{\"editable\": true}}",
+             root);
     tree_file(root, "site/pkg-1.0.dist-info/direct_url.json", url);
-    snprintf(extra, sizeof(extra),
-             "pth_hook\t%s/site/__editable__.pkg-1.0.pth\timport "
-             "__editable___pkg_1_0_finder; __editable___pkg_1_0_finder.install()\n"
-             "meta_path\t__editable___pkg_1_0_finder._EditableFinder\t\n", root);
+    snprintf(
+        extra, sizeof(extra),
+        "pth_hook\t%s/site/__editable__.pkg-1.0.pth\timport "
+        "__editable___pkg_1_0_finder; __editable___pkg_1_0_finder.install()\n"
+        "meta_path\t__editable___pkg_1_0_finder._EditableFinder\t\n",
+        root);
     ep_report *r = explain(root, extra, "pkg._ext", false);
     const ep_finding *f = first(r);
     assert_code(f, "editable-without-build");
@@ -226,7 +234,8 @@ Test(findings_checks, aarch64_build_on_x86_64_is_wrong_architecture,
      .disabled = !FX_HAVE_AARCH64)
 {
     char *root = tree_new();
-    tree_copy(root, "site/fxarm" SUF, fixture("fxarm.cpython-311-aarch64-linux-gnu.so"));
+    tree_copy(root, "site/fxarm" SUF,
+              fixture("fxarm.cpython-311-aarch64-linux-gnu.so"));
     ep_report *r = explain(root, NULL, "fxarm", false);
     const ep_finding *f = first(r);
     assert_code(f, "wrong-architecture");
@@ -236,10 +245,12 @@ Test(findings_checks, aarch64_build_on_x86_64_is_wrong_architecture,
     tree_rm(root);
 }
 
-Test(findings_checks, mach_o_build_is_not_an_extension, .disabled = !FX_HAVE_CLANG_LLD)
+Test(findings_checks, mach_o_build_is_not_an_extension,
+     .disabled = !FX_HAVE_CLANG_LLD)
 {
     char *root = tree_new();
-    tree_copy(root, "site/fxmacho" SUF, fixture("fxmacho.cpython-311-darwin.so"));
+    tree_copy(root, "site/fxmacho" SUF,
+              fixture("fxmacho.cpython-311-darwin.so"));
     ep_report *r = explain(root, NULL, "fxmacho", false);
     const ep_finding *f = first(r);
     assert_code(f, "not-an-extension");
@@ -252,7 +263,8 @@ Test(findings_checks, abi3_module_without_py_limited_api_is_a_violation,
      .disabled = !IMP_HAVE_FIXTURES)
 {
     char *root = tree_new();
-    tree_copy(root, "site/impnolimit.abi3.so", tree_path(IMP_DIR, "impnolimit.abi3.so"));
+    tree_copy(root, "site/impnolimit.abi3.so",
+              tree_path(IMP_DIR, "impnolimit.abi3.so"));
     dist(root, "impnolimit", "cp38-abi3-linux_x86_64", false,
          "impnolimit.abi3.so,,\n");
     ep_report *r = explain(root, NULL, "impnolimit", false);
@@ -279,7 +291,8 @@ Test(findings_checks, api_this_python_lacks_is_an_undefined_symbol,
     tree_rm(root);
 }
 
-Test(findings_checks, healthy_extension_has_no_error, .disabled = !FX_HAVE_PYTHON_H)
+Test(findings_checks, healthy_extension_has_no_error,
+     .disabled = !FX_HAVE_PYTHON_H)
 {
     char *root = tree_new();
     tree_copy(root, "site/fxmod" SUF, fixture("fxmod" FX_EXT_SUFFIX));
@@ -306,8 +319,9 @@ Test(findings_checks, probe_file_checks_the_name_against_the_suffixes,
     opt.import_trial = false;
     ep_report *r = NULL;
     ep_error err;
-    cr_assert(ep_probe_file(tree_path(root, "fxmod.cpython-312-x86_64-linux-gnu.so"),
-                            &opt, &r, &err) == EP_OK);
+    cr_assert(
+        ep_probe_file(tree_path(root, "fxmod.cpython-312-x86_64-linux-gnu.so"),
+                      &opt, &r, &err) == EP_OK);
     assert_str_eq(ep_report_module(r), "fxmod");
     assert_code(first(r), "abi-tag-mismatch");
     ep_report_free(r);
@@ -321,7 +335,8 @@ Test(findings_checks, bad_name_and_unreadable_facts_are_probe_failures)
     ep_explain_options_init(&opt);
     ep_report *r = (ep_report *)1;
     ep_error err;
-    cr_assert(eq(int, ep_explain("pkg..x", &opt, &r, &err), EP_ERR_INVALID_ARG));
+    cr_assert(
+        eq(int, ep_explain("pkg..x", &opt, &r, &err), EP_ERR_INVALID_ARG));
     cr_assert(r == NULL);
     cr_assert(eq(int, ep_explain("1abc", &opt, &r, &err), EP_ERR_INVALID_ARG));
     opt.facts = "nothing useful\n";
@@ -350,8 +365,9 @@ Test(findings_checks, swallowed_import_error_comes_first_then_its_cause,
      .timeout = 60)
 {
     char *root = tree_new();
-    tree_file(root, "work/pkg/__init__.py",
-              "try:\n    from . import _ext\nexcept ImportError:\n    _ext = None\n");
+    tree_file(
+        root, "work/pkg/__init__.py",
+        "try:\n    from . import _ext\nexcept ImportError:\n    _ext = None\n");
     tree_file(root, "work/pkg/_ext.c", "");
     tree_file(root, "site/pkg/__init__.py", "");
     tree_file(root, "site/pkg/_ext" SUF, "");
@@ -376,9 +392,10 @@ Test(findings_checks, init_that_raises_is_import_error_with_the_real_text,
      .timeout = 60)
 {
     char *root = tree_new();
-    tree_file(root, "work/boom.py", "raise RuntimeError('module compiled against "
-                                    "API version 0x10 but this version of numpy "
-                                    "is 0xf')\n");
+    tree_file(root, "work/boom.py",
+              "raise RuntimeError('module compiled against "
+              "API version 0x10 but this version of numpy "
+              "is 0xf')\n");
     ep_report *r = explain(root, NULL, "boom", true);
     const ep_finding *f = first(r);
     assert_code(f, "import-error");

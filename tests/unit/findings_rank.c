@@ -48,7 +48,8 @@ Test(findings_rank, swallowed_error_first_then_its_cause)
 Test(findings_rank, errors_before_warnings_within_a_tier)
 {
     ep_report *r = ep_report_new("m");
-    ep_finding_slot *w = add(r, EP_FINDING_SHADOWED_BY_SOURCE, "warning", false);
+    ep_finding_slot *w =
+        add(r, EP_FINDING_SHADOWED_BY_SOURCE, "warning", false);
     ep_finding_severity(w, EP_SEVERITY_WARNING);
     add(r, EP_FINDING_MODULE_NOT_FOUND, "error", false);
     ep_report_rank(r);

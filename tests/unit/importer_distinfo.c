@@ -44,8 +44,10 @@ wheel(const char *root, const char *dist, const char *tags, bool pure)
 {
     char rel[256], text[1024];
     snprintf(rel, sizeof(rel), "site/%s.dist-info/WHEEL", dist);
-    snprintf(text, sizeof(text), "Wheel-Version: 1.0\nGenerator: maturin (1.9.0)\n"
-             "Root-Is-Purelib: %s\n%s", pure ? "true" : "false", tags);
+    snprintf(text, sizeof(text),
+             "Wheel-Version: 1.0\nGenerator: maturin (1.9.0)\n"
+             "Root-Is-Purelib: %s\n%s",
+             pure ? "true" : "false", tags);
     tree_file(root, rel, text);
 }
 
@@ -114,7 +116,8 @@ Test(importer_distinfo, compiled_file_for_a_module_by_tag)
 Test(importer_distinfo, direct_url_marks_an_editable_install)
 {
     char *root = tree_new();
-    tree_file(root, "site/ed-0.1.dist-info/RECORD", "__editable__.ed-0.1.pth,,\n");
+    tree_file(root, "site/ed-0.1.dist-info/RECORD",
+              "__editable__.ed-0.1.pth,,\n");
     tree_file(root, "site/ed-0.1.dist-info/direct_url.json",
               "{\"url\": \"file:///home/u/my%20proj\", "
               "\"dir_info\": {\"editable\": true}}");
@@ -132,8 +135,8 @@ Test(importer_distinfo, wheel_tags_against_the_interpreter)
     char *root = tree_new();
     wheel(root, "a-1", "Tag: cp312-cp312-manylinux_2_17_x86_64\n", false);
     wheel(root, "b-1", "Tag: py3-none-any\n", true);
-    wheel(root, "c-1", "Tag: cp38-abi3-manylinux_2_17_x86_64.manylinux2014_x86_64\n",
-          false);
+    wheel(root, "c-1",
+          "Tag: cp38-abi3-manylinux_2_17_x86_64.manylinux2014_x86_64\n", false);
     wheel(root, "d-1", "Tag: cp311-cp311-manylinux_2_99_x86_64\n", false);
     wheel(root, "e-1", "Tag: cp311-cp311-linux_aarch64\n", false);
     wheel(root, "f-1", "Tag: cp311-cp311-musllinux_1_2_x86_64\n", false);
@@ -146,7 +149,8 @@ Test(importer_distinfo, wheel_tags_against_the_interpreter)
         bool fits = strcmp(o->name, "b") == 0 || strcmp(o->name, "c") == 0;
         cr_assert(fits ? why == NULL : why != NULL, "%s: %s", o->name,
                   why ? why : "fits");
-        cr_assert(eq(str, (char *)o->wheel_generator, (char *)"maturin (1.9.0)"));
+        cr_assert(
+            eq(str, (char *)o->wheel_generator, (char *)"maturin (1.9.0)"));
     }
     done(&d);
 }
@@ -167,7 +171,8 @@ Test(importer_distinfo, owner_of_a_file_comes_from_record)
     char *root = tree_new();
     tree_file(root, "site/p-1.0.dist-info/RECORD", "p/_a" SUF ",,\n");
     dist_fixture d = load(root, NULL);
-    const ep_dist *o = ep_dists_owner_of_file(&d.ds, tree_path(root, "site/p/_a" SUF));
+    const ep_dist *o =
+        ep_dists_owner_of_file(&d.ds, tree_path(root, "site/p/_a" SUF));
     cr_assert(o != NULL);
     assert_str_eq(o->name, "p");
     cr_assert(ep_dists_owner_of_file(&d.ds, "/elsewhere/p/_a" SUF) == NULL);

@@ -147,7 +147,8 @@ Test(importer_finder, regular_package_in_a_later_entry_beats_an_earlier_portion)
     cr_assert(eq(int, w.f.steps[0].kind, EP_SPEC_PACKAGE));
     assert_status(&w, "site/pkg", "used");
     assert_status(&w, "work/pkg", "namespace-portion");
-    assert_contains(cand(&w, tree_path(w.root, "work/pkg"))->detail, "passed over");
+    assert_contains(cand(&w, tree_path(w.root, "work/pkg"))->detail,
+                    "passed over");
     walk_done(&w);
 }
 
@@ -160,13 +161,14 @@ Test(importer_finder, file_tagged_for_another_version_is_wrong_tag)
     tree_file(w.root, "site/pkg/_ext.cpython-311d-x86_64-linux-gnu.so", "");
     walk(&w, NULL, "pkg._ext");
     cr_assert(not(w.f.found));
-    const ep_cand *c =
-        cand(&w, tree_path(w.root, "site/pkg/_ext.cpython-312-x86_64-linux-gnu.so"));
+    const ep_cand *c = cand(
+        &w, tree_path(w.root, "site/pkg/_ext.cpython-312-x86_64-linux-gnu.so"));
     cr_assert(c != NULL);
     cr_assert(eq(int, c->kind, EP_CAND_FOREIGN));
     assert_str_eq(c->status, "wrong-tag");
     assert_contains(c->detail, "built for CPython 3.12");
-    c = cand(&w, tree_path(w.root, "site/pkg/_ext.cpython-311d-x86_64-linux-gnu.so"));
+    c = cand(&w, tree_path(w.root,
+                           "site/pkg/_ext.cpython-311d-x86_64-linux-gnu.so"));
     cr_assert(c != NULL);
     assert_contains(c->detail, "debug");
     walk_done(&w);
@@ -209,16 +211,19 @@ Test(importer_finder, setuptools_editable_finder_comes_after_pathfinder)
     tree_dir(w.root, "work");
     tree_file(w.root, "proj/src/pkg/__init__.py", "");
     char finder[1024];
-    snprintf(finder, sizeof(finder),
-             "import sys\nMAPPING: dict[str, str] = {'pkg': '%s/proj/src/pkg'}\n"
-             "NAMESPACES = {}\n", w.root);
+    snprintf(
+        finder, sizeof(finder),
+        "import sys\nMAPPING: dict[str, str] = {'pkg': '%s/proj/src/pkg'}\n"
+        "NAMESPACES = {}\n",
+        w.root);
     tree_file(w.root, "site/__editable___pkg_1_0_finder.py", finder);
     char extra[1024];
-    snprintf(extra, sizeof(extra),
-             "pth_hook\t%s/site/__editable__.pkg-1.0.pth\timport "
-             "__editable___pkg_1_0_finder; __editable___pkg_1_0_finder.install()\n"
-             "meta_path\t__editable___pkg_1_0_finder._EditableFinder\t\n",
-             w.root);
+    snprintf(
+        extra, sizeof(extra),
+        "pth_hook\t%s/site/__editable__.pkg-1.0.pth\timport "
+        "__editable___pkg_1_0_finder; __editable___pkg_1_0_finder.install()\n"
+        "meta_path\t__editable___pkg_1_0_finder._EditableFinder\t\n",
+        w.root);
     walk(&w, extra, "pkg");
     cr_assert(eq(sz, w.ed.count, 1));
     cr_assert(not(w.ed.items[0].before_pathfinder));
@@ -238,11 +243,12 @@ Test(importer_finder, checkout_in_cwd_wins_over_setuptools_editable_mapping)
              w.root);
     tree_file(w.root, "site/__editable___pkg_1_0_finder.py", finder);
     char extra[1024];
-    snprintf(extra, sizeof(extra),
-             "pth_hook\t%s/site/__editable__.pkg-1.0.pth\timport "
-             "__editable___pkg_1_0_finder; __editable___pkg_1_0_finder.install()\n"
-             "meta_path\t__editable___pkg_1_0_finder._EditableFinder\t\n",
-             w.root);
+    snprintf(
+        extra, sizeof(extra),
+        "pth_hook\t%s/site/__editable__.pkg-1.0.pth\timport "
+        "__editable___pkg_1_0_finder; __editable___pkg_1_0_finder.install()\n"
+        "meta_path\t__editable___pkg_1_0_finder._EditableFinder\t\n",
+        w.root);
     walk(&w, extra, "pkg");
     assert_str_eq(w.f.steps[0].dir, tree_path(w.root, "work/pkg"));
     assert_status(&w, "proj/src/pkg", "shadowed");
@@ -267,12 +273,14 @@ Test(importer_finder, meson_python_loader_serves_names_from_the_install_plan)
     snprintf(loader, sizeof(loader),
              "def install(package, names, path, cmd, verbose):\n    pass\n\n"
              "install(\n    'pkg',\n    {'pkg'},\n    '%s/build',\n"
-             "    ['ninja'],\n    False,\n)\n", w.root);
+             "    ['ninja'],\n    False,\n)\n",
+             w.root);
     tree_file(w.root, "site/_pkg_editable_loader.py", loader);
     char extra[1024];
-    snprintf(extra, sizeof(extra),
-             "pth_hook\t%s/site/pkg-editable.pth\timport _pkg_editable_loader\n",
-             w.root);
+    snprintf(
+        extra, sizeof(extra),
+        "pth_hook\t%s/site/pkg-editable.pth\timport _pkg_editable_loader\n",
+        w.root);
     walk(&w, extra, "pkg._ext");
     cr_assert(eq(sz, w.ed.count, 1));
     cr_assert(w.ed.items[0].before_pathfinder);
@@ -293,7 +301,8 @@ Test(importer_finder, scikit_build_core_redirect_prefers_wheel_files)
              "def install(a, b, c, d=False, e=False, f=None, g=None, h=''):\n"
              "    pass\n\n"
              "install({'pkg': '%s/proj/src/pkg/__init__.py'}, "
-             "{'pkg._core': 'pkg/_core" SUF "'}, None, False, True, [], [], '')\n",
+             "{'pkg._core': 'pkg/_core" SUF
+             "'}, None, False, True, [], [], '')\n",
              w.root);
     tree_file(w.root, "site/_pkg_editable.py", redirect);
     char extra[1024];
@@ -320,13 +329,17 @@ Test(importer_finder, tag_mismatch_reasons_name_the_difference)
     ep_arena *a = &in->arena;
     cr_assert(ep_tag_mismatch_reason(a, in, "m" SUF) == NULL);
     cr_assert(ep_tag_mismatch_reason(a, in, "m.abi3.so") == NULL);
-    assert_contains(ep_tag_mismatch_reason(a, in, "m.cpython-313t-x86_64-linux-gnu.so"),
-                    "3.13");
-    assert_contains(ep_tag_mismatch_reason(a, in, "m.cpython-311t-x86_64-linux-gnu.so"),
-                    "free-threaded");
-    assert_contains(ep_tag_mismatch_reason(a, in, "m.cpython-311-aarch64-linux-gnu.so"),
-                    "aarch64-linux-gnu");
-    assert_contains(ep_tag_mismatch_reason(a, in, "m.pypy310-pp73-x86_64-linux-gnu.so"),
-                    "PyPy");
+    assert_contains(
+        ep_tag_mismatch_reason(a, in, "m.cpython-313t-x86_64-linux-gnu.so"),
+        "3.13");
+    assert_contains(
+        ep_tag_mismatch_reason(a, in, "m.cpython-311t-x86_64-linux-gnu.so"),
+        "free-threaded");
+    assert_contains(
+        ep_tag_mismatch_reason(a, in, "m.cpython-311-aarch64-linux-gnu.so"),
+        "aarch64-linux-gnu");
+    assert_contains(
+        ep_tag_mismatch_reason(a, in, "m.pypy310-pp73-x86_64-linux-gnu.so"),
+        "PyPy");
     ep_interp_free(in);
 }

@@ -38,8 +38,8 @@ python(const char *text, size_t *pos)
     ep_lit *v = NULL;
     ep_error err;
     size_t p = 0;
-    ep_status st = ep_lit_python(&arena, text, strlen(text), pos ? pos : &p, &v,
-                                 &err);
+    ep_status st =
+        ep_lit_python(&arena, text, strlen(text), pos ? pos : &p, &v, &err);
     cr_assert(st == EP_OK, "%s: %s", text, err.message);
     return v;
 }
@@ -68,8 +68,9 @@ Test(importer_literal, json_surrogate_pair_becomes_one_code_point)
 
 Test(importer_literal, malformed_json_is_refused)
 {
-    static const char *const bad[] = {"{\"a\": ", "{\"a\" 1}", "[1, 2",
-                                      "\"unterminated", "{\"a\": \"\\q\"}", ""};
+    static const char *const bad[] = {
+        "{\"a\": ",       "{\"a\" 1}",        "[1, 2",
+        "\"unterminated", "{\"a\": \"\\q\"}", ""};
     for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++) {
         ep_lit *v;
         ep_error err;

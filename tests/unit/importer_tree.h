@@ -168,8 +168,8 @@ interp_from(const char *facts)
 {
     ep_interp *in = NULL;
     ep_error err;
-    ep_status st = ep_interp_from_records("python3", facts, strlen(facts), &in,
-                                          &err);
+    ep_status st =
+        ep_interp_from_records("python3", facts, strlen(facts), &in, &err);
     cr_assert(st == EP_OK, "facts: %s", err.message);
     return in;
 }
