@@ -262,8 +262,68 @@ module_shadows_package(ep_ctx *c, ep_analysis *an)
     return EP_OK;
 }
 
-/* The compiled module that loads is an in-place build older than its
- * sources, or older than the copy the import never reaches. */
+/* Two builds side by side, or a build older than its source beside it
+ * (an in-place build that was not redone): FileFinder takes the first
+ * suffix of EXTENSION_SUFFIXES that exists, whatever its age. An editable
+ * tree's stale build is editable-without-build's to report. */
+static ep_status
+stale_beside(ep_ctx *c, ep_analysis *an)
+{
+    const ep_find *f = &an->find;
+    const ep_find_step *t = &f->steps[f->ncomp - 1];
+    const ep_cand *used = &f->cands[t->used];
+    const ep_cand *newer = NULL;
+    for (size_t i = t->cand_first; i < t->cand_end && newer == NULL; i++) {
+        const ep_cand *cd = &f->cands[i];
+        if (cd->kind == EP_CAND_EXTENSION && i != t->used && !cd->alternative &&
+            strcmp(ep_path_dirname(c->a, cd->path), t->dir) == 0 &&
+            cd->mtime > used->mtime) {
+            newer = cd;
+        }
+    }
+    bool editable = an->dist != NULL && an->dist->editable;
+    if (newer == NULL && (used->newer_source == NULL || editable)) {
+        return EP_OK;
+    }
+    ep_finding_slot *fs =
+        newer != NULL
+            ? ep_check_add(c, an, EP_FINDING_SHADOWED_BY_SOURCE,
+                           "%s loads %s, an older build than %s beside it",
+                           an->name, ep_basename(used->path),
+                           ep_basename(newer->path))
+            : ep_check_add(c, an, EP_FINDING_SHADOWED_BY_SOURCE,
+                           "%s loads %s, built before its source %s last "
+                           "changed",
+                           an->name, used->path, used->newer_source);
+    if (fs == NULL) {
+        return ep_check_nomem(c);
+    }
+    ep_finding_severity(fs, EP_SEVERITY_WARNING);
+    if (newer != NULL) {
+        ep_finding_detail(c->r, fs,
+                          "FileFinder tries %s before %s, whatever their "
+                          "age: the newer build is never loaded",
+                          used->suffix ? used->suffix : "?",
+                          newer->suffix ? newer->suffix : "?");
+        ep_finding_path(c->r, fs, newer->path);
+        ep_finding_fix(c->r, fs,
+                       "Delete the build that should not be there (%s or %s), "
+                       "then rebuild: %s",
+                       used->path, newer->path, ep_fix_rebuild(c, an));
+    } else {
+        ep_finding_detail(c->r, fs,
+                          "%s was modified after %s was built; the import "
+                          "runs the old code",
+                          used->newer_source, used->path);
+        ep_finding_path(c->r, fs, used->newer_source);
+        ep_finding_fix(c->r, fs, "Rebuild in place: %s", ep_fix_rebuild(c, an));
+    }
+    ep_finding_path(c->r, fs, used->path);
+    return EP_OK;
+}
+
+/* The compiled module that loads is an in-place build older than the copy
+ * the import never reaches. */
 static ep_status
 stale_in_place(ep_ctx *c, ep_analysis *an)
 {
@@ -281,7 +341,7 @@ stale_in_place(ep_ctx *c, ep_analysis *an)
         }
     }
     if (newer == NULL) {
-        return EP_OK;
+        return stale_beside(c, an);
     }
     ep_finding_slot *fs = ep_check_add(
         c, an, EP_FINDING_SHADOWED_BY_SOURCE,

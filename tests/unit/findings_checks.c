@@ -405,3 +405,21 @@ Test(findings_checks, init_that_raises_is_import_error_with_the_real_text,
     ep_report_free(r);
     tree_rm(root);
 }
+
+Test(findings_checks, older_build_beside_a_newer_one_is_a_warning,
+     .disabled = !FX_HAVE_PYTHON_H)
+{
+    char *root = tree_new();
+    tree_copy(root, "site/fxmod" SUF, fixture("fxmod" FX_EXT_SUFFIX));
+    tree_copy(root, "site/fxmod.abi3.so", fixture("fxmod" FX_EXT_SUFFIX));
+    tree_mtime(root, "site/fxmod" SUF, 1000000);
+    tree_mtime(root, "site/fxmod.abi3.so", 2000000);
+    ep_report *r = explain(root, NULL, "fxmod", false);
+    const ep_finding *f = first(r);
+    assert_code(f, "shadowed-by-source");
+    cr_assert(eq(int, f->severity, EP_SEVERITY_WARNING));
+    assert_contains(f->summary, "older build than fxmod.abi3.so");
+    cr_assert(not(ep_report_has_errors(r)));
+    ep_report_free(r);
+    tree_rm(root);
+}
