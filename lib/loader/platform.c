@@ -27,6 +27,26 @@
 #define RTLD_X86_64 "/lib64/ld-linux-x86-64.so.2"
 
 #ifdef EP_X86_64
+/* x86_cpu_active/x86_cpu_present of <sys/platform/x86.h>, with the shift
+ * done unsigned: glibc's own inline shifts a signed 1 by up to 31, which
+ * UBSan rejects (bit 31 is AVX512VL). */
+static bool
+cpu_bit(unsigned int index, bool active)
+{
+    const struct cpuid_feature *f =
+        __x86_get_cpuid_feature_leaf(index / (8 * sizeof(unsigned int) * 4));
+    unsigned int reg = index & (8 * sizeof(unsigned int) * 4 - 1);
+    unsigned int bit = reg & (8 * sizeof(unsigned int) - 1);
+    reg /= 8 * sizeof(unsigned int);
+    return ((active ? f->active_array[reg] : f->cpuid_array[reg]) &
+            (1u << bit)) != 0;
+}
+
+#undef CPU_FEATURE_ACTIVE
+#undef CPU_FEATURE_PRESENT
+#define CPU_FEATURE_ACTIVE(name) cpu_bit(x86_cpu_##name, true)
+#define CPU_FEATURE_PRESENT(name) cpu_bit(x86_cpu_##name, false)
+
 /* sysdeps/x86/get-isa-level.h get_isa_level, on glibc's own view of the
  * usable CPU features (CPU_FEATURE_ACTIVE reads ld.so's cpu_features). */
 static uint32_t
