@@ -556,10 +556,22 @@ class Context:
         """A real virtual environment (`python -m venv --without-pip`) of the
         case's interpreter; returns (python, site_packages)."""
         interp = interp or self.py
+
+        def make(out):
+            tmpl = os.path.dirname(out)
+            r = run([interp.executable, "-m", "venv", "--without-pip", tmpl + "/venv"],
+                    env=base_env())
+            if r.returncode != 0:
+                raise RecipeError("python -m venv failed: " + r.describe())
+            with open(out, "w") as f:
+                f.write("made by python -m venv --without-pip\n")
+        # One real venv per interpreter, copied (symlinks kept) for each case:
+        # a venv is found through bin/python's location and pyvenv.cfg, so the
+        # copy is a venv of its own (only the activate scripts name the
+        # template), and copying is much cheaper than starting Python.
+        stamp = self.cache.get(["venv", interp.executable, interp.version_str], "stamp", make)
         d = self.path(name)
-        r = run([interp.executable, "-m", "venv", "--without-pip", d], env=base_env())
-        if r.returncode != 0:
-            raise RecipeError("python -m venv failed: " + r.describe())
+        shutil.copytree(os.path.join(os.path.dirname(stamp), "venv"), d, symlinks=True)
         python = os.path.join(d, "bin", "python")
         site = os.path.join(d, "lib", "python%d.%d" % interp.version[:2], "site-packages")
         if not os.path.isdir(site):
