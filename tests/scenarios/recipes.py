@@ -358,7 +358,9 @@ class Context:
         os.makedirs(p, exist_ok=True)
         return p
 
-    def write(self, path, text, mode=None):
+    def write(self, path, text, mode=None, age=None):
+        """Write a file; age: make its mtime that many seconds in the past
+        (a source older than the build made from it)."""
         path = path if os.path.isabs(path) else self.path(path)
         os.makedirs(os.path.dirname(path), exist_ok=True)
         data = text if isinstance(text, bytes) else text.encode()
@@ -366,12 +368,17 @@ class Context:
             f.write(data)
         if mode is not None:
             os.chmod(path, mode)
+        if age is not None:
+            t = os.stat(path).st_mtime - age
+            os.utime(path, (t, t))
         return path
 
     def copy(self, src, dst):
+        """Copy with the mode but a fresh mtime, as a build or an install
+        writes its output now."""
         dst = dst if os.path.isabs(dst) else self.path(dst)
         os.makedirs(os.path.dirname(dst), exist_ok=True)
-        shutil.copy2(src, dst)
+        shutil.copy(src, dst)
         return dst
 
     def source(self, name):
@@ -595,7 +602,7 @@ class Context:
             os.makedirs(os.path.dirname(dst), exist_ok=True)
             if isinstance(content, tuple) and content[0] == "copy":
                 if os.path.abspath(content[1]) != os.path.abspath(dst):
-                    shutil.copy2(content[1], dst)
+                    shutil.copy(content[1], dst)
             else:
                 with open(dst, "wb") as f:
                     f.write(content if isinstance(content, bytes) else content.encode())

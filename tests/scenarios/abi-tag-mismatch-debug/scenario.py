@@ -34,7 +34,7 @@ def build(ctx):
         inc = None
     built = ctx.c_module("_geo", pkg, include=inc, suffix=ctx.py.tagged_suffix(flags="d"),
                          purpose="In-place build by a debug interpreter.")
-    ctx.write(pkg + "/_geo.c", "/* the extension source */\n")
+    ctx.write(pkg + "/_geo.c", "/* the extension source */\n", age=3600)
     ctx.write(proj + "/setup.py", SETUP)
     return ctx.case("fastgeo._geo", cwd=proj, roles={"wrong_tag_file": built})
 

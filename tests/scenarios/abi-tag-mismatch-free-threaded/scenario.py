@@ -23,7 +23,7 @@ def build(ctx):
     ctx.write(pkg + "/__init__.py", "from ._geo import answer\n")
     built = ctx.c_module("_geo", pkg, suffix=ctx.py.tagged_suffix(version="313", flags="t"),
                          purpose="Named for the free-threaded CPython 3.13t.")
-    ctx.write(pkg + "/_geo.c", "/* the extension source */\n")
+    ctx.write(pkg + "/_geo.c", "/* the extension source */\n", age=3600)
     return ctx.case("fastgeo._geo", cwd=proj, roles={"wrong_tag_file": built})
 
 

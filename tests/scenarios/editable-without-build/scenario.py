@@ -21,7 +21,7 @@ PYPROJECT = ("[build-system]\nrequires = ['setuptools>=64']\n"
 def make_project(ctx):
     proj = ctx.mkdir("fastcore")
     ctx.write("fastcore/src/fastcore/__init__.py", "from ._core import add\n")
-    ctx.write("fastcore/src/fastcore/_core.c", "/* the extension source */\n")
+    ctx.write("fastcore/src/fastcore/_core.c", "/* the extension source */\n", age=3600)
     ctx.write("fastcore/setup.py", SETUP)
     ctx.write("fastcore/pyproject.toml", PYPROJECT)
     return proj

@@ -16,7 +16,7 @@ def build(ctx):
     proj = ctx.mkdir("inplace-checkout")
     ctx.write(proj + "/inplace/__init__.py", "from ._ext import answer\n")
     ctx.copy(built, proj + "/" + rel)
-    ctx.write(proj + "/inplace/_ext.c", "/* the extension source */\n")
+    ctx.write(proj + "/inplace/_ext.c", "/* the extension source */\n", age=3600)
     return ctx.case("inplace._ext", python=python, cwd=proj,
                     roles={"checkout_ext": proj + "/" + rel})
 

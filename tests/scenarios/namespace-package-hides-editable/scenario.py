@@ -78,7 +78,7 @@ def build(ctx):
     proj = ctx.mkdir("fastgeo-project")
     pkg = ctx.mkdir("fastgeo-project", "python", "fastgeo")
     ctx.write(pkg + "/__init__.py", "from ._geo import answer\n")
-    ctx.write(pkg + "/_geo.c", "/* the extension source */\n")
+    ctx.write(pkg + "/_geo.c", "/* the extension source */\n", age=3600)
     ctx.c_module("_geo", pkg, purpose="Built in place (setup.py build_ext --inplace).")
     ctx.write(proj + "/setup.py", SETUP)
     crate = ctx.mkdir("fastgeo-project", "fastgeo")
