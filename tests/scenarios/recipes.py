@@ -408,6 +408,12 @@ class Context:
             raise Skip("%s is not installed" % tool)
         return path
 
+    def require_abi3(self):
+        """Skip unless this interpreter imports .abi3.so files (a free-threaded
+        3.13 does not)."""
+        if ".abi3.so" not in self.py.suffixes:
+            raise Skip("%s does not accept .abi3.so" % self.py.key)
+
     def case(self, module, python=None, cwd=None, pythonpath=(), env=None, roles=None,
              vars=None, run_as=None):
         return Case(module, python or self.py.executable, cwd or self.mkdir("work"),
@@ -480,6 +486,8 @@ class Context:
         """A rustc cdylib extension module (no crates): one build for every
         interpreter, it uses only PyModule_Create2 of the stable ABI."""
         rustc = self.need("rustc")
+        if self.py.free_threaded:
+            raise Skip("the Rust module declares the GIL build's PyObject layout")
         text = RUST_MODULE % {"slug": self.slug, "name": name, "pyinit": pyinit or name}
 
         def build(out):

@@ -19,6 +19,7 @@ def applies(ctx):
 
 
 def build(ctx):
+    ctx.require_abi3()
     hdr = oldest(ctx)
     python, site = ctx.venv()
     built = ctx.c_module("_speedups", ctx.mkdir("built"), interp=hdr, suffix=".abi3.so",

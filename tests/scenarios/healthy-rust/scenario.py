@@ -7,6 +7,7 @@ TITLE = "healthy: rustc cdylib module in a venv"
 
 
 def build(ctx):
+    ctx.require_abi3()
     python, site = ctx.venv()
     built = ctx.rust_module("rsgood", ctx.path("built", "rsgood.abi3.so"))
     ctx.install_dist(site, "rsgood", "0.1.0", {"rsgood.abi3.so": ("copy", built)},

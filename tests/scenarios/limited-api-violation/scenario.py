@@ -19,6 +19,7 @@ BODY = ("PyObject *b = PyBytes_FromStringAndSize(\"abcd\", 4);\n"
 
 
 def build(ctx):
+    ctx.require_abi3()
     python, site = ctx.venv()
     built = ctx.c_module("_speedups", ctx.mkdir("built"), body=BODY, suffix=".abi3.so",
                          purpose="Tagged abi3 without Py_LIMITED_API.")

@@ -14,6 +14,7 @@ INIT = "from .fraise_rs import *\n\n__doc__ = fraise_rs.__doc__\n"
 
 
 def build(ctx):
+    ctx.require_abi3()
     python, site = ctx.venv()
     built = ctx.rust_module("fraise_core", ctx.path("built", "fraise_rs.abi3.so"))
     ctx.install_dist(site, "fraise_rs", "0.3.0", {

@@ -14,6 +14,7 @@ TITLE = "aarch64 abi3 module under an x86_64 interpreter"
 
 
 def build(ctx):
+    ctx.require_abi3()
     python, site = ctx.venv()
     built = ctx.cross_module("_rust_backend_native", ctx.path("built", "_rust_backend_native.abi3.so"),
                              cflags=["-DPy_LIMITED_API=0x03080000"],
