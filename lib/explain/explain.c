@@ -266,34 +266,66 @@ within_package(const char *name, const char *module)
     return strncmp(name, module, top) == 0 && name[top] == '.';
 }
 
+static bool has_build_source(ep_ctx *c, const ep_analysis *an);
+
+/* How much a failure the package caught matters. */
+typedef enum failure_weight {
+    FAILURE_IGNORE,   /* not a compiled module: an optional dependency */
+    FAILURE_OPTIONAL, /* a compiled module nothing here says should exist */
+    FAILURE_BROKEN    /* a compiled module that exists, or should */
+} failure_weight;
+
 /* Is a caught failure the failure of a compiled module (rather than an
- * optional pure-Python dependency the package may do without)? */
-static bool
-compiled_failure(ep_ctx *c, const ep_analysis *main, const ep_trial_failure *f,
-                 const ep_analysis *an)
+ * optional pure-Python dependency the package may do without), and is
+ * there evidence the module is meant to be here? */
+static failure_weight
+weigh_failure(ep_ctx *c, const ep_analysis *main, const ep_trial_failure *f,
+              const ep_analysis *an)
 {
     if (f->kind != NULL && strcmp(f->kind, "ext_failed") == 0) {
-        return true;
+        return FAILURE_BROKEN;
     }
     if (has_ext_suffix(c->in, f->path)) {
-        return true; /* "cannot import name 'x' from 'pkg._ext' (...so)" */
+        /* "cannot import name 'x' from 'pkg._ext' (...so)" */
+        return FAILURE_BROKEN;
     }
     const ep_find *fd = &an->find;
     const ep_find_step *t = ep_analysis_target(an);
     if (fd->found && t != NULL && t->kind == EP_SPEC_EXTENSION) {
-        return true;
+        return FAILURE_BROKEN;
     }
-    bool compiled = ep_analysis_cand(an, EP_CAND_EXTENSION, -1) != SIZE_MAX ||
-                    ep_analysis_cand(an, EP_CAND_FOREIGN, -1) != SIZE_MAX;
     const char *last =
         fd->ncomp ? fd->steps[fd->ncomp - 1].component : an->name;
-    compiled =
-        compiled || ep_dists_compiled_named(&c->dists, last, NULL) != NULL;
-    if (compiled) {
-        return true;
+    if (ep_analysis_cand(an, EP_CAND_EXTENSION, -1) != SIZE_MAX ||
+        ep_analysis_cand(an, EP_CAND_FOREIGN, -1) != SIZE_MAX ||
+        ep_dists_compiled_named(&c->dists, last, NULL) != NULL ||
+        has_build_source(c, an)) {
+        return FAILURE_BROKEN;
     }
-    /* A missing module of the package itself: its compiled part. */
-    return within_package(an->name, main->name) && !fd->found;
+    /* A missing module of the package itself: its compiled part -- unless
+     * "pkg.x" is the implicit-relative attempt Cython's generated code
+     * makes for `import x` (it tries the package-relative name first and
+     * falls back to the absolute one, which exists). */
+    if (!within_package(an->name, main->name) || fd->found) {
+        return FAILURE_IGNORE;
+    }
+    const char *tail = strrchr(an->name, '.');
+    ep_find top;
+    ep_error err;
+    bool absolute_exists = false;
+    if (tail != NULL &&
+        ep_find_module(c->a, c->in, &c->ed, tail + 1, &top, &err) == EP_OK) {
+        absolute_exists = top.found;
+        ep_find_release(&top);
+    }
+    if (absolute_exists) {
+        return FAILURE_IGNORE;
+    }
+    /* Installed from a wheel whose RECORD lacks it: extension-not-installed
+     * has the evidence. Otherwise (a distro package split in parts, an
+     * optional plug-in) nothing says it should exist. */
+    return an->dist != NULL && an->dist->has_wheel ? FAILURE_BROKEN
+                                                    : FAILURE_OPTIONAL;
 }
 
 /* Remove the last analysis (it was looked at and is not needed). */
@@ -528,6 +560,26 @@ none_attr_trials(ep_ctx *c, ep_analysis *main, ep_strvec *seen,
     return EP_OK;
 }
 
+/* A compiled module nothing in the environment says should exist failed to
+ * import and was caught: said, as a warning, without a cause analysis. */
+static ep_status
+optional_failure(ep_ctx *c, ep_analysis *main, const ep_trial_failure *f)
+{
+    size_t before = main->nslots;
+    ep_status st = ep_check_swallowed_import_error(c, main, f, NULL);
+    if (st != EP_OK || main->nslots == before) {
+        return st;
+    }
+    ep_finding_slot *fs = main->slots[main->nslots - 1];
+    ep_finding_severity(fs, EP_SEVERITY_WARNING);
+    ep_finding_detail(c->r, fs,
+                      "Nothing here says the module should exist: no compiled "
+                      "file anywhere on the path, no RECORD entry, no source "
+                      "beside it -- an optional component that is not "
+                      "installed?");
+    return EP_OK;
+}
+
 static ep_status
 trial_ok(ep_ctx *c, ep_analysis *main)
 {
@@ -555,7 +607,18 @@ trial_ok(ep_ctx *c, ep_analysis *main)
         if (st != EP_OK) {
             return st;
         }
-        if (an == NULL || !compiled_failure(c, main, f, an)) {
+        failure_weight weight =
+            an != NULL ? weigh_failure(c, main, f, an) : FAILURE_IGNORE;
+        if (weight == FAILURE_OPTIONAL) {
+            drop_last(c);
+            reported++;
+            st = optional_failure(c, main, f);
+            if (st != EP_OK) {
+                return st;
+            }
+            continue;
+        }
+        if (weight == FAILURE_IGNORE) {
             if (an != NULL) {
                 drop_last(c);
             }

@@ -9,6 +9,7 @@
  */
 #include "findings/checks.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -262,6 +263,46 @@ module_shadows_package(ep_ctx *c, ep_analysis *an)
     return EP_OK;
 }
 
+/* Two copies of one build are not a stale build: byte-identical files
+ * (compared in chunks, up to a bound) count as the same. */
+#define SAME_CONTENT_MAX ((int64_t)256 << 20)
+#define STALE_MIN_NS ((int64_t)2000000000) /* copies made seconds apart */
+
+static bool
+same_content(const char *a, const char *b)
+{
+    FILE *fa = fopen(a, "rb");
+    FILE *fb = fopen(b, "rb");
+    bool same = fa != NULL && fb != NULL;
+    char ba[8192], bb[8192];
+    int64_t total = 0;
+    while (same && total < SAME_CONTENT_MAX) {
+        size_t na = fread(ba, 1, sizeof(ba), fa);
+        size_t nb = fread(bb, 1, sizeof(bb), fb);
+        same = na == nb && memcmp(ba, bb, na) == 0;
+        if (na == 0) {
+            break;
+        }
+        total += (int64_t)na;
+    }
+    if (fa != NULL) {
+        fclose(fa);
+    }
+    if (fb != NULL) {
+        fclose(fb);
+    }
+    return same;
+}
+
+/* Is `newer` a later, different build than `used`? */
+static bool
+later_build(const ep_cand *newer, const ep_cand *used)
+{
+    return newer->mtime > 0 && used->mtime > 0 &&
+           newer->mtime - used->mtime > STALE_MIN_NS &&
+           !same_content(newer->path, used->path);
+}
+
 /* Two builds side by side, or a build older than its source beside it
  * (an in-place build that was not redone): FileFinder takes the first
  * suffix of EXTENSION_SUFFIXES that exists, whatever its age. An editable
@@ -277,7 +318,7 @@ stale_beside(ep_ctx *c, ep_analysis *an)
         const ep_cand *cd = &f->cands[i];
         if (cd->kind == EP_CAND_EXTENSION && i != t->used && !cd->alternative &&
             strcmp(ep_path_dirname(c->a, cd->path), t->dir) == 0 &&
-            cd->mtime > used->mtime) {
+            later_build(cd, used)) {
             newer = cd;
         }
     }
@@ -335,7 +376,7 @@ stale_in_place(ep_ctx *c, ep_analysis *an)
         const ep_cand *cd = &f->cands[i];
         if (cd->kind == EP_CAND_EXTENSION && i != t->used &&
             strcmp(ep_path_dirname(c->a, cd->path), t->dir) != 0 &&
-            cd->mtime > used->mtime) {
+            later_build(cd, used)) {
             newer = cd;
             break;
         }
