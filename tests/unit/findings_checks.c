@@ -428,3 +428,37 @@ Test(findings_checks, older_build_beside_a_newer_one_is_a_warning,
     ep_report_free(r);
     tree_rm(root);
 }
+
+/* Cython's generated `import x` inside a package tries "pkg.x" first and
+ * falls back to "x": a caught ModuleNotFoundError that is no failure. */
+Test(findings_checks, relative_import_attempt_with_absolute_fallback_is_ignored,
+     .timeout = 60)
+{
+    char *root = tree_new();
+    tree_file(root, "work/helper.py", "");
+    tree_file(root, "work/pkg/__init__.py",
+              "try:\n    import pkg.helper as helper\nexcept ImportError:\n"
+              "    import helper\n");
+    ep_report *r = explain(root, NULL, "pkg", true);
+    cr_assert(r->trial.ok);
+    cr_assert(eq(sz, ep_report_finding_count(r), 0));
+    ep_report_free(r);
+    tree_rm(root);
+}
+
+Test(findings_checks, optional_module_without_any_trace_is_only_a_warning,
+     .timeout = 60)
+{
+    char *root = tree_new();
+    tree_file(root, "work/pkg/__init__.py",
+              "try:\n    from pkg import _accel\nexcept ImportError:\n"
+              "    _accel = None\n");
+    ep_report *r = explain(root, NULL, "pkg", true);
+    const ep_finding *f = first(r);
+    assert_code(f, "swallowed-import-error");
+    cr_assert(eq(int, f->severity, EP_SEVERITY_WARNING));
+    assert_contains(f->detail, "optional component");
+    cr_assert(not(ep_report_has_errors(r)));
+    ep_report_free(r);
+    tree_rm(root);
+}
