@@ -7,6 +7,7 @@
  */
 #include "findings/checks.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #define SHOW_VERSIONS 6
@@ -42,8 +43,24 @@ ep_check_glibc_too_new(ep_ctx *c, ep_analysis *an, const ep_loader_facts *lf)
                       v->path ? v->path : v->library, v->version,
                       v->needed_by ? v->needed_by : an->ext_path);
     if (an->dist != NULL && an->dist->wheel_tags.count > 0) {
-        ep_finding_detail(c->r, fs, "The installed wheel is tagged %s",
-                          an->dist->wheel_tags.items[0]);
+        const char *tag = an->dist->wheel_tags.items[0];
+        int tmaj, tmin, nmaj, nmin;
+        /* PEP 600: manylinux_X_Y promises glibc X.Y is enough. A file that
+         * needs more makes the tag a lie (vllm's manylinux_2_31 wheel that
+         * needs GLIBC_2.34), which auditwheel would have caught. */
+        const char *ml = strstr(tag, "manylinux_");
+        if (ml != NULL && sscanf(ml, "manylinux_%d_%d", &tmaj, &tmin) == 2 &&
+            sscanf(v->version, "GLIBC_%d.%d", &nmaj, &nmin) == 2 &&
+            nmaj * 1000 + nmin > tmaj * 1000 + tmin) {
+            ep_finding_detail(c->r, fs,
+                              "The wheel is tagged %s, which promises glibc "
+                              "%d.%d is enough, but it needs %s: the wheel's "
+                              "tag is wrong (auditwheel show would say so)",
+                              tag, tmaj, tmin, v->version);
+        } else {
+            ep_finding_detail(c->r, fs, "The installed wheel is tagged %s",
+                              tag);
+        }
     }
     ep_finding_path(c->r, fs, an->ext_path);
     if (v->path != NULL) {
