@@ -325,7 +325,7 @@ weigh_failure(ep_ctx *c, const ep_analysis *main, const ep_trial_failure *f,
      * has the evidence. Otherwise (a distro package split in parts, an
      * optional plug-in) nothing says it should exist. */
     return an->dist != NULL && an->dist->has_wheel ? FAILURE_BROKEN
-                                                    : FAILURE_OPTIONAL;
+                                                   : FAILURE_OPTIONAL;
 }
 
 /* Remove the last analysis (it was looked at and is not needed). */

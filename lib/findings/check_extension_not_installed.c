@@ -31,6 +31,41 @@ compiled_sample(ep_ctx *c, const ep_dist *d)
     return out;
 }
 
+/* Where the build configuration names the module, per build system. */
+static const char *
+build_advice(ep_ctx *c, const ep_analysis *an)
+{
+    const char *parent = ep_arena_strndup(
+        c->a, an->name, (size_t)(strrchr(an->name, '.') - an->name));
+    switch (an->build.kind) {
+    case EP_BUILD_MATURIN:
+        return ep_arena_printf(c->a,
+                               "maturin builds one module, named by "
+                               "[tool.maturin] module-name (\"%s\" here?) "
+                               "and #[pymodule]",
+                               an->name);
+    case EP_BUILD_MESON_PYTHON:
+        return ep_arena_printf(c->a,
+                               "meson installs only what "
+                               "py.extension_module(..., install: true, "
+                               "subdir: '%s') declares",
+                               parent ? parent : "");
+    case EP_BUILD_SETUPTOOLS:
+    case EP_BUILD_UNKNOWN:
+    case EP_BUILD_OTHER:
+    case EP_BUILD_SCIKIT_BUILD:
+        break;
+    }
+    return ep_arena_printf(
+        c->a,
+        "with setuptools, Extension(\"%s\", [...]) must be in "
+        "ext_modules and its package %s must be found by package discovery "
+        "([tool.setuptools.packages.find]: an excluded or missing package "
+        "ships neither its .py files nor its extensions); scikit-build-core "
+        "installs what install(TARGETS ... DESTINATION %s) says",
+        an->name, parent ? parent : "", parent ? parent : "");
+}
+
 ep_status
 ep_check_extension_not_installed(ep_ctx *c, ep_analysis *an)
 {
@@ -114,11 +149,9 @@ ep_check_extension_not_installed(ep_ctx *c, ep_analysis *an)
             ep_fix_reinstall(c, an));
     } else {
         ep_finding_fix(c->r, fs,
-                       "The package's build did not produce %s: "
-                       "check the extension list of its build configuration "
-                       "(setuptools ext_modules, maturin module-name, meson "
-                       "py.extension_module) and reinstall: %s",
-                       an->name, ep_fix_reinstall(c, an));
+                       "The package's build did not produce %s: %s; "
+                       "then reinstall: %s",
+                       an->name, build_advice(c, an), ep_fix_reinstall(c, an));
     }
     return EP_OK;
 }

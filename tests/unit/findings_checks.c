@@ -462,3 +462,25 @@ Test(findings_checks, optional_module_without_any_trace_is_only_a_warning,
     ep_report_free(r);
     tree_rm(root);
 }
+
+Test(findings_checks, meson_editable_whose_build_directory_is_gone)
+{
+    char *root = tree_new();
+    char loader[512], extra[512];
+    snprintf(
+        loader, sizeof(loader),
+        "install('pkg', {'pkg'}, '%s/proj/build/cp311', ['ninja'], False)\n",
+        root);
+    tree_file(root, "site/_pkg_editable_loader.py", loader);
+    snprintf(
+        extra, sizeof(extra),
+        "pth_hook\t%s/site/pkg-editable.pth\timport _pkg_editable_loader\n",
+        root);
+    ep_report *r = explain(root, extra, "pkg._ext", false);
+    const ep_finding *f = first(r);
+    assert_code(f, "editable-without-build");
+    assert_contains(f->summary, "meson-python");
+    assert_contains(f->summary, "install plan");
+    ep_report_free(r);
+    tree_rm(root);
+}
