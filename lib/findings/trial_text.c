@@ -75,6 +75,11 @@ ep_trial_classify(ep_arena *a, const char *exc_type, const char *message,
         strstr(msg, "ELF file's phentsize not the expected size") != NULL) {
         return EP_FINDING_NOT_AN_EXTENSION;
     }
+    /* "<file>: cannot open shared object file: Permission denied" is the
+     * loader's EACCES, for the module itself or a library. */
+    if (strstr(msg, "Permission denied") != NULL) {
+        return EP_FINDING_UNREADABLE;
+    }
     const char *enoent = strstr(msg, ": cannot open shared object file");
     if (enoent != NULL) {
         const char *lib = ep_arena_strndup(a, msg, (size_t)(enoent - msg));
@@ -86,9 +91,6 @@ ep_trial_classify(ep_arena *a, const char *exc_type, const char *message,
             return (ep_finding_code)0;
         }
         return EP_FINDING_MISSING_DEPENDENCY;
-    }
-    if (strstr(msg, "Permission denied") != NULL) {
-        return EP_FINDING_UNREADABLE;
     }
     return EP_FINDING_IMPORT_ERROR;
 }
