@@ -747,6 +747,19 @@ ep_explain(const char *module, const ep_explain_options *opt,
     }
     r->interp = in; /* owned by the report from here on */
     r->start_mode = ep_start_mode_arg(opt->start);
+    /* BuiltinImporter comes first on sys.meta_path: a built-in module has
+     * no file to find, check or load. */
+    if (ep_strvec_contains(&in->builtin_modules, module)) {
+        ep_report_set_resolved(r, NULL, NULL);
+        r->resolved_kind = "builtin";
+        r->importable = true;
+        ep_report_note(r, "%s is built into the interpreter "
+                          "(sys.builtin_module_names): BuiltinImporter serves "
+                          "it before any sys.path entry, so there is no file "
+                          "to check", module);
+        *report = r;
+        return EP_OK;
+    }
     st = ctx_init(&c, r, in, opt, err);
     ep_analysis *main = NULL;
     if (st == EP_OK) {

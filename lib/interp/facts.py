@@ -133,6 +133,8 @@ def collect(mode="c", script=None):
     for d in sitedirs:
         if d:
             _rec(out, "site_dir", d)
+    for name in sorted(sys.builtin_module_names):
+        _rec(out, "builtin", name)
     for f in sys.meta_path:
         t = type(f) if not isinstance(f, type) else f
         _rec(out, "meta_path", "%s.%s" % (getattr(t, "__module__", "?"), getattr(t, "__name__", "?")),

@@ -54,6 +54,7 @@ typedef struct ep_interp {
     ep_strvec bytecode_suffixes;
     ep_strvec site_dirs;
     ep_strvec meta_path;         /* "module.Class" of each finder */
+    ep_strvec builtin_modules;   /* sys.builtin_module_names */
     ep_path_entry *path;
     size_t npath, path_cap;
     ep_pair *env;                /* the variables facts.py reports */

@@ -138,6 +138,8 @@ apply(ep_interp *in, const ep_record *r, ep_error *err)
         ok = ep_strvec_push(a, &in->bytecode_suffixes, v);
     } else if (is(r, "site_dir", 2) && v) {
         ok = ep_strvec_push(a, &in->site_dirs, v);
+    } else if (is(r, "builtin", 2) && v) {
+        ok = ep_strvec_push(a, &in->builtin_modules, v);
     } else if (is(r, "meta_path", 2) && v) {
         ok = ep_strvec_push(a, &in->meta_path, v);
     } else if (is(r, "user_site", 3)) {

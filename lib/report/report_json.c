@@ -184,7 +184,7 @@ ep_report_json(const ep_report *r, ep_error *err)
     ep_json_key(&j, "python");
     write_python(&j, r);
     ep_json_key(&j, "resolved");
-    if (r->resolved_path == NULL) {
+    if (r->resolved_path == NULL && r->resolved_kind == NULL) {
         ep_json_null(&j);
     } else {
         ep_json_begin_object(&j);

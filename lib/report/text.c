@@ -118,9 +118,10 @@ write_trial(ep_strbuf *sb, const ep_report *r, const style *st)
 static void
 write_lookups(ep_strbuf *sb, const ep_report *r, const style *st)
 {
-    if (r->resolved_path) {
+    if (r->resolved_path || r->resolved_kind) {
         ep_strbuf_printf(sb, "%sResolved:%s %s (%s)\n", st->bold, st->reset,
-                         r->resolved_path, r->resolved_kind ? r->resolved_kind : "?");
+                         r->resolved_path ? r->resolved_path : "no file",
+                         r->resolved_kind ? r->resolved_kind : "?");
     }
     if (r->ncandidates) {
         ep_strbuf_printf(sb, "%sCandidates:%s\n", st->bold, st->reset);
