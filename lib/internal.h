@@ -118,13 +118,34 @@ void ep_elf_library_init(void);
 /* Write one object's inspect record (an open JSON object's members). */
 void ep_inspect_json_object(ep_json *j, ep_object *obj);
 
-/* ---- symbol lookup through the hash tables (elf/hash.c) -------------------- */
+/* ---- a loadable object as ld.so reads it (elf/hash.c) ---------------------- */
 
-/* An object's dynamic symbols, looked up by name the way ld.so does it
- * (DT_GNU_HASH, else DT_HASH), reading only the pages a lookup touches. */
+/* The loader emulation's view of one file: the header, the program
+ * headers, the dynamic section and the tables it points at, read with pread
+ * as needed (never the section headers). Damaged files get the full
+ * diagnosis from ep_object_open(). */
 typedef struct ep_elf_symtab ep_elf_symtab;
 
-/* One dynamic symbol whose name matched a lookup. */
+struct stat;
+
+/* What ld.so reads of a loadable object. Strings live as long as the
+ * ep_elf_symtab. */
+typedef struct ep_elf_dynfacts {
+    int type;                 /* e_type */
+    const char *interp;       /* PT_INTERP, or NULL */
+    bool has_abi_note;        /* an NT_GNU_ABI_TAG note */
+    uint32_t abi_os;          /* its OS word (0: Linux) */
+    uint32_t abi_version;     /* its version, a << 16 | b << 8 | c */
+    bool has_dynamic;
+    const char *soname;       /* DT_SONAME, or NULL */
+    ep_strlist needed;        /* DT_NEEDED, in order */
+    ep_strlist rpath;         /* DT_RPATH split at ':' (empty entries kept) */
+    ep_strlist runpath;       /* DT_RUNPATH split at ':' */
+    uint64_t flags, flags_1;  /* DT_FLAGS, DT_FLAGS_1 */
+    char *owned[2];           /* private: storage of the split paths */
+} ep_elf_dynfacts;
+
+/* One dynamic symbol. */
 typedef struct ep_elf_symcand {
     uint32_t index;   /* in .dynsym */
     uint64_t value;
@@ -136,40 +157,54 @@ typedef struct ep_elf_symcand {
 
 /* Called for each candidate in hash-chain order; return true to stop. */
 typedef bool (*ep_elf_symcand_fn)(const ep_elf_symcand *cand, void *ctx);
+/* Called for each symbol with its name; return true to stop. */
+typedef bool (*ep_elf_sym_fn)(const char *name, const ep_elf_symcand *sym,
+                              void *ctx);
 
-/* Map the tables of obj (which must stay open). An object of another class
- * or byte order than the host, or without tables, gets an empty table. */
-ep_status ep_elf_symtab_open(ep_object *obj, ep_elf_symtab **out,
-                             ep_error *err);
+/* Open path and read its first bytes, as open_verify does. EP_ERR_IO with
+ * *errnum when it cannot be opened. */
+ep_status ep_elf_symtab_openfile(const char *path, ep_elf_symtab **out,
+                                 int *errnum, ep_error *err);
+/* The first bytes (up to an ELF header's worth) and the errno of a failed
+ * read (0 for end of file). */
+const unsigned char *ep_elf_symtab_head(const ep_elf_symtab *t, size_t *len,
+                                        int *read_errno);
+const struct stat *ep_elf_symtab_stat(const ep_elf_symtab *t);
+/* Read the program headers and the dynamic section of an object of the
+ * host's class and byte order. False (with a one-line why) when they are
+ * damaged where ld.so would fail. */
+bool ep_elf_symtab_load(ep_elf_symtab *t, const ep_elf_dynfacts **facts,
+                        const char **why);
 void ep_elf_symtab_close(ep_elf_symtab *t);
 /* Whether the object has a .gnu.version table (ld.so's l_versyms). */
 bool ep_elf_symtab_has_versym(const ep_elf_symtab *t);
-/* Visit the symbols called name; returns how many were visited. */
-size_t ep_elf_symtab_find(const ep_elf_symtab *t, const char *name,
-                          uint32_t gnu_hash, uint32_t sysv_hash,
-                          ep_elf_symcand_fn fn, void *ctx);
+/* Whether the object has version definitions (DT_VERDEF). */
+bool ep_elf_symtab_has_verdef(const ep_elf_symtab *t);
+/* Visit the symbols called name (namelen bytes); returns how many were
+ * visited. sysv_hash may be 0: it is computed when the object has only
+ * DT_HASH. */
+size_t ep_elf_symtab_find(ep_elf_symtab *t, const char *name,
+                          size_t namelen, uint32_t gnu_hash,
+                          uint32_t sysv_hash, ep_elf_symcand_fn fn,
+                          void *ctx);
+/* Visit every symbol but the null one (only the undefined ones when
+ * undefined_only), in table order. */
+ep_status ep_elf_symtab_each(ep_elf_symtab *t, bool undefined_only,
+                             ep_elf_sym_fn fn, void *ctx);
 uint32_t ep_elf_gnu_hash(const char *name);
-/* The version requirements (DT_VERNEED) and definitions (DT_VERDEF) as ld.so
- * reads them: from the dynamic section, strings from DT_STRTAB, read through
- * the same mapping. Callbacks return true to stop. EP_ERR_MALFORMED when a
- * chain leaves the file. */
+/* The System V hash; also the hash of version names (vna_hash, vd_hash). */
+uint32_t ep_elf_sysv_hash(const char *name);
+/* The version requirements (DT_VERNEED) and definitions (DT_VERDEF) as
+ * dl-version.c walks them, names from DT_STRTAB. Callbacks return true to
+ * stop. EP_ERR_MALFORMED when a chain leaves the file. */
 typedef bool (*ep_elf_verneed_fn)(const char *file, const char *version,
                                   uint32_t hash, uint16_t flags,
                                   uint16_t index, void *ctx);
 typedef bool (*ep_elf_verdef_fn)(const char *name, uint32_t hash,
                                  uint16_t flags, uint16_t index, void *ctx);
-ep_status ep_elf_symtab_verneeds(const ep_elf_symtab *t, ep_elf_verneed_fn fn,
+ep_status ep_elf_symtab_verneeds(ep_elf_symtab *t, ep_elf_verneed_fn fn,
                                  void *ctx);
-ep_status ep_elf_symtab_verdefs(const ep_elf_symtab *t, ep_elf_verdef_fn fn,
+ep_status ep_elf_symtab_verdefs(ep_elf_symtab *t, ep_elf_verdef_fn fn,
                                 void *ctx);
-bool ep_elf_symtab_has_verdef(const ep_elf_symtab *t);
-/* The ELF header fields ld.so's open_verify checks (e_ident, e_type,
- * e_machine, e_version, e_phentsize), from libelf's decoded copy; false when
- * the object has no usable ELF header. */
-bool ep_elf_header_fields(const ep_object *obj, unsigned char ident[16],
-                          uint16_t *type, uint16_t *machine,
-                          uint32_t *version, uint16_t *phentsize);
-/* The System V hash; also the hash of version names (vna_hash, vd_hash). */
-uint32_t ep_elf_sysv_hash(const char *name);
 
 #endif /* EXTPROBE_INTERNAL_H */

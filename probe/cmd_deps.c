@@ -28,6 +28,7 @@ static const char deps_usage[] =
     "  --python PY         the interpreter (default: python3 on PATH)\n"
     "  --standalone        no interpreter: load FILE on its own, as ldd does\n"
     "  --ld-so-cache FILE  read this cache instead of /etc/ld.so.cache\n"
+    "  --no-symbols        the tree only: no version or symbol checks\n"
     "  --json              one JSON document on stdout (keys: docs/deps.md)\n"
     "\n"
     "LD_LIBRARY_PATH is taken from the environment, as the interpreter would\n"
@@ -229,6 +230,7 @@ cmd_deps(int argc, char **argv)
         {"python", required_argument, NULL, 'p'},
         {"standalone", no_argument, NULL, 's'},
         {"ld-so-cache", required_argument, NULL, 'c'},
+        {"no-symbols", no_argument, NULL, 'n'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -249,6 +251,9 @@ cmd_deps(int argc, char **argv)
             break;
         case 'c':
             opt.ld_so_cache = optarg;
+            break;
+        case 'n':
+            opt.symbols = false;
             break;
         case 'h':
             fputs(deps_usage, stdout);

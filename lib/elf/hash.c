@@ -1,15 +1,31 @@
 /*
- * Symbol lookup through an object's own hash tables (DT_GNU_HASH, else
- * DT_HASH), the way ld.so finds a definition: the loader emulation asks for
- * one name at a time and only the pages those lookups touch are read. Which
- * candidate binds (versions, weak, hidden) is decided in lib/loader/.
+ * A loadable object read the way ld.so reads it, for the loader emulation:
+ * the ELF header, the program headers, PT_DYNAMIC and what it points at
+ * (DT_NEEDED and friends, the symbol hash tables, the version tables), the
+ * PT_INTERP and ABI-tag notes. Section headers are never consulted, as
+ * ld.so never consults them. Each part is read with pread when first
+ * needed, into buffers freed when the object is closed, so a tree of any
+ * size is walked with the memory of the objects open at once.
+ *
+ * Why not ep_object_open(): it classifies a file for `inspect` (sections,
+ * notes, .comment, libelf's descriptors) at about ten times the cost of
+ * what the loader reads, and `extprobe deps` opens every object of a tree
+ * on every run. Files this reader finds damaged are handed to
+ * ep_object_open() by the caller for the exact diagnosis.
+ *
+ * Only objects of the host's class and byte order are read past the ELF
+ * header: ld.so refuses the others at open_verify, so their tables never
+ * matter. Which candidate symbol binds (versions, weak, hidden) is decided
+ * in lib/loader/.
  */
 #include "object.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 #define HOST_DATA ELFDATA2LSB
@@ -17,37 +33,87 @@
 #define HOST_DATA ELFDATA2MSB
 #endif
 
-/* A dynamic symbol table larger than this is damage, not data (as in
- * symbols.c): the largest real libraries hold well under a million. */
+#if UINTPTR_MAX == 0xffffffffffffffffu
+#define HOST_CLASS ELFCLASS64
+typedef Elf64_Ehdr ehdr_t;
+typedef Elf64_Phdr phdr_t;
+typedef Elf64_Dyn dyn_t;
+typedef Elf64_Sym sym_t;
+typedef Elf64_Nhdr nhdr_t;
+typedef uint64_t bloom_t;
+#else
+#define HOST_CLASS ELFCLASS32
+typedef Elf32_Ehdr ehdr_t;
+typedef Elf32_Phdr phdr_t;
+typedef Elf32_Dyn dyn_t;
+typedef Elf32_Sym sym_t;
+typedef Elf32_Nhdr nhdr_t;
+typedef uint32_t bloom_t;
+#endif
+
+/* Limits on what a hostile header can make us read: far beyond real
+ * objects (libLLVM has under a million symbols, a few KB of dynamic
+ * section). */
 #define MAX_SYMS (16u * 1024 * 1024)
+#define MAX_PHDRS 4096
+#define MAX_DYN_BYTES (1u << 20)
+#define MAX_NOTE_BYTES (64u * 1024)
+#define MAX_VERSION_ENTRIES 65536
+/* First read of a table whose size the dynamic section does not give. */
+#define GUESS_BYTES 4096
+/* The first read of a file: the ELF header and program headers, and for
+ * two objects in three (measured on /usr/lib/x86_64-linux-gnu) every table
+ * the loader reads, which the linker puts at the start of the file. */
+#define HEAD_BYTES 16384
+
+/* One table: where it is in the file and, once read, its bytes. Big
+ * tables of fixed-size entries (.dynsym, .gnu.version, the GNU hash chains)
+ * are read in windows of whole entries as lookups reach them: a lookup
+ * touches a few entries of thousands. */
+typedef struct tab {
+    uint64_t off;               /* file offset */
+    uint64_t len;               /* bytes wanted so far (the size, windowed) */
+    unsigned char *data;        /* NULL until read (not windowed) */
+    uint64_t have;              /* bytes read */
+    bool present;
+    uint32_t unit;              /* window bytes, 0: read whole */
+    unsigned char **win;        /* windows, NULL until read */
+    size_t nwin;
+} tab;
+
+#define WINDOW 4096
+
+/* A string of DT_STRTAB too long for the window it starts in. */
+typedef struct long_str {
+    struct long_str *next;
+    uint64_t off;
+    char s[];
+} long_str;
 
 struct ep_elf_symtab {
-    ep_object *obj;
-    const unsigned char *map; /* the whole file, read-only */
-    size_t map_len;
-    bool mapped;              /* map came from mmap (else: the memory image) */
-    /* Table offsets in the file; a zero size means absent. */
-    uint64_t sym_off, nsyms, syment;
-    uint64_t str_off, str_size;
-    uint64_t versym_off;      /* 0: no .gnu.version */
-    bool has_versym;
-    /* DT_GNU_HASH */
-    bool gnu;
+    int fd;
+    struct stat sb;
+    unsigned char *head;        /* the first HEAD_BYTES of the file */
+    size_t nhead;
+    int head_errno;             /* errno of a failed first read, or 0 */
+    ep_elf_dynfacts facts;
+    phdr_t *phdrs;
+    size_t nphdrs;
+    char *interp;
+    bool usable;                /* the dynamic tables were found */
+    uint64_t nsyms;
+    tab dyn, sym, str, versym, hash, chain, verneed, verdef;
+    bool gnu;                   /* hash is DT_GNU_HASH (else DT_HASH) */
     uint32_t nbuckets, symoffset, bloom_size, bloom_shift;
-    uint64_t bloom_off, buckets_off, chain_off;
-    /* DT_HASH */
-    bool sysv;
-    uint32_t sysv_nbuckets, sysv_nchain;
-    uint64_t sysv_buckets_off, sysv_chain_off;
-    uint64_t hash_nchain;     /* DT_HASH's symbol count, 0 when unknown */
-    /* DT_VERNEED and DT_VERDEF, as file offsets; 0 when absent. */
-    uint64_t verneed_off, verdef_off;
+    uint64_t bloom_rel, buckets_rel, chain_rel; /* offsets inside hash */
+    const char **lists;         /* storage of the facts' string lists */
+    struct long_str *longs;     /* strings longer than a window's tail */
 };
 
 uint32_t
 ep_elf_gnu_hash(const char *name)
 {
-    /* The GNU hash (dl-hash.h _dl_new_hash): h = h * 33 + c from 5381. */
+    /* dl-hash.h _dl_new_hash: h = h * 33 + c from 5381. */
     uint32_t h = 5381;
     for (const unsigned char *p = (const unsigned char *)name; *p; p++) {
         h = h * 33 + *p;
@@ -69,195 +135,117 @@ ep_elf_sysv_hash(const char *name)
     return h;
 }
 
-/* Words are read in host order: only objects of the host's class and byte
- * order are ever bound to (ld.so refuses the others before this point). */
-static uint32_t
-word_at(const ep_elf_symtab *t, uint64_t off)
-{
-    uint32_t w;
-    memcpy(&w, t->map + off, sizeof(w));
-    return w;
-}
-
-static uint64_t
-addr_at(const ep_elf_symtab *t, uint64_t off)
-{
-    if (t->obj->info.elf_class == 64) {
-        uint64_t w;
-        memcpy(&w, t->map + off, sizeof(w));
-        return w;
-    }
-    return word_at(t, off);
-}
-
+/* Read exactly n bytes at off, from the first read when it holds them;
+ * false on a short read or an error. */
 static bool
-in_map(const ep_elf_symtab *t, uint64_t off, uint64_t size)
+fetch(const ep_elf_symtab *t, void *buf, size_t n, uint64_t off)
 {
-    return ep_range_ok(off, size, t->map_len);
-}
-
-/* The dynamic entries the lookup needs, as file offsets. */
-typedef struct dyn_tables {
-    uint64_t symtab, strtab, strsz, syment, versym, gnu_hash, hash;
-    uint64_t verneed, verdef;
-    bool have_symtab, have_strtab, have_versym, have_gnu, have_hash;
-    bool have_verneed, have_verdef;
-} dyn_tables;
-
-static bool
-read_dyn_tables(ep_object *obj, dyn_tables *dt)
-{
-    size_t phnum;
-    memset(dt, 0, sizeof(*dt));
-    if (elf_getphdrnum(obj->elf, &phnum) != 0) {
-        return false;
-    }
-    for (size_t i = 0; i < phnum; i++) {
-        GElf_Phdr ph;
-        if (gelf_getphdr(obj->elf, (int)i, &ph) == NULL ||
-            ph.p_type != PT_DYNAMIC) {
-            continue;
-        }
-        Elf_Data *data = elf_getdata_rawchunk(obj->elf, (int64_t)ph.p_offset,
-                                              ph.p_filesz, ELF_T_DYN);
-        if (data == NULL) {
-            return false;
-        }
-        size_t ndyn = data->d_size /
-                      gelf_fsize(obj->elf, ELF_T_DYN, 1, EV_CURRENT);
-        for (size_t k = 0; k < ndyn; k++) {
-            GElf_Dyn d;
-            if (gelf_getdyn(data, (int)k, &d) == NULL || d.d_tag == DT_NULL) {
-                break;
-            }
-            switch (d.d_tag) {
-            case DT_SYMTAB:
-                dt->have_symtab = ep_elf_vaddr_to_offset(obj->elf, d.d_un.d_ptr,
-                                                         &dt->symtab);
-                break;
-            case DT_STRTAB:
-                dt->have_strtab = ep_elf_vaddr_to_offset(obj->elf, d.d_un.d_ptr,
-                                                         &dt->strtab);
-                break;
-            case DT_STRSZ:
-                dt->strsz = d.d_un.d_val;
-                break;
-            case DT_SYMENT:
-                dt->syment = d.d_un.d_val;
-                break;
-            case DT_VERSYM:
-                dt->have_versym = ep_elf_vaddr_to_offset(obj->elf, d.d_un.d_ptr,
-                                                         &dt->versym);
-                break;
-            case DT_GNU_HASH:
-                dt->have_gnu = ep_elf_vaddr_to_offset(obj->elf, d.d_un.d_ptr,
-                                                      &dt->gnu_hash);
-                break;
-            case DT_HASH:
-                dt->have_hash = ep_elf_vaddr_to_offset(obj->elf, d.d_un.d_ptr,
-                                                       &dt->hash);
-                break;
-            case DT_VERNEED:
-                dt->have_verneed = ep_elf_vaddr_to_offset(
-                    obj->elf, d.d_un.d_ptr, &dt->verneed);
-                break;
-            case DT_VERDEF:
-                dt->have_verdef = ep_elf_vaddr_to_offset(obj->elf, d.d_un.d_ptr,
-                                                         &dt->verdef);
-                break;
-            default:
-                break;
-            }
-        }
+    if (off <= t->nhead && n <= t->nhead - off) {
+        memcpy(buf, t->head + off, n);
         return true;
     }
-    return true; /* no PT_DYNAMIC: nothing to bind to */
-}
-
-/* Set up the DT_GNU_HASH view; false when the table does not fit. */
-static bool
-setup_gnu(ep_elf_symtab *t, uint64_t off)
-{
-    if (!in_map(t, off, 16)) {
-        return false;
+    size_t got = 0;
+    while (got < n) {
+        ssize_t r = pread(t->fd, (char *)buf + got, n - got, (off_t)(off + got));
+        if (r < 0 && errno == EINTR) {
+            continue;
+        }
+        if (r <= 0) {
+            return false;
+        }
+        got += (size_t)r;
     }
-    t->nbuckets = word_at(t, off);
-    t->symoffset = word_at(t, off + 4);
-    t->bloom_size = word_at(t, off + 8);
-    t->bloom_shift = word_at(t, off + 12);
-    uint64_t wsize = t->obj->info.elf_class == 64 ? 8 : 4;
-    t->bloom_off = off + 16;
-    t->buckets_off = t->bloom_off + (uint64_t)t->bloom_size * wsize;
-    t->chain_off = t->buckets_off + (uint64_t)t->nbuckets * 4;
-    /* ld.so requires a power-of-two bloom size; a zero size or bucket
-     * count would make its modulo arithmetic fault. */
-    if (t->nbuckets == 0 || t->bloom_size == 0 ||
-        (t->bloom_size & (t->bloom_size - 1)) != 0 ||
-        !in_map(t, t->bloom_off, (uint64_t)t->bloom_size * wsize) ||
-        !in_map(t, t->buckets_off, (uint64_t)t->nbuckets * 4)) {
-        return false;
-    }
-    t->gnu = true;
     return true;
 }
 
+/* Make [rel, rel + len) of table x readable; false when it lies outside
+ * the file or cannot be read. A table grows by doubling, so a chain walk
+ * through a table of unknown size costs a few reads at most. */
 static bool
-setup_sysv(ep_elf_symtab *t, uint64_t off)
+reach(ep_elf_symtab *t, tab *x, uint64_t rel, uint64_t len)
 {
-    if (!in_map(t, off, 8)) {
+    if (!x->present || len > UINT64_MAX - rel) {
         return false;
     }
-    t->sysv_nbuckets = word_at(t, off);
-    t->sysv_nchain = word_at(t, off + 4);
-    t->sysv_buckets_off = off + 8;
-    t->sysv_chain_off = t->sysv_buckets_off + (uint64_t)t->sysv_nbuckets * 4;
-    if (t->sysv_nbuckets == 0 ||
-        !in_map(t, t->sysv_buckets_off, (uint64_t)t->sysv_nbuckets * 4) ||
-        !in_map(t, t->sysv_chain_off, (uint64_t)t->sysv_nchain * 4)) {
+    uint64_t end = rel + len;
+    if (x->data != NULL && end <= x->have) {
+        return true;
+    }
+    uint64_t want = x->len > end ? x->len : end;
+    if (x->data != NULL && want < 2 * x->have) {
+        want = 2 * x->have;
+    }
+    uint64_t size = (uint64_t)t->sb.st_size;
+    if (x->off > size) {
         return false;
     }
-    t->sysv = true;
+    if (want > size - x->off) {
+        want = size - x->off;
+    }
+    if (end > want || want > SIZE_MAX - 1 || want == 0) {
+        return false;
+    }
+    /* One spare NUL byte: string reads can never run off the buffer. */
+    unsigned char *p = realloc(x->data, (size_t)want + 1);
+    if (p == NULL) {
+        return false;
+    }
+    x->data = p;
+    if (!fetch(t, p + x->have, (size_t)(want - x->have),
+                 x->off + x->have)) {
+        return false;
+    }
+    p[want] = '\0';
+    x->have = want;
+    x->len = want;
     return true;
 }
 
-/* Number of dynamic symbols: DT_HASH says it; otherwise the section header;
- * otherwise walk the GNU chain from the highest bucket to its end bit, as
- * tools without section headers must. */
-static uint64_t
-count_symbols(ep_elf_symtab *t)
+static void
+free_tab(tab *x)
 {
-    if (t->hash_nchain != 0) {
-        return t->hash_nchain;
+    free(x->data);
+    x->data = NULL;
+    x->have = 0;
+    for (size_t i = 0; i < x->nwin && x->win != NULL; i++) {
+        free(x->win[i]);
     }
-    for (Elf_Scn *scn = elf_nextscn(t->obj->elf, NULL); scn != NULL;
-         scn = elf_nextscn(t->obj->elf, scn)) {
-        GElf_Shdr sh;
-        if (gelf_getshdr(scn, &sh) != NULL && sh.sh_type == SHT_DYNSYM &&
-            sh.sh_entsize != 0) {
-            return sh.sh_size / sh.sh_entsize;
+    free(x->win);
+    x->win = NULL;
+    x->nwin = 0;
+}
+
+/* Entry i (of size bytes) of a windowed table; NULL outside it or when it
+ * cannot be read. */
+static const unsigned char *
+entry(ep_elf_symtab *t, tab *x, uint64_t i, uint32_t size)
+{
+    if (!x->present || x->unit == 0 || i >= x->len / size) {
+        return NULL;
+    }
+    uint32_t per = x->unit / size;
+    uint64_t w = i / per;
+    if (x->win == NULL) {
+        x->nwin = (size_t)((x->len / size + per - 1) / per);
+        x->win = calloc(x->nwin ? x->nwin : 1, sizeof(*x->win));
+        if (x->win == NULL) {
+            x->nwin = 0;
+            return NULL;
         }
     }
-    if (!t->gnu) {
-        return 0;
-    }
-    uint32_t top = 0;
-    for (uint32_t b = 0; b < t->nbuckets; b++) {
-        uint32_t v = word_at(t, t->buckets_off + (uint64_t)b * 4);
-        top = v > top ? v : top;
-    }
-    if (top < t->symoffset) {
-        return t->symoffset;
-    }
-    for (uint64_t i = top; i < MAX_SYMS; i++) {
-        uint64_t off = t->chain_off + (i - t->symoffset) * 4;
-        if (!in_map(t, off, 4)) {
-            return i;
+    if (x->win[w] == NULL) {
+        uint64_t start = w * per * size;
+        uint64_t n = x->len - start < (uint64_t)per * size ? x->len - start
+                                                          : (uint64_t)per * size;
+        unsigned char *p = malloc((size_t)n);
+        if (p == NULL || !ep_range_ok(x->off + start, n, (uint64_t)t->sb.st_size) ||
+            !fetch(t, p, (size_t)n, x->off + start)) {
+            free(p);
+            return NULL;
         }
-        if (word_at(t, off) & 1) {
-            return i + 1;
-        }
+        x->win[w] = p;
     }
-    return MAX_SYMS;
+    return x->win[w] + (i % per) * size;
 }
 
 void
@@ -266,186 +254,700 @@ ep_elf_symtab_close(ep_elf_symtab *t)
     if (t == NULL) {
         return;
     }
-    if (t->mapped && t->map != NULL) {
-        munmap((void *)t->map, t->map_len);
+    if (t->fd >= 0) {
+        close(t->fd);
+    }
+    free_tab(&t->dyn);
+    free_tab(&t->sym);
+    free_tab(&t->str);
+    free_tab(&t->versym);
+    free_tab(&t->hash);
+    free_tab(&t->chain);
+    free_tab(&t->verneed);
+    free_tab(&t->verdef);
+    free(t->head);
+    free(t->phdrs);
+    free(t->interp);
+    free(t->lists);
+    free(t->facts.owned[0]);
+    free(t->facts.owned[1]);
+    while (t->longs != NULL) {
+        struct long_str *next = t->longs->next;
+        free(t->longs);
+        t->longs = next;
     }
     free(t);
 }
 
 ep_status
-ep_elf_symtab_open(ep_object *obj, ep_elf_symtab **out, ep_error *err)
+ep_elf_symtab_openfile(const char *path, ep_elf_symtab **out, int *errnum,
+                       ep_error *err)
 {
-    if (obj == NULL || out == NULL) {
-        return ep_fail(err, EP_ERR_INVALID_ARG, "NULL argument");
-    }
     *out = NULL;
-    if (obj->kind != EP_KIND_ELF || obj->elf == NULL) {
-        return ep_fail(err, EP_ERR_NOT_ELF, "%s: %s", obj->path,
-                       obj->reason ? obj->reason : "not an ELF file");
-    }
+    *errnum = 0;
     ep_elf_symtab *t = calloc(1, sizeof(*t));
     if (t == NULL) {
-        return ep_fail(err, EP_ERR_NOMEM, "%s: out of memory", obj->path);
+        return ep_fail(err, EP_ERR_NOMEM, "%s: out of memory", path);
     }
-    t->obj = obj;
-    if (obj->image != NULL) {
-        t->map = obj->image;
-        t->map_len = (size_t)obj->size;
-    } else if (obj->size > 0 && obj->size <= SIZE_MAX) {
-        /* Mapped, not read: a lookup touches a few pages of the tables. */
-        void *m = mmap(NULL, (size_t)obj->size, PROT_READ, MAP_PRIVATE,
-                       obj->fd, 0);
-        if (m == MAP_FAILED) {
-            ep_status st = ep_fail_errno(err, errno, "%s: mmap", obj->path);
-            free(t);
-            return st;
+    /* O_NONBLOCK: a FIFO where a library should be must not hang us (ld.so
+     * would block in open). */
+    t->fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+    if (t->fd < 0) {
+        *errnum = errno;
+        free(t);
+        return ep_fail_errno(err, *errnum, "%s", path);
+    }
+    if (fstat(t->fd, &t->sb) != 0) {
+        *errnum = errno;
+        ep_elf_symtab_close(t);
+        return ep_fail_errno(err, *errnum, "%s", path);
+    }
+    t->head = malloc(HEAD_BYTES + 1);
+    if (t->head == NULL) {
+        ep_elf_symtab_close(t);
+        return ep_fail(err, EP_ERR_NOMEM, "%s: out of memory", path);
+    }
+    /* open_verify reads the header with read() until it has one; a
+     * regular file gets one larger read that most tables fall into. */
+    size_t want = S_ISREG(t->sb.st_mode) ? HEAD_BYTES : sizeof(ehdr_t);
+    while (t->nhead < want) {
+        ssize_t r = S_ISREG(t->sb.st_mode)
+                        ? pread(t->fd, t->head + t->nhead, want - t->nhead,
+                                (off_t)t->nhead)
+                        : read(t->fd, t->head + t->nhead, want - t->nhead);
+        if (r < 0 && errno == EINTR) {
+            continue;
         }
-        t->map = m;
-        t->map_len = (size_t)obj->size;
-        t->mapped = true;
+        if (r <= 0) {
+            t->head_errno = r < 0 ? errno : 0;
+            break;
+        }
+        t->nhead += (size_t)r;
     }
-    dyn_tables dt;
-    bool native = obj->info.data == HOST_DATA &&
-                  obj->info.elf_class == (int)(sizeof(void *) * 8);
-    if (!native || !read_dyn_tables(obj, &dt) || !dt.have_symtab ||
-        !dt.have_strtab) {
-        *out = t; /* nothing the loader could bind to: lookups find nothing */
-        return EP_OK;
-    }
-    t->syment = dt.syment ? dt.syment
-                          : gelf_fsize(obj->elf, ELF_T_SYM, 1, EV_CURRENT);
-    if (t->syment != gelf_fsize(obj->elf, ELF_T_SYM, 1, EV_CURRENT) ||
-        !in_map(t, dt.strtab, dt.strsz)) {
-        *out = t;
-        return EP_OK;
-    }
-    t->sym_off = dt.symtab;
-    t->str_off = dt.strtab;
-    t->str_size = dt.strsz;
-    /* ld.so prefers DT_GNU_HASH when both are present (dl-lookup.c
-     * _dl_setup_hash). */
-    if (!(dt.have_gnu && setup_gnu(t, dt.gnu_hash)) && dt.have_hash) {
-        setup_sysv(t, dt.hash);
-    }
-    if (dt.have_hash && in_map(t, dt.hash, 8)) {
-        t->hash_nchain = word_at(t, dt.hash + 4);
-    }
-    t->nsyms = count_symbols(t);
-    if (t->nsyms > MAX_SYMS ||
-        !in_map(t, t->sym_off, t->nsyms * t->syment)) {
-        t->nsyms = 0;
-    }
-    if (dt.have_versym && in_map(t, dt.versym, t->nsyms * 2)) {
-        t->versym_off = dt.versym;
-        t->has_versym = true;
-    }
-    t->verneed_off = dt.have_verneed ? dt.verneed : 0;
-    t->verdef_off = dt.have_verdef ? dt.verdef : 0;
+    t->head[t->nhead] = '\0';
     *out = t;
     return EP_OK;
+}
+
+const unsigned char *
+ep_elf_symtab_head(const ep_elf_symtab *t, size_t *len, int *read_errno)
+{
+    *len = t->nhead < sizeof(ehdr_t) ? t->nhead : sizeof(ehdr_t);
+    *read_errno = t->head_errno;
+    return t->head;
+}
+
+const struct stat *
+ep_elf_symtab_stat(const ep_elf_symtab *t)
+{
+    return &t->sb;
+}
+
+/* File offset of a virtual address, through the PT_LOAD segments. */
+static bool
+to_offset(const ep_elf_symtab *t, uint64_t vaddr, uint64_t *off)
+{
+    for (size_t i = 0; i < t->nphdrs; i++) {
+        const phdr_t *ph = &t->phdrs[i];
+        if (ph->p_type == PT_LOAD && vaddr >= ph->p_vaddr &&
+            vaddr - ph->p_vaddr < ph->p_filesz) {
+            *off = ph->p_offset + (vaddr - ph->p_vaddr);
+            return true;
+        }
+    }
+    return false;
+}
+
+/* The first GNU ABI tag note of a PT_NOTE segment, as open_verify looks
+ * for it (segments of at least 32 bytes, 4- or 8-aligned). */
+static void
+read_abi_note(ep_elf_symtab *t, const phdr_t *ph)
+{
+    if (ph->p_filesz < 32 || ph->p_filesz > MAX_NOTE_BYTES ||
+        (ph->p_align != 4 && ph->p_align != 8)) {
+        return;
+    }
+    unsigned char buf[MAX_NOTE_BYTES];
+    if (!ep_range_ok(ph->p_offset, ph->p_filesz, (uint64_t)t->sb.st_size) ||
+        !fetch(t, buf, (size_t)ph->p_filesz, ph->p_offset)) {
+        return;
+    }
+    uint64_t align = ph->p_align;
+    for (uint64_t off = 0; off + sizeof(nhdr_t) <= ph->p_filesz;) {
+        nhdr_t nh;
+        memcpy(&nh, buf + off, sizeof(nh));
+        uint64_t name_sz = (nh.n_namesz + align - 1) & ~(align - 1);
+        uint64_t desc_sz = (nh.n_descsz + align - 1) & ~(align - 1);
+        uint64_t name_off = off + sizeof(nh), desc_off = name_off + name_sz;
+        if (name_sz > ph->p_filesz || desc_sz > ph->p_filesz ||
+            desc_off + desc_sz > ph->p_filesz) {
+            return;
+        }
+        if (nh.n_type == NT_GNU_ABI_TAG && nh.n_namesz == 4 &&
+            memcmp(buf + name_off, "GNU", 4) == 0 && nh.n_descsz >= 16) {
+            uint32_t w[4];
+            memcpy(w, buf + desc_off, sizeof(w));
+            t->facts.has_abi_note = true;
+            t->facts.abi_os = w[0];
+            t->facts.abi_version = (w[1] & 0xff) << 16 | (w[2] & 0xff) << 8 |
+                                   (w[3] & 0xff);
+            return;
+        }
+        off = desc_off + desc_sz;
+    }
+}
+
+/* The dynamic entries the emulation needs. */
+typedef struct dyn_tables {
+    uint64_t symtab, strtab, strsz, syment, versym, gnu_hash, hash;
+    uint64_t verneed, verdef;
+    bool have_symtab, have_strtab, have_versym, have_gnu, have_hash;
+    bool have_verneed, have_verdef;
+    size_t nneeded, nrpath, nrunpath;
+    uint64_t soname, rpath, runpath;
+    bool have_soname, have_rpath, have_runpath;
+} dyn_tables;
+
+static void
+note_table(ep_elf_symtab *t, const dyn_t *d, dyn_tables *dt)
+{
+    uint64_t *where = NULL;
+    bool *have = NULL;
+    switch (d->d_tag) {
+    case DT_SYMTAB:
+        where = &dt->symtab, have = &dt->have_symtab;
+        break;
+    case DT_STRTAB:
+        where = &dt->strtab, have = &dt->have_strtab;
+        break;
+    case DT_VERSYM:
+        where = &dt->versym, have = &dt->have_versym;
+        break;
+    case DT_GNU_HASH:
+        where = &dt->gnu_hash, have = &dt->have_gnu;
+        break;
+    case DT_HASH:
+        where = &dt->hash, have = &dt->have_hash;
+        break;
+    case DT_VERNEED:
+        where = &dt->verneed, have = &dt->have_verneed;
+        break;
+    case DT_VERDEF:
+        where = &dt->verdef, have = &dt->have_verdef;
+        break;
+    case DT_STRSZ:
+        dt->strsz = d->d_un.d_val;
+        return;
+    case DT_SYMENT:
+        dt->syment = d->d_un.d_val;
+        return;
+    /* elf/get-dynamic-info.h keeps the last entry of a tag. */
+    case DT_SONAME:
+        dt->soname = d->d_un.d_val, dt->have_soname = true;
+        return;
+    case DT_RPATH:
+        dt->rpath = d->d_un.d_val, dt->have_rpath = true;
+        return;
+    case DT_RUNPATH:
+        dt->runpath = d->d_un.d_val, dt->have_runpath = true;
+        return;
+    case DT_NEEDED:
+        dt->nneeded++;
+        return;
+    case DT_FLAGS:
+        t->facts.flags = d->d_un.d_val;
+        return;
+    case DT_FLAGS_1:
+        t->facts.flags_1 = d->d_un.d_val;
+        return;
+    default:
+        return;
+    }
+    *have = to_offset(t, d->d_un.d_ptr, where);
+}
+
+/* DT_STRTAB is read in windows too, each with a tail of STR_OVERLAP bytes
+ * so that a string starting in a window almost always ends in it; a longer
+ * one gets a read of its own. */
+#define STR_OVERLAP 512
+
+/* A string of DT_STRTAB, or NULL when it does not start inside it or runs
+ * past its end. */
+static const char *
+dyn_string(ep_elf_symtab *t, uint64_t off)
+{
+    tab *x = &t->str;
+    if (!x->present || off >= x->len) {
+        return NULL;
+    }
+    uint64_t w = off / WINDOW;
+    if (x->win == NULL) {
+        x->nwin = (size_t)((x->len + WINDOW - 1) / WINDOW);
+        x->win = calloc(x->nwin, sizeof(*x->win));
+        if (x->win == NULL) {
+            x->nwin = 0;
+            return NULL;
+        }
+    }
+    uint64_t start = w * WINDOW;
+    uint64_t n = x->len - start;
+    if (n > WINDOW + STR_OVERLAP) {
+        n = WINDOW + STR_OVERLAP;
+    }
+    if (x->win[w] == NULL) {
+        unsigned char *p = malloc((size_t)n + 1);
+        if (p == NULL || !fetch(t, p, (size_t)n, x->off + start)) {
+            free(p);
+            return NULL;
+        }
+        p[n] = '\0';
+        x->win[w] = p;
+    }
+    const char *str = (const char *)x->win[w] + (off - start);
+    size_t room = (size_t)(n - (off - start));
+    if (memchr(str, '\0', room) != NULL) {
+        return str;
+    }
+    if (start + n >= x->len) {
+        return NULL; /* the table ends before the string does */
+    }
+    for (long_str *l = t->longs; l != NULL; l = l->next) {
+        if (l->off == off) {
+            return l->s;
+        }
+    }
+    /* A long string (a C++ name, a long RPATH): read until its NUL. */
+    size_t cap = 2 * room;
+    for (;;) {
+        if (cap > x->len - off) {
+            cap = (size_t)(x->len - off);
+        }
+        long_str *l = malloc(sizeof(*l) + cap + 1);
+        if (l == NULL || !fetch(t, l->s, cap, x->off + off)) {
+            free(l);
+            return NULL;
+        }
+        l->s[cap] = '\0';
+        if (memchr(l->s, '\0', cap) != NULL) {
+            l->off = off;
+            l->next = t->longs;
+            t->longs = l;
+            return l->s;
+        }
+        free(l);
+        if (cap == x->len - off) {
+            return NULL;
+        }
+        cap *= 2;
+    }
+}
+
+/* Split a search path at ':' keeping empty elements (an empty element is
+ * the working directory to ld.so), into lists[*at ...]. */
+static size_t
+split_into(const char **lists, size_t at, char *s)
+{
+    size_t n = 0;
+    for (;;) {
+        lists[at + n++] = s;
+        char *colon = strchr(s, ':');
+        if (colon == NULL) {
+            return n;
+        }
+        *colon = '\0';
+        s = colon + 1;
+    }
+}
+
+static size_t
+count_colons(const char *s)
+{
+    size_t n = 0;
+    for (; *s; s++) {
+        n += *s == ':';
+    }
+    return n;
+}
+
+/* The DT_GNU_HASH header; false when the table is unusable (ld.so needs a
+ * power-of-two bloom size and buckets, or its modulo arithmetic faults). */
+static bool
+setup_gnu(ep_elf_symtab *t)
+{
+    uint32_t h[4];
+    if (!reach(t, &t->hash, 0, sizeof(h))) {
+        return false;
+    }
+    memcpy(h, t->hash.data, sizeof(h));
+    t->nbuckets = h[0];
+    t->symoffset = h[1];
+    t->bloom_size = h[2];
+    t->bloom_shift = h[3];
+    t->bloom_rel = 16;
+    t->buckets_rel = t->bloom_rel + (uint64_t)t->bloom_size * sizeof(bloom_t);
+    t->chain_rel = t->buckets_rel + (uint64_t)t->nbuckets * 4;
+    if (t->nbuckets == 0 || t->bloom_size == 0 ||
+        (t->bloom_size & (t->bloom_size - 1)) != 0) {
+        return false;
+    }
+    return reach(t, &t->hash, 0, t->chain_rel);
+}
+
+static bool
+word(ep_elf_symtab *t, tab *x, uint64_t rel, uint32_t *w)
+{
+    if (!reach(t, x, rel, 4)) {
+        return false;
+    }
+    memcpy(w, x->data + rel, 4);
+    return true;
+}
+
+/* Number of dynamic symbols, as tools without section headers must find
+ * it: DT_HASH's nchain, else walk the GNU chains from the highest bucket to
+ * the end bit. */
+static uint64_t
+count_symbols(ep_elf_symtab *t, const dyn_tables *dt)
+{
+    if (!t->gnu) {
+        uint32_t nchain;
+        return word(t, &t->hash, 4, &nchain) ? nchain : 0;
+    }
+    if (dt->have_hash) {
+        tab h = {dt->hash, 8, NULL, 0, true, 0, NULL, 0};
+        uint32_t nchain;
+        bool ok = word(t, &h, 4, &nchain);
+        free_tab(&h);
+        if (ok) {
+            return nchain;
+        }
+    }
+    uint32_t top = 0;
+    for (uint32_t b = 0; b < t->nbuckets; b++) {
+        uint32_t v;
+        memcpy(&v, t->hash.data + t->buckets_rel + (uint64_t)b * 4, 4);
+        top = v > top ? v : top;
+    }
+    if (top < t->symoffset) {
+        return t->symoffset;
+    }
+    /* The chain's length is what we are after: read it in growing
+     * pieces from the file. */
+    tab walk = {t->hash.off + t->chain_rel, GUESS_BYTES, NULL, 0, true, 0,
+                NULL, 0};
+    uint64_t n = MAX_SYMS;
+    for (uint64_t i = top; i < MAX_SYMS; i++) {
+        uint32_t w;
+        if (!word(t, &walk, (i - t->symoffset) * 4, &w)) {
+            n = i;
+            break;
+        }
+        if (w & 1) {
+            n = i + 1;
+            break;
+        }
+    }
+    free_tab(&walk);
+    return n;
+}
+
+static void
+set_tab(tab *x, bool present, uint64_t off, uint64_t len)
+{
+    x->present = present;
+    x->off = off;
+    x->len = len;
+}
+
+/* Symbol tables from the dynamic entries; the object then resolves
+ * nothing when they are missing or malformed, as for ld.so. */
+static void
+setup_symbols(ep_elf_symtab *t, const dyn_tables *dt)
+{
+    if (!dt->have_symtab || (dt->syment != 0 && dt->syment != sizeof(sym_t))) {
+        return;
+    }
+    set_tab(&t->verneed, dt->have_verneed, dt->verneed, GUESS_BYTES);
+    set_tab(&t->verdef, dt->have_verdef, dt->verdef, GUESS_BYTES);
+    /* ld.so prefers DT_GNU_HASH when both are there (dl-lookup.c
+     * _dl_setup_hash). */
+    set_tab(&t->hash, dt->have_gnu || dt->have_hash,
+            dt->have_gnu ? dt->gnu_hash : dt->hash, GUESS_BYTES);
+    t->gnu = dt->have_gnu;
+    if (t->gnu && !setup_gnu(t)) {
+        t->hash.present = false;
+    }
+    if (!t->gnu && t->hash.present) {
+        uint32_t nb = 0;
+        if (!word(t, &t->hash, 0, &nb) || nb == 0) {
+            t->hash.present = false;
+        }
+        t->nbuckets = nb;
+    }
+    t->nsyms = t->hash.present ? count_symbols(t, dt) : 0;
+    if (t->nsyms > MAX_SYMS) {
+        t->nsyms = 0;
+    }
+    if (t->hash.present && t->gnu) {
+        set_tab(&t->chain, true, t->hash.off + t->chain_rel,
+                t->nsyms > t->symoffset ? (t->nsyms - t->symoffset) * 4 : 0);
+        t->chain.unit = WINDOW;
+    } else if (t->hash.present) {
+        t->hash.len = 8 + ((uint64_t)t->nbuckets + t->nsyms) * 4;
+    }
+    set_tab(&t->sym, true, dt->symtab, t->nsyms * sizeof(sym_t));
+    t->sym.unit = WINDOW / sizeof(sym_t) * sizeof(sym_t);
+    set_tab(&t->versym, dt->have_versym, dt->versym, t->nsyms * 2);
+    t->versym.unit = WINDOW;
+    t->usable = true;
+}
+
+/* Fill the facts from the dynamic section; false (with why) when it is
+ * damaged in a way ld.so would fail on. */
+static bool
+read_dynamic(ep_elf_symtab *t, const phdr_t *ph, const char **why)
+{
+    if (ph->p_filesz > MAX_DYN_BYTES ||
+        !ep_range_ok(ph->p_offset, ph->p_filesz, (uint64_t)t->sb.st_size)) {
+        *why = "the dynamic segment lies outside the file";
+        return false;
+    }
+    set_tab(&t->dyn, true, ph->p_offset, ph->p_filesz);
+    size_t ndyn = (size_t)(ph->p_filesz / sizeof(dyn_t));
+    if (ndyn == 0 || !reach(t, &t->dyn, 0, ndyn * sizeof(dyn_t))) {
+        *why = "the dynamic segment cannot be read";
+        return false;
+    }
+    dyn_tables dt;
+    memset(&dt, 0, sizeof(dt));
+    const dyn_t *d = (const dyn_t *)(void *)t->dyn.data;
+    size_t n = 0;
+    for (; n < ndyn; n++) {
+        dyn_t e;
+        memcpy(&e, &d[n], sizeof(e));
+        if (e.d_tag == DT_NULL) {
+            break;
+        }
+        note_table(t, &e, &dt);
+    }
+    t->facts.has_dynamic = true;
+    if (!dt.have_strtab) {
+        if (dt.nneeded || dt.have_soname || dt.have_rpath || dt.have_runpath) {
+            *why = "DT_STRTAB is missing or outside the loaded segments";
+            return false;
+        }
+        return true;
+    }
+    set_tab(&t->str, true, dt.strtab, dt.strsz);
+    if (!ep_range_ok(dt.strtab, dt.strsz, (uint64_t)t->sb.st_size)) {
+        *why = "the dynamic string table lies outside the file";
+        return false;
+    }
+    /* DT_RPATH is split at ':' and DT_RUNPATH too; the strings are copied
+     * out of the table into the facts' own storage. */
+    const char *soname = dt.have_soname ? dyn_string(t, dt.soname) : NULL;
+    char *rpath = NULL, *runpath = NULL;
+    if (dt.have_rpath && (rpath = (char *)dyn_string(t, dt.rpath)) != NULL) {
+        rpath = strdup(rpath);
+    }
+    if (dt.have_runpath && (runpath = (char *)dyn_string(t, dt.runpath)) != NULL) {
+        runpath = strdup(runpath);
+    }
+    if ((dt.have_soname && soname == NULL) ||
+        (dt.have_rpath && rpath == NULL) || (dt.have_runpath && runpath == NULL)) {
+        free(rpath);
+        free(runpath);
+        *why = "a dynamic entry points outside the dynamic string table";
+        return false;
+    }
+    size_t nr = rpath ? count_colons(rpath) + 1 : 0;
+    size_t nrun = runpath ? count_colons(runpath) + 1 : 0;
+    t->lists = calloc(dt.nneeded + nr + nrun + 2, sizeof(*t->lists));
+    if (t->lists == NULL) {
+        free(rpath);
+        free(runpath);
+        *why = "out of memory";
+        return false;
+    }
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        dyn_t e;
+        memcpy(&e, &d[i], sizeof(e));
+        if (e.d_tag == DT_NEEDED) {
+            const char *s = dyn_string(t, e.d_un.d_val);
+            if (s == NULL) {
+                free(rpath);
+                free(runpath);
+                *why = "a DT_NEEDED entry points outside the dynamic string "
+                       "table";
+                return false;
+            }
+            t->lists[k++] = s;
+        }
+    }
+    t->facts.needed.items = t->lists;
+    t->facts.needed.count = k;
+    /* The split copies live as long as the object: hand them to lists'
+     * trailing slots so close() frees them. */
+    if (rpath != NULL) {
+        t->facts.rpath.items = t->lists + k;
+        t->facts.rpath.count = split_into(t->lists, k, rpath);
+        k += t->facts.rpath.count;
+    }
+    if (runpath != NULL) {
+        t->facts.runpath.items = t->lists + k;
+        t->facts.runpath.count = split_into(t->lists, k, runpath);
+        k += t->facts.runpath.count;
+    }
+    t->facts.soname = soname;
+    t->facts.owned[0] = rpath;
+    t->facts.owned[1] = runpath;
+    setup_symbols(t, &dt);
+    return true;
+}
+
+bool
+ep_elf_symtab_load(ep_elf_symtab *t, const ep_elf_dynfacts **facts,
+                   const char **why)
+{
+    ehdr_t eh;
+    *facts = &t->facts;
+    *why = NULL;
+    if (t->nhead < sizeof(eh) || t->head[EI_CLASS] != HOST_CLASS ||
+        t->head[EI_DATA] != HOST_DATA) {
+        *why = "not an object of this machine's class and byte order";
+        return false;
+    }
+    memcpy(&eh, t->head, sizeof(eh));
+    t->facts.type = eh.e_type;
+    if (eh.e_phentsize != sizeof(phdr_t) || eh.e_phnum == 0 ||
+        eh.e_phnum > MAX_PHDRS ||
+        !ep_range_ok(eh.e_phoff, (uint64_t)eh.e_phnum * sizeof(phdr_t),
+                     (uint64_t)t->sb.st_size)) {
+        *why = "the program headers lie outside the file";
+        return false;
+    }
+    t->nphdrs = eh.e_phnum;
+    t->phdrs = malloc(t->nphdrs * sizeof(*t->phdrs));
+    if (t->phdrs == NULL ||
+        !fetch(t, t->phdrs, t->nphdrs * sizeof(*t->phdrs), eh.e_phoff)) {
+        *why = "the program headers cannot be read";
+        return false;
+    }
+    const phdr_t *dyn = NULL;
+    for (size_t i = 0; i < t->nphdrs; i++) {
+        const phdr_t *ph = &t->phdrs[i];
+        /* _dl_map_segments: a segment past the end of the file is
+         * "ELF load command past end of file". */
+        if (ph->p_type == PT_LOAD &&
+            !ep_range_ok(ph->p_offset, ph->p_filesz, (uint64_t)t->sb.st_size)) {
+            *why = "ELF load command past end of file";
+            return false;
+        }
+        if (ph->p_type == PT_DYNAMIC && dyn == NULL) {
+            dyn = ph;
+        } else if (ph->p_type == PT_NOTE && !t->facts.has_abi_note) {
+            read_abi_note(t, ph);
+        } else if (ph->p_type == PT_INTERP && t->interp == NULL &&
+                   ph->p_filesz > 1 && ph->p_filesz < 4096 &&
+                   ep_range_ok(ph->p_offset, ph->p_filesz,
+                               (uint64_t)t->sb.st_size)) {
+            t->interp = calloc(1, (size_t)ph->p_filesz + 1);
+            if (t->interp != NULL &&
+                fetch(t, t->interp, (size_t)ph->p_filesz, ph->p_offset)) {
+                t->facts.interp = t->interp;
+            }
+        }
+    }
+    if (dyn == NULL) {
+        return true; /* a static object: needs nothing, defines nothing */
+    }
+    return read_dynamic(t, dyn, why);
 }
 
 bool
 ep_elf_symtab_has_versym(const ep_elf_symtab *t)
 {
-    return t != NULL && t->has_versym;
+    return t != NULL && t->usable && t->versym.present;
 }
 
-/* Decode symbol i and compare its name; fill cand on a match. */
-static bool
-match_symbol(const ep_elf_symtab *t, uint64_t i, const char *name,
-             size_t namelen, ep_elf_symcand *cand)
+bool
+ep_elf_symtab_has_verdef(const ep_elf_symtab *t)
 {
-    if (i >= t->nsyms) {
+    return t != NULL && t->usable && t->verdef.present;
+}
+
+/* Symbol i, its name checked against want (wantlen bytes) when want is set,
+ * else returned through *name. */
+static bool
+decode(ep_elf_symtab *t, uint64_t i, ep_elf_symcand *c, const char **name,
+       const char *want, size_t wantlen)
+{
+    const unsigned char *e = entry(t, &t->sym, i, sizeof(sym_t));
+    if (e == NULL) {
         return false;
     }
-    GElf_Sym sym;
-    Elf_Data src = {.d_buf = (void *)(t->map + t->sym_off + i * t->syment),
-                    .d_type = ELF_T_SYM,
-                    .d_size = (size_t)t->syment,
-                    .d_version = EV_CURRENT};
-    if (t->obj->info.elf_class == 64) {
-        Elf64_Sym s64;
-        Elf_Data dst = {.d_buf = &s64, .d_type = ELF_T_SYM,
-                        .d_size = sizeof(s64), .d_version = EV_CURRENT};
-        if (elf64_xlatetom(&dst, &src, HOST_DATA) == NULL) {
-            return false;
-        }
-        sym.st_name = s64.st_name;
-        sym.st_info = s64.st_info;
-        sym.st_other = s64.st_other;
-        sym.st_shndx = s64.st_shndx;
-        sym.st_value = s64.st_value;
-    } else {
-        Elf32_Sym s32;
-        Elf_Data dst = {.d_buf = &s32, .d_type = ELF_T_SYM,
-                        .d_size = sizeof(s32), .d_version = EV_CURRENT};
-        if (elf32_xlatetom(&dst, &src, HOST_DATA) == NULL) {
-            return false;
-        }
-        sym.st_name = s32.st_name;
-        sym.st_info = s32.st_info;
-        sym.st_other = s32.st_other;
-        sym.st_shndx = s32.st_shndx;
-        sym.st_value = s32.st_value;
+    sym_t s;
+    memcpy(&s, e, sizeof(s));
+    c->index = (uint32_t)i;
+    c->type = ELF64_ST_TYPE(s.st_info);
+    c->bind = ELF64_ST_BIND(s.st_info);
+    c->shndx = s.st_shndx;
+    c->value = s.st_value;
+    c->versym = 0;
+    const unsigned char *v = entry(t, &t->versym, i, 2);
+    if (v != NULL) {
+        memcpy(&c->versym, v, 2);
     }
-    /* The name and its NUL must lie inside DT_STRSZ. */
-    if (sym.st_name >= t->str_size || t->str_size - sym.st_name <= namelen) {
+    *name = dyn_string(t, s.st_name);
+    if (*name == NULL) {
         return false;
     }
-    const char *s = (const char *)t->map + t->str_off + sym.st_name;
-    if (memcmp(s, name, namelen) != 0 || s[namelen] != '\0') {
-        return false;
-    }
-    cand->index = (uint32_t)i;
-    cand->value = sym.st_value;
-    cand->shndx = sym.st_shndx;
-    cand->type = GELF_ST_TYPE(sym.st_info);
-    cand->bind = GELF_ST_BIND(sym.st_info);
-    cand->versym = 0;
-    if (t->has_versym) {
-        uint16_t v;
-        memcpy(&v, t->map + t->versym_off + i * 2, sizeof(v));
-        cand->versym = v;
-    }
-    return true;
+    (void)wantlen;
+    return want == NULL || strcmp(*name, want) == 0;
 }
 
 size_t
-ep_elf_symtab_find(const ep_elf_symtab *t, const char *name,
+ep_elf_symtab_find(ep_elf_symtab *t, const char *name, size_t namelen,
                    uint32_t gnu_hash, uint32_t sysv_hash,
                    ep_elf_symcand_fn fn, void *ctx)
 {
     size_t seen = 0;
-    if (t == NULL || t->nsyms == 0) {
+    if (t == NULL || !t->usable || t->nsyms == 0 || !t->hash.present) {
         return 0;
     }
-    size_t namelen = strlen(name);
     ep_elf_symcand cand;
+    const char *sname;
     if (t->gnu) {
-        /* dl-lookup.c do_lookup_x: the bloom filter first, then the bucket's
-         * chain of hashes, whose low bit ends the chain. */
-        uint64_t bits = t->obj->info.elf_class == 64 ? 64 : 32;
-        uint64_t word = addr_at(t, t->bloom_off +
-                                       ((gnu_hash / bits) & (t->bloom_size - 1)) *
-                                           (bits / 8));
-        uint64_t mask = ((uint64_t)1 << (gnu_hash % bits)) |
-                        ((uint64_t)1 << ((gnu_hash >> t->bloom_shift) % bits));
-        if ((word & mask) != mask) {
+        /* dl-lookup.c do_lookup_x: the bloom filter first, then the
+         * bucket's chain of hashes, whose low bit ends the chain. */
+        const uint32_t bits = sizeof(bloom_t) * 8;
+        bloom_t bword;
+        memcpy(&bword, t->hash.data + t->bloom_rel +
+                           ((gnu_hash / bits) & (t->bloom_size - 1)) *
+                               sizeof(bloom_t),
+               sizeof(bword));
+        bloom_t mask = ((bloom_t)1 << (gnu_hash % bits)) |
+                       ((bloom_t)1 << ((gnu_hash >> t->bloom_shift) % bits));
+        if ((bword & mask) != mask) {
             return 0;
         }
-        uint32_t i = word_at(t, t->buckets_off + (uint64_t)(gnu_hash % t->nbuckets) * 4);
+        uint32_t i;
+        memcpy(&i, t->hash.data + t->buckets_rel +
+                       (uint64_t)(gnu_hash % t->nbuckets) * 4,
+               4);
         if (i == 0 || i < t->symoffset) {
             return 0;
         }
         for (; i < t->nsyms; i++) {
-            uint64_t off = t->chain_off + (uint64_t)(i - t->symoffset) * 4;
-            if (!in_map(t, off, 4)) {
+            uint32_t h;
+            const unsigned char *c = entry(t, &t->chain, i - t->symoffset, 4);
+            if (c == NULL) {
                 break;
             }
-            uint32_t h = word_at(t, off);
+            memcpy(&h, c, 4);
             if (((h ^ gnu_hash) >> 1) == 0 &&
-                match_symbol(t, i, name, namelen, &cand)) {
+                decode(t, i, &cand, &sname, name, namelen)) {
                 seen++;
                 if (fn(&cand, ctx)) {
                     break;
@@ -457,84 +959,83 @@ ep_elf_symtab_find(const ep_elf_symtab *t, const char *name,
         }
         return seen;
     }
-    if (t->sysv) {
-        uint32_t i = word_at(t, t->sysv_buckets_off +
-                                    (uint64_t)(sysv_hash % t->sysv_nbuckets) * 4);
-        /* A chain longer than the table has a loop: stop there. */
-        for (uint32_t steps = 0; i != 0 && i < t->sysv_nchain &&
-                                 steps < t->sysv_nchain;
-             steps++) {
-            if (match_symbol(t, i, name, namelen, &cand)) {
-                seen++;
-                if (fn(&cand, ctx)) {
-                    break;
-                }
+    uint32_t nchain = (uint32_t)t->nsyms;
+    uint32_t i;
+    if (sysv_hash == 0) {
+        sysv_hash = ep_elf_sysv_hash(name); /* only DT_HASH objects need it */
+    }
+    if (!word(t, &t->hash, 8 + (uint64_t)(sysv_hash % t->nbuckets) * 4, &i)) {
+        return 0;
+    }
+    /* A chain longer than the table has a loop: stop there. */
+    for (uint32_t steps = 0; i != 0 && i < nchain && steps < nchain; steps++) {
+        if (decode(t, i, &cand, &sname, name, namelen)) {
+            seen++;
+            if (fn(&cand, ctx)) {
+                break;
             }
-            i = word_at(t, t->sysv_chain_off + (uint64_t)i * 4);
+        }
+        if (!word(t, &t->hash, 8 + (uint64_t)t->nbuckets * 4 + (uint64_t)i * 4,
+                  &i)) {
+            break;
         }
     }
     return seen;
 }
 
-bool
-ep_elf_header_fields(const ep_object *obj, unsigned char ident[16],
-                     uint16_t *type, uint16_t *machine, uint32_t *version,
-                     uint16_t *phentsize)
+ep_status
+ep_elf_symtab_each(ep_elf_symtab *t, bool undefined_only, ep_elf_sym_fn fn,
+                   void *ctx)
 {
-    GElf_Ehdr eh;
-    if (obj == NULL || obj->elf == NULL || gelf_getehdr(obj->elf, &eh) == NULL) {
-        return false;
+    if (t == NULL || !t->usable || t->nsyms == 0) {
+        return EP_OK;
     }
-    memcpy(ident, eh.e_ident, 16);
-    *type = eh.e_type;
-    *machine = eh.e_machine;
-    *version = eh.e_version;
-    *phentsize = eh.e_phentsize;
-    return true;
+    for (uint64_t i = 1; i < t->nsyms; i++) {
+        sym_t s;
+        const unsigned char *e = entry(t, &t->sym, i, sizeof(sym_t));
+        if (e == NULL) {
+            return EP_ERR_MALFORMED;
+        }
+        memcpy(&s, e, sizeof(s));
+        if (undefined_only && s.st_shndx != SHN_UNDEF) {
+            continue;
+        }
+        ep_elf_symcand c;
+        const char *name;
+        if (!decode(t, i, &c, &name, NULL, 0)) {
+            return EP_ERR_MALFORMED;
+        }
+        if (name[0] != '\0' && fn(name, &c, ctx)) {
+            break;
+        }
+    }
+    return EP_OK;
 }
-
-/* A string of DT_STRTAB, or NULL when it does not end inside the table. */
-static const char *
-dyn_string(const ep_elf_symtab *t, uint64_t off)
-{
-    if (off >= t->str_size) {
-        return NULL;
-    }
-    const char *s = (const char *)t->map + t->str_off + off;
-    if (memchr(s, '\0', (size_t)(t->str_size - off)) == NULL) {
-        return NULL;
-    }
-    return s;
-}
-
-/* Loop bound for version chains: a hostile vn_next can point backwards;
- * real files hold a few dozen entries (as in versions.c). */
-#define MAX_VERSION_ENTRIES 65536
 
 ep_status
-ep_elf_symtab_verneeds(const ep_elf_symtab *t, ep_elf_verneed_fn fn,
-                       void *ctx)
+ep_elf_symtab_verneeds(ep_elf_symtab *t, ep_elf_verneed_fn fn, void *ctx)
 {
     /* dl-version.c _dl_check_map_versions walks vn_next and vna_next until
      * a zero link; the entries have one layout in both ELF classes. */
-    if (t == NULL || t->verneed_off == 0 || t->str_size == 0) {
+    if (t == NULL || !t->usable || !t->verneed.present) {
         return EP_OK;
     }
-    uint64_t off = t->verneed_off;
+    tab *x = &t->verneed;
+    uint64_t off = 0;
     for (size_t n = 0; n < MAX_VERSION_ENTRIES; n++) {
         Elf64_Verneed vn;
-        if (!in_map(t, off, sizeof(vn))) {
+        if (!reach(t, x, off, sizeof(vn))) {
             return EP_ERR_MALFORMED;
         }
-        memcpy(&vn, t->map + off, sizeof(vn));
+        memcpy(&vn, x->data + off, sizeof(vn));
         const char *file = dyn_string(t, vn.vn_file);
         uint64_t aoff = off + vn.vn_aux;
         for (size_t k = 0; k < vn.vn_cnt && k < MAX_VERSION_ENTRIES; k++) {
             Elf64_Vernaux va;
-            if (aoff < off || !in_map(t, aoff, sizeof(va))) {
+            if (aoff < off || !reach(t, x, aoff, sizeof(va))) {
                 return EP_ERR_MALFORMED;
             }
-            memcpy(&va, t->map + aoff, sizeof(va));
+            memcpy(&va, x->data + aoff, sizeof(va));
             const char *name = dyn_string(t, va.vna_name);
             if (file == NULL || name == NULL) {
                 return EP_ERR_MALFORMED;
@@ -556,25 +1057,26 @@ ep_elf_symtab_verneeds(const ep_elf_symtab *t, ep_elf_verneed_fn fn,
 }
 
 ep_status
-ep_elf_symtab_verdefs(const ep_elf_symtab *t, ep_elf_verdef_fn fn, void *ctx)
+ep_elf_symtab_verdefs(ep_elf_symtab *t, ep_elf_verdef_fn fn, void *ctx)
 {
     /* dl-version.c match_symbol: vd_next until zero, the name in the first
      * Verdaux. */
-    if (t == NULL || t->verdef_off == 0 || t->str_size == 0) {
+    if (t == NULL || !t->usable || !t->verdef.present) {
         return EP_OK;
     }
-    uint64_t off = t->verdef_off;
+    tab *x = &t->verdef;
+    uint64_t off = 0;
     for (size_t n = 0; n < MAX_VERSION_ENTRIES; n++) {
         Elf64_Verdef vd;
         Elf64_Verdaux va;
-        if (!in_map(t, off, sizeof(vd))) {
+        if (!reach(t, x, off, sizeof(vd))) {
             return EP_ERR_MALFORMED;
         }
-        memcpy(&vd, t->map + off, sizeof(vd));
-        if (off + vd.vd_aux < off || !in_map(t, off + vd.vd_aux, sizeof(va))) {
+        memcpy(&vd, x->data + off, sizeof(vd));
+        if (!reach(t, x, off + vd.vd_aux, sizeof(va))) {
             return EP_ERR_MALFORMED;
         }
-        memcpy(&va, t->map + off + vd.vd_aux, sizeof(va));
+        memcpy(&va, x->data + off + vd.vd_aux, sizeof(va));
         const char *name = dyn_string(t, va.vda_name);
         if (name == NULL) {
             return EP_ERR_MALFORMED;
@@ -588,10 +1090,4 @@ ep_elf_symtab_verdefs(const ep_elf_symtab *t, ep_elf_verdef_fn fn, void *ctx)
         off += vd.vd_next;
     }
     return EP_ERR_MALFORMED;
-}
-
-bool
-ep_elf_symtab_has_verdef(const ep_elf_symtab *t)
-{
-    return t != NULL && t->verdef_off != 0;
 }

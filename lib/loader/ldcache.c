@@ -53,11 +53,10 @@ struct ld_cache {
     size_t entry_size;
     const char *strings;       /* base of the string offsets */
     size_t strings_size;       /* bytes from strings to the end of the file */
-    /* glibc-hwcaps names (cache_extension_tag_glibc_hwcaps), if any. */
+    /* glibc-hwcaps names (cache_extension_tag_glibc_hwcaps), if any:
+     * offsets of strings from the start of the file. */
     const unsigned char *hwcaps;
     uint32_t nhwcaps;
-    const char *hwcaps_base;
-    size_t hwcaps_base_size;
 };
 
 static uint32_t
@@ -87,26 +86,27 @@ new_endian_ok(const unsigned char *hdr)
 #endif
 }
 
-/* dl-cache.h cache_extension_load: the glibc-hwcaps section, if the
- * extension directory is well formed. False means "ignore the extensions"
- * (ld.so then simply finds no hwcaps priorities). */
+/* dl-cache.h cache_extension_load: the glibc-hwcaps section, when the
+ * extension directory is well formed. Its offsets (directory, sections, the
+ * subdirectory names) count from the start of the file, also when the new
+ * table sits behind an old one. False means ld.so ignores the extensions
+ * (and then finds no hwcaps priorities). */
 static bool
 load_extensions(ld_cache *c, const unsigned char *new_hdr)
 {
-    size_t avail = c->size - (size_t)(new_hdr - c->map);
     uint32_t ext_off = u32(new_hdr + 32);
     if (ext_off == 0) {
         return true;
     }
-    if (ext_off > avail || avail - ext_off < 8) {
+    if (ext_off % 4 != 0 || !ep_range_ok(ext_off, 8, c->size)) {
         return false;
     }
-    const unsigned char *ext = new_hdr + ext_off;
+    const unsigned char *ext = c->map + ext_off;
     if (u32(ext) != EXTENSION_MAGIC) {
         return false;
     }
     uint32_t count = u32(ext + 4);
-    if (count > (avail - ext_off - 8) / 16) {
+    if (count > (c->size - ext_off - 8) / 16) {
         return false;
     }
     for (uint32_t i = 0; i < count; i++) {
@@ -116,15 +116,13 @@ load_extensions(ld_cache *c, const unsigned char *new_hdr)
             return false;
         }
         if (tag == EXT_TAG_GLIBC_HWCAPS) {
-            if (c->hwcaps != NULL || size % 4 != 0) {
-                return false;
-            }
-            c->hwcaps = c->map + off;
-            c->nhwcaps = size / 4;
+            /* cache_extension_verify: empty, misaligned or ragged is as
+             * good as absent; a later duplicate wins. */
+            bool usable = size != 0 && off % 4 == 0 && size % 4 == 0;
+            c->hwcaps = usable ? c->map + off : NULL;
+            c->nhwcaps = usable ? size / 4 : 0;
         }
     }
-    c->hwcaps_base = (const char *)new_hdr;
-    c->hwcaps_base_size = avail;
     return true;
 }
 
@@ -331,11 +329,10 @@ hwcaps_priority(const ld_cache *c, uint32_t index, const ld_platform *pf)
         return 0;
     }
     uint32_t off = u32(c->hwcaps + (size_t)index * 4);
-    if (off >= c->hwcaps_base_size ||
-        memchr(c->hwcaps_base + off, '\0', c->hwcaps_base_size - off) == NULL) {
+    if (off >= c->size || memchr(c->map + off, '\0', c->size - off) == NULL) {
         return 0;
     }
-    const char *name = c->hwcaps_base + off;
+    const char *name = (const char *)c->map + off;
     for (size_t i = 0; i < pf->hwcaps.count; i++) {
         if (strcmp(pf->hwcaps.items[i], name) == 0) {
             return (uint32_t)i + 1;

@@ -91,10 +91,8 @@ typedef struct ld_obj ld_obj;
 
 /* One object in the emulated namespace (struct link_map). */
 struct ld_obj {
-    ep_object *obj;
-    const ep_elf_info *info;
+    const ep_elf_dynfacts *info; /* the facts kept (arena copies) */
     const char *path;      /* l_name: the name it was opened by */
-    const char *realpath;
     const char *origin;    /* l_origin, NULL when unknown */
     dev_t dev;
     ino_t ino;
@@ -102,26 +100,53 @@ struct ld_obj {
     const char *soname;
     ld_obj *loader;        /* l_loader: what caused it to be loaded */
     ld_obj *next;          /* namespace list order */
+    size_t seq;            /* position in that list */
+    ld_obj *inode_next;    /* chain of the identity index */
     bool preloaded;        /* part of the interpreter process */
     bool is_rtld;
     bool has_rpath;        /* DT_RPATH, unless a DT_RUNPATH hides it */
     bool has_runpath;
     ld_path rpath, runpath;
-    ep_elf_symtab *symtab;
-    bool symtab_done;
+    ep_elf_symtab *symtab; /* the open file; NULL once released */
     size_t lib;            /* index in the library list, or SIZE_MAX */
     size_t proc;           /* index in the process list, or SIZE_MAX */
     unsigned mark;         /* breadth-first walk that reached it */
     ld_obj *bfs_parent;    /* the object that reached it first */
-    /* l_versions: .gnu.version index -> version, read on first lookup. */
+    /* Versions, copied when the object is opened: its definitions, its
+     * requirements, and l_versions (.gnu.version index -> version). */
+    struct ld_vdef *vdefs;
+    size_t nvdefs;
+    struct ld_need *needs;
+    size_t nneeds;
+    bool versions_bad;
     struct ld_verent *versions;
     size_t nversions;
-    bool versions_done;
+    bool has_versym;
+    bool consulted;        /* the root's references were looked up here */
 };
+
+typedef struct ld_vdef {
+    const char *name;
+    uint32_t hash;
+    uint16_t flags;
+    uint16_t index;
+} ld_vdef;
+
+/* One undefined reference of the root, to be bound. */
+typedef struct ld_ref {
+    const char *name;
+    const char *version;  /* NULL: unversioned */
+    const char *file;     /* the file the version is required from */
+    uint32_t vhash;
+    uint32_t gnu_hash;
+    size_t namelen;
+    bool bound;
+} ld_ref;
 
 typedef struct ld_verent {
     const char *name;      /* NULL for an unused index */
     uint32_t hash;
+    const char *file;      /* for a requirement: the file it names */
 } ld_verent;
 
 /* What one search for a name produced. */
@@ -137,6 +162,15 @@ typedef struct ld_trace {
 } ld_trace;
 
 typedef struct ld_ctx ld_ctx;
+
+/* A version requirement, copied while the object is open. */
+typedef struct ld_need {
+    const char *file;
+    const char *version;
+    uint32_t hash;
+    uint16_t flags;
+    uint16_t index;
+} ld_need;
 
 /* dl-load.c _dl_map_object: find or load name needed by loader (NULL for
  * the root). Returns the object, or NULL when not found or refused (trace
@@ -173,16 +207,41 @@ struct ld_ctx {
     size_t nobjs;
     bool limit_noted;
     unsigned gen;          /* numbers each walk over the objects */
-    struct real_dir *real_dirs; /* canonical directories seen (search.c) */
+    /* Objects by every name they answer to, and by file identity. */
+    struct ld_name **names;
+    size_t names_size;
+    ld_obj **by_inode;
+    size_t inode_size;
+    /* Symbols: wanted at all, and the root's references being bound. */
+    bool symbols;
+    struct ld_ref *refs;
+    size_t nrefs, npending;
+    bool refs_known;
+    ld_obj *root;          /* kept open: the references' names are its */
+    struct ld_str **strs;  /* interned version names (symbols.c) */
+    size_t strs_size;
 };
+
+/* The object known by a name (its path, a name it was requested by, its
+ * SONAME), first in namespace order; NULL when none. */
+ld_obj *ld_find_name(ld_ctx *cx, const char *name);
 
 /* ---- versions and symbols (symbols.c) -------------------------------------- */
 
+/* Copy an object's versions while it is open (new_object calls it). */
+void ld_read_versions(ld_ctx *cx, ld_obj *l);
+/* The root's undefined non-weak references, to bind. */
+ep_status ld_collect_refs(ld_ctx *cx, ld_obj *root);
+/* dl-lookup.c: look the still unbound references up in l, the next object
+ * of the lookup scope, then release l's file: the scope is consulted in
+ * order, one object at a time, so memory stays that of one object. */
+void ld_consult(ld_ctx *cx, ld_obj *l);
+/* Close l's file, keeping its copied facts. */
+void ld_release(ld_obj *l);
 /* dl-version.c: check every version requirement of the objects the dlopen
- * loads; dl-lookup.c: bind every undefined non-weak symbol of root. */
+ * loads; then report the references nothing bound. */
 ep_status ld_check_versions(ld_ctx *cx, ld_obj *first);
-ep_status ld_resolve_symbols(ld_ctx *cx, ld_obj *root, ld_obj **scope,
-                             size_t nscope);
+ep_status ld_finish_symbols(ld_ctx *cx, ld_obj *root);
 
 /* ---- the result ------------------------------------------------------------- */
 

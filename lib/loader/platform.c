@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/utsname.h>
 
 #if defined(__x86_64__) && defined(__GLIBC__)
@@ -253,8 +254,8 @@ build_caps(ep_arena *a, ld_platform *pf)
 
 /* Debian's multiarch ld.so searches /lib/<triplet>/ and /usr/lib/<triplet>/
  * before /lib/ and /usr/lib/, and $LIB is lib/<triplet>; a lib64 layout
- * (Fedora, SUSE) has /lib64/ and /usr/lib64/. Told apart by where the
- * dynamic loader really lives. */
+ * (Fedora, SUSE) has /lib64/ and /usr/lib64/. The two builds are told apart
+ * by the multiarch directory, which only the first has. */
 static bool
 system_layout(ep_arena *a, ld_platform *pf)
 {
@@ -262,9 +263,9 @@ system_layout(ep_arena *a, ld_platform *pf)
                                             "/usr/lib/x86_64-linux-gnu/",
                                             "/lib/", "/usr/lib/"};
     static const char *const lib64[] = {"/lib64/", "/usr/lib64/"};
-    char *real = realpath(pf->rtld, NULL);
-    bool is_multiarch = real == NULL || strstr(real, "/x86_64-linux-gnu/") != NULL;
-    free(real);
+    struct stat sb;
+    bool is_multiarch = stat("/usr/lib/x86_64-linux-gnu", &sb) == 0 &&
+                        S_ISDIR(sb.st_mode);
     const char *const *dirs = is_multiarch ? multiarch : lib64;
     size_t n = is_multiarch ? 4 : 2;
     pf->lib = is_multiarch ? "lib/x86_64-linux-gnu" : "lib64";

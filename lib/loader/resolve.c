@@ -101,7 +101,6 @@ entry_for(ld_ctx *cx, bool process, const char *name, ld_obj *dep,
     e->error = tr->error;
     if (dep != NULL) {
         e->path = dep->path;
-        e->realpath = dep->realpath;
         e->soname = dep->soname;
         if (process) {
             dep->proc = idx;
@@ -194,6 +193,11 @@ map_deps(ld_ctx *cx, ld_obj *start, bool process, ld_obj ***order,
     queue[n++] = start;
     start->mark = gen;
     start->bfs_parent = NULL;
+    if (!process) {
+        /* The dlopen's search list is the lookup scope after the global
+         * one: each object is consulted as it joins the list. */
+        ld_consult(cx, start);
+    }
     for (size_t qi = 0; qi < n && !cx->nomem; qi++) {
         ld_obj *l = queue[qi];
         ep_deps_lib *self = (l == start && !process) ? &cx->deps->root
@@ -241,6 +245,8 @@ map_deps(ld_ctx *cx, ld_obj *start, bool process, ld_obj ***order,
             dep->bfs_parent = l;
             if (process) {
                 dep->preloaded = true;
+            } else {
+                ld_consult(cx, dep);
             }
             if (!ld_grow(cx->a, (void **)&queue, &cap, n, sizeof(*queue))) {
                 return EP_ERR_NOMEM;
@@ -402,9 +408,10 @@ load_process(ld_ctx *cx, const char *exe, const char *llp, ld_obj ***scope,
     }
     m->preloaded = true;
     cx->main = m;
-    /* The executable's $ORIGIN comes from /proc/self/exe: a real path. */
-    m->origin = ld_origin_of(cx->a, m->realpath);
-    d->interpreter = m->realpath;
+    /* The executable's $ORIGIN comes from /proc/self/exe: a real path, as
+     * find_interpreter made exe. */
+    m->origin = ld_origin_of(cx->a, m->path);
+    d->interpreter = m->path;
     ep_status st = load_rtld(cx, m->info->interp ? m->info->interp
                                                  : cx->pf.rtld);
     if (st == EP_OK) {
@@ -419,7 +426,6 @@ load_process(ld_ctx *cx, const char *exe, const char *llp, ld_obj ***scope,
         memset(e, 0, sizeof(*e));
         e->name = m->path;
         e->path = m->path;
-        e->realpath = m->realpath;
         e->soname = m->soname;
         e->how = EP_DEPS_PATH;
         m->proc = 0;
@@ -461,45 +467,17 @@ root_refusal(const ld_obj *root, bool standalone)
     if (root->info->type == 2 /* ET_EXEC */) {
         return "cannot dynamically load executable";
     }
-    if (root->info->dt_flags_1 & 0x08000000 /* DF_1_PIE */) {
+    if (root->info->flags_1 & 0x08000000 /* DF_1_PIE */) {
         return "cannot dynamically load position-independent executable";
     }
     return NULL;
-}
-
-/* Every object of the scope once, in order. */
-static ld_obj **
-merge_scope(ld_ctx *cx, ld_obj **a, size_t na, ld_obj **b, size_t nb,
-            size_t *n)
-{
-    unsigned gen = ++cx->gen;
-    ld_obj **out = ep_arena_alloc(cx->a, (na + nb + 1) * sizeof(*out));
-    *n = 0;
-    if (out == NULL) {
-        return NULL;
-    }
-    for (size_t pass = 0; pass < 2; pass++) {
-        ld_obj **src = pass ? b : a;
-        size_t ns = pass ? nb : na;
-        for (size_t i = 0; i < ns; i++) {
-            if (src[i]->mark != gen) {
-                src[i]->mark = gen;
-                out[(*n)++] = src[i];
-            }
-        }
-    }
-    return out;
 }
 
 static void
 close_objects(ld_ctx *cx)
 {
     for (ld_obj *l = cx->head; l != NULL; l = l->next) {
-        ep_elf_symtab_close(l->symtab);
-        l->symtab = NULL;
-        ep_object_close(l->obj);
-        l->obj = NULL;
-        l->info = NULL;
+        ld_release(l);
     }
     ld_cache_close(cx->cache);
     cx->cache = NULL;
@@ -546,6 +524,7 @@ ep_deps_analyze(const char *path, const ep_deps_options *opt, ep_deps **out,
     cx.deps = d;
     cx.a = &d->arena;
     cx.err = err;
+    cx.symbols = opt->symbols;
     ep_status st = ld_platform_init(cx.a, &cx.pf, opt, err);
     if (st != EP_OK) {
         goto fail;
@@ -575,6 +554,7 @@ ep_deps_analyze(const char *path, const ep_deps_options *opt, ep_deps **out,
     }
     ld_obj **pscope = NULL, **mscope = NULL;
     size_t npscope = 0, nmscope = 0;
+    (void)nmscope;
     if (exe != NULL) {
         st = load_process(&cx, exe, llp, &pscope, &npscope, err);
         if (st != EP_OK) {
@@ -609,7 +589,6 @@ ep_deps_analyze(const char *path, const ep_deps_options *opt, ep_deps **out,
         d->root.error = why ? why : "cannot be loaded";
     } else {
         d->root.path = root->path;
-        d->root.realpath = root->realpath;
         d->root.soname = root->soname;
         d->root.error = root_refusal(root, exe == NULL);
         if (root->preloaded) {
@@ -618,25 +597,28 @@ ep_deps_analyze(const char *path, const ep_deps_options *opt, ep_deps **out,
         }
     }
     if (root != NULL && d->root.error == NULL) {
-        st = map_deps(&cx, root, false, &mscope, &nmscope);
+        if (opt->symbols) {
+            /* The references first, then the global scope (the
+             * interpreter's own search list) in order, then the dlopen's
+             * list as map_deps builds it (dl-lookup.c _dl_lookup_symbol_x
+             * over l_scope). */
+            st = ld_collect_refs(&cx, root);
+            for (size_t i = 0; st == EP_OK && i < npscope; i++) {
+                ld_consult(&cx, pscope[i]);
+            }
+        }
+        if (st == EP_OK) {
+            st = map_deps(&cx, root, false, &mscope, &nmscope);
+        }
+        if (st == EP_OK && opt->symbols) {
+            st = ld_check_versions(&cx, root);
+            if (st == EP_OK) {
+                st = ld_finish_symbols(&cx, root);
+            }
+        }
         if (st != EP_OK) {
             st = ep_fail(err, EP_ERR_NOMEM, "out of memory");
             goto fail;
-        }
-        if (opt->symbols) {
-            size_t nscope = 0;
-            ld_obj **scope = merge_scope(&cx, pscope, npscope, mscope, nmscope,
-                                         &nscope);
-            st = scope ? ld_check_versions(&cx, root) : EP_ERR_NOMEM;
-            if (st == EP_OK) {
-                st = ld_resolve_symbols(&cx, root, scope, nscope);
-            }
-            if (st != EP_OK) {
-                st = ep_fail(err, st, "%s", st == EP_ERR_NOMEM
-                                                ? "out of memory"
-                                                : ep_status_str(st));
-                goto fail;
-            }
         }
     }
     if (cx.nomem) {

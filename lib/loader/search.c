@@ -2,7 +2,7 @@
  * Finding a needed name on disk the way elf/dl-load.c does: search paths
  * built by fillin_rpath, open_path's walk over every directory and hwcaps
  * subdirectory, open_verify's checks of each candidate, and _dl_map_object's
- * order of rules. Every file it accepts is opened as an ep_object once.
+ * order of rules. Every file it accepts is read once (elf/hash.c).
  */
 #include "loader.h"
 
@@ -394,25 +394,122 @@ check_header(ld_ctx *cx, const unsigned char *h, bool *skip)
 /* open_verify's ABI note rule: a GNU ABI tag for another OS, or for a newer
  * kernel than this one, makes ld.so pass the file over. */
 static const char *
-abi_note_skip(ld_ctx *cx, const ep_elf_info *in)
+abi_note_skip(ld_ctx *cx, const ep_elf_dynfacts *f)
 {
-    if (in->abi_tag == NULL) {
+    if (!f->has_abi_note) {
         return NULL;
     }
-    unsigned a = 0, b = 0, c = 0;
-    char os[32];
-    if (sscanf(in->abi_tag, "%31s %u.%u.%u", os, &a, &b, &c) != 4) {
-        return NULL;
+    if (f->abi_os != 0) {
+        static const char *const os[] = {"Linux", "GNU", "Solaris", "FreeBSD"};
+        return ep_arena_printf(cx->a, "ABI note is for %s, not Linux",
+                               f->abi_os < 4 ? os[f->abi_os] : "another OS");
     }
-    if (strcmp(os, "Linux") != 0) {
-        return ep_arena_printf(cx->a, "ABI note is for %s, not Linux", os);
-    }
-    uint32_t need = (a & 0xff) << 16 | (b & 0xff) << 8 | (c & 0xff);
-    if (cx->pf.osversion != 0 && need > cx->pf.osversion) {
-        return ep_arena_printf(cx->a, "ABI note requires Linux %u.%u.%u", a,
-                               b, c);
+    if (cx->pf.osversion != 0 && f->abi_version > cx->pf.osversion) {
+        return ep_arena_printf(cx->a, "ABI note requires Linux %u.%u.%u",
+                               f->abi_version >> 16, (f->abi_version >> 8) & 0xff,
+                               f->abi_version & 0xff);
     }
     return NULL;
+}
+
+/* ---- the name and identity indexes ------------------------------------------ */
+
+typedef struct ld_name {
+    const char *name;
+    ld_obj *obj;
+    struct ld_name *next;
+} ld_name;
+
+#define NAME_SLOTS 1024
+#define INODE_SLOTS 512
+
+static size_t
+str_hash(const char *s)
+{
+    size_t h = 5381;
+    while (*s) {
+        h = h * 33 + (unsigned char)*s++;
+    }
+    return h;
+}
+
+ld_obj *
+ld_find_name(ld_ctx *cx, const char *name)
+{
+    if (cx->names == NULL) {
+        return NULL;
+    }
+    for (ld_name *n = cx->names[str_hash(name) % cx->names_size]; n != NULL;
+         n = n->next) {
+        if (strcmp(n->name, name) == 0) {
+            return n->obj;
+        }
+    }
+    return NULL;
+}
+
+/* Index name for l; a name two objects answer to stays with the one first
+ * in the namespace list, which is the one _dl_map_object's walk finds. */
+static void
+index_name(ld_ctx *cx, ld_obj *l, const char *name)
+{
+    if (cx->names == NULL) {
+        cx->names_size = NAME_SLOTS;
+        cx->names = ep_arena_alloc(cx->a, NAME_SLOTS * sizeof(*cx->names));
+        if (cx->names == NULL) {
+            cx->nomem = true;
+            return;
+        }
+    }
+    size_t slot = str_hash(name) % cx->names_size;
+    for (ld_name *n = cx->names[slot]; n != NULL; n = n->next) {
+        if (strcmp(n->name, name) == 0) {
+            if (l->seq < n->obj->seq) {
+                n->obj = l;
+            }
+            return;
+        }
+    }
+    ld_name *n = ep_arena_alloc(cx->a, sizeof(*n));
+    if (n == NULL) {
+        cx->nomem = true;
+        return;
+    }
+    n->name = name;
+    n->obj = l;
+    n->next = cx->names[slot];
+    cx->names[slot] = n;
+}
+
+static ld_obj *
+find_inode(ld_ctx *cx, dev_t dev, ino_t ino)
+{
+    if (cx->by_inode == NULL) {
+        return NULL;
+    }
+    for (ld_obj *l = cx->by_inode[(size_t)ino % cx->inode_size]; l != NULL;
+         l = l->inode_next) {
+        if (l->dev == dev && l->ino == ino) {
+            return l;
+        }
+    }
+    return NULL;
+}
+
+static void
+index_inode(ld_ctx *cx, ld_obj *l)
+{
+    if (cx->by_inode == NULL) {
+        cx->inode_size = INODE_SLOTS;
+        cx->by_inode = ep_arena_alloc(cx->a, INODE_SLOTS * sizeof(ld_obj *));
+        if (cx->by_inode == NULL) {
+            cx->nomem = true;
+            return;
+        }
+    }
+    size_t slot = (size_t)l->ino % cx->inode_size;
+    l->inode_next = cx->by_inode[slot];
+    cx->by_inode[slot] = l;
 }
 
 static void
@@ -422,102 +519,80 @@ add_name(ld_ctx *cx, ld_obj *l, const char *name)
         const char *s = ep_arena_strdup(cx->a, name);
         if (s == NULL || !ep_strvec_push(cx->a, &l->names, s)) {
             cx->nomem = true;
+            return;
         }
+        index_name(cx, l, s);
     }
 }
 
-/* One directory's canonical form, remembered (realpath(3) walks every
- * component with readlink; the objects of a tree share few directories). */
-typedef struct real_dir {
-    const char *dir;
-    const char *real; /* NULL: realpath failed */
-    struct real_dir *next;
-} real_dir;
-
-static const char *
-real_dir_of(ld_ctx *cx, const char *dir)
+static bool
+copy_list(ep_arena *a, ep_strlist *dst, ep_strlist src)
 {
-    for (real_dir *r = cx->real_dirs; r != NULL; r = r->next) {
-        if (strcmp(r->dir, dir) == 0) {
-            return r->real;
+    dst->count = 0;
+    dst->items = NULL;
+    if (src.count == 0) {
+        return true;
+    }
+    const char **items = ep_arena_alloc(a, src.count * sizeof(*items));
+    if (items == NULL) {
+        return false;
+    }
+    for (size_t i = 0; i < src.count; i++) {
+        if ((items[i] = ep_arena_strdup(a, src.items[i])) == NULL) {
+            return false;
         }
     }
-    real_dir *r = ep_arena_alloc(cx->a, sizeof(*r));
-    char *real = realpath(dir, NULL);
-    if (r == NULL || (r->dir = ep_arena_strdup(cx->a, dir)) == NULL) {
-        free(real);
-        cx->nomem = true;
-        return NULL;
-    }
-    r->real = real ? ep_arena_strdup(cx->a, real) : NULL;
-    free(real);
-    r->next = cx->real_dirs;
-    cx->real_dirs = r;
-    return r->real;
+    dst->items = items;
+    dst->count = src.count;
+    return true;
 }
 
-/* realpath(3) of path: the directory from the cache, then the last
- * component's symlinks followed (at most 40, as the kernel's limit). */
-static const char *
-fast_realpath(ld_ctx *cx, const char *path, int depth)
+/* The facts of the dynamic section the emulation needs after the file is
+ * closed (ld_consult closes it as soon as its symbols were consulted). */
+static const ep_elf_dynfacts *
+keep_info(ld_ctx *cx, const ep_elf_dynfacts *in)
 {
-    const char *slash = strrchr(path, '/');
-    const char *base = slash ? slash + 1 : path;
-    if (depth > 40 || base[0] == '\0' || strcmp(base, ".") == 0 ||
-        strcmp(base, "..") == 0) {
-        char *real = realpath(path, NULL);
-        const char *out = ep_arena_strdup(cx->a, real ? real : path);
-        free(real);
-        return out;
-    }
-    char *dir = slash == NULL ? ep_arena_strdup(cx->a, ".")
-                : slash == path ? ep_arena_strdup(cx->a, "/")
-                                : ep_arena_strndup(cx->a, path,
-                                                   (size_t)(slash - path));
-    const char *rdir = dir ? real_dir_of(cx, dir) : NULL;
-    if (rdir == NULL) {
-        return ep_arena_strdup(cx->a, path);
-    }
-    const char *cand = ep_arena_printf(cx->a, "%s%s%s", rdir,
-                                       strcmp(rdir, "/") == 0 ? "" : "/", base);
-    if (cand == NULL) {
+    ep_elf_dynfacts *k = ep_arena_alloc(cx->a, sizeof(*k));
+    if (k == NULL) {
         return NULL;
     }
-    char link[PATH_MAX];
-    ssize_t n = readlink(cand, link, sizeof(link) - 1);
-    if (n < 0) {
-        return cand; /* not a symlink (EINVAL), or gone: as it stands */
+    k->type = in->type;
+    k->flags = in->flags;
+    k->flags_1 = in->flags_1;
+    k->has_dynamic = in->has_dynamic;
+    k->soname = in->soname ? ep_arena_strdup(cx->a, in->soname) : NULL;
+    k->interp = in->interp ? ep_arena_strdup(cx->a, in->interp) : NULL;
+    if ((in->soname && !k->soname) || (in->interp && !k->interp) ||
+        !copy_list(cx->a, &k->needed, in->needed) ||
+        !copy_list(cx->a, &k->rpath, in->rpath) ||
+        !copy_list(cx->a, &k->runpath, in->runpath)) {
+        return NULL;
     }
-    link[n] = '\0';
-    const char *next = link[0] == '/'
-                           ? ep_arena_strdup(cx->a, link)
-                           : ep_arena_printf(cx->a, "%s/%s", rdir, link);
-    return next ? fast_realpath(cx, next, depth + 1) : NULL;
+    return k;
 }
 
 static ld_obj *
-new_object(ld_ctx *cx, const char *path, ep_object *obj, ld_obj *loader,
-           const struct stat *sb)
+new_object(ld_ctx *cx, const char *path, ep_elf_symtab *t,
+           const ep_elf_dynfacts *facts, ld_obj *loader)
 {
+    const struct stat *sb = ep_elf_symtab_stat(t);
     if (cx->nobjs >= LD_MAX_OBJECTS) {
         if (!cx->limit_noted) {
             ld_note(cx, "more than %d objects: the rest are not loaded here",
                     LD_MAX_OBJECTS);
             cx->limit_noted = true;
         }
-        ep_object_close(obj);
+        ep_elf_symtab_close(t);
         return NULL;
     }
     ld_obj *l = ep_arena_alloc(cx->a, sizeof(*l));
-    if (l == NULL) {
-        ep_object_close(obj);
+    if (l == NULL || (l->info = keep_info(cx, facts)) == NULL) {
+        ep_elf_symtab_close(t);
         cx->nomem = true;
         return NULL;
     }
-    l->obj = obj;
-    l->info = ep_object_elf(obj);
+    l->symtab = t;
     l->path = ep_arena_strdup(cx->a, path);
-    l->realpath = fast_realpath(cx, path, 0);
     l->origin = ld_origin_of(cx->a, path);
     l->dev = sb->st_dev;
     l->ino = sb->st_ino;
@@ -525,14 +600,13 @@ new_object(ld_ctx *cx, const char *path, ep_object *obj, ld_obj *loader,
     l->lib = SIZE_MAX;
     l->proc = SIZE_MAX;
     if (l->info != NULL) {
-        l->soname = l->info->soname ? ep_arena_strdup(cx->a, l->info->soname)
-                                    : NULL;
+        l->soname = l->info->soname;
         /* get-dynamic-info.h: with DT_RUNPATH present, DT_RPATH is ignored
          * altogether, also when this object is an ancestor. */
         l->has_runpath = l->info->runpath.count > 0;
         l->has_rpath = l->info->rpath.count > 0 && !l->has_runpath;
     }
-    if (l->path == NULL || l->realpath == NULL) {
+    if (l->path == NULL) {
         cx->nomem = true;
     }
     if (cx->tail != NULL) {
@@ -541,133 +615,93 @@ new_object(ld_ctx *cx, const char *path, ep_object *obj, ld_obj *loader,
         cx->head = l;
     }
     cx->tail = l;
-    cx->nobjs++;
+    l->seq = cx->nobjs++;
+    if (cx->symbols) {
+        ld_read_versions(cx, l);
+    }
+    if (l->path != NULL) {
+        index_name(cx, l, l->path);
+    }
+    if (l->soname != NULL) {
+        index_name(cx, l, l->soname);
+    }
+    index_inode(cx, l);
     return l;
 }
 
-/* open_verify on the file's first bytes: the verdict for anything libelf
- * could not take (not ELF, cut short, a directory, a FIFO, unreadable).
- * TRY_FOUND here only means "the header passes". */
-static try_result
-try_raw(ld_ctx *cx, const char *path, int *errnum, const char **why)
+/* Why ld.so cannot map a file the lean reader finds damaged: the full
+ * diagnosis of ep_object_open() when it has one. */
+static const char *
+damage_of(ld_ctx *cx, const char *path, const char *why)
 {
-    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-    if (fd < 0) {
-        *errnum = errno;
-        return TRY_ABSENT;
+    ep_object *obj = NULL;
+    ep_error e;
+    if (ep_object_open(path, &obj, &e) != EP_OK) {
+        cx->nomem |= e.status == EP_ERR_NOMEM;
+        return why;
     }
-    unsigned char h[EHDR_SIZE];
-    size_t got = 0;
-    int rerr = 0;
-    while (got < sizeof(h)) {
-        ssize_t n = read(fd, h + got, sizeof(h) - got);
-        if (n < 0 && errno == EINTR) {
-            continue;
-        }
-        if (n <= 0) {
-            rerr = n < 0 ? errno : 0;
-            break;
-        }
-        got += (size_t)n;
+    if (ep_object_kind(obj) != EP_KIND_ELF && ep_object_reason(obj) != NULL) {
+        why = ep_arena_printf(cx->a, "%s: %s", ep_kind_str(ep_object_kind(obj)),
+                              ep_object_reason(obj));
     }
-    close(fd);
-    if (got < sizeof(h)) {
-        *why = rerr ? ep_arena_printf(cx->a, "cannot read file data: %s",
-                                      strerror(rerr))
-                    : "file too short";
-        return TRY_FATAL;
-    }
-    bool skip;
-    *why = check_header(cx, h, &skip);
-    if (*why != NULL) {
-        *errnum = ENOENT;
-        return skip ? TRY_SKIPPED : TRY_FATAL;
-    }
-    return TRY_FOUND;
+    ep_object_close(obj);
+    return why;
 }
 
-/* The header fields of an opened object in the layout check_header reads. */
-static bool
-header_of(ep_object *obj, unsigned char h[EHDR_SIZE])
-{
-    uint16_t type, machine, phentsize;
-    uint32_t version;
-    memset(h, 0, EHDR_SIZE);
-    if (!ep_elf_header_fields(obj, h, &type, &machine, &version,
-                              &phentsize)) {
-        return false;
-    }
-    memcpy(h + 16, &type, 2);
-    memcpy(h + 18, &machine, 2);
-    memcpy(h + 20, &version, 4);
-    memcpy(h + 54, &phentsize, 2);
-    return true;
-}
-
-/* Try one candidate file. On TRY_FOUND *out is the (possibly already
- * loaded) object; on TRY_ABSENT *errnum says why; otherwise *why. */
+/* Try one candidate file, as open_verify and _dl_map_object_from_fd do. On
+ * TRY_FOUND *out is the (possibly already loaded) object; on TRY_ABSENT
+ * *errnum says why; otherwise *why. */
 static try_result
 try_file(ld_ctx *cx, const char *path, ld_obj *loader, ld_obj **out,
          int *errnum, const char **why)
 {
     *out = NULL;
     *why = NULL;
-    struct stat sb;
-    if (stat(path, &sb) != 0) {
-        *errnum = errno;
+    ep_elf_symtab *t = NULL;
+    /* No ep_error: most candidates do not exist, and formatting a message
+     * for each costs more than the open. */
+    if (ep_elf_symtab_openfile(path, &t, errnum, NULL) != EP_OK) {
+        cx->nomem |= *errnum == 0;
         return TRY_ABSENT;
     }
+    const struct stat *sb = ep_elf_symtab_stat(t);
     /* _dl_map_object_from_fd: the same file under another name is the
-     * object already loaded (checked after open_verify, which that file
-     * passed when it was loaded). */
-    if (S_ISREG(sb.st_mode)) {
-        for (ld_obj *l = cx->head; l != NULL; l = l->next) {
-            if (l->dev == sb.st_dev && l->ino == sb.st_ino) {
-                *out = l;
-                return TRY_FOUND;
-            }
-        }
+     * object already loaded (it passed open_verify when it was loaded). */
+    ld_obj *known = S_ISREG(sb->st_mode) ? find_inode(cx, sb->st_dev, sb->st_ino)
+                                         : NULL;
+    if (known != NULL) {
+        ep_elf_symtab_close(t);
+        *out = known;
+        return TRY_FOUND;
     }
-    ep_object *obj = NULL;
-    ep_error e;
-    if (S_ISREG(sb.st_mode) && ep_object_open(path, &obj, &e) != EP_OK) {
-        cx->nomem = e.status == EP_ERR_NOMEM;
-        *why = ep_arena_strdup(cx->a, e.message);
-        return TRY_FATAL;
-    }
-    unsigned char h[EHDR_SIZE];
-    try_result r;
-    if (obj != NULL && header_of(obj, h)) {
-        bool skip;
-        *why = check_header(cx, h, &skip);
-        r = *why == NULL ? TRY_FOUND : skip ? TRY_SKIPPED : TRY_FATAL;
-        *errnum = ENOENT;
-    } else {
-        r = try_raw(cx, path, errnum, why);
-    }
-    if (r == TRY_FOUND && (obj == NULL || ep_object_kind(obj) != EP_KIND_ELF)) {
-        /* The header passes but the file does not map (dl-load.c
-         * _dl_map_segments and friends fail). */
+    size_t nhead;
+    int rerr;
+    const unsigned char *h = ep_elf_symtab_head(t, &nhead, &rerr);
+    try_result r = TRY_FOUND;
+    bool skip = false;
+    if (nhead < EHDR_SIZE) {
+        *why = rerr ? ep_arena_printf(cx->a, "cannot read file data: %s",
+                                      strerror(rerr))
+                    : "file too short";
         r = TRY_FATAL;
-        *why = obj == NULL ? "not a regular file"
-                           : ep_arena_printf(cx->a, "%s: %s",
-                                             ep_kind_str(ep_object_kind(obj)),
-                                             ep_object_reason(obj)
-                                                 ? ep_object_reason(obj)
-                                                 : "not loadable");
+    } else if ((*why = check_header(cx, h, &skip)) != NULL) {
+        *errnum = ENOENT;
+        r = skip ? TRY_SKIPPED : TRY_FATAL;
     }
-    if (r == TRY_FOUND) {
-        *why = abi_note_skip(cx, ep_object_elf(obj));
-        if (*why != NULL) {
-            *errnum = ENOENT;
-            r = TRY_SKIPPED;
-        }
+    const ep_elf_dynfacts *facts = NULL;
+    if (r == TRY_FOUND && !ep_elf_symtab_load(t, &facts, why)) {
+        *why = damage_of(cx, path, *why);
+        r = TRY_FATAL;
+    }
+    if (r == TRY_FOUND && (*why = abi_note_skip(cx, facts)) != NULL) {
+        *errnum = ENOENT;
+        r = TRY_SKIPPED;
     }
     if (r != TRY_FOUND) {
-        ep_object_close(obj);
+        ep_elf_symtab_close(t);
         return r;
     }
-    *out = new_object(cx, path, obj, loader, &sb);
+    *out = new_object(cx, path, t, facts, loader);
     if (*out == NULL) {
         *why = "not loaded: too many objects";
         return TRY_FATAL;
@@ -776,20 +810,6 @@ open_path(ld_ctx *cx, const char *name, ld_path *p, const char *from,
     return WALK_NONE;
 }
 
-/* _dl_name_match_p plus the SONAME check of _dl_map_object. */
-static bool
-name_matches(ld_ctx *cx, ld_obj *l, const char *name)
-{
-    if (strcmp(l->path, name) == 0 || ep_strvec_contains(&l->names, name)) {
-        return true;
-    }
-    if (l->soname != NULL && strcmp(l->soname, name) == 0) {
-        add_name(cx, l, name);
-        return true;
-    }
-    return false;
-}
-
 /* dl-load.c: the prefix test of a cache entry against the system
  * directories, used when the loader has DF_1_NODEFLIB. */
 static bool
@@ -837,7 +857,7 @@ search(ld_ctx *cx, ld_obj *loader, const char *name, ld_trace *tr)
     }
     ld_obj *flagger = loader ? loader : cx->main;
     bool nodeflib = flagger != NULL && flagger->info != NULL &&
-                    (flagger->info->dt_flags_1 & DF_1_NODEFLIB_BIT) != 0;
+                    (flagger->info->flags_1 & DF_1_NODEFLIB_BIT) != 0;
     if (w == WALK_NONE && cx->cache_path != NULL) {
         const char *cached = ld_cache_lookup(cx->cache, name, &cx->pf);
         const char *note = NULL;
@@ -891,11 +911,12 @@ ld_map_object(ld_ctx *cx, ld_obj *loader, const char *name, ld_trace *tr)
 {
     memset(tr, 0, sizeof(*tr));
     tr->how = EP_DEPS_NOT_FOUND;
-    for (ld_obj *l = cx->head; l != NULL; l = l->next) {
-        if (name_matches(cx, l, name)) {
-            tr->how = EP_DEPS_LOADED;
-            return l;
-        }
+    /* _dl_name_match_p over the namespace, plus the SONAME check. */
+    ld_obj *known = ld_find_name(cx, name);
+    if (known != NULL) {
+        add_name(cx, known, name);
+        tr->how = EP_DEPS_LOADED;
+        return known;
     }
     ld_obj *found = NULL;
     if (strchr(name, '/') != NULL) {

@@ -2,8 +2,10 @@
  * Versions and symbols as ld.so checks and binds them after the objects are
  * mapped: dl-version.c's requirement check for every newly loaded object,
  * and dl-lookup.c's search of the root's undefined symbols through the
- * global scope, then the root's own dependency list. Lookups go through each
- * object's hash table (elf/hash.c); only match rules live here.
+ * global scope, then the root's own dependency list. Each object is
+ * consulted once, in scope order, while its file is open; what is kept of
+ * it afterwards is a few copied facts. Lookups go through each object's
+ * hash table (elf/hash.c); only the match rules live here.
  */
 #include "loader.h"
 
@@ -19,40 +21,153 @@
 /* dl-lookup.c ALLOWED_STT: NOTYPE, OBJECT, FUNC, COMMON, TLS, GNU_IFUNC. */
 #define ALLOWED_STT ((1u << 0) | (1u << 1) | (1u << 2) | (1u << 5) | \
                      (1u << 6) | (1u << 10))
+#define VER_FLG_BASE_BIT 0x1
+#define VER_FLG_WEAK_BIT 0x2
 
-/* dl-version.c find_needed: the loaded object a version requirement's file
- * name refers to, by _dl_name_match_p (the names it was loaded under, its
- * SONAME once matched). */
-static ld_obj *
-find_needed(ld_ctx *cx, const char *file)
-{
-    for (ld_obj *l = cx->head; l != NULL; l = l->next) {
-        if (strcmp(l->path, file) == 0 || ep_strvec_contains(&l->names, file) ||
-            (l->soname != NULL && strcmp(l->soname, file) == 0)) {
-            return l;
-        }
-    }
-    return NULL;
-}
-
-/* The object's tables, mapped on first use (a note says when they cannot
- * be read; the object then defines and requires nothing). */
+/* The object's open file, or NULL once it was released. */
 static ep_elf_symtab *
 symtab_of(ld_ctx *cx, ld_obj *l)
 {
-    if (!l->symtab_done && l->obj != NULL) {
-        l->symtab_done = true;
-        ep_error e;
-        if (ep_elf_symtab_open(l->obj, &l->symtab, &e) != EP_OK) {
-            if (e.status == EP_ERR_NOMEM) {
-                cx->nomem = true;
-            }
-            ld_note(cx, "%s: dynamic symbols unreadable: %s", l->path,
-                    e.message);
-        }
-    }
+    (void)cx;
     return l->symtab;
 }
+
+void
+ld_release(ld_obj *l)
+{
+    ep_elf_symtab_close(l->symtab);
+    l->symtab = NULL;
+}
+
+/* ---- copying versions while the file is open ------------------------------- */
+
+/* One copy of each version and file name: every object of a tree repeats
+ * "GLIBC_2.2.5" and "libc.so.6". */
+typedef struct ld_str {
+    const char *s;
+    struct ld_str *next;
+} ld_str;
+
+#define STR_SLOTS 512
+
+static const char *
+intern(ld_ctx *cx, const char *s)
+{
+    if (cx->strs == NULL) {
+        cx->strs = ep_arena_alloc(cx->a, STR_SLOTS * sizeof(*cx->strs));
+        if (cx->strs == NULL) {
+            cx->nomem = true;
+            return NULL;
+        }
+        cx->strs_size = STR_SLOTS;
+    }
+    size_t h = ep_elf_gnu_hash(s) % cx->strs_size;
+    for (ld_str *e = cx->strs[h]; e != NULL; e = e->next) {
+        if (strcmp(e->s, s) == 0) {
+            return e->s;
+        }
+    }
+    ld_str *e = ep_arena_alloc(cx->a, sizeof(*e));
+    const char *copy = e ? ep_arena_strdup(cx->a, s) : NULL;
+    if (copy == NULL) {
+        cx->nomem = true;
+        return NULL;
+    }
+    e->s = copy;
+    e->next = cx->strs[h];
+    cx->strs[h] = e;
+    return copy;
+}
+
+typedef struct ver_copy {
+    ld_ctx *cx;
+    ld_obj *l;
+    size_t vcap, ncap;
+    size_t top; /* highest .gnu.version index named */
+} ver_copy;
+
+static bool
+copy_def(const char *name, uint32_t hash, uint16_t flags, uint16_t index,
+         void *ctx)
+{
+    ver_copy *w = ctx;
+    ld_obj *l = w->l;
+    if (!ld_grow(w->cx->a, (void **)&l->vdefs, &w->vcap, l->nvdefs,
+                 sizeof(*l->vdefs))) {
+        w->cx->nomem = true;
+        return true;
+    }
+    ld_vdef *d = &l->vdefs[l->nvdefs++];
+    d->name = ep_arena_strdup(w->cx->a, name);
+    d->hash = hash;
+    d->flags = flags;
+    d->index = index & 0x7fff;
+    w->top = d->index > w->top ? d->index : w->top;
+    w->cx->nomem |= d->name == NULL;
+    return false;
+}
+
+static bool
+copy_need(const char *file, const char *version, uint32_t hash,
+          uint16_t flags, uint16_t index, void *ctx)
+{
+    ver_copy *w = ctx;
+    ld_obj *l = w->l;
+    if (!ld_grow(w->cx->a, (void **)&l->needs, &w->ncap, l->nneeds,
+                 sizeof(*l->needs))) {
+        w->cx->nomem = true;
+        return true;
+    }
+    ld_need *n = &l->needs[l->nneeds++];
+    n->file = intern(w->cx, file);
+    n->version = intern(w->cx, version);
+    n->hash = hash;
+    n->flags = flags;
+    /* vna_other's top bit marks a hidden requirement. */
+    n->index = index & 0x7fff;
+    w->top = n->index > w->top ? n->index : w->top;
+    w->cx->nomem |= n->file == NULL || n->version == NULL;
+    return false;
+}
+
+void
+ld_read_versions(ld_ctx *cx, ld_obj *l)
+{
+    ep_elf_symtab *t = symtab_of(cx, l);
+    if (t == NULL) {
+        return;
+    }
+    ver_copy w = {cx, l, 0, 0, 0};
+    l->versions_bad = ep_elf_symtab_verdefs(t, copy_def, &w) != EP_OK;
+    if (ep_elf_symtab_verneeds(t, copy_need, &w) != EP_OK) {
+        ld_note(cx, "%s: version requirements unreadable", l->path);
+    }
+    if (l->versions_bad) {
+        ld_note(cx, "%s: version definitions unreadable", l->path);
+    }
+    l->has_versym = ep_elf_symtab_has_versym(t);
+    /* _dl_check_map_versions: l_versions, indexed by .gnu.version value,
+     * from the definitions (the base entry too) and the requirements. */
+    l->versions = ep_arena_alloc(cx->a, (w.top + 1) * sizeof(*l->versions));
+    if (l->versions == NULL) {
+        cx->nomem = true;
+        return;
+    }
+    l->nversions = w.top + 1;
+    for (size_t i = 0; i < l->nvdefs; i++) {
+        ld_verent *v = &l->versions[l->vdefs[i].index];
+        v->name = l->vdefs[i].name;
+        v->hash = l->vdefs[i].hash;
+    }
+    for (size_t i = 0; i < l->nneeds; i++) {
+        ld_verent *v = &l->versions[l->needs[i].index];
+        v->name = l->needs[i].version;
+        v->hash = l->needs[i].hash;
+        v->file = l->needs[i].file;
+    }
+}
+
+/* ---- dl-version.c ------------------------------------------------------------- */
 
 /* The prefix of a version name up to its first digit ("GLIBC_"). */
 static size_t
@@ -61,44 +176,30 @@ family_len(const char *v)
     return strcspn(v, "0123456789");
 }
 
-#define VER_FLG_BASE_BIT 0x1
-#define VER_FLG_WEAK_BIT 0x2
-
-/* Walks the definitions for match_symbol and for the highest version of
- * the requirement's family. */
-typedef struct def_walk {
-    const char *want;
-    uint32_t hash;
-    size_t family;
-    bool found;
-    const char *highest;
-} def_walk;
-
-static bool
-visit_def(const char *name, uint32_t hash, uint16_t flags, uint16_t index,
-          void *ctx)
+/* The highest version of want's family the object defines. */
+static const char *
+highest_of_family(const ld_obj *l, const char *want)
 {
-    def_walk *w = ctx;
-    (void)index;
-    if (hash == w->hash && strcmp(name, w->want) == 0) {
-        w->found = true;
+    size_t family = family_len(want);
+    const char *best = NULL;
+    for (size_t i = 0; i < l->nvdefs; i++) {
+        const ld_vdef *d = &l->vdefs[i];
+        if (!(d->flags & VER_FLG_BASE_BIT) && family_len(d->name) == family &&
+            strncmp(d->name, want, family) == 0 &&
+            (best == NULL || ep_version_compare(d->name, best) > 0)) {
+            best = d->name;
+        }
     }
-    if (!(flags & VER_FLG_BASE_BIT) && family_len(name) == w->family &&
-        strncmp(name, w->want, w->family) == 0 &&
-        (w->highest == NULL || ep_version_compare(name, w->highest) > 0)) {
-        w->highest = name;
-    }
-    return false;
+    return best;
 }
 
 static bool
-add_missing(ld_ctx *cx, const char *file, ld_obj *target,
-            const char *version, ld_obj *needer, const char *highest)
+add_missing(ld_ctx *cx, const ld_need *n, ld_obj *target, ld_obj *needer)
 {
     ep_deps *d = cx->deps;
     for (size_t i = 0; i < d->nmissing; i++) {
-        if (strcmp(d->missing[i].version, version) == 0 &&
-            strcmp(d->missing[i].library, file) == 0 &&
+        if (strcmp(d->missing[i].version, n->version) == 0 &&
+            strcmp(d->missing[i].library, n->file) == 0 &&
             strcmp(d->missing[i].needed_by, needer->path) == 0) {
             return true;
         }
@@ -108,60 +209,57 @@ add_missing(ld_ctx *cx, const char *file, ld_obj *target,
         return false;
     }
     ep_deps_version *m = &d->missing[d->nmissing++];
-    m->library = ep_arena_strdup(cx->a, file);
+    m->library = n->file;
     m->path = target->path;
-    m->version = ep_arena_strdup(cx->a, version);
+    m->version = n->version;
     m->needed_by = needer->path;
-    m->highest = highest ? ep_arena_strdup(cx->a, highest) : NULL;
-    return m->library != NULL && m->version != NULL &&
-           (highest == NULL || m->highest != NULL);
+    m->highest = highest_of_family(target, n->version);
+    return true;
 }
 
-/* One requirement of l, checked as dl-version.c match_symbol does. */
-typedef struct need_walk {
-    ld_ctx *cx;
-    ld_obj *l;
-    ep_status st;
-} need_walk;
-
-static bool
-visit_need(const char *file, const char *version, uint32_t hash,
-           uint16_t flags, uint16_t index, void *ctx)
+/* _dl_check_map_versions for one object: each requirement (file, version)
+ * must be among the definitions of the loaded object of that name; a
+ * target without any definitions cannot be checked (ld.so says so only when
+ * verbose), a weak requirement only warns. */
+static ep_status
+check_object(ld_ctx *cx, ld_obj *l)
 {
-    need_walk *w = ctx;
-    ld_ctx *cx = w->cx;
-    (void)index;
-    ld_obj *target = find_needed(cx, file);
-    if (target == NULL || target->obj == NULL) {
-        /* A needed library that was not found: reported there; ld.so in
-         * trace mode skips the check for it too. */
-        return false;
+    const char *last_file = NULL;
+    ld_obj *target = NULL;
+    for (size_t i = 0; i < l->nneeds; i++) {
+        const ld_need *n = &l->needs[i];
+        if (n->file != last_file) {
+            /* dl-version.c find_needed: by _dl_name_match_p */
+            target = ld_find_name(cx, n->file);
+            last_file = n->file;
+            if (target != NULL && target->nvdefs == 0 && !target->versions_bad) {
+                ld_note(cx, "%s: no version information available "
+                        "(required by %s)", target->path, l->path);
+            }
+        }
+        if (target == NULL || target->nvdefs == 0) {
+            /* A library that was not found is reported as such; ld.so in
+             * trace mode skips the check for it too. */
+            continue;
+        }
+        bool found = false;
+        for (size_t k = 0; k < target->nvdefs && !found; k++) {
+            found = target->vdefs[k].hash == n->hash &&
+                    strcmp(target->vdefs[k].name, n->version) == 0;
+        }
+        if (found) {
+            continue;
+        }
+        if (n->flags & VER_FLG_WEAK_BIT) {
+            ld_note(cx, "%s: weak version '%s' not found (required by %s)",
+                    target->path, n->version, l->path);
+            continue;
+        }
+        if (!add_missing(cx, n, target, l)) {
+            return EP_ERR_NOMEM;
+        }
     }
-    ep_elf_symtab *tt = symtab_of(cx, target);
-    if (!ep_elf_symtab_has_verdef(tt)) {
-        /* Nothing to check against; ld.so says so only when verbose. */
-        ld_note(cx, "%s: no version information available (required by %s)",
-                target->path, w->l->path);
-        return false;
-    }
-    def_walk dw = {version, hash, family_len(version), false, NULL};
-    if (ep_elf_symtab_verdefs(tt, visit_def, &dw) != EP_OK) {
-        ld_note(cx, "%s: version definitions unreadable", target->path);
-        return false;
-    }
-    if (dw.found) {
-        return false;
-    }
-    if (flags & VER_FLG_WEAK_BIT) {
-        ld_note(cx, "%s: weak version '%s' not found (required by %s)",
-                target->path, version, w->l->path);
-        return false;
-    }
-    if (!add_missing(cx, file, target, version, w->l, dw.highest)) {
-        w->st = EP_ERR_NOMEM;
-        return true;
-    }
-    return false;
+    return EP_OK;
 }
 
 ep_status
@@ -170,95 +268,26 @@ ld_check_versions(ld_ctx *cx, ld_obj *first)
     /* Every object mapped by this dlopen: the root and what follows it in
      * the namespace list (dl-open.c dl_open_worker). */
     for (ld_obj *l = first; l != NULL; l = l->next) {
-        if (l->preloaded || l->obj == NULL) {
+        if (l->preloaded) {
             continue;
         }
-        need_walk w = {cx, l, EP_OK};
-        if (ep_elf_symtab_verneeds(symtab_of(cx, l), visit_need, &w) != EP_OK) {
-            ld_note(cx, "%s: version requirements unreadable", l->path);
-        }
-        if (w.st != EP_OK || cx->nomem) {
-            return EP_ERR_NOMEM;
+        ep_status st = check_object(cx, l);
+        if (st != EP_OK) {
+            return st;
         }
     }
-    return EP_OK;
+    return cx->nomem ? EP_ERR_NOMEM : EP_OK;
 }
 
-/* l_versions: every .gnu.version index the object uses, from its
- * definitions (base included) and its requirements. */
-typedef struct ver_walk {
-    ld_verent *v;
-    size_t n;
-    size_t top;
-} ver_walk;
+/* ---- dl-lookup.c -------------------------------------------------------------- */
 
-static bool
-size_need(const char *file, const char *version, uint32_t hash,
-          uint16_t flags, uint16_t index, void *ctx)
-{
-    ver_walk *w = ctx;
-    (void)file, (void)version, (void)hash, (void)flags;
-    w->top = index > w->top ? index : w->top;
-    return false;
-}
-
-static bool
-size_def(const char *name, uint32_t hash, uint16_t flags, uint16_t index,
-         void *ctx)
-{
-    return size_need(NULL, name, hash, flags, index, ctx);
-}
-
-static bool
-fill_need(const char *file, const char *version, uint32_t hash,
-          uint16_t flags, uint16_t index, void *ctx)
-{
-    ver_walk *w = ctx;
-    (void)file, (void)flags;
-    if (index < w->n) {
-        w->v[index].name = version;
-        w->v[index].hash = hash;
-    }
-    return false;
-}
-
-static bool
-fill_def(const char *name, uint32_t hash, uint16_t flags, uint16_t index,
-         void *ctx)
-{
-    return fill_need(NULL, name, hash, flags, index, ctx);
-}
-
-static bool
-load_versions(ld_ctx *cx, ld_obj *l)
-{
-    l->versions_done = true;
-    ver_walk w = {NULL, 0, 0};
-    ep_elf_symtab_verdefs(l->symtab, size_def, &w);
-    ep_elf_symtab_verneeds(l->symtab, size_need, &w);
-    l->versions = ep_arena_alloc(cx->a, (w.top + 1) * sizeof(*l->versions));
-    if (l->versions == NULL) {
-        return false;
-    }
-    l->nversions = w.top + 1;
-    w.v = l->versions;
-    w.n = l->nversions;
-    ep_elf_symtab_verdefs(l->symtab, fill_def, &w);
-    ep_elf_symtab_verneeds(l->symtab, fill_need, &w);
-    return true;
-}
-
-/* One reference to bind. */
+/* One reference being looked up in one object. */
 typedef struct lookup {
-    const char *name;
-    const char *version; /* NULL: unversioned reference */
-    uint32_t vhash;
-    ld_obj *map;         /* the object being searched */
-    bool has_versym;
+    const ld_ref *ref;
+    ld_obj *map;
     bool found;
-    int num_versions;    /* default-version candidates for an unversioned
-                            reference (do_lookup_x) */
-    ep_elf_symcand versioned;
+    int num_versions; /* default-version candidates for an unversioned
+                         reference (do_lookup_x) */
 } lookup;
 
 /* dl-lookup.c check_match, for one candidate of the right name. */
@@ -273,26 +302,26 @@ check_match(const ep_elf_symcand *c, void *ctx)
     if (c->type > 15 || ((1u << c->type) & ALLOWED_STT) == 0) {
         return false;
     }
-    if (lk->has_versym) {
+    if (lk->map->has_versym) {
         uint16_t ndx = c->versym & 0x7fff;
         bool hidden = (c->versym & 0x8000) != 0;
         const ld_verent *v = ndx < lk->map->nversions ? &lk->map->versions[ndx]
                                                        : NULL;
         uint32_t vh = v ? v->hash : 0;
         const char *vn = v ? v->name : NULL;
-        if (lk->version != NULL) {
+        if (lk->ref->version != NULL) {
             /* A different version matches only a plain, unversioned
-             * definition (hash 0 here), and only if not hidden. */
-            bool same = vh == lk->vhash && vn != NULL &&
-                        strcmp(vn, lk->version) == 0;
+             * definition (hash 0 in l_versions), and only if not hidden. */
+            bool same = vh == lk->ref->vhash && vn != NULL &&
+                        strcmp(vn, lk->ref->version) == 0;
             if (!same && (vh != 0 || hidden)) {
                 return false;
             }
         } else if (ndx >= 3) {
             /* An unversioned reference takes index 0..2 at once, and a
              * versioned definition only if it is the one default. */
-            if (!hidden && lk->num_versions++ == 0) {
-                lk->versioned = *c;
+            if (!hidden) {
+                lk->num_versions++;
             }
             return false;
         }
@@ -306,79 +335,117 @@ check_match(const ep_elf_symcand *c, void *ctx)
     return true;
 }
 
-static bool
-defined_in(ld_ctx *cx, ld_obj *l, lookup *lk, uint32_t gh, uint32_t sh)
+void
+ld_consult(ld_ctx *cx, ld_obj *l)
 {
-    if (symtab_of(cx, l) == NULL) {
-        return false;
+    if (l->consulted) {
+        return;
     }
-    lk->map = l;
-    lk->has_versym = ep_elf_symtab_has_versym(l->symtab);
-    lk->found = false;
-    lk->num_versions = 0;
-    if (lk->has_versym && !l->versions_done && !load_versions(cx, l)) {
-        cx->nomem = true;
-        return false;
+    l->consulted = true;
+    ep_elf_symtab *t = cx->refs_known && cx->npending > 0 ? symtab_of(cx, l)
+                                                         : NULL;
+    for (size_t i = 0; t != NULL && i < cx->nrefs; i++) {
+        ld_ref *r = &cx->refs[i];
+        if (r->bound) {
+            continue;
+        }
+        lookup lk = {r, l, false, 0};
+        ep_elf_symtab_find(t, r->name, r->namelen, r->gnu_hash, 0, check_match,
+                           &lk);
+        if (lk.found || lk.num_versions == 1) {
+            r->bound = true;
+            cx->npending--;
+        }
     }
-    ep_elf_symtab_find(l->symtab, lk->name, gh, sh, check_match, lk);
-    return lk->found || lk->num_versions == 1;
+    if (l != cx->root) {
+        ld_release(l); /* the root's strings name the references */
+    }
 }
 
+/* Collects the root's undefined, non-weak references with their versions
+ * (the .gnu.version index names a requirement in l_versions). */
+typedef struct ref_walk {
+    ld_ctx *cx;
+    ld_obj *root;
+    size_t cap;
+} ref_walk;
+
 static bool
-add_unresolved(ld_ctx *cx, const ep_symbol *s, ld_obj *root)
+collect_ref(const char *name, const ep_elf_symcand *c, void *ctx)
 {
-    ep_deps *d = cx->deps;
-    if (!ld_grow(cx->a, (void **)&d->unresolved, &d->unresolved_cap,
-                 d->nunresolved, sizeof(*d->unresolved))) {
+    ref_walk *w = ctx;
+    ld_ctx *cx = w->cx;
+    if (c->bind != STB_GLOBAL_ID && c->bind != STB_WEAK_ID) {
         return false;
     }
-    ep_deps_symbol *u = &d->unresolved[d->nunresolved++];
-    u->name = ep_arena_strdup(cx->a, s->name);
-    u->version = s->version ? ep_arena_strdup(cx->a, s->version) : NULL;
-    u->version_file = s->version_file ? ep_arena_strdup(cx->a, s->version_file)
-                                      : NULL;
-    u->needed_by = root->path;
-    return u->name != NULL;
+    /* A weak undefined reference binds to nothing quietly. */
+    if (c->bind == STB_WEAK_ID) {
+        cx->deps->symbols_weak++;
+        return false;
+    }
+    if (!ld_grow(cx->a, (void **)&cx->refs, &w->cap, cx->nrefs,
+                 sizeof(*cx->refs))) {
+        cx->nomem = true;
+        return true;
+    }
+    ld_ref *r = &cx->refs[cx->nrefs++];
+    memset(r, 0, sizeof(*r));
+    /* The name stays in the root's string table: the root is kept open
+     * until the end (ld_consult). */
+    r->name = name;
+    uint16_t ndx = c->versym & 0x7fff;
+    if (ndx >= 2 && ndx < w->root->nversions) {
+        /* vna_hash is the ELF hash of the name, as ld.so compares it. */
+        r->version = w->root->versions[ndx].name;
+        r->file = w->root->versions[ndx].file;
+        r->vhash = w->root->versions[ndx].hash;
+    }
+    r->gnu_hash = ep_elf_gnu_hash(name);
+    r->namelen = strlen(name);
+    return false;
 }
 
 ep_status
-ld_resolve_symbols(ld_ctx *cx, ld_obj *root, ld_obj **scope, size_t nscope)
+ld_collect_refs(ld_ctx *cx, ld_obj *root)
 {
-    const ep_symbol *syms;
-    size_t nsyms;
-    ep_error e;
-    ep_status st = ep_object_symbols(root->obj, &syms, &nsyms, &e);
-    if (st == EP_ERR_NOMEM) {
-        return st;
+    ep_elf_symtab *t = symtab_of(cx, root);
+    cx->refs_known = true;
+    if (t == NULL) {
+        return cx->nomem ? EP_ERR_NOMEM : EP_OK;
     }
-    if (st != EP_OK) {
-        ld_note(cx, "%s: symbols unreadable: %s", root->path, e.message);
-        return EP_OK;
+    ref_walk w = {cx, root, 0};
+    cx->root = root;
+    if (ep_elf_symtab_each(t, true, collect_ref, &w) != EP_OK) {
+        ld_note(cx, "%s: dynamic symbol table unreadable", root->path);
     }
-    for (size_t i = 0; i < nsyms; i++) {
-        const ep_symbol *s = &syms[i];
-        if (s->defined) {
+    cx->npending = cx->nrefs;
+    cx->deps->symbols_checked = cx->nrefs;
+    return cx->nomem ? EP_ERR_NOMEM : EP_OK;
+}
+
+ep_status
+ld_finish_symbols(ld_ctx *cx, ld_obj *root)
+{
+    ep_deps *d = cx->deps;
+    for (size_t i = 0; i < cx->nrefs; i++) {
+        const ld_ref *r = &cx->refs[i];
+        if (r->bound) {
             continue;
         }
-        /* A weak undefined reference binds to nothing quietly. */
-        if (s->weak) {
-            cx->deps->symbols_weak++;
-            continue;
-        }
-        cx->deps->symbols_checked++;
-        lookup lk = {.name = s->name, .version = s->version};
-        lk.vhash = s->version ? ep_elf_sysv_hash(s->version) : 0;
-        uint32_t gh = ep_elf_gnu_hash(s->name), sh = ep_elf_sysv_hash(s->name);
-        bool found = false;
-        for (size_t k = 0; k < nscope && !found; k++) {
-            found = defined_in(cx, scope[k], &lk, gh, sh);
-        }
-        if (cx->nomem) {
+        if (!ld_grow(cx->a, (void **)&d->unresolved, &d->unresolved_cap,
+                     d->nunresolved, sizeof(*d->unresolved))) {
             return EP_ERR_NOMEM;
         }
-        if (!found && !add_unresolved(cx, s, root)) {
+        ep_deps_symbol *u = &d->unresolved[d->nunresolved++];
+        /* The reference names the root's string table, which is closed
+         * with the objects: the report keeps its own copy. */
+        u->name = ep_arena_strdup(cx->a, r->name);
+        if (u->name == NULL) {
             return EP_ERR_NOMEM;
         }
+        u->version = r->version;
+        u->version_file = r->file;
+        u->needed_by = root->path;
     }
     return EP_OK;
 }

@@ -7,6 +7,8 @@
 
 #include "loader/loader.h"
 
+#include <stdlib.h>
+
 static void
 write_how(ep_json *j, ep_deps_how how)
 {
@@ -51,8 +53,11 @@ write_library(ep_json *j, const ep_deps_lib *l)
     ep_json_bool(j, l->path != NULL && l->error == NULL);
     ep_json_key(j, "rule_from");
     ep_json_string(j, l->how_from);
+    /* Canonical path, resolved now: the analysis itself never needs it. */
     ep_json_key(j, "realpath");
-    ep_json_string(j, l->error ? NULL : l->realpath);
+    char *real = l->path && !l->error ? realpath(l->path, NULL) : NULL;
+    ep_json_string(j, real);
+    free(real);
     ep_json_key(j, "soname");
     ep_json_string(j, l->soname);
     ep_json_key(j, "depth");

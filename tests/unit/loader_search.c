@@ -114,7 +114,9 @@ Test(loader, origin_expands_to_directory_of_loading_object)
     const ep_deps_lib *a = must_have(d, "libfxo_a.so");
     /* ${ORIGIN}/../libs: ld.so joins, it does not normalise the "..". */
     assert_str_eq(a->path, fx("origin/pkg/../libs/libfxo_a.so"));
-    assert_str_eq(a->realpath, fx("origin/libs/libfxo_a.so"));
+    char *real = realpath(a->path, NULL);
+    assert_str_eq(real, fx("origin/libs/libfxo_a.so"));
+    free(real);
     cr_assert(eq(int, a->how, EP_DEPS_RUNPATH));
     char *t = real_trace(fx("origin/pkg/mod_origin.so"), NULL);
     cr_assert(trace_found(t, "libfxo_a.so", fx("origin/pkg/../libs/libfxo_a.so")),

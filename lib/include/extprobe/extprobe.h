@@ -549,9 +549,9 @@ typedef struct ep_deps_skip {
 typedef struct ep_deps_lib {
     const char *name;      /**< as needed: DT_NEEDED after $ORIGIN, $LIB and
                                 $PLATFORM expansion */
-    const char *path;      /**< the file as ld.so names it (not canonical), or
+    const char *path;      /**< the file as ld.so names it (not canonical:
+                                "$ORIGIN/../lib" stays unnormalised), or
                                 NULL when not found */
-    const char *realpath;  /**< path with symlinks resolved, or NULL */
     const char *soname;    /**< its DT_SONAME, or NULL */
     ep_deps_how how;       /**< the rule that found it */
     const char *how_from;  /**< for rpath/runpath: the object whose tag held
