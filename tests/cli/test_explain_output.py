@@ -1,0 +1,99 @@
+"""extprobe explain's output formats: --format github (GitHub Actions workflow
+commands, escaped), colour only on a terminal and never with NO_COLOR, the
+contract's exit codes, and JSON equal to the text's findings. A real broken
+layout is made first: a package whose compiled module cannot load.
+usage: test_explain_output.py EXTPROBE SCRATCH_DIR
+"""
+import json
+import os
+import pty
+import shutil
+import subprocess
+import sys
+import sysconfig
+
+extprobe, scratch = sys.argv[1], sys.argv[2]
+failures = []
+checks = 0
+
+
+def check(cond, what):
+    global checks
+    checks += 1
+    if not cond:
+        failures.append(what)
+        print("FAIL:", what)
+
+
+def run(args, env=None, cwd=None):
+    return subprocess.run([extprobe] + args, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                          universal_newlines=True, env=env, cwd=cwd, timeout=120)
+
+
+def run_in_pty(args, env):
+    """The command's output as a terminal sees it."""
+    pid, fd = pty.fork()
+    if pid == 0:
+        os.execve(extprobe, [extprobe] + args, env)
+    out = b""
+    while True:
+        try:
+            chunk = os.read(fd, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        out += chunk
+    os.waitpid(pid, 0)
+    return out.decode("utf-8", "replace")
+
+
+shutil.rmtree(scratch, ignore_errors=True)
+pkg = os.path.join(scratch, "site", "brokenpkg")
+os.makedirs(pkg)
+open(os.path.join(pkg, "__init__.py"), "w").write("from . import _ext\n")
+# A compiled module cut short: the loader refuses it ("file too short").
+suffix = sysconfig.get_config_var("EXT_SUFFIX")
+with open(os.path.join(pkg, "_ext" + suffix), "wb") as f:
+    f.write(open(extprobe, "rb").read(40))
+env = dict(os.environ, PYTHONPATH=os.path.join(scratch, "site"))
+env.pop("NO_COLOR", None)
+py = ["--python", "/usr/bin/python3", "-C", scratch]
+
+r = run(["explain", "brokenpkg"] + py + ["--format", "github"], env=env)
+check(r.returncode == 1, "github format: exit 1 for an error finding (got %d)" % r.returncode)
+lines = [l for l in r.stdout.splitlines() if l.startswith("::")]
+check(lines and all(l.startswith(("::error ", "::warning ", "::notice ")) for l in lines),
+      "github format: every line is a workflow command: %r" % r.stdout[:300])
+check(any("title=extprobe not-an-extension%3A import brokenpkg" in l for l in lines),
+      "github format: the title names the finding, ':' escaped as %3A")
+check(any("file=" + pkg in l for l in lines), "github format: file= names the module")
+check(any("%0A" in l for l in lines), "github format: newlines of the detail escaped as %0A")
+
+r = run(["explain", "brokenpkg"] + py + ["--json"], env=env)
+doc = json.loads(r.stdout)
+check(doc["findings"][0]["code"] == "not-an-extension",
+      "json: headline not-an-extension (got %s)" % [f["code"] for f in doc["findings"]])
+check(r.returncode == 1, "json: exit 1")
+
+r = run(["explain", "brokenpkg"] + py + ["--color", "always"], env=env)
+check("\033[" in r.stdout, "--color always: ANSI colour even into a pipe")
+r = run(["explain", "brokenpkg"] + py, env=env)
+check("\033[" not in r.stdout, "--color auto into a pipe: no colour")
+out = run_in_pty(["explain", "brokenpkg"] + py, env)
+check("\033[" in out, "--color auto on a terminal: colour")
+out = run_in_pty(["explain", "brokenpkg"] + py, dict(env, NO_COLOR="1"))
+check("\033[" not in out and "not-an-extension" in out, "NO_COLOR on a terminal: no colour")
+
+r = run(["explain"], env=env)
+check(r.returncode == 2 and r.stderr.startswith("extprobe: "), "no MODULE: exit 2, one message")
+r = run(["explain", "x", "--format", "xml"], env=env)
+check(r.returncode == 2 and "--format" in r.stderr, "bad --format: exit 2 naming the option")
+r = run(["explain", "json", "--python", "/nonexistent/python3"], env=env)
+check(r.returncode == 2 and "/nonexistent/python3" in r.stderr,
+      "interpreter not found: exit 2 naming it (got %d: %s)" % (r.returncode, r.stderr.strip()))
+r = run(["explain", "json", "--python", "/usr/bin/python3", "--no-import"], env=env)
+check(r.returncode == 0, "healthy stdlib module: exit 0 (got %d)" % r.returncode)
+
+print("%d checks, %d failed" % (checks, len(failures)))
+sys.exit(1 if failures else 0)
