@@ -668,15 +668,32 @@ trial_failed(ep_ctx *c, ep_analysis *main)
     const char *name = t->exc_name;
     /* The innermost extension that failed to load is the cause when the
      * exception travelled up through the package's own imports. */
-    for (size_t i = 0; i < t->nfailures; i++) {
+    const ep_trial_failure *cause = NULL;
+    for (size_t i = 0; i < t->nfailures && cause == NULL; i++) {
         const ep_trial_failure *f = &t->failures[i];
         if (f->kind != NULL && strcmp(f->kind, "ext_failed") == 0 && f->name) {
-            name = f->name;
-            exc = f->exc_type;
-            msg = f->message;
-            path = f->path;
-            break;
+            cause = f;
         }
+    }
+    /* Else a submodule of the package that was not found at all: `from .
+     * import _ext` then surfaces as "cannot import name '_ext'", which
+     * hides the real failure (recorded first, where it happened). */
+    size_t mlen = strlen(main->name);
+    for (size_t i = 0; i < t->nfailures && cause == NULL; i++) {
+        const ep_trial_failure *f = &t->failures[i];
+        if (f->kind != NULL && strcmp(f->kind, "import_failed") == 0 &&
+            f->exc_type != NULL &&
+            strcmp(f->exc_type, "ModuleNotFoundError") == 0 && f->name &&
+            valid_module_name(f->name) && strncmp(f->name, main->name, mlen) == 0 &&
+            f->name[mlen] == '.') {
+            cause = f;
+        }
+    }
+    if (cause != NULL) {
+        name = cause->name;
+        exc = cause->exc_type;
+        msg = cause->message;
+        path = cause->path;
     }
     if (name == NULL || !valid_module_name(name) ||
         is_ancestor_or_self(name, main->name)) {

@@ -14,7 +14,8 @@ import pytest
 # file the loader refused.
 _PATTERNS = (
     re.compile(r"ModuleNotFoundError: No module named '([\w.]+)'"),
-    re.compile(r"ImportError: cannot import name '\w+' from '([\w.]+)'"),
+    re.compile(r"ImportError: cannot import name '\w+' from "
+               r"(?:partially initialized module )?'([\w.]+)'"),
     re.compile(r"ImportError: (/\S+?\.so)\b"),
 )
 

@@ -48,6 +48,8 @@ def run_python(args, cwd, env_extra=None):
     env = dict(os.environ)
     extra = dict(env_extra or {})
     paths = [shim_dir()] + [p for p in extra.pop("PYTHONPATH", "").split(os.pathsep) if p]
+    # Keep what the test run itself had (pytest borrowed from Debian, say).
+    paths += [os.path.abspath(p) for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
     env["PYTHONPATH"] = os.pathsep.join(paths)
     env.update(extra)
     return subprocess.run([sys.executable] + args, cwd=str(cwd), env=env,
