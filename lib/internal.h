@@ -153,6 +153,7 @@ typedef struct ep_elf_symcand {
     uint8_t type;     /* STT_* */
     uint8_t bind;     /* STB_* */
     uint16_t versym;  /* raw .gnu.version entry: index | 0x8000 when hidden */
+    size_t namelen;   /* strlen of its name */
 } ep_elf_symcand;
 
 /* Called for each candidate in hash-chain order; return true to stop. */
@@ -162,9 +163,11 @@ typedef bool (*ep_elf_sym_fn)(const char *name, const ep_elf_symcand *sym,
                               void *ctx);
 
 /* Open path and read its first bytes, as open_verify does. EP_ERR_IO with
- * *errnum when it cannot be opened. */
-ep_status ep_elf_symtab_openfile(const char *path, ep_elf_symtab **out,
-                                 int *errnum, ep_error *err);
+ * *errnum when it cannot be opened. map: map a regular file whole (its
+ * tables are then read by touching them) instead of reading parts. */
+ep_status ep_elf_symtab_openfile(const char *path, bool map,
+                                 ep_elf_symtab **out, int *errnum,
+                                 ep_error *err);
 /* The first bytes (up to an ELF header's worth) and the errno of a failed
  * read (0 for end of file). */
 const unsigned char *ep_elf_symtab_head(const ep_elf_symtab *t, size_t *len,
@@ -176,6 +179,18 @@ const struct stat *ep_elf_symtab_stat(const ep_elf_symtab *t);
 bool ep_elf_symtab_load(ep_elf_symtab *t, const ep_elf_dynfacts **facts,
                         const char **why);
 void ep_elf_symtab_close(ep_elf_symtab *t);
+/* Close the file descriptor, keeping everything read: a later read opens
+ * the file again by its path and fails if it is no longer the same file
+ * (device, inode, size, mtime). Bounds the descriptors a long session
+ * holds. */
+void ep_elf_symtab_park(ep_elf_symtab *t);
+bool ep_elf_symtab_is_open(const ep_elf_symtab *t);
+/* Park, and free the tables read so far except the hash header (they are
+ * read again when needed). The strings of the facts returned by _load
+ * are freed: copy them first. */
+void ep_elf_symtab_trim(ep_elf_symtab *t);
+/* Bytes of the file held in memory. */
+size_t ep_elf_symtab_bytes(const ep_elf_symtab *t);
 /* Whether the object has a .gnu.version table (ld.so's l_versyms). */
 bool ep_elf_symtab_has_versym(const ep_elf_symtab *t);
 /* Whether the object has version definitions (DT_VERDEF). */

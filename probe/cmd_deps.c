@@ -1,8 +1,10 @@
 /*
- * extprobe deps FILE [--python PY] [--json]: the needed-library tree of FILE
- * as ld.so would build it when PY dlopen()s FILE (libextprobe's loader
- * emulation), as a tree for people or as JSON. Exit 0 when the load would
- * succeed, 1 when anything is missing or refused, 2 on usage or failure.
+ * extprobe deps FILE... [--python PY] [--json]: the needed-library tree of
+ * each FILE as ld.so would build it when PY dlopen()s it (libextprobe's
+ * loader emulation), as a tree for people or as JSON. Several files share
+ * one session: the interpreter is asked once and every library read once.
+ * Exit 0 when every load would succeed, 1 when anything is missing or
+ * refused, 2 on usage or failure.
  */
 #include "commands.h"
 #include "exit_codes.h"
@@ -15,7 +17,7 @@
 #include <string.h>
 
 static const char deps_usage[] =
-    "usage: extprobe deps FILE [--python PY | --standalone] [--json]\n"
+    "usage: extprobe deps FILE... [--python PY | --standalone] [--json]\n"
     "\n"
     "The needed-library tree of FILE as glibc's ld.so would build it when the\n"
     "interpreter PY imports (dlopen()s) FILE: where each library is found and\n"
@@ -29,14 +31,15 @@ static const char deps_usage[] =
     "  --standalone        no interpreter: load FILE on its own, as ldd does\n"
     "  --ld-so-cache FILE  read this cache instead of /etc/ld.so.cache\n"
     "  --no-symbols        the tree only: no version or symbol checks\n"
-    "  --json              one JSON document on stdout (keys: docs/deps.md)\n"
+    "  --json              one JSON document on stdout (keys: docs/deps.md);\n"
+    "                      for several files {\"schema\": 1, \"files\": [...]}\n"
     "\n"
     "LD_LIBRARY_PATH is taken from the environment, as the interpreter would\n"
-    "see it.\n"
+    "see it. Several FILEs are analysed in one go, each library read once.\n"
     "\n"
-    "exit status: 0 the load would succeed, 1 a library, version or symbol is\n"
-    "missing (or FILE cannot be loaded at all), 2 usage error or the probe\n"
-    "failed.\n";
+    "exit status: 0 every load would succeed, 1 a library, version or symbol\n"
+    "is missing (or a FILE cannot be loaded at all), 2 usage error or the\n"
+    "probe failed.\n";
 
 /* The rule as a phrase: "rpath of libfoo.so", "ld.so.cache". */
 static void
@@ -263,39 +266,60 @@ cmd_deps(int argc, char **argv)
             return EXIT_USAGE;
         }
     }
-    if (optind != argc - 1) {
-        cli_error(optind >= argc ? "deps: no FILE given"
-                                 : "deps: exactly one FILE, please");
+    if (optind >= argc) {
+        cli_error("deps: no FILE given");
         fputs(deps_usage, stderr);
         return EXIT_USAGE;
     }
-    const char *path = argv[optind];
-    ep_deps *d = NULL;
+    ep_deps_session *session = NULL;
     ep_error err;
-    if (ep_deps_analyze(path, &opt, &d, &err) != EP_OK) {
-        cli_error("%s: %s", path, err.message);
+    if (ep_deps_session_new(&opt, &session, &err) != EP_OK) {
+        cli_error("%s", err.message);
         return EXIT_USAGE;
     }
+    int nfiles = argc - optind;
     int rc = EXIT_OK;
-    if (json) {
-        char *doc = ep_deps_json(d, &err);
-        if (doc == NULL) {
-            cli_error("%s", err.message);
-            rc = EXIT_USAGE;
-        } else if (!cli_write_stdout(doc)) {
-            rc = EXIT_USAGE;
-        }
-        ep_free(doc);
-    } else {
-        rc = print_text(d);
-        if (fflush(stdout) != 0 || ferror(stdout)) {
-            cli_error("cannot write the report to standard output");
-            rc = EXIT_USAGE;
-        }
+    if (json && nfiles > 1 && !cli_write_stdout("{\"schema\": 1, \"files\": [\n")) {
+        rc = EXIT_USAGE;
     }
-    if (rc == EXIT_OK && !ep_deps_ok(d)) {
-        rc = EXIT_FINDINGS;
+    for (int i = optind; i < argc && rc != EXIT_USAGE; i++) {
+        const char *path = argv[i];
+        ep_deps *d = NULL;
+        if (ep_deps_session_analyze(session, path, &d, &err) != EP_OK) {
+            cli_error("%s: %s", path, err.message);
+            rc = EXIT_USAGE;
+            break;
+        }
+        if (json) {
+            char *doc = ep_deps_json(d, &err);
+            if (doc == NULL) {
+                cli_error("%s", err.message);
+                rc = EXIT_USAGE;
+            } else if ((i > optind && !cli_write_stdout(",\n")) ||
+                       !cli_write_stdout(doc)) {
+                rc = EXIT_USAGE;
+            }
+            ep_free(doc);
+        } else {
+            if (i > optind) {
+                putchar('\n');
+            }
+            if (print_text(d) != EXIT_OK) {
+                rc = EXIT_USAGE;
+            }
+        }
+        if (rc == EXIT_OK && !ep_deps_ok(d)) {
+            rc = EXIT_FINDINGS;
+        }
+        ep_deps_free(d);
     }
-    ep_deps_free(d);
+    if (json && nfiles > 1 && rc != EXIT_USAGE && !cli_write_stdout("]}\n")) {
+        rc = EXIT_USAGE;
+    }
+    if (!json && (fflush(stdout) != 0 || ferror(stdout))) {
+        cli_error("cannot write the report to standard output");
+        rc = EXIT_USAGE;
+    }
+    ep_deps_session_free(session);
     return rc;
 }

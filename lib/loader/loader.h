@@ -16,6 +16,11 @@
 #define LD_MAX_OBJECTS 4096     /* objects in one tree */
 #define LD_MAX_PATH_DIRS 4096   /* directories in one search path */
 #define LD_MAX_NAME 4096        /* a needed name or expanded directory */
+/* A session parks its files (closes their descriptors, keeping what was
+ * read) past this many open ones, and frees what it read of them past this
+ * many bytes, between two trees. */
+#define LD_MAX_OPEN 256
+#define LD_MAX_HELD (32u * 1024 * 1024)
 
 /* ---- what ld.so computes at startup (platform.c) -------------------------- */
 
@@ -74,6 +79,7 @@ char *ld_origin_of(ep_arena *a, const char *path);
 typedef struct ld_dir {
     const char *name;     /* ends in '/', or "" for the working directory */
     size_t len;
+    const char *shown;    /* without the trailing '/', as LD_DEBUG shows it */
     signed char *status;  /* per pf->caps entry: 0 unknown, 1 existing,
                              -1 nonexisting */
     struct ld_dir *hnext;
@@ -88,10 +94,85 @@ typedef struct ld_path {
 } ld_path;
 
 typedef struct ld_obj ld_obj;
+typedef struct ep_deps_session ld_sess;
 
-/* One object in the emulated namespace (struct link_map). */
+/* Versions of an object, copied once when it is first read. */
+typedef struct ld_vdef {
+    const char *name;
+    uint32_t hash;
+    uint16_t flags;
+    uint16_t index;
+} ld_vdef;
+
+/* A version requirement (.gnu.version_r). */
+typedef struct ld_need {
+    const char *file;
+    const char *version;
+    uint32_t hash;
+    uint16_t flags;
+    uint16_t index;
+} ld_need;
+
+typedef struct ld_verent {
+    const char *name;      /* NULL for an unused index */
+    uint32_t hash;
+    const char *file;      /* for a requirement: the file it names */
+} ld_verent;
+
+/* What open_verify concludes about a candidate file. */
+typedef enum try_result {
+    TRY_ABSENT,  /* open failed: errno says why; the search goes on */
+    TRY_SKIPPED, /* another class or machine, a foreign ABI note: go on */
+    TRY_FATAL,   /* ld.so signals an error: the load fails here */
+    TRY_FOUND
+} try_result;
+
+/* One file's content, by identity (device and inode): read once per
+ * session, whatever names reach it. */
+typedef struct ld_image {
+    ep_elf_symtab *symtab; /* the open (or parked) file; NULL if refused */
+    const ep_elf_dynfacts *info; /* the facts, with session copies */
+    dev_t dev;
+    ino_t ino;
+    try_result verdict;    /* of open_verify and the mapping checks */
+    const char *why;       /* for TRY_SKIPPED and TRY_FATAL */
+    struct ld_image *hnext; /* the identity index */
+    struct ld_image *next_all;
+    /* Versions: its definitions, its requirements, and l_versions
+     * (.gnu.version index -> version). */
+    ld_vdef *vdefs;
+    size_t nvdefs;
+    ld_need *needs;
+    size_t nneeds;
+    bool versions_bad;
+    ld_verent *versions;
+    size_t nversions;
+    bool has_versym;
+    ep_strvec notes;       /* said in every tree that loads it */
+    unsigned scope_mark;   /* in the lookup scope of tree number ... */
+} ld_image;
+
+/* One path as opened: what the open gave, and what depends on the name
+ * (l_origin and the search paths expanded with it). */
+typedef struct ld_file {
+    const char *path;
+    struct ld_file *hnext;
+    try_result status;
+    int errnum;            /* TRY_ABSENT: the open's errno */
+    const char *why;
+    ld_image *img;         /* TRY_FOUND */
+    const char *origin;    /* l_origin, NULL when unknown */
+    bool has_rpath;        /* DT_RPATH, unless a DT_RUNPATH hides it */
+    bool has_runpath;
+    ld_path rpath, runpath;
+    ep_strvec notes;       /* from expanding them */
+} ld_file;
+
+/* One object in one emulated namespace (struct link_map). */
 struct ld_obj {
-    const ep_elf_dynfacts *info; /* the facts kept (arena copies) */
+    ld_file *file;
+    ld_image *img;
+    const ep_elf_dynfacts *info; /* img->info */
     const char *path;      /* l_name: the name it was opened by */
     const char *origin;    /* l_origin, NULL when unknown */
     dev_t dev;
@@ -104,33 +185,14 @@ struct ld_obj {
     ld_obj *inode_next;    /* chain of the identity index */
     bool preloaded;        /* part of the interpreter process */
     bool is_rtld;
-    bool has_rpath;        /* DT_RPATH, unless a DT_RUNPATH hides it */
+    bool has_rpath;
     bool has_runpath;
-    ld_path rpath, runpath;
-    ep_elf_symtab *symtab; /* the open file; NULL once released */
+    ld_path *rpath, *runpath; /* the file's, decoded */
     size_t lib;            /* index in the library list, or SIZE_MAX */
     size_t proc;           /* index in the process list, or SIZE_MAX */
     unsigned mark;         /* breadth-first walk that reached it */
     ld_obj *bfs_parent;    /* the object that reached it first */
-    /* Versions, copied when the object is opened: its definitions, its
-     * requirements, and l_versions (.gnu.version index -> version). */
-    struct ld_vdef *vdefs;
-    size_t nvdefs;
-    struct ld_need *needs;
-    size_t nneeds;
-    bool versions_bad;
-    struct ld_verent *versions;
-    size_t nversions;
-    bool has_versym;
-    bool consulted;        /* the root's references were looked up here */
 };
-
-typedef struct ld_vdef {
-    const char *name;
-    uint32_t hash;
-    uint16_t flags;
-    uint16_t index;
-} ld_vdef;
 
 /* One undefined reference of the root, to be bound. */
 typedef struct ld_ref {
@@ -142,12 +204,6 @@ typedef struct ld_ref {
     size_t namelen;
     bool bound;
 } ld_ref;
-
-typedef struct ld_verent {
-    const char *name;      /* NULL for an unused index */
-    uint32_t hash;
-    const char *file;      /* for a requirement: the file it names */
-} ld_verent;
 
 /* What one search for a name produced. */
 typedef struct ld_trace {
@@ -163,15 +219,6 @@ typedef struct ld_trace {
 
 typedef struct ld_ctx ld_ctx;
 
-/* A version requirement, copied while the object is open. */
-typedef struct ld_need {
-    const char *file;
-    const char *version;
-    uint32_t hash;
-    uint16_t flags;
-    uint16_t index;
-} ld_need;
-
 /* dl-load.c _dl_map_object: find or load name needed by loader (NULL for
  * the root). Returns the object, or NULL when not found or refused (trace
  * says which). */
@@ -180,26 +227,69 @@ ld_obj *ld_map_object(ld_ctx *cx, ld_obj *loader, const char *name,
 /* Open path as a new object directly (the root, the executable). */
 ld_obj *ld_open_object(ld_ctx *cx, const char *path, ld_obj *loader,
                        const char **why);
-/* Decode an object's DT_RPATH/DT_RUNPATH (cache_rpath) lazily. */
-bool ld_object_path(ld_ctx *cx, ld_obj *l, bool runpath);
-/* Parse LD_LIBRARY_PATH and the system directories. */
-ep_status ld_init_paths(ld_ctx *cx, const char *llp);
+/* Parse LD_LIBRARY_PATH (for this tree: its tokens expand against the main
+ * program). */
+ep_status ld_init_env_path(ld_ctx *cx, const char *llp);
+/* The default directories, once per session. */
+ep_status ld_init_system_path(ld_sess *s);
 bool ld_note(ld_ctx *cx, const char *fmt, ...) EP_PRINTF(2, 3);
+/* Park every file of the session (close its descriptor). */
+void ld_park_all(ld_sess *s);
 
-/* ---- the whole emulation's state (resolve.c) ------------------------------- */
+/* ---- the session: one emulated process's fixed state (resolve.c) ---------- */
 
-struct ld_ctx {
-    ep_deps *deps;
-    ep_arena *a;           /* the result's arena: everything lives here */
-    ep_error *err;
+struct ep_deps_session {
+    unsigned refs;         /* the handle and each tree made in it */
+    bool closed;           /* the handle was freed: files are closed */
+    ep_arena a;            /* everything trees borrow from the session */
     bool nomem;
+    bool symbols;
+    bool map_files;           /* map files whole rather than read parts */
+    double timeout;
     ld_platform pf;
     ld_cache *cache;
-    const char *cache_path;
-    ld_path env_path;      /* LD_LIBRARY_PATH */
-    ld_path system;        /* the default directories */
-    ld_dir **dir_hash;     /* GL(dl_all_dirs), by name */
+    const char *cache_path;   /* NULL: no cache */
+    const char *cache_note;   /* why the cache is not used, or NULL */
+    const char *cache_format;
+    const char *llp;          /* the LD_LIBRARY_PATH emulated, or NULL */
+    ld_path system;           /* the default directories */
+    ld_dir **dir_hash;        /* GL(dl_all_dirs), by name */
     size_t dir_hash_size;
+    struct ld_cached **cached; /* ld.so.cache answers, by name */
+    ld_file **files;          /* by path */
+    size_t files_size;
+    ld_image **images;        /* by identity */
+    size_t images_size;
+    ld_image *all;            /* every image, newest first */
+    size_t nopen;             /* descriptors opened since the last parking */
+    struct ld_str **strs;     /* interned version and file names */
+    size_t strs_size;
+    struct ld_memo **memo;    /* which object answered each reference */
+    size_t memo_size;
+    unsigned scope_gen;       /* numbers each tree's lookup scope */
+    unsigned ntrees;          /* trees made so far */
+    /* The interpreter: NULL exe is standalone. */
+    const char *python;       /* as named */
+    const char *exe;
+    bool asked;               /* run once to find its executable */
+    bool shared;
+    const char *libpython;
+};
+
+/* The file at path, opened and checked once per session; NULL when memory
+ * ran out. */
+ld_file *ld_sess_file(ld_sess *s, const char *path, bool map);
+
+/* ---- one analysis (resolve.c) ----------------------------------------------- */
+
+struct ld_ctx {
+    ld_sess *s;
+    ep_deps *deps;
+    ep_arena *a;           /* the result's arena */
+    ep_error *err;
+    bool nomem;
+    ld_path env_path;      /* LD_LIBRARY_PATH */
+    const char *rtld_path; /* the dynamic loader's name in this process */
     ld_obj *head, *tail;   /* the namespace list */
     ld_obj *main;          /* the main map: executable, or the root */
     ld_obj *call_map;      /* the object that calls dlopen() */
@@ -215,11 +305,10 @@ struct ld_ctx {
     /* Symbols: wanted at all, and the root's references being bound. */
     bool symbols;
     struct ld_ref *refs;
-    size_t nrefs, npending;
-    bool refs_known;
-    ld_obj *root;          /* kept open: the references' names are its */
-    struct ld_str **strs;  /* interned version names (symbols.c) */
-    size_t strs_size;
+    size_t nrefs;
+    ld_obj *root;
+    ld_image *root_img;    /* read for this tree alone */
+    bool reading_root;     /* opening the root: read, not mapped */
 };
 
 /* The object known by a name (its path, a name it was requested by, its
@@ -228,16 +317,15 @@ ld_obj *ld_find_name(ld_ctx *cx, const char *name);
 
 /* ---- versions and symbols (symbols.c) -------------------------------------- */
 
-/* Copy an object's versions while it is open (new_object calls it). */
-void ld_read_versions(ld_ctx *cx, ld_obj *l);
+/* Copy an image's versions, once, when it is first read. */
+void ld_read_versions(ld_sess *s, ld_image *img, const char *path);
+/* One copy of a string per session. */
+const char *ld_intern(ld_sess *s, const char *str);
 /* The root's undefined non-weak references, to bind. */
 ep_status ld_collect_refs(ld_ctx *cx, ld_obj *root);
-/* dl-lookup.c: look the still unbound references up in l, the next object
- * of the lookup scope, then release l's file: the scope is consulted in
- * order, one object at a time, so memory stays that of one object. */
-void ld_consult(ld_ctx *cx, ld_obj *l);
-/* Close l's file, keeping its copied facts. */
-void ld_release(ld_obj *l);
+/* dl-lookup.c: bind the references in the lookup scope (the global scope,
+ * then the dlopen's search list; each object once). */
+void ld_resolve_refs(ld_ctx *cx, ld_obj *const *scope, size_t nscope);
 /* dl-version.c: check every version requirement of the objects the dlopen
  * loads; then report the references nothing bound. */
 ep_status ld_check_versions(ld_ctx *cx, ld_obj *first);
@@ -247,6 +335,7 @@ ep_status ld_finish_symbols(ld_ctx *cx, ld_obj *root);
 
 struct ep_deps {
     ep_arena arena;
+    ld_sess *sess;             /* holds the strings borrowed from it */
     const char *file;
     const char *interpreter;   /* executable, NULL standalone */
     const char *python;        /* as the user named it */

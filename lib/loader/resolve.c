@@ -3,7 +3,8 @@
  * start-up (the executable, its needed libraries, the dynamic loader), then
  * emulate the dlopen() of the file: dl-deps.c's breadth-first walk over
  * DT_NEEDED, dl-version.c's checks and the symbol binding of the root. Also
- * the result's getters. Searching for one name is search.c's job.
+ * the result's getters; and the session that several analyses share.
+ * Searching for one name is search.c's job.
  */
 #include "loader.h"
 
@@ -193,11 +194,6 @@ map_deps(ld_ctx *cx, ld_obj *start, bool process, ld_obj ***order,
     queue[n++] = start;
     start->mark = gen;
     start->bfs_parent = NULL;
-    if (!process) {
-        /* The dlopen's search list is the lookup scope after the global
-         * one: each object is consulted as it joins the list. */
-        ld_consult(cx, start);
-    }
     for (size_t qi = 0; qi < n && !cx->nomem; qi++) {
         ld_obj *l = queue[qi];
         ep_deps_lib *self = (l == start && !process) ? &cx->deps->root
@@ -214,7 +210,7 @@ map_deps(ld_ctx *cx, ld_obj *start, bool process, ld_obj ***order,
             ld_obj *dep = NULL;
             /* dl-deps.c expand_dst: tokens in DT_NEEDED expand against the
              * needing object; an unknown value fails the load. */
-            char *exp = ld_dst_expand(cx->a, name, l->origin, &cx->pf);
+            char *exp = ld_dst_expand(cx->a, name, l->origin, &cx->s->pf);
             if (exp == NULL) {
                 return EP_ERR_NOMEM;
             }
@@ -245,8 +241,6 @@ map_deps(ld_ctx *cx, ld_obj *start, bool process, ld_obj ***order,
             dep->bfs_parent = l;
             if (process) {
                 dep->preloaded = true;
-            } else {
-                ld_consult(cx, dep);
             }
             if (!ld_grow(cx->a, (void **)&queue, &cap, n, sizeof(*queue))) {
                 return EP_ERR_NOMEM;
@@ -310,18 +304,16 @@ find_on_path(ep_arena *a, const char *name)
 /* The interpreter executable: given, read directly when the named file is
  * ELF, or asked from the interpreter (a pyenv shim is a shell script). */
 static ep_status
-find_interpreter(ld_ctx *cx, const ep_deps_options *opt, const char **exe,
-                 ep_error *err)
+find_interpreter(ld_sess *s, const ep_deps_options *opt, ep_error *err)
 {
-    ep_deps *d = cx->deps;
-    *exe = NULL;
+    s->exe = NULL;
     const char *given = opt->executable;
     if (given == NULL && opt->python == NULL) {
         return EP_OK; /* standalone */
     }
-    d->python = ep_arena_strdup(cx->a, given ? given : opt->python);
+    s->python = ep_arena_strdup(&s->a, given ? given : opt->python);
     if (given == NULL) {
-        given = find_on_path(cx->a, opt->python);
+        given = find_on_path(&s->a, opt->python);
         if (given == NULL) {
             return ep_fail(err, EP_ERR_INTERP, "%s: not found on PATH",
                            opt->python);
@@ -338,11 +330,11 @@ find_interpreter(ld_ctx *cx, const ep_deps_options *opt, const char **exe,
             }
             const char *real = in->executable_real ? in->executable_real
                                                    : in->executable;
-            given = real ? ep_arena_strdup(cx->a, real) : NULL;
-            d->asked = true;
-            d->shared = in->shared;
+            given = real ? ep_arena_strdup(&s->a, real) : NULL;
+            s->asked = true;
+            s->shared = in->shared;
             if (in->shared && in->libdir && in->ldlibrary) {
-                d->libpython = ep_arena_printf(cx->a, "%s/%s", in->libdir,
+                s->libpython = ep_arena_printf(&s->a, "%s/%s", in->libdir,
                                                in->ldlibrary);
             }
             ep_interp_free(in);
@@ -356,9 +348,9 @@ find_interpreter(ld_ctx *cx, const ep_deps_options *opt, const char **exe,
     if (real == NULL) {
         return ep_fail_errno(err, errno, "%s", given);
     }
-    *exe = ep_arena_strdup(cx->a, real);
+    s->exe = ep_arena_strdup(&s->a, real);
     free(real);
-    return *exe ? EP_OK : ep_fail(err, EP_ERR_NOMEM, "out of memory");
+    return s->exe ? EP_OK : ep_fail(err, EP_ERR_NOMEM, "out of memory");
 }
 
 static bool
@@ -374,7 +366,7 @@ static ep_status
 load_rtld(ld_ctx *cx, const char *interp)
 {
     const char *why = NULL;
-    cx->pf.rtld = interp;
+    cx->rtld_path = interp;
     ld_obj *r = ld_open_object(cx, interp, NULL, &why);
     if (r == NULL) {
         ld_note(cx, "the dynamic loader %s cannot be read: %s", interp,
@@ -409,13 +401,12 @@ load_process(ld_ctx *cx, const char *exe, const char *llp, ld_obj ***scope,
     m->preloaded = true;
     cx->main = m;
     /* The executable's $ORIGIN comes from /proc/self/exe: a real path, as
-     * find_interpreter made exe. */
-    m->origin = ld_origin_of(cx->a, m->path);
+     * find_interpreter made exe, so the file's own origin is right. */
     d->interpreter = m->path;
     ep_status st = load_rtld(cx, m->info->interp ? m->info->interp
-                                                 : cx->pf.rtld);
+                                                 : cx->s->pf.rtld);
     if (st == EP_OK) {
-        st = ld_init_paths(cx, llp);
+        st = ld_init_env_path(cx, llp);
     }
     if (st != EP_OK) {
         return ep_fail(err, EP_ERR_NOMEM, "out of memory");
@@ -474,24 +465,15 @@ root_refusal(const ld_obj *root, bool standalone)
 }
 
 static void
-close_objects(ld_ctx *cx)
-{
-    for (ld_obj *l = cx->head; l != NULL; l = l->next) {
-        ld_release(l);
-    }
-    ld_cache_close(cx->cache);
-    cx->cache = NULL;
-}
-
-static void
 finish(ld_ctx *cx)
 {
     ep_deps *d = cx->deps;
-    d->platform = cx->pf.platform;
-    d->lib = cx->pf.lib;
-    d->hwcaps = ep_strvec_list(&cx->pf.hwcaps);
-    d->legacy_hwcaps = ep_strvec_list(&cx->pf.legacy);
-    d->system_dirs = ep_strvec_list(&cx->pf.system_dirs);
+    const ld_platform *pf = &cx->s->pf;
+    d->platform = pf->platform;
+    d->lib = pf->lib;
+    d->hwcaps = ep_strvec_list(&pf->hwcaps);
+    d->legacy_hwcaps = ep_strvec_list(&pf->legacy);
+    d->system_dirs = ep_strvec_list(&pf->system_dirs);
     bool ok = d->root.error == NULL && d->root.path != NULL &&
               d->nmissing == 0 && d->nunresolved == 0;
     for (size_t i = 0; ok && i < d->nlibs; i++) {
@@ -500,13 +482,67 @@ finish(ld_ctx *cx)
     d->ok = ok;
 }
 
+/* ---- the session ---------------------------------------------------------------- */
+
+/* Close every file and the cache: nothing more is read. */
+static void
+sess_close(ld_sess *s)
+{
+    if (s->closed) {
+        return;
+    }
+    for (ld_image *m = s->all; m != NULL; m = m->next_all) {
+        ep_elf_symtab_close(m->symtab);
+        m->symtab = NULL;
+    }
+    ld_cache_close(s->cache);
+    s->cache = NULL;
+    s->closed = true;
+}
+
+static void
+sess_unref(ld_sess *s)
+{
+    if (s != NULL && --s->refs == 0) {
+        sess_close(s);
+        ep_arena_release(&s->a);
+        free(s);
+    }
+}
+
+/* Between two trees: past LD_MAX_HELD bytes read, free the tables (they are
+ * read again when needed); past LD_MAX_OPEN descriptors, close them (the
+ * files are opened again when needed). */
+static void
+sess_tidy(ld_sess *s)
+{
+    /* Counting costs a walk over every file: every few trees, or when a
+     * tree opened many files. */
+    if (++s->ntrees % 16 != 0 && s->nopen < LD_MAX_OPEN) {
+        return;
+    }
+    size_t held = 0, open = 0;
+    for (ld_image *m = s->all; m != NULL; m = m->next_all) {
+        held += ep_elf_symtab_bytes(m->symtab);
+        open += ep_elf_symtab_is_open(m->symtab);
+    }
+    if (held > LD_MAX_HELD) {
+        for (ld_image *m = s->all; m != NULL; m = m->next_all) {
+            ep_elf_symtab_trim(m->symtab);
+        }
+        s->nopen = 0;
+    } else if (open > LD_MAX_OPEN) {
+        ld_park_all(s);
+    }
+}
+
 ep_status
-ep_deps_analyze(const char *path, const ep_deps_options *opt, ep_deps **out,
-                ep_error *err)
+ep_deps_session_new(const ep_deps_options *opt, ep_deps_session **out,
+                    ep_error *err)
 {
     ep_deps_options defaults;
-    if (path == NULL || out == NULL) {
-        return ep_fail(err, EP_ERR_INVALID_ARG, "ep_deps_analyze: NULL "
+    if (out == NULL) {
+        return ep_fail(err, EP_ERR_INVALID_ARG, "ep_deps_session_new: NULL "
                        "argument");
     }
     *out = NULL;
@@ -514,51 +550,87 @@ ep_deps_analyze(const char *path, const ep_deps_options *opt, ep_deps **out,
         ep_deps_options_init(&defaults);
         opt = &defaults;
     }
-    ep_deps *d = calloc(1, sizeof(*d));
-    if (d == NULL) {
+    ld_sess *s = calloc(1, sizeof(*s));
+    if (s == NULL) {
         return ep_fail(err, EP_ERR_NOMEM, "out of memory");
     }
-    ep_arena_init(&d->arena);
-    ld_ctx cx;
-    memset(&cx, 0, sizeof(cx));
-    cx.deps = d;
-    cx.a = &d->arena;
-    cx.err = err;
-    cx.symbols = opt->symbols;
-    ep_status st = ld_platform_init(cx.a, &cx.pf, opt, err);
+    ep_arena_init(&s->a);
+    s->refs = 1;
+    s->symbols = opt->symbols;
+    s->map_files = opt->symbols;
+    s->timeout = opt->timeout;
+    ep_status st = ld_platform_init(&s->a, &s->pf, opt, err);
     if (st != EP_OK) {
         goto fail;
     }
-    d->file = ep_arena_strdup(cx.a, path);
     const char *llp = opt->ld_library_path ? opt->ld_library_path
                                            : getenv("LD_LIBRARY_PATH");
-    d->ld_library_path = llp ? ep_arena_strdup(cx.a, llp) : NULL;
+    if (llp != NULL && (s->llp = ep_arena_strdup(&s->a, llp)) == NULL) {
+        st = ep_fail(err, EP_ERR_NOMEM, "out of memory");
+        goto fail;
+    }
     const char *cache = opt->ld_so_cache ? opt->ld_so_cache : DEFAULT_CACHE;
     if (cache[0] != '\0') {
-        const char *note = NULL;
-        cx.cache_path = ep_arena_strdup(cx.a, cache);
-        st = ld_cache_open(cx.a, cache, &cx.cache, &note, err);
+        s->cache_path = ep_arena_strdup(&s->a, cache);
+        if (s->cache_path == NULL) {
+            st = ep_fail(err, EP_ERR_NOMEM, "out of memory");
+            goto fail;
+        }
+        st = ld_cache_open(&s->a, cache, &s->cache, &s->cache_note, err);
         if (st != EP_OK) {
             goto fail;
         }
-        if (note != NULL) {
-            ld_note(&cx, "%s", note);
-        }
-        d->cache_path = cx.cache_path;
-        d->cache_format = ld_cache_format(cx.cache);
+        s->cache_format = ld_cache_format(s->cache);
     }
-    const char *exe = NULL;
-    st = find_interpreter(&cx, opt, &exe, err);
+    if (ld_init_system_path(s) != EP_OK) {
+        st = ep_fail(err, EP_ERR_NOMEM, "out of memory");
+        goto fail;
+    }
+    st = find_interpreter(s, opt, err);
     if (st != EP_OK) {
         goto fail;
     }
+    *out = s;
+    return EP_OK;
+fail:
+    sess_unref(s);
+    return st;
+}
+
+void
+ep_deps_session_free(ep_deps_session *session)
+{
+    if (session != NULL) {
+        sess_close(session);
+        sess_unref(session);
+    }
+}
+
+static ep_status
+analyze(ld_ctx *cx, const char *path, ep_error *err)
+{
+    ld_sess *s = cx->s;
+    ep_deps *d = cx->deps;
+    d->file = ep_arena_strdup(cx->a, path);
+    d->ld_library_path = s->llp;
+    d->cache_path = s->cache_path;
+    d->cache_format = s->cache_format;
+    d->python = s->python;
+    d->asked = s->asked;
+    d->shared = s->shared;
+    d->libpython = s->libpython;
+    if (d->file == NULL ||
+        (s->cache_note != NULL && !ld_note(cx, "%s", s->cache_note))) {
+        return ep_fail(err, EP_ERR_NOMEM, "out of memory");
+    }
+    const char *exe = s->exe;
     ld_obj **pscope = NULL, **mscope = NULL;
     size_t npscope = 0, nmscope = 0;
-    (void)nmscope;
+    ep_status st;
     if (exe != NULL) {
-        st = load_process(&cx, exe, llp, &pscope, &npscope, err);
+        st = load_process(cx, exe, s->llp, &pscope, &npscope, err);
         if (st != EP_OK) {
-            goto fail;
+            return st;
         }
     }
     d->root.name = d->file;
@@ -567,71 +639,132 @@ ep_deps_analyze(const char *path, const ep_deps_options *opt, ep_deps **out,
     if (exe == NULL) {
         /* Standalone, as `ld.so --list FILE`: the file is the main program
          * and only the dynamic loader is there before it. */
-        ld_obj *probe = NULL;
-        if (load_rtld(&cx, cx.pf.rtld) != EP_OK) {
-            st = ep_fail(err, EP_ERR_NOMEM, "out of memory");
-            goto fail;
+        if (load_rtld(cx, s->pf.rtld) != EP_OK) {
+            return ep_fail(err, EP_ERR_NOMEM, "out of memory");
         }
-        probe = ld_open_object(&cx, path, NULL, &why);
-        cx.main = probe;
-        if (ld_init_paths(&cx, llp) != EP_OK) {
-            st = ep_fail(err, EP_ERR_NOMEM, "out of memory");
-            goto fail;
+        cx->reading_root = true;
+        cx->main = ld_open_object(cx, path, NULL, &why);
+        cx->reading_root = false;
+        if (ld_init_env_path(cx, s->llp) != EP_OK) {
+            return ep_fail(err, EP_ERR_NOMEM, "out of memory");
         }
     }
-    ld_obj *root = exe == NULL ? cx.main
-                               : ld_open_object(&cx, path, cx.call_map, &why);
-    if (cx.nomem) {
-        st = ep_fail(err, EP_ERR_NOMEM, "out of memory");
-        goto fail;
+    cx->reading_root = true;
+    ld_obj *root = exe == NULL ? cx->main
+                               : ld_open_object(cx, path, cx->call_map, &why);
+    cx->reading_root = false;
+    if (cx->nomem || s->nomem) {
+        return ep_fail(err, EP_ERR_NOMEM, "out of memory");
     }
     if (root == NULL) {
         d->root.error = why ? why : "cannot be loaded";
     } else {
+        cx->root_img = root->preloaded ? NULL : root->img;
         d->root.path = root->path;
         d->root.soname = root->soname;
         d->root.error = root_refusal(root, exe == NULL);
         if (root->preloaded) {
-            ld_note(&cx, "%s is already in the interpreter process; dlopen() "
+            ld_note(cx, "%s is already in the interpreter process; dlopen() "
                     "returns that copy", path);
         }
     }
+    st = EP_OK;
     if (root != NULL && d->root.error == NULL) {
-        if (opt->symbols) {
-            /* The references first, then the global scope (the
-             * interpreter's own search list) in order, then the dlopen's
-             * list as map_deps builds it (dl-lookup.c _dl_lookup_symbol_x
-             * over l_scope). */
-            st = ld_collect_refs(&cx, root);
-            for (size_t i = 0; st == EP_OK && i < npscope; i++) {
-                ld_consult(&cx, pscope[i]);
+        st = map_deps(cx, root, false, &mscope, &nmscope);
+        if (st == EP_OK && cx->symbols) {
+            st = ld_collect_refs(cx, root);
+        }
+        if (st == EP_OK && cx->symbols) {
+            /* dl-lookup.c _dl_lookup_symbol_x over l_scope: the global
+             * scope (the interpreter's own search list), then the dlopen's
+             * search list as map_deps built it. */
+            ld_obj **scope = ep_arena_alloc(cx->a, (npscope + nmscope + 1) *
+                                                       sizeof(*scope));
+            if (scope == NULL) {
+                return ep_fail(err, EP_ERR_NOMEM, "out of memory");
             }
-        }
-        if (st == EP_OK) {
-            st = map_deps(&cx, root, false, &mscope, &nmscope);
-        }
-        if (st == EP_OK && opt->symbols) {
-            st = ld_check_versions(&cx, root);
+            size_t n = 0;
+            unsigned gen = ++cx->gen;
+            for (size_t i = 0; i < npscope + nmscope; i++) {
+                ld_obj *l = i < npscope ? pscope[i] : mscope[i - npscope];
+                if (l->mark != gen) {
+                    l->mark = gen;
+                    scope[n++] = l;
+                }
+            }
+            ld_resolve_refs(cx, scope, n);
+            st = ld_check_versions(cx, root);
             if (st == EP_OK) {
-                st = ld_finish_symbols(&cx, root);
+                st = ld_finish_symbols(cx, root);
             }
         }
-        if (st != EP_OK) {
-            st = ep_fail(err, EP_ERR_NOMEM, "out of memory");
-            goto fail;
-        }
     }
-    if (cx.nomem) {
-        st = ep_fail(err, EP_ERR_NOMEM, "out of memory");
-        goto fail;
+    if (st != EP_OK || cx->nomem || s->nomem) {
+        return ep_fail(err, EP_ERR_NOMEM, "out of memory");
     }
-    finish(&cx);
-    close_objects(&cx);
+    finish(cx);
+    return EP_OK;
+}
+
+ep_status
+ep_deps_session_analyze(ep_deps_session *session, const char *path,
+                        ep_deps **out, ep_error *err)
+{
+    if (session == NULL || path == NULL || out == NULL) {
+        return ep_fail(err, EP_ERR_INVALID_ARG, "ep_deps_session_analyze: "
+                       "NULL argument");
+    }
+    *out = NULL;
+    if (session->closed) {
+        return ep_fail(err, EP_ERR_INVALID_ARG, "ep_deps_session_analyze: "
+                       "the session was freed");
+    }
+    ep_deps *d = calloc(1, sizeof(*d));
+    if (d == NULL) {
+        return ep_fail(err, EP_ERR_NOMEM, "out of memory");
+    }
+    ep_arena_init(&d->arena);
+    d->sess = session;
+    session->refs++;
+    ld_ctx cx;
+    memset(&cx, 0, sizeof(cx));
+    cx.s = session;
+    cx.deps = d;
+    cx.a = &d->arena;
+    cx.err = err;
+    cx.symbols = session->symbols;
+    cx.rtld_path = session->pf.rtld;
+    ep_status st = analyze(&cx, path, err);
+    if (cx.root_img != NULL) {
+        /* A root is read once, to list its references: its tables go now,
+         * and are read again should another tree need it. */
+        ep_elf_symtab_trim(cx.root_img->symtab);
+    }
+    sess_tidy(session);
+    if (st != EP_OK) {
+        ep_deps_free(d);
+        return st;
+    }
     *out = d;
     return EP_OK;
-fail:
-    close_objects(&cx);
-    ep_deps_free(d);
+}
+
+ep_status
+ep_deps_analyze(const char *path, const ep_deps_options *opt, ep_deps **out,
+                ep_error *err)
+{
+    if (path == NULL || out == NULL) {
+        return ep_fail(err, EP_ERR_INVALID_ARG, "ep_deps_analyze: NULL "
+                       "argument");
+    }
+    *out = NULL;
+    ep_deps_session *s = NULL;
+    ep_status st = ep_deps_session_new(opt, &s, err);
+    if (st != EP_OK) {
+        return st;
+    }
+    st = ep_deps_session_analyze(s, path, out, err);
+    ep_deps_session_free(s);
     return st;
 }
 
@@ -639,8 +772,10 @@ void
 ep_deps_free(ep_deps *deps)
 {
     if (deps != NULL) {
+        ld_sess *s = deps->sess;
         ep_arena_release(&deps->arena);
         free(deps);
+        sess_unref(s);
     }
 }
 

@@ -2,7 +2,8 @@
  * Finding a needed name on disk the way elf/dl-load.c does: search paths
  * built by fillin_rpath, open_path's walk over every directory and hwcaps
  * subdirectory, open_verify's checks of each candidate, and _dl_map_object's
- * order of rules. Every file it accepts is read once (elf/hash.c).
+ * order of rules. Every path is opened, and every file read, once per
+ * session (elf/hash.c); each tree then only links the objects it loads.
  */
 #include "loader.h"
 
@@ -52,23 +53,47 @@ ld_grow(ep_arena *a, void **items, size_t *cap, size_t n, size_t elem)
     return true;
 }
 
+/* Add a note to a list once; false when memory ran out. */
+static bool
+vnote_to(ep_arena *a, ep_strvec *v, const char *fmt, va_list ap)
+{
+    char buf[1024];
+    vsnprintf(buf, sizeof(buf), fmt, ap);
+    if (ep_strvec_contains(v, buf)) {
+        return true;
+    }
+    const char *s = ep_arena_strdup(a, buf);
+    return s != NULL && ep_strvec_push(a, v, s);
+}
+
+static bool EP_PRINTF(3, 4)
+note_to(ep_arena *a, ep_strvec *v, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    bool ok = vnote_to(a, v, fmt, ap);
+    va_end(ap);
+    return ok;
+}
+
 bool
 ld_note(ld_ctx *cx, const char *fmt, ...)
 {
-    char buf[1024];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(buf, sizeof(buf), fmt, ap);
+    bool ok = vnote_to(cx->a, &cx->deps->notes, fmt, ap);
     va_end(ap);
-    if (ep_strvec_contains(&cx->deps->notes, buf)) {
-        return true;
+    cx->nomem |= !ok;
+    return ok;
+}
+
+/* Notes a session object carries, said in this tree. */
+static void
+replay_notes(ld_ctx *cx, const ep_strvec *v)
+{
+    for (size_t i = 0; i < v->count; i++) {
+        ld_note(cx, "%s", v->items[i]);
     }
-    const char *s = ep_arena_strdup(cx->a, buf);
-    if (s == NULL || !ep_strvec_push(cx->a, &cx->deps->notes, s)) {
-        cx->nomem = true;
-        return false;
-    }
-    return true;
 }
 
 /* ---- directories (GL(dl_all_dirs)) ---------------------------------------- */
@@ -86,32 +111,35 @@ dir_hash(const char *s, size_t len)
 /* The one ld_dir for a name (already ending in '/', or ""), created on
  * first use so that every path listing it shares what is known about it. */
 static ld_dir *
-intern_dir(ld_ctx *cx, const char *name, size_t len)
+intern_dir(ld_sess *s, const char *name, size_t len)
 {
-    if (cx->dir_hash == NULL) {
-        cx->dir_hash_size = 256;
-        cx->dir_hash = ep_arena_alloc(cx->a, cx->dir_hash_size * sizeof(ld_dir *));
-        if (cx->dir_hash == NULL) {
+    if (s->dir_hash == NULL) {
+        s->dir_hash_size = 256;
+        s->dir_hash = ep_arena_alloc(&s->a, s->dir_hash_size * sizeof(ld_dir *));
+        if (s->dir_hash == NULL) {
             return NULL;
         }
     }
-    size_t slot = dir_hash(name, len) % cx->dir_hash_size;
-    for (ld_dir *d = cx->dir_hash[slot]; d != NULL; d = d->hnext) {
+    size_t slot = dir_hash(name, len) % s->dir_hash_size;
+    for (ld_dir *d = s->dir_hash[slot]; d != NULL; d = d->hnext) {
         if (d->len == len && memcmp(d->name, name, len) == 0) {
             return d;
         }
     }
-    ld_dir *d = ep_arena_alloc(cx->a, sizeof(*d));
-    char *copy = ep_arena_strndup(cx->a, name, len);
-    signed char *status = ep_arena_alloc(cx->a, cx->pf.caps.count + 1);
-    if (d == NULL || copy == NULL || status == NULL) {
+    ld_dir *d = ep_arena_alloc(&s->a, sizeof(*d));
+    char *copy = ep_arena_strndup(&s->a, name, len);
+    /* Shown without the trailing slash, as LD_DEBUG=libs shows it. */
+    char *shown = ep_arena_strndup(&s->a, name, len > 1 ? len - 1 : len);
+    signed char *status = ep_arena_alloc(&s->a, s->pf.caps.count + 1);
+    if (d == NULL || copy == NULL || shown == NULL || status == NULL) {
         return NULL;
     }
     d->name = copy;
     d->len = len;
+    d->shown = shown;
     d->status = status;
-    d->hnext = cx->dir_hash[slot];
-    cx->dir_hash[slot] = d;
+    d->hnext = s->dir_hash[slot];
+    s->dir_hash[slot] = d;
     return d;
 }
 
@@ -120,8 +148,9 @@ intern_dir(ld_ctx *cx, const char *name, size_t len)
  * keep each directory once per path. An empty element (not an empty
  * expansion) is the working directory. */
 static ep_status
-fill_path(ld_ctx *cx, ld_path *p, const char *const *elems, size_t nelems,
-          const char *origin, const char *what)
+fill_path(ld_sess *s, ep_arena *a, ep_strvec *notes, ld_path *p,
+          const char *const *elems, size_t nelems, const char *origin,
+          const char *what)
 {
     p->decoded = true;
     for (size_t i = 0; i < nelems; i++) {
@@ -129,43 +158,48 @@ fill_path(ld_ctx *cx, ld_path *p, const char *const *elems, size_t nelems,
         size_t len = 0;
         char *exp = NULL;
         if (*cp != '\0') {
-            exp = ld_dst_expand(cx->a, cp, origin, &cx->pf);
+            exp = ld_dst_expand(a, cp, origin, &s->pf);
             if (exp == NULL) {
                 return EP_ERR_NOMEM;
             }
             len = strlen(exp);
             if (len == 0) {
-                ld_note(cx, "%s entry '%s' is dropped: it uses $ORIGIN, whose "
-                        "value is unknown", what, cp);
+                if (!note_to(a, notes, "%s entry '%s' is dropped: it uses "
+                             "$ORIGIN, whose value is unknown", what, cp)) {
+                    return EP_ERR_NOMEM;
+                }
                 continue;
             }
             while (len > 1 && exp[len - 1] == '/') {
                 --len;
             }
-            if (len >= LD_MAX_NAME) {
-                ld_note(cx, "%s entry of %zu bytes is longer than PATH_MAX: "
-                        "nothing can be opened there", what, len);
+            if (len >= LD_MAX_NAME &&
+                !note_to(a, notes, "%s entry of %zu bytes is longer than "
+                         "PATH_MAX: nothing can be opened there", what, len)) {
+                return EP_ERR_NOMEM;
             }
         }
         if (p->ndirs >= LD_MAX_PATH_DIRS) {
-            ld_note(cx, "%s has more than %d entries; only the first %d "
-                    "are searched here", what, LD_MAX_PATH_DIRS,
-                    LD_MAX_PATH_DIRS);
+            if (!note_to(a, notes, "%s has more than %d entries; only the "
+                         "first %d are searched here", what, LD_MAX_PATH_DIRS,
+                         LD_MAX_PATH_DIRS)) {
+                return EP_ERR_NOMEM;
+            }
             break;
         }
         ld_dir *d;
         if (len == 0) {
-            d = intern_dir(cx, "", 0);
+            d = intern_dir(s, "", 0);
         } else if (exp[len - 1] == '/') {
-            d = intern_dir(cx, exp, len);
+            d = intern_dir(s, exp, len);
         } else {
-            char *slashed = ep_arena_alloc(cx->a, len + 2);
+            char *slashed = ep_arena_alloc(a, len + 2);
             if (slashed == NULL) {
                 return EP_ERR_NOMEM;
             }
             memcpy(slashed, exp, len);
             slashed[len] = '/';
-            d = intern_dir(cx, slashed, len + 1);
+            d = intern_dir(s, slashed, len + 1);
         }
         if (d == NULL) {
             return EP_ERR_NOMEM;
@@ -177,7 +211,7 @@ fill_path(ld_ctx *cx, ld_path *p, const char *const *elems, size_t nelems,
         if (seen) {
             continue;
         }
-        if (!ld_grow(cx->a, (void **)&p->dirs, &p->cap, p->ndirs,
+        if (!ld_grow(a, (void **)&p->dirs, &p->cap, p->ndirs,
                      sizeof(*p->dirs))) {
             return EP_ERR_NOMEM;
         }
@@ -189,12 +223,12 @@ fill_path(ld_ctx *cx, ld_path *p, const char *const *elems, size_t nelems,
 
 /* Split s at any character of seps, keeping empty elements. */
 static ep_status
-split(ld_ctx *cx, const char *s, const char *seps, ep_strvec *out)
+split(ep_arena *a, const char *s, const char *seps, ep_strvec *out)
 {
     for (;;) {
         size_t n = strcspn(s, seps);
-        char *e = ep_arena_strndup(cx->a, s, n);
-        if (e == NULL || !ep_strvec_push(cx->a, out, e)) {
+        char *e = ep_arena_strndup(a, s, n);
+        if (e == NULL || !ep_strvec_push(a, out, e)) {
             return EP_ERR_NOMEM;
         }
         if (s[n] == '\0') {
@@ -204,45 +238,47 @@ split(ld_ctx *cx, const char *s, const char *seps, ep_strvec *out)
     }
 }
 
-bool
-ld_object_path(ld_ctx *cx, ld_obj *l, bool runpath)
+/* dl-load.c cache_rpath/decompose_rpath for a file's DT_RPATH or
+ * DT_RUNPATH: expanded with its own $ORIGIN, so once per path. */
+static ep_status
+file_path(ld_sess *s, ld_file *f, bool runpath)
 {
-    ld_path *p = runpath ? &l->runpath : &l->rpath;
-    if (p->decoded) {
-        return p->usable;
-    }
+    ld_path *p = runpath ? &f->runpath : &f->rpath;
     p->how = runpath ? EP_DEPS_RUNPATH : EP_DEPS_RPATH;
-    if (runpath ? !l->has_runpath : !l->has_rpath) {
+    if (runpath ? !f->has_runpath : !f->has_rpath) {
         p->decoded = true;
-        return false;
+        return EP_OK;
     }
-    ep_strlist list = runpath ? l->info->runpath : l->info->rpath;
+    ep_strlist list = runpath ? f->img->info->runpath : f->img->info->rpath;
     char what[512];
     snprintf(what, sizeof(what), "%s of %s", runpath ? "RUNPATH" : "RPATH",
-             l->path);
-    if (fill_path(cx, p, list.items, list.count, l->origin, what) != EP_OK) {
-        cx->nomem = true;
-        return false;
-    }
-    return p->usable;
+             f->path);
+    return fill_path(s, &s->a, &f->notes, p, list.items, list.count,
+                     f->origin, what);
 }
 
 ep_status
-ld_init_paths(ld_ctx *cx, const char *llp)
+ld_init_system_path(ld_sess *s)
 {
-    ld_path *sys = &cx->system;
+    ld_path *sys = &s->system;
     sys->how = EP_DEPS_DEFAULT;
     sys->decoded = true;
-    for (size_t i = 0; i < cx->pf.system_dirs.count; i++) {
-        const char *d = cx->pf.system_dirs.items[i];
-        ld_dir *dir = intern_dir(cx, d, strlen(d));
-        if (dir == NULL || !ld_grow(cx->a, (void **)&sys->dirs, &sys->cap,
+    for (size_t i = 0; i < s->pf.system_dirs.count; i++) {
+        const char *d = s->pf.system_dirs.items[i];
+        ld_dir *dir = intern_dir(s, d, strlen(d));
+        if (dir == NULL || !ld_grow(&s->a, (void **)&sys->dirs, &sys->cap,
                                     sys->ndirs, sizeof(*sys->dirs))) {
             return EP_ERR_NOMEM;
         }
         sys->dirs[sys->ndirs++] = dir;
     }
     sys->usable = sys->ndirs > 0;
+    return EP_OK;
+}
+
+ep_status
+ld_init_env_path(ld_ctx *cx, const char *llp)
+{
     cx->env_path.how = EP_DEPS_LD_LIBRARY_PATH;
     cx->env_path.decoded = true;
     /* dl-load.c _dl_init_paths: an empty value is no value; ':' and ';'
@@ -251,18 +287,20 @@ ld_init_paths(ld_ctx *cx, const char *llp)
         return EP_OK;
     }
     ep_strvec elems = {0};
-    if (split(cx, llp, ":;", &elems) != EP_OK) {
+    if (split(cx->a, llp, ":;", &elems) != EP_OK) {
         return EP_ERR_NOMEM;
     }
-    return fill_path(cx, &cx->env_path, elems.items, elems.count,
+    return fill_path(cx->s, cx->a, &cx->deps->notes, &cx->env_path,
+                     elems.items, elems.count,
                      cx->main ? cx->main->origin : NULL, "LD_LIBRARY_PATH");
 }
 
 /* ---- tracing ---------------------------------------------------------------- */
 
+/* A place of the search; path is borrowed (a session string). */
 static void
-add_place(ld_ctx *cx, ld_trace *tr, const char *dir, size_t len,
-          ep_deps_how how, const char *from, bool exists, const char *note)
+add_place(ld_ctx *cx, ld_trace *tr, const char *path, ep_deps_how how,
+          const char *from, bool exists, const char *note)
 {
     if (!ld_grow(cx->a, (void **)&tr->places, &tr->places_cap, tr->nplaces,
                  sizeof(*tr->places))) {
@@ -270,11 +308,7 @@ add_place(ld_ctx *cx, ld_trace *tr, const char *dir, size_t len,
         return;
     }
     ep_deps_place *pl = &tr->places[tr->nplaces++];
-    /* Shown without the trailing slash, as LD_DEBUG=libs shows it. */
-    if (len > 1 && dir[len - 1] == '/') {
-        len--;
-    }
-    pl->path = ep_arena_strndup(cx->a, dir, len);
+    pl->path = path;
     pl->how = how;
     pl->from = from;
     pl->exists = exists;
@@ -301,13 +335,6 @@ add_skip(ld_ctx *cx, ld_trace *tr, const char *path, const char *why)
 }
 
 /* ---- candidates (open_verify) --------------------------------------------- */
-
-typedef enum try_result {
-    TRY_ABSENT,  /* open failed: errno says why; the search goes on */
-    TRY_SKIPPED, /* another class or machine, a foreign ABI note: go on */
-    TRY_FATAL,   /* ld.so signals an error: the load fails here */
-    TRY_FOUND
-} try_result;
 
 static const char *
 machine_name(unsigned m)
@@ -336,7 +363,7 @@ machine_name(unsigned m)
  * NULL when the header is one ld.so accepts, else sets *skip (not fatal)
  * and returns why. */
 static const char *
-check_header(ld_ctx *cx, const unsigned char *h, bool *skip)
+check_header(ep_arena *a, const unsigned char *h, bool *skip)
 {
     *skip = false;
     if (memcmp(h, "\177ELF", 4) != 0) {
@@ -378,9 +405,8 @@ check_header(ld_ctx *cx, const unsigned char *h, bool *skip)
         /* elf_machine_matches_host fails: skipped like a missing file. */
         *skip = true;
         const char *n = machine_name(machine);
-        return n ? ep_arena_printf(cx->a, "wrong machine: %s", n)
-                 : ep_arena_printf(cx->a, "wrong machine: e_machine %u",
-                                   machine);
+        return n ? ep_arena_printf(a, "wrong machine: %s", n)
+                 : ep_arena_printf(a, "wrong machine: e_machine %u", machine);
     }
     if (type != ET_DYN_ID && type != ET_EXEC_ID) {
         return "only ET_DYN and ET_EXEC can be loaded";
@@ -394,18 +420,18 @@ check_header(ld_ctx *cx, const unsigned char *h, bool *skip)
 /* open_verify's ABI note rule: a GNU ABI tag for another OS, or for a newer
  * kernel than this one, makes ld.so pass the file over. */
 static const char *
-abi_note_skip(ld_ctx *cx, const ep_elf_dynfacts *f)
+abi_note_skip(ld_sess *s, const ep_elf_dynfacts *f)
 {
     if (!f->has_abi_note) {
         return NULL;
     }
     if (f->abi_os != 0) {
         static const char *const os[] = {"Linux", "GNU", "Solaris", "FreeBSD"};
-        return ep_arena_printf(cx->a, "ABI note is for %s, not Linux",
+        return ep_arena_printf(&s->a, "ABI note is for %s, not Linux",
                                f->abi_os < 4 ? os[f->abi_os] : "another OS");
     }
-    if (cx->pf.osversion != 0 && f->abi_version > cx->pf.osversion) {
-        return ep_arena_printf(cx->a, "ABI note requires Linux %u.%u.%u",
+    if (s->pf.osversion != 0 && f->abi_version > s->pf.osversion) {
+        return ep_arena_printf(&s->a, "ABI note requires Linux %u.%u.%u",
                                f->abi_version >> 16, (f->abi_version >> 8) & 0xff,
                                f->abi_version & 0xff);
     }
@@ -547,12 +573,12 @@ copy_list(ep_arena *a, ep_strlist *dst, ep_strlist src)
     return true;
 }
 
-/* The facts of the dynamic section the emulation needs after the file is
- * closed (ld_consult closes it as soon as its symbols were consulted). */
+/* The facts of the dynamic section, copied: the reader's own strings go
+ * when the session frees what it read. */
 static const ep_elf_dynfacts *
-keep_info(ld_ctx *cx, const ep_elf_dynfacts *in)
+keep_info(ep_arena *a, const ep_elf_dynfacts *in)
 {
-    ep_elf_dynfacts *k = ep_arena_alloc(cx->a, sizeof(*k));
+    ep_elf_dynfacts *k = ep_arena_alloc(a, sizeof(*k));
     if (k == NULL) {
         return NULL;
     }
@@ -560,55 +586,248 @@ keep_info(ld_ctx *cx, const ep_elf_dynfacts *in)
     k->flags = in->flags;
     k->flags_1 = in->flags_1;
     k->has_dynamic = in->has_dynamic;
-    k->soname = in->soname ? ep_arena_strdup(cx->a, in->soname) : NULL;
-    k->interp = in->interp ? ep_arena_strdup(cx->a, in->interp) : NULL;
+    k->soname = in->soname ? ep_arena_strdup(a, in->soname) : NULL;
+    k->interp = in->interp ? ep_arena_strdup(a, in->interp) : NULL;
     if ((in->soname && !k->soname) || (in->interp && !k->interp) ||
-        !copy_list(cx->a, &k->needed, in->needed) ||
-        !copy_list(cx->a, &k->rpath, in->rpath) ||
-        !copy_list(cx->a, &k->runpath, in->runpath)) {
+        !copy_list(a, &k->needed, in->needed) ||
+        !copy_list(a, &k->rpath, in->rpath) ||
+        !copy_list(a, &k->runpath, in->runpath)) {
         return NULL;
     }
     return k;
 }
 
-static ld_obj *
-new_object(ld_ctx *cx, const char *path, ep_elf_symtab *t,
-           const ep_elf_dynfacts *facts, ld_obj *loader)
+/* Why ld.so cannot map a file the lean reader finds damaged: the full
+ * diagnosis of ep_object_open() when it has one. */
+static const char *
+damage_of(ld_sess *s, const char *path, const char *why)
+{
+    ep_object *obj = NULL;
+    ep_error e;
+    if (ep_object_open(path, &obj, &e) != EP_OK) {
+        s->nomem |= e.status == EP_ERR_NOMEM;
+        return why;
+    }
+    if (ep_object_kind(obj) != EP_KIND_ELF && ep_object_reason(obj) != NULL) {
+        why = ep_arena_printf(&s->a, "%s: %s", ep_kind_str(ep_object_kind(obj)),
+                              ep_object_reason(obj));
+    }
+    ep_object_close(obj);
+    return why;
+}
+
+/* ---- the session's files ------------------------------------------------------ */
+
+#define FILE_SLOTS 4096
+#define IMAGE_SLOTS 1024
+
+static ld_image *
+find_image(ld_sess *s, dev_t dev, ino_t ino)
+{
+    if (s->images == NULL) {
+        return NULL;
+    }
+    for (ld_image *m = s->images[(size_t)ino % s->images_size]; m != NULL;
+         m = m->hnext) {
+        if (m->dev == dev && m->ino == ino) {
+            return m;
+        }
+    }
+    return NULL;
+}
+
+void
+ld_park_all(ld_sess *s)
+{
+    for (ld_image *m = s->all; m != NULL; m = m->next_all) {
+        ep_elf_symtab_park(m->symtab);
+    }
+    s->nopen = 0;
+}
+
+/* open_verify and the checks of _dl_map_object_from_fd on a file not seen
+ * before. Takes t. */
+static ld_image *
+new_image(ld_sess *s, const char *path, ep_elf_symtab *t)
 {
     const struct stat *sb = ep_elf_symtab_stat(t);
+    ld_image *m = ep_arena_alloc(&s->a, sizeof(*m));
+    if (m == NULL) {
+        ep_elf_symtab_close(t);
+        return NULL;
+    }
+    m->dev = sb->st_dev;
+    m->ino = sb->st_ino;
+    bool regular = S_ISREG(sb->st_mode); /* sb goes with t */
+    size_t nhead;
+    int rerr;
+    const unsigned char *h = ep_elf_symtab_head(t, &nhead, &rerr);
+    bool skip = false;
+    m->verdict = TRY_FOUND;
+    if (nhead < EHDR_SIZE) {
+        m->why = rerr ? ep_arena_printf(&s->a, "cannot read file data: %s",
+                                        strerror(rerr))
+                      : "file too short";
+        m->verdict = TRY_FATAL;
+    } else if ((m->why = check_header(&s->a, h, &skip)) != NULL) {
+        m->verdict = skip ? TRY_SKIPPED : TRY_FATAL;
+    }
+    const ep_elf_dynfacts *facts = NULL;
+    if (m->verdict == TRY_FOUND && !ep_elf_symtab_load(t, &facts, &m->why)) {
+        m->why = damage_of(s, path, m->why);
+        m->verdict = TRY_FATAL;
+    }
+    if (m->verdict == TRY_FOUND && (m->why = abi_note_skip(s, facts)) != NULL) {
+        m->verdict = TRY_SKIPPED;
+    }
+    if (m->verdict == TRY_FOUND) {
+        m->info = keep_info(&s->a, facts);
+        if (m->info == NULL) {
+            ep_elf_symtab_close(t);
+            return NULL;
+        }
+        if (s->symbols) {
+            m->symtab = t;
+            ld_read_versions(s, m, path);
+            m->next_all = s->all;
+            s->all = m;
+            s->nopen++;
+        } else {
+            /* The tree needs nothing more of the file than its facts. */
+            ep_elf_symtab_close(t);
+        }
+    } else {
+        ep_elf_symtab_close(t);
+    }
+    if (m->why == NULL && m->verdict != TRY_FOUND) {
+        return NULL; /* out of memory formatting the reason */
+    }
+    /* Another name of a regular file reaches the same image. */
+    if (regular) {
+        if (s->images == NULL) {
+            s->images_size = IMAGE_SLOTS;
+            s->images = ep_arena_alloc(&s->a, IMAGE_SLOTS * sizeof(*s->images));
+            if (s->images == NULL) {
+                return NULL;
+            }
+        }
+        size_t slot = (size_t)m->ino % s->images_size;
+        m->hnext = s->images[slot];
+        s->images[slot] = m;
+    }
+    return m;
+}
+
+ld_file *
+ld_sess_file(ld_sess *s, const char *path, bool map)
+{
+    if (s->files == NULL) {
+        s->files_size = FILE_SLOTS;
+        s->files = ep_arena_alloc(&s->a, FILE_SLOTS * sizeof(*s->files));
+        if (s->files == NULL) {
+            s->nomem = true;
+            return NULL;
+        }
+    }
+    size_t slot = str_hash(path) % s->files_size;
+    for (ld_file *f = s->files[slot]; f != NULL; f = f->hnext) {
+        if (strcmp(f->path, path) == 0) {
+            return f;
+        }
+    }
+    ld_file *f = ep_arena_alloc(&s->a, sizeof(*f));
+    if (f == NULL || (f->path = ep_arena_strdup(&s->a, path)) == NULL) {
+        s->nomem = true;
+        return NULL;
+    }
+    if (s->nopen >= LD_MAX_OPEN) {
+        ld_park_all(s);
+    }
+    ep_elf_symtab *t = NULL;
+    int errnum = 0;
+    /* No ep_error: most candidates do not exist, and formatting a message
+     * for each costs more than the open. */
+    ep_status st = ep_elf_symtab_openfile(path, map, &t, &errnum, NULL);
+    if (st != EP_OK && (errnum == EMFILE || errnum == ENFILE)) {
+        ld_park_all(s); /* our own descriptors: free them and retry */
+        st = ep_elf_symtab_openfile(path, map, &t, &errnum, NULL);
+    }
+    if (st != EP_OK) {
+        if (errnum == 0 || errnum == EMFILE || errnum == ENFILE) {
+            s->nomem |= errnum == 0;
+            f->status = TRY_ABSENT;
+            f->errnum = errnum ? errnum : ENOMEM;
+            return f; /* not remembered: it may work next time */
+        }
+        f->status = TRY_ABSENT;
+        f->errnum = errnum;
+    } else {
+        const struct stat *sb = ep_elf_symtab_stat(t);
+        ld_image *m = S_ISREG(sb->st_mode) ? find_image(s, sb->st_dev, sb->st_ino)
+                                           : NULL;
+        if (m != NULL) {
+            ep_elf_symtab_close(t);
+        } else if ((m = new_image(s, path, t)) == NULL) {
+            s->nomem = true;
+            return NULL;
+        }
+        f->status = m->verdict;
+        f->why = m->why;
+        /* _dl_map_object: a skipped candidate leaves errno ENOENT. */
+        f->errnum = m->verdict == TRY_SKIPPED ? ENOENT : 0;
+        if (m->verdict == TRY_FOUND) {
+            f->img = m;
+            f->origin = ld_origin_of(&s->a, f->path);
+            /* get-dynamic-info.h: with DT_RUNPATH present, DT_RPATH is
+             * ignored altogether, also when this object is an
+             * ancestor. */
+            f->has_runpath = m->info->runpath.count > 0;
+            f->has_rpath = m->info->rpath.count > 0 && !f->has_runpath;
+            if (file_path(s, f, false) != EP_OK ||
+                file_path(s, f, true) != EP_OK) {
+                s->nomem = true;
+                return NULL;
+            }
+        }
+    }
+    f->hnext = s->files[slot];
+    s->files[slot] = f;
+    return f;
+}
+
+/* ---- objects of one tree ------------------------------------------------------ */
+
+static ld_obj *
+new_object(ld_ctx *cx, ld_file *f, ld_obj *loader)
+{
     if (cx->nobjs >= LD_MAX_OBJECTS) {
         if (!cx->limit_noted) {
             ld_note(cx, "more than %d objects: the rest are not loaded here",
                     LD_MAX_OBJECTS);
             cx->limit_noted = true;
         }
-        ep_elf_symtab_close(t);
         return NULL;
     }
     ld_obj *l = ep_arena_alloc(cx->a, sizeof(*l));
-    if (l == NULL || (l->info = keep_info(cx, facts)) == NULL) {
-        ep_elf_symtab_close(t);
+    if (l == NULL) {
         cx->nomem = true;
         return NULL;
     }
-    l->symtab = t;
-    l->path = ep_arena_strdup(cx->a, path);
-    l->origin = ld_origin_of(cx->a, path);
-    l->dev = sb->st_dev;
-    l->ino = sb->st_ino;
+    l->file = f;
+    l->img = f->img;
+    l->info = f->img->info;
+    l->path = f->path;
+    l->origin = f->origin;
+    l->dev = f->img->dev;
+    l->ino = f->img->ino;
     l->loader = loader;
     l->lib = SIZE_MAX;
     l->proc = SIZE_MAX;
-    if (l->info != NULL) {
-        l->soname = l->info->soname;
-        /* get-dynamic-info.h: with DT_RUNPATH present, DT_RPATH is ignored
-         * altogether, also when this object is an ancestor. */
-        l->has_runpath = l->info->runpath.count > 0;
-        l->has_rpath = l->info->rpath.count > 0 && !l->has_runpath;
-    }
-    if (l->path == NULL) {
-        cx->nomem = true;
-    }
+    l->soname = l->info->soname;
+    l->has_rpath = f->has_rpath;
+    l->has_runpath = f->has_runpath;
+    l->rpath = &f->rpath;
+    l->runpath = &f->runpath;
     if (cx->tail != NULL) {
         cx->tail->next = l;
     } else {
@@ -616,36 +835,14 @@ new_object(ld_ctx *cx, const char *path, ep_elf_symtab *t,
     }
     cx->tail = l;
     l->seq = cx->nobjs++;
-    if (cx->symbols) {
-        ld_read_versions(cx, l);
-    }
-    if (l->path != NULL) {
-        index_name(cx, l, l->path);
-    }
+    index_name(cx, l, l->path);
     if (l->soname != NULL) {
         index_name(cx, l, l->soname);
     }
     index_inode(cx, l);
+    replay_notes(cx, &f->img->notes);
+    replay_notes(cx, &f->notes);
     return l;
-}
-
-/* Why ld.so cannot map a file the lean reader finds damaged: the full
- * diagnosis of ep_object_open() when it has one. */
-static const char *
-damage_of(ld_ctx *cx, const char *path, const char *why)
-{
-    ep_object *obj = NULL;
-    ep_error e;
-    if (ep_object_open(path, &obj, &e) != EP_OK) {
-        cx->nomem |= e.status == EP_ERR_NOMEM;
-        return why;
-    }
-    if (ep_object_kind(obj) != EP_KIND_ELF && ep_object_reason(obj) != NULL) {
-        why = ep_arena_printf(cx->a, "%s: %s", ep_kind_str(ep_object_kind(obj)),
-                              ep_object_reason(obj));
-    }
-    ep_object_close(obj);
-    return why;
 }
 
 /* Try one candidate file, as open_verify and _dl_map_object_from_fd do. On
@@ -656,52 +853,28 @@ try_file(ld_ctx *cx, const char *path, ld_obj *loader, ld_obj **out,
          int *errnum, const char **why)
 {
     *out = NULL;
-    *why = NULL;
-    ep_elf_symtab *t = NULL;
-    /* No ep_error: most candidates do not exist, and formatting a message
-     * for each costs more than the open. */
-    if (ep_elf_symtab_openfile(path, &t, errnum, NULL) != EP_OK) {
-        cx->nomem |= *errnum == 0;
+    /* Objects that trees share are mapped: lookups touch them again and
+     * again. A root is read in parts, once (and its memory reused). */
+    ld_file *f = ld_sess_file(cx->s, path, cx->s->map_files && !cx->reading_root);
+    if (f == NULL) {
+        cx->nomem = true;
+        *errnum = ENOMEM;
+        *why = NULL;
         return TRY_ABSENT;
     }
-    const struct stat *sb = ep_elf_symtab_stat(t);
+    *errnum = f->errnum;
+    *why = f->why;
+    if (f->status != TRY_FOUND) {
+        return f->status;
+    }
     /* _dl_map_object_from_fd: the same file under another name is the
      * object already loaded (it passed open_verify when it was loaded). */
-    ld_obj *known = S_ISREG(sb->st_mode) ? find_inode(cx, sb->st_dev, sb->st_ino)
-                                         : NULL;
+    ld_obj *known = find_inode(cx, f->img->dev, f->img->ino);
     if (known != NULL) {
-        ep_elf_symtab_close(t);
         *out = known;
         return TRY_FOUND;
     }
-    size_t nhead;
-    int rerr;
-    const unsigned char *h = ep_elf_symtab_head(t, &nhead, &rerr);
-    try_result r = TRY_FOUND;
-    bool skip = false;
-    if (nhead < EHDR_SIZE) {
-        *why = rerr ? ep_arena_printf(cx->a, "cannot read file data: %s",
-                                      strerror(rerr))
-                    : "file too short";
-        r = TRY_FATAL;
-    } else if ((*why = check_header(cx, h, &skip)) != NULL) {
-        *errnum = ENOENT;
-        r = skip ? TRY_SKIPPED : TRY_FATAL;
-    }
-    const ep_elf_dynfacts *facts = NULL;
-    if (r == TRY_FOUND && !ep_elf_symtab_load(t, &facts, why)) {
-        *why = damage_of(cx, path, *why);
-        r = TRY_FATAL;
-    }
-    if (r == TRY_FOUND && (*why = abi_note_skip(cx, facts)) != NULL) {
-        *errnum = ENOENT;
-        r = TRY_SKIPPED;
-    }
-    if (r != TRY_FOUND) {
-        ep_elf_symtab_close(t);
-        return r;
-    }
-    *out = new_object(cx, path, t, facts, loader);
+    *out = new_object(cx, f, loader);
     if (*out == NULL) {
         *why = "not loaded: too many objects";
         return TRY_FATAL;
@@ -741,17 +914,21 @@ open_path(ld_ctx *cx, const char *name, ld_path *p, const char *from,
           ld_obj *loader, ld_trace *tr, ld_obj **out)
 {
     size_t namelen = strlen(name);
+    char small[1024]; /* candidates are copied when kept */
     for (size_t i = 0; i < p->ndirs; i++) {
         ld_dir *d = p->dirs[i];
         bool here_any = false;
         int last_errno = ENOENT;
-        for (size_t c = 0; c < cx->pf.caps.count; c++) {
+        for (size_t c = 0; c < cx->s->pf.caps.count; c++) {
             if (d->status[c] < 0) {
                 continue;
             }
-            const char *cap = cx->pf.caps.items[c];
+            const char *cap = cx->s->pf.caps.items[c];
             size_t caplen = strlen(cap);
-            char *buf = ep_arena_alloc(cx->a, d->len + caplen + namelen + 1);
+            size_t need = d->len + caplen + namelen + 1;
+            char *buf = need <= sizeof(small)
+                            ? small
+                            : ep_arena_alloc(cx->a, need);
             if (buf == NULL) {
                 cx->nomem = true;
                 return WALK_NONE;
@@ -782,7 +959,7 @@ open_path(ld_ctx *cx, const char *name, ld_path *p, const char *from,
                 add_skip(cx, tr, buf, why);
             }
             if (r == TRY_FOUND || r == TRY_FATAL) {
-                add_place(cx, tr, d->name, d->len, p->how, from, true, NULL);
+                add_place(cx, tr, d->shown, p->how, from, true, NULL);
                 tr->how = p->how;
                 tr->how_from = from;
                 if (r == TRY_FATAL) {
@@ -802,10 +979,10 @@ open_path(ld_ctx *cx, const char *name, ld_path *p, const char *from,
             const char *note = ep_arena_printf(cx->a, "search of this path "
                                                "stopped: %s%s: %s", d->name,
                                                name, strerror(last_errno));
-            add_place(cx, tr, d->name, d->len, p->how, from, true, note);
+            add_place(cx, tr, d->shown, p->how, from, true, note);
             return WALK_NONE;
         }
-        add_place(cx, tr, d->name, d->len, p->how, from, here_any, NULL);
+        add_place(cx, tr, d->shown, p->how, from, here_any, NULL);
     }
     return WALK_NONE;
 }
@@ -815,8 +992,8 @@ open_path(ld_ctx *cx, const char *name, ld_path *p, const char *from,
 static bool
 in_system_dir(ld_ctx *cx, const char *path)
 {
-    for (size_t i = 0; i < cx->pf.system_dirs.count; i++) {
-        const char *d = cx->pf.system_dirs.items[i];
+    for (size_t i = 0; i < cx->s->pf.system_dirs.count; i++) {
+        const char *d = cx->s->pf.system_dirs.items[i];
         if (strncmp(path, d, strlen(d)) == 0) {
             return true;
         }
@@ -825,6 +1002,41 @@ in_system_dir(ld_ctx *cx, const char *path)
 }
 
 #define DF_1_NODEFLIB_BIT 0x00000800
+
+/* dl-cache.c _dl_load_cache_lookup, remembered per name: the cache is
+ * mapped once per session and does not change. */
+typedef struct ld_cached {
+    const char *name;
+    const char *path;      /* NULL: no entry */
+    struct ld_cached *next;
+} ld_cached;
+
+#define CACHED_SLOTS 1024
+
+static const char *
+cache_lookup(ld_sess *s, const char *name)
+{
+    if (s->cached == NULL) {
+        s->cached = ep_arena_alloc(&s->a, CACHED_SLOTS * sizeof(*s->cached));
+        if (s->cached == NULL) {
+            return ld_cache_lookup(s->cache, name, &s->pf);
+        }
+    }
+    size_t slot = str_hash(name) % CACHED_SLOTS;
+    for (ld_cached *c = s->cached[slot]; c != NULL; c = c->next) {
+        if (strcmp(c->name, name) == 0) {
+            return c->path;
+        }
+    }
+    const char *path = ld_cache_lookup(s->cache, name, &s->pf);
+    ld_cached *c = ep_arena_alloc(&s->a, sizeof(*c));
+    if (c != NULL && (c->name = ep_arena_strdup(&s->a, name)) != NULL) {
+        c->path = path;
+        c->next = s->cached[slot];
+        s->cached[slot] = c;
+    }
+    return path;
+}
 
 static ld_obj *
 search(ld_ctx *cx, ld_obj *loader, const char *name, ld_trace *tr)
@@ -837,39 +1049,41 @@ search(ld_ctx *cx, ld_obj *loader, const char *name, ld_trace *tr)
     if (loader == NULL || !loader->has_runpath) {
         bool did_main = false;
         for (ld_obj *l = loader; l != NULL && w == WALK_NONE; l = l->loader) {
-            if (ld_object_path(cx, l, false)) {
-                w = open_path(cx, name, &l->rpath, l->path, loader, tr, &found);
+            if (l->has_rpath && l->rpath->usable) {
+                w = open_path(cx, name, l->rpath, l->path, loader, tr, &found);
                 did_main |= l == cx->main;
             }
         }
         ld_obj *m = cx->main;
         if (w == WALK_NONE && !did_main && m != NULL && m != loader &&
-            ld_object_path(cx, m, false)) {
-            w = open_path(cx, name, &m->rpath, m->path, loader, tr, &found);
+            m->has_rpath && m->rpath->usable) {
+            w = open_path(cx, name, m->rpath, m->path, loader, tr, &found);
         }
     }
     if (w == WALK_NONE && cx->env_path.usable) {
         w = open_path(cx, name, &cx->env_path, NULL, loader, tr, &found);
     }
-    if (w == WALK_NONE && loader != NULL && ld_object_path(cx, loader, true)) {
-        w = open_path(cx, name, &loader->runpath, loader->path, loader, tr,
+    if (w == WALK_NONE && loader != NULL && loader->has_runpath &&
+        loader->runpath->usable) {
+        w = open_path(cx, name, loader->runpath, loader->path, loader, tr,
                       &found);
     }
     ld_obj *flagger = loader ? loader : cx->main;
     bool nodeflib = flagger != NULL && flagger->info != NULL &&
                     (flagger->info->flags_1 & DF_1_NODEFLIB_BIT) != 0;
-    if (w == WALK_NONE && cx->cache_path != NULL) {
-        const char *cached = ld_cache_lookup(cx->cache, name, &cx->pf);
+    ld_sess *s = cx->s;
+    if (w == WALK_NONE && s->cache_path != NULL) {
+        const char *cached = s->cache ? cache_lookup(s, name) : NULL;
         const char *note = NULL;
         if (cached != NULL && nodeflib && in_system_dir(cx, cached)) {
             note = ep_arena_printf(cx->a, "entry %s not used: %s has "
                                    "DF_1_NODEFLIB", cached, flagger->path);
             cached = NULL;
-        } else if (cached == NULL && cx->cache != NULL) {
+        } else if (cached == NULL && s->cache != NULL) {
             note = "no entry";
         }
-        add_place(cx, tr, cx->cache_path, strlen(cx->cache_path),
-                  EP_DEPS_LD_SO_CACHE, NULL, cx->cache != NULL, note);
+        add_place(cx, tr, s->cache_path, EP_DEPS_LD_SO_CACHE, NULL,
+                  s->cache != NULL, note);
         if (cached != NULL) {
             int errnum = 0;
             const char *why = NULL;
@@ -894,13 +1108,12 @@ search(ld_ctx *cx, ld_obj *loader, const char *name, ld_trace *tr)
         if (nodeflib) {
             const char *note = ep_arena_printf(cx->a, "not searched: %s has "
                                                "DF_1_NODEFLIB", flagger->path);
-            for (size_t i = 0; i < cx->system.ndirs; i++) {
-                add_place(cx, tr, cx->system.dirs[i]->name,
-                          cx->system.dirs[i]->len, EP_DEPS_DEFAULT, NULL,
-                          true, note);
+            for (size_t i = 0; i < s->system.ndirs; i++) {
+                add_place(cx, tr, s->system.dirs[i]->shown, EP_DEPS_DEFAULT,
+                          NULL, true, note);
             }
         } else {
-            w = open_path(cx, name, &cx->system, NULL, loader, tr, &found);
+            w = open_path(cx, name, &s->system, NULL, loader, tr, &found);
         }
     }
     return w == WALK_FOUND ? found : NULL;
@@ -932,7 +1145,7 @@ ld_map_object(ld_ctx *cx, ld_obj *loader, const char *name, ld_trace *tr)
             add_skip(cx, tr, name, why);
         }
         if (r != TRY_FOUND) {
-            add_place(cx, tr, name, strlen(name), EP_DEPS_PATH, NULL,
+            add_place(cx, tr, ep_arena_strdup(cx->a, name), EP_DEPS_PATH, NULL,
                       r != TRY_ABSENT,
                       r == TRY_ABSENT ? ep_arena_strdup(cx->a, strerror(errnum))
                                       : NULL);

@@ -3,9 +3,10 @@
  * mapped: dl-version.c's requirement check for every newly loaded object,
  * and dl-lookup.c's search of the root's undefined symbols through the
  * global scope, then the root's own dependency list. Each object is
- * consulted once, in scope order, while its file is open; what is kept of
- * it afterwards is a few copied facts. Lookups go through each object's
- * hash table (elf/hash.c); only the match rules live here.
+ * consulted once per tree, in scope order; its versions are copied once per
+ * session, when the file is first read. Lookups go through each object's
+ * hash table (elf/hash.c), whose pieces the session keeps as they are read;
+ * only the match rules live here.
  */
 #include "loader.h"
 
@@ -24,21 +25,6 @@
 #define VER_FLG_BASE_BIT 0x1
 #define VER_FLG_WEAK_BIT 0x2
 
-/* The object's open file, or NULL once it was released. */
-static ep_elf_symtab *
-symtab_of(ld_ctx *cx, ld_obj *l)
-{
-    (void)cx;
-    return l->symtab;
-}
-
-void
-ld_release(ld_obj *l)
-{
-    ep_elf_symtab_close(l->symtab);
-    l->symtab = NULL;
-}
-
 /* ---- copying versions while the file is open ------------------------------- */
 
 /* One copy of each version and file name: every object of a tree repeats
@@ -50,38 +36,38 @@ typedef struct ld_str {
 
 #define STR_SLOTS 512
 
-static const char *
-intern(ld_ctx *cx, const char *s)
+const char *
+ld_intern(ld_sess *s, const char *str)
 {
-    if (cx->strs == NULL) {
-        cx->strs = ep_arena_alloc(cx->a, STR_SLOTS * sizeof(*cx->strs));
-        if (cx->strs == NULL) {
-            cx->nomem = true;
+    if (s->strs == NULL) {
+        s->strs = ep_arena_alloc(&s->a, STR_SLOTS * sizeof(*s->strs));
+        if (s->strs == NULL) {
+            s->nomem = true;
             return NULL;
         }
-        cx->strs_size = STR_SLOTS;
+        s->strs_size = STR_SLOTS;
     }
-    size_t h = ep_elf_gnu_hash(s) % cx->strs_size;
-    for (ld_str *e = cx->strs[h]; e != NULL; e = e->next) {
-        if (strcmp(e->s, s) == 0) {
+    size_t h = ep_elf_gnu_hash(str) % s->strs_size;
+    for (ld_str *e = s->strs[h]; e != NULL; e = e->next) {
+        if (strcmp(e->s, str) == 0) {
             return e->s;
         }
     }
-    ld_str *e = ep_arena_alloc(cx->a, sizeof(*e));
-    const char *copy = e ? ep_arena_strdup(cx->a, s) : NULL;
+    ld_str *e = ep_arena_alloc(&s->a, sizeof(*e));
+    const char *copy = e ? ep_arena_strdup(&s->a, str) : NULL;
     if (copy == NULL) {
-        cx->nomem = true;
+        s->nomem = true;
         return NULL;
     }
     e->s = copy;
-    e->next = cx->strs[h];
-    cx->strs[h] = e;
+    e->next = s->strs[h];
+    s->strs[h] = e;
     return copy;
 }
 
 typedef struct ver_copy {
-    ld_ctx *cx;
-    ld_obj *l;
+    ld_sess *s;
+    ld_image *l;
     size_t vcap, ncap;
     size_t top; /* highest .gnu.version index named */
 } ver_copy;
@@ -91,19 +77,19 @@ copy_def(const char *name, uint32_t hash, uint16_t flags, uint16_t index,
          void *ctx)
 {
     ver_copy *w = ctx;
-    ld_obj *l = w->l;
-    if (!ld_grow(w->cx->a, (void **)&l->vdefs, &w->vcap, l->nvdefs,
+    ld_image *l = w->l;
+    if (!ld_grow(&w->s->a, (void **)&l->vdefs, &w->vcap, l->nvdefs,
                  sizeof(*l->vdefs))) {
-        w->cx->nomem = true;
+        w->s->nomem = true;
         return true;
     }
     ld_vdef *d = &l->vdefs[l->nvdefs++];
-    d->name = ep_arena_strdup(w->cx->a, name);
+    d->name = ld_intern(w->s, name);
     d->hash = hash;
     d->flags = flags;
     d->index = index & 0x7fff;
     w->top = d->index > w->top ? d->index : w->top;
-    w->cx->nomem |= d->name == NULL;
+    w->s->nomem |= d->name == NULL;
     return false;
 }
 
@@ -112,45 +98,50 @@ copy_need(const char *file, const char *version, uint32_t hash,
           uint16_t flags, uint16_t index, void *ctx)
 {
     ver_copy *w = ctx;
-    ld_obj *l = w->l;
-    if (!ld_grow(w->cx->a, (void **)&l->needs, &w->ncap, l->nneeds,
+    ld_image *l = w->l;
+    if (!ld_grow(&w->s->a, (void **)&l->needs, &w->ncap, l->nneeds,
                  sizeof(*l->needs))) {
-        w->cx->nomem = true;
+        w->s->nomem = true;
         return true;
     }
     ld_need *n = &l->needs[l->nneeds++];
-    n->file = intern(w->cx, file);
-    n->version = intern(w->cx, version);
+    n->file = ld_intern(w->s, file);
+    n->version = ld_intern(w->s, version);
     n->hash = hash;
     n->flags = flags;
     /* vna_other's top bit marks a hidden requirement. */
     n->index = index & 0x7fff;
     w->top = n->index > w->top ? n->index : w->top;
-    w->cx->nomem |= n->file == NULL || n->version == NULL;
+    w->s->nomem |= n->file == NULL || n->version == NULL;
     return false;
 }
 
 void
-ld_read_versions(ld_ctx *cx, ld_obj *l)
+ld_read_versions(ld_sess *s, ld_image *l, const char *path)
 {
-    ep_elf_symtab *t = symtab_of(cx, l);
+    ep_elf_symtab *t = l->symtab;
     if (t == NULL) {
         return;
     }
-    ver_copy w = {cx, l, 0, 0, 0};
+    ver_copy w = {s, l, 0, 0, 0};
     l->versions_bad = ep_elf_symtab_verdefs(t, copy_def, &w) != EP_OK;
+    const char *bad = NULL;
     if (ep_elf_symtab_verneeds(t, copy_need, &w) != EP_OK) {
-        ld_note(cx, "%s: version requirements unreadable", l->path);
+        bad = ep_arena_printf(&s->a, "%s: version requirements unreadable",
+                              path);
+        s->nomem |= bad == NULL || !ep_strvec_push(&s->a, &l->notes, bad);
     }
     if (l->versions_bad) {
-        ld_note(cx, "%s: version definitions unreadable", l->path);
+        bad = ep_arena_printf(&s->a, "%s: version definitions unreadable",
+                              path);
+        s->nomem |= bad == NULL || !ep_strvec_push(&s->a, &l->notes, bad);
     }
     l->has_versym = ep_elf_symtab_has_versym(t);
     /* _dl_check_map_versions: l_versions, indexed by .gnu.version value,
      * from the definitions (the base entry too) and the requirements. */
-    l->versions = ep_arena_alloc(cx->a, (w.top + 1) * sizeof(*l->versions));
+    l->versions = ep_arena_alloc(&s->a, (w.top + 1) * sizeof(*l->versions));
     if (l->versions == NULL) {
-        cx->nomem = true;
+        s->nomem = true;
         return;
     }
     l->nversions = w.top + 1;
@@ -178,7 +169,7 @@ family_len(const char *v)
 
 /* The highest version of want's family the object defines. */
 static const char *
-highest_of_family(const ld_obj *l, const char *want)
+highest_of_family(const ld_image *l, const char *want)
 {
     size_t family = family_len(want);
     const char *best = NULL;
@@ -213,7 +204,7 @@ add_missing(ld_ctx *cx, const ld_need *n, ld_obj *target, ld_obj *needer)
     m->path = target->path;
     m->version = n->version;
     m->needed_by = needer->path;
-    m->highest = highest_of_family(target, n->version);
+    m->highest = highest_of_family(target->img, n->version);
     return true;
 }
 
@@ -226,26 +217,27 @@ check_object(ld_ctx *cx, ld_obj *l)
 {
     const char *last_file = NULL;
     ld_obj *target = NULL;
-    for (size_t i = 0; i < l->nneeds; i++) {
-        const ld_need *n = &l->needs[i];
+    for (size_t i = 0; i < l->img->nneeds; i++) {
+        const ld_need *n = &l->img->needs[i];
         if (n->file != last_file) {
             /* dl-version.c find_needed: by _dl_name_match_p */
             target = ld_find_name(cx, n->file);
             last_file = n->file;
-            if (target != NULL && target->nvdefs == 0 && !target->versions_bad) {
+            if (target != NULL && target->img->nvdefs == 0 &&
+                !target->img->versions_bad) {
                 ld_note(cx, "%s: no version information available "
                         "(required by %s)", target->path, l->path);
             }
         }
-        if (target == NULL || target->nvdefs == 0) {
+        if (target == NULL || target->img->nvdefs == 0) {
             /* A library that was not found is reported as such; ld.so in
              * trace mode skips the check for it too. */
             continue;
         }
         bool found = false;
-        for (size_t k = 0; k < target->nvdefs && !found; k++) {
-            found = target->vdefs[k].hash == n->hash &&
-                    strcmp(target->vdefs[k].name, n->version) == 0;
+        for (size_t k = 0; k < target->img->nvdefs && !found; k++) {
+            const ld_vdef *v = &target->img->vdefs[k];
+            found = v->hash == n->hash && strcmp(v->name, n->version) == 0;
         }
         if (found) {
             continue;
@@ -302,11 +294,11 @@ check_match(const ep_elf_symcand *c, void *ctx)
     if (c->type > 15 || ((1u << c->type) & ALLOWED_STT) == 0) {
         return false;
     }
-    if (lk->map->has_versym) {
+    const ld_image *m = lk->map->img;
+    if (m->has_versym) {
         uint16_t ndx = c->versym & 0x7fff;
         bool hidden = (c->versym & 0x8000) != 0;
-        const ld_verent *v = ndx < lk->map->nversions ? &lk->map->versions[ndx]
-                                                       : NULL;
+        const ld_verent *v = ndx < m->nversions ? &m->versions[ndx] : NULL;
         uint32_t vh = v ? v->hash : 0;
         const char *vn = v ? v->name : NULL;
         if (lk->ref->version != NULL) {
@@ -335,30 +327,106 @@ check_match(const ep_elf_symcand *c, void *ctx)
     return true;
 }
 
-void
-ld_consult(ld_ctx *cx, ld_obj *l)
+/* The references' answers, remembered for the whole session: a reference
+ * (name, version) binds when any object of the lookup scope matches it
+ * (dl-lookup.c takes the first, but whether one exists does not depend on
+ * the order), and whether an object matches depends only on its file. So
+ * the object that answered once answers again whenever it is in scope. */
+typedef struct ld_memo {
+    const char *name;       /* session copy */
+    size_t namelen;
+    const char *version;    /* interned, NULL for none */
+    uint32_t gnu_hash;
+    uint32_t vhash;
+    const ld_image *img;    /* an object that defines it */
+    struct ld_memo *next;
+} ld_memo;
+
+#define MEMO_SLOTS 16384
+
+static size_t
+memo_slot(const ld_sess *s, const ld_ref *r)
 {
-    if (l->consulted) {
+    return (r->gnu_hash ^ (r->vhash * 0x9e3779b1u)) & (s->memo_size - 1);
+}
+
+static const ld_memo *
+memo_get(const ld_sess *s, const ld_ref *r)
+{
+    if (s->memo == NULL) {
+        return NULL;
+    }
+    for (const ld_memo *m = s->memo[memo_slot(s, r)]; m != NULL; m = m->next) {
+        if (m->gnu_hash == r->gnu_hash && m->version == r->version &&
+            m->vhash == r->vhash && m->namelen == r->namelen &&
+            memcmp(m->name, r->name, r->namelen) == 0) {
+            return m;
+        }
+    }
+    return NULL;
+}
+
+static void
+memo_put(ld_sess *s, const ld_ref *r, const ld_image *img)
+{
+    if (s->memo == NULL) {
+        s->memo = ep_arena_alloc(&s->a, MEMO_SLOTS * sizeof(*s->memo));
+        if (s->memo == NULL) {
+            return; /* only slower */
+        }
+        s->memo_size = MEMO_SLOTS;
+    }
+    ld_memo *m = ep_arena_alloc(&s->a, sizeof(*m));
+    if (m == NULL || (m->name = ep_arena_strndup(&s->a, r->name,
+                                                 r->namelen)) == NULL) {
         return;
     }
-    l->consulted = true;
-    ep_elf_symtab *t = cx->refs_known && cx->npending > 0 ? symtab_of(cx, l)
-                                                         : NULL;
-    for (size_t i = 0; t != NULL && i < cx->nrefs; i++) {
+    m->namelen = r->namelen;
+    m->version = r->version;
+    m->gnu_hash = r->gnu_hash;
+    m->vhash = r->vhash;
+    m->img = img;
+    size_t slot = memo_slot(s, r);
+    m->next = s->memo[slot];
+    s->memo[slot] = m;
+}
+
+/* dl-lookup.c do_lookup_x in one object: a match, or an unversioned
+ * reference meeting exactly one versioned default definition. */
+static bool
+defines(ld_obj *l, const ld_ref *r)
+{
+    ep_elf_symtab *t = l->img->symtab;
+    if (t == NULL) {
+        return false;
+    }
+    lookup lk = {r, l, false, 0};
+    ep_elf_symtab_find(t, r->name, r->namelen, r->gnu_hash, 0, check_match,
+                       &lk);
+    return lk.found || lk.num_versions == 1;
+}
+
+void
+ld_resolve_refs(ld_ctx *cx, ld_obj *const *scope, size_t nscope)
+{
+    ld_sess *s = cx->s;
+    unsigned mark = ++s->scope_gen;
+    for (size_t i = 0; i < nscope; i++) {
+        scope[i]->img->scope_mark = mark;
+    }
+    for (size_t i = 0; i < cx->nrefs; i++) {
         ld_ref *r = &cx->refs[i];
-        if (r->bound) {
+        const ld_memo *m = memo_get(s, r);
+        if (m != NULL && m->img->scope_mark == mark) {
+            r->bound = true;
             continue;
         }
-        lookup lk = {r, l, false, 0};
-        ep_elf_symtab_find(t, r->name, r->namelen, r->gnu_hash, 0, check_match,
-                           &lk);
-        if (lk.found || lk.num_versions == 1) {
-            r->bound = true;
-            cx->npending--;
+        for (size_t k = 0; k < nscope && !r->bound; k++) {
+            if (defines(scope[k], r)) {
+                r->bound = true;
+                memo_put(s, r, scope[k]->img);
+            }
         }
-    }
-    if (l != cx->root) {
-        ld_release(l); /* the root's strings name the references */
     }
 }
 
@@ -390,26 +458,26 @@ collect_ref(const char *name, const ep_elf_symcand *c, void *ctx)
     }
     ld_ref *r = &cx->refs[cx->nrefs++];
     memset(r, 0, sizeof(*r));
-    /* The name stays in the root's string table: the root is kept open
-     * until the end (ld_consult). */
+    /* The name stays in the root's string table: the session frees what
+     * it read only between two trees. */
     r->name = name;
     uint16_t ndx = c->versym & 0x7fff;
-    if (ndx >= 2 && ndx < w->root->nversions) {
+    const ld_image *m = w->root->img;
+    if (ndx >= 2 && ndx < m->nversions) {
         /* vna_hash is the ELF hash of the name, as ld.so compares it. */
-        r->version = w->root->versions[ndx].name;
-        r->file = w->root->versions[ndx].file;
-        r->vhash = w->root->versions[ndx].hash;
+        r->version = m->versions[ndx].name;
+        r->file = m->versions[ndx].file;
+        r->vhash = m->versions[ndx].hash;
     }
     r->gnu_hash = ep_elf_gnu_hash(name);
-    r->namelen = strlen(name);
+    r->namelen = c->namelen;
     return false;
 }
 
 ep_status
 ld_collect_refs(ld_ctx *cx, ld_obj *root)
 {
-    ep_elf_symtab *t = symtab_of(cx, root);
-    cx->refs_known = true;
+    ep_elf_symtab *t = root->img->symtab;
     if (t == NULL) {
         return cx->nomem ? EP_ERR_NOMEM : EP_OK;
     }
@@ -418,7 +486,6 @@ ld_collect_refs(ld_ctx *cx, ld_obj *root)
     if (ep_elf_symtab_each(t, true, collect_ref, &w) != EP_OK) {
         ld_note(cx, "%s: dynamic symbol table unreadable", root->path);
     }
-    cx->npending = cx->nrefs;
     cx->deps->symbols_checked = cx->nrefs;
     return cx->nomem ? EP_ERR_NOMEM : EP_OK;
 }

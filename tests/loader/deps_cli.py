@@ -38,7 +38,7 @@ for rel in ("missing/mod_missing.so", "versions/mod_fxv.so",
             "wrongclass/w32/libfxw.so"):
     p = run("--python", fx("exe/fxdlopen"), fx(rel))
     check(rel + " exits 1", p.returncode == 1, "%d %s" % (p.returncode, p.stderr))
-for args in ([], ["a", "b"], ["--no-such-option", "x"]):
+for args in ([], ["--no-such-option", "x"]):
     p = run(*args)
     check("usage %r exits 2" % args, p.returncode == 2, str(p.returncode))
     check("usage %r explains" % args, "usage: extprobe deps" in p.stderr,
@@ -84,6 +84,23 @@ doc = json.loads(p.stdout)
 hows = {l["name"]: l["how"] for l in doc["libraries"]}
 check("interpreter rpath", hows.get("libfxe.so") == "rpath", str(hows))
 check("already loaded", hows.get("libfxs.so.1") == "loaded", str(hows))
+
+# Several files: one session, one report each, the worst exit status, and
+# for JSON one {"schema": 1, "files": [...]} document in the given order.
+two = [fx("rpath/mod_rpath.so"), fx("missing/mod_missing.so")]
+p = run("--standalone", *two)
+check("batch exits 1", p.returncode == 1, "%d %s" % (p.returncode, p.stderr))
+check("batch: both reports", p.stdout.count("result: ") == 2, p.stdout)
+p = run("--standalone", two[0], two[0])
+check("batch of loadable files exits 0", p.returncode == 0, p.stderr)
+p = run("--json", "--standalone", *two)
+doc = json.loads(p.stdout)
+check("batch json schema", doc.get("schema") == 1)
+check("batch json files", [f["file"] for f in doc.get("files", [])] == two,
+      p.stdout[:300])
+p = run("--standalone", two[0], fx("no/such/file.so"))
+check("batch: a file that cannot be opened exits 1", p.returncode == 1,
+      "%d %s" % (p.returncode, p.stderr))
 
 # Text: a missing library shows every place tried.
 p = run("--standalone", fx("missing/mod_missing.so"))

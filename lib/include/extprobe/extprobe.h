@@ -721,6 +721,40 @@ EP_API bool ep_deps_ok(const ep_deps *deps);
  */
 EP_API char *ep_deps_json(const ep_deps *deps, ep_error *err);
 
+/**
+ * A session: what one interpreter process computes once (the interpreter's
+ * executable, asked once when it is a script; the CPU's hwcaps and
+ * $PLATFORM; the mapped ld.so.cache; which directories exist) and every
+ * file read, shared by the analyses made in it, so that a batch of files
+ * reads each library once. Files are assumed not to change while the
+ * session lives. Not thread-safe: one thread at a time.
+ */
+typedef struct ep_deps_session ep_deps_session;
+
+/**
+ * Start a session with fixed options (copied).
+ * @return EP_OK, EP_ERR_NOMEM, EP_ERR_INTERP (as ep_deps_analyze())
+ * Ownership: caller frees with ep_deps_session_free().
+ */
+EP_API ep_status ep_deps_session_new(const ep_deps_options *opt,
+                                     ep_deps_session **out, ep_error *err);
+
+/**
+ * ep_deps_analyze() within a session: the same tree, with what earlier
+ * analyses of the session read reused.
+ * Ownership: caller frees with ep_deps_free(); the tree stays valid after
+ * ep_deps_session_free().
+ */
+EP_API ep_status ep_deps_session_analyze(ep_deps_session *session,
+                                         const char *path, ep_deps **out,
+                                         ep_error *err);
+
+/** End a session: its files are closed and their tables freed at once;
+ *  the strings trees made in it still use stay until the last such tree is
+ *  freed. Accepts NULL.
+ *  Ownership: releases the session. */
+EP_API void ep_deps_session_free(ep_deps_session *session);
+
 #ifdef __cplusplus
 }
 #endif
