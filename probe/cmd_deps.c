@@ -62,6 +62,15 @@ print_rule(ep_deps_how how, const char *from)
 }
 
 static void
+print_skipped(const char *indent, const ep_deps_lib *l)
+{
+    for (size_t i = 0; i < l->nskipped; i++) {
+        printf("%s%-8s %s: %s\n", indent, i == 0 ? "skipped:" : "",
+               l->skipped[i].path, l->skipped[i].why);
+    }
+}
+
+static void
 print_search(const char *indent, const ep_deps_lib *l)
 {
     for (size_t i = 0; i < l->ntried; i++) {
@@ -75,10 +84,7 @@ print_search(const char *indent, const ep_deps_lib *l)
         }
         fputs(")\n", stdout);
     }
-    for (size_t i = 0; i < l->nskipped; i++) {
-        printf("%s%-8s %s: %s\n", indent, i == 0 ? "skipped:" : "",
-               l->skipped[i].path, l->skipped[i].why);
-    }
+    print_skipped(indent, l);
 }
 
 static void
@@ -133,12 +139,18 @@ print_tree(const ep_deps *d, const ep_deps_lib *l, char *prefix, size_t plen,
             continue; /* deeper than any real tree: stop indenting */
         }
         memcpy(prefix + plen, branch, blen);
+        char indent[4200];
+        snprintf(indent, sizeof(indent), "%.*s    ", (int)(plen + blen),
+                 prefix);
         if (c->path == NULL || c->error != NULL) {
-            char indent[4200];
-            snprintf(indent, sizeof(indent), "%.*s    ", (int)(plen + blen),
-                     prefix);
             print_search(indent, c);
             continue;
+        }
+        if (!repeat) {
+            /* Passed over on the way (another class or machine): said,
+             * since a build for the wrong platform often explains why a
+             * library is "missing" elsewhere. */
+            print_skipped(indent, c);
         }
         if (!repeat) {
             shown[idx] = true;

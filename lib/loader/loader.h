@@ -353,6 +353,7 @@ struct ep_deps {
     ep_deps_symbol *unresolved;
     size_t nunresolved, unresolved_cap;
     ep_strvec notes;
+    bool symbols_enabled;      /* versions and symbols were checked */
     size_t symbols_checked;    /* undefined symbols of the root looked up */
     size_t symbols_weak;       /* weak ones, left alone */
     /* The environment that was emulated, for the report. */

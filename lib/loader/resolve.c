@@ -619,6 +619,7 @@ analyze(ld_ctx *cx, const char *path, ep_error *err)
     d->asked = s->asked;
     d->shared = s->shared;
     d->libpython = s->libpython;
+    d->symbols_enabled = s->symbols;
     if (d->file == NULL ||
         (s->cache_note != NULL && !ld_note(cx, "%s", s->cache_note))) {
         return ep_fail(err, EP_ERR_NOMEM, "out of memory");

@@ -208,6 +208,8 @@ ep_deps_json(const ep_deps *d, ep_error *err)
     ep_json_end_array(&j);
     ep_json_key(&j, "symbols");
     ep_json_begin_object(&j);
+    ep_json_key(&j, "enabled");
+    ep_json_bool(&j, d->symbols_enabled);
     ep_json_key(&j, "checked");
     ep_json_uint(&j, d->symbols_checked);
     ep_json_key(&j, "weak_skipped");

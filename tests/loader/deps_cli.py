@@ -102,6 +102,11 @@ p = run("--standalone", two[0], fx("no/such/file.so"))
 check("batch: a file that cannot be opened exits 1", p.returncode == 1,
       "%d %s" % (p.returncode, p.stderr))
 
+# Text: candidates passed over on the way to a found library are shown.
+p = run("--standalone", fx("wrongclass/mod_wrong.so"))
+check("text skipped", "skipped:" in p.stdout and
+      "wrong ELF class: ELFCLASS32" in p.stdout, p.stdout)
+
 # Text: a missing library shows every place tried.
 p = run("--standalone", fx("missing/mod_missing.so"))
 check("text NOT FOUND", "libfxl_gone.so.1 NOT FOUND" in p.stdout, p.stdout)
