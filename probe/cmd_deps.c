@@ -22,7 +22,8 @@ static const char deps_usage[] =
     "The needed-library tree of FILE as glibc's ld.so would build it when the\n"
     "interpreter PY imports (dlopen()s) FILE: where each library is found and\n"
     "by which rule (RPATH, LD_LIBRARY_PATH, RUNPATH, ld.so.cache, default\n"
-    "directories, or already loaded by the interpreter), every place tried for\n"
+    "directories, or already loaded by the interpreter), every place tried "
+    "for\n"
     "a library that is not found, version requirements the system lacks, and\n"
     "undefined symbols nothing provides. Nothing is loaded or run, except PY\n"
     "itself when it is a script (a pyenv shim), to ask for its executable.\n"
@@ -32,7 +33,8 @@ static const char deps_usage[] =
     "  --ld-so-cache FILE  read this cache instead of /etc/ld.so.cache\n"
     "  --no-symbols        the tree only: no version or symbol checks\n"
     "  --json              one JSON document on stdout (keys: docs/deps.md);\n"
-    "                      for several files {\"schema\": 1, \"files\": [...]}\n"
+    "                      for several files {\"schema\": 1, \"files\": "
+    "[...]}\n"
     "\n"
     "LD_LIBRARY_PATH is taken from the environment, as the interpreter would\n"
     "see it. Several FILEs are analysed in one go, each library read once.\n"
@@ -129,8 +131,8 @@ print_tree(const ep_deps *d, const ep_deps_lib *l, char *prefix, size_t plen,
             continue;
         }
         bool last = i + 1 == l->nneeded;
-        printf("%.*s%s", (int)plen, prefix, last ? "\u2514\u2500\u2500 "
-                                                 : "\u251c\u2500\u2500 ");
+        printf("%.*s%s", (int)plen, prefix,
+               last ? "\u2514\u2500\u2500 " : "\u251c\u2500\u2500 ");
         bool repeat = shown[idx];
         print_line(c, repeat);
         const char *branch = last ? "    " : "\u2502   ";
@@ -291,7 +293,8 @@ cmd_deps(int argc, char **argv)
     }
     int nfiles = argc - optind;
     int rc = EXIT_OK;
-    if (json && nfiles > 1 && !cli_write_stdout("{\"schema\": 1, \"files\": [\n")) {
+    if (json && nfiles > 1 &&
+        !cli_write_stdout("{\"schema\": 1, \"files\": [\n")) {
         rc = EXIT_USAGE;
     }
     for (int i = optind; i < argc && rc != EXIT_USAGE; i++) {

@@ -79,14 +79,14 @@ typedef uint32_t bloom_t;
  * are read in windows of whole entries as lookups reach them: a lookup
  * touches a few entries of thousands. */
 typedef struct tab {
-    uint64_t off;               /* file offset */
-    uint64_t len;               /* bytes wanted so far (the size, windowed) */
-    const unsigned char *data;  /* NULL until read (not windowed) */
-    unsigned char *buf;         /* data when read into memory, not mapped */
-    uint64_t have;              /* bytes read */
+    uint64_t off;              /* file offset */
+    uint64_t len;              /* bytes wanted so far (the size, windowed) */
+    const unsigned char *data; /* NULL until read (not windowed) */
+    unsigned char *buf;        /* data when read into memory, not mapped */
+    uint64_t have;             /* bytes read */
     bool present;
-    uint32_t unit;              /* window bytes, 0: read whole */
-    unsigned char **win;        /* windows, NULL until read */
+    uint32_t unit;       /* window bytes, 0: read whole */
+    unsigned char **win; /* windows, NULL until read */
     size_t nwin;
 } tab;
 
@@ -100,27 +100,27 @@ typedef struct long_str {
 } long_str;
 
 struct ep_elf_symtab {
-    int fd;                     /* -1 while parked, or once mapped */
-    char *path;                 /* to open it again after parking */
+    int fd;     /* -1 while parked, or once mapped */
+    char *path; /* to open it again after parking */
     struct stat sb;
-    const unsigned char *map;   /* the whole file, or NULL */
-    size_t bytes;               /* of the file, held in memory */
-    const unsigned char *head;  /* the map, or the first HEAD_BYTES */
+    const unsigned char *map;  /* the whole file, or NULL */
+    size_t bytes;              /* of the file, held in memory */
+    const unsigned char *head; /* the map, or the first HEAD_BYTES */
     unsigned char *head_buf;
     size_t nhead;
-    int head_errno;             /* errno of a failed first read, or 0 */
+    int head_errno; /* errno of a failed first read, or 0 */
     ep_elf_dynfacts facts;
     phdr_t *phdrs;
     size_t nphdrs;
     char *interp;
-    bool usable;                /* the dynamic tables were found */
+    bool usable; /* the dynamic tables were found */
     uint64_t nsyms;
     tab dyn, sym, str, versym, hash, chain, verneed, verdef;
-    bool gnu;                   /* hash is DT_GNU_HASH (else DT_HASH) */
+    bool gnu; /* hash is DT_GNU_HASH (else DT_HASH) */
     uint32_t nbuckets, symoffset, bloom_size, bloom_shift;
     uint64_t bloom_rel, buckets_rel, chain_rel; /* offsets inside hash */
-    const char **lists;         /* storage of the facts' string lists */
-    struct long_str *longs;     /* strings longer than a window's tail */
+    const char **lists;     /* storage of the facts' string lists */
+    struct long_str *longs; /* strings longer than a window's tail */
 };
 
 uint32_t
@@ -189,7 +189,8 @@ fetch(ep_elf_symtab *t, void *buf, size_t n, uint64_t off)
     }
     size_t got = 0;
     while (got < n) {
-        ssize_t r = pread(t->fd, (char *)buf + got, n - got, (off_t)(off + got));
+        ssize_t r =
+            pread(t->fd, (char *)buf + got, n - got, (off_t)(off + got));
         if (r < 0 && errno == EINTR) {
             continue;
         }
@@ -245,8 +246,7 @@ reach(ep_elf_symtab *t, tab *x, uint64_t rel, uint64_t len)
     }
     x->buf = p;
     x->data = p;
-    if (!fetch(t, p + x->have, (size_t)(want - x->have),
-                 x->off + x->have)) {
+    if (!fetch(t, p + x->have, (size_t)(want - x->have), x->off + x->have)) {
         return false;
     }
     p[want] = '\0';
@@ -300,10 +300,12 @@ entry(ep_elf_symtab *t, tab *x, uint64_t i, uint32_t size)
     }
     if (x->win[w] == NULL) {
         uint64_t start = w * per * size;
-        uint64_t n = x->len - start < (uint64_t)per * size ? x->len - start
-                                                          : (uint64_t)per * size;
+        uint64_t n = x->len - start < (uint64_t)per * size
+                         ? x->len - start
+                         : (uint64_t)per * size;
         unsigned char *p = malloc((size_t)n);
-        if (p == NULL || !ep_range_ok(x->off + start, n, (uint64_t)t->sb.st_size) ||
+        if (p == NULL ||
+            !ep_range_ok(x->off + start, n, (uint64_t)t->sb.st_size) ||
             !fetch(t, p, (size_t)n, x->off + start)) {
             free(p);
             return NULL;
@@ -444,8 +446,8 @@ ep_elf_symtab_openfile(const char *path, bool map, ep_elf_symtab **out,
     }
     if (map && S_ISREG(t->sb.st_mode) && t->sb.st_size > 0 &&
         (uint64_t)t->sb.st_size <= SIZE_MAX) {
-        void *m = mmap(NULL, (size_t)t->sb.st_size, PROT_READ, MAP_PRIVATE,
-                       t->fd, 0);
+        void *m =
+            mmap(NULL, (size_t)t->sb.st_size, PROT_READ, MAP_PRIVATE, t->fd, 0);
         if (m != MAP_FAILED) {
             t->map = m;
             t->head = m;
@@ -469,10 +471,10 @@ ep_elf_symtab_openfile(const char *path, bool map, ep_elf_symtab **out,
     size_t want = S_ISREG(t->sb.st_mode) ? HEAD_BYTES : sizeof(ehdr_t);
     unsigned char *hb = t->head_buf;
     while (t->nhead < want) {
-        ssize_t r = S_ISREG(t->sb.st_mode)
-                        ? pread(t->fd, hb + t->nhead, want - t->nhead,
-                                (off_t)t->nhead)
-                        : read(t->fd, hb + t->nhead, want - t->nhead);
+        ssize_t r =
+            S_ISREG(t->sb.st_mode)
+                ? pread(t->fd, hb + t->nhead, want - t->nhead, (off_t)t->nhead)
+                : read(t->fd, hb + t->nhead, want - t->nhead);
         if (r < 0 && errno == EINTR) {
             continue;
         }
@@ -548,8 +550,8 @@ read_abi_note(ep_elf_symtab *t, const phdr_t *ph)
             memcpy(w, buf + desc_off, sizeof(w));
             t->facts.has_abi_note = true;
             t->facts.abi_os = w[0];
-            t->facts.abi_version = (w[1] & 0xff) << 16 | (w[2] & 0xff) << 8 |
-                                   (w[3] & 0xff);
+            t->facts.abi_version =
+                (w[1] & 0xff) << 16 | (w[2] & 0xff) << 8 | (w[3] & 0xff);
             return;
         }
         off = desc_off + desc_sz;
@@ -834,8 +836,8 @@ count_symbols(ep_elf_symtab *t, const dyn_tables *dt)
     }
     /* The chain's length is what we are after: read it in growing
      * pieces from the file. */
-    tab walk = {.off = t->hash.off + t->chain_rel, .len = GUESS_BYTES,
-                .present = true};
+    tab walk = {
+        .off = t->hash.off + t->chain_rel, .len = GUESS_BYTES, .present = true};
     uint64_t n = MAX_SYMS;
     size_t held = t->bytes;
     for (uint64_t i = top; i < MAX_SYMS; i++) {
@@ -953,11 +955,13 @@ read_dynamic(ep_elf_symtab *t, const phdr_t *ph, const char **why)
     if (dt.have_rpath && (rpath = (char *)dyn_string(t, dt.rpath)) != NULL) {
         rpath = strdup(rpath);
     }
-    if (dt.have_runpath && (runpath = (char *)dyn_string(t, dt.runpath)) != NULL) {
+    if (dt.have_runpath &&
+        (runpath = (char *)dyn_string(t, dt.runpath)) != NULL) {
         runpath = strdup(runpath);
     }
     if ((dt.have_soname && soname == NULL) ||
-        (dt.have_rpath && rpath == NULL) || (dt.have_runpath && runpath == NULL)) {
+        (dt.have_rpath && rpath == NULL) ||
+        (dt.have_runpath && runpath == NULL)) {
         free(rpath);
         free(runpath);
         *why = "a dynamic entry points outside the dynamic string table";
@@ -1143,8 +1147,8 @@ decode(ep_elf_symtab *t, uint64_t i, ep_elf_symcand *c, const char **name,
 
 size_t
 ep_elf_symtab_find(ep_elf_symtab *t, const char *name, size_t namelen,
-                   uint32_t gnu_hash, uint32_t sysv_hash,
-                   ep_elf_symcand_fn fn, void *ctx)
+                   uint32_t gnu_hash, uint32_t sysv_hash, ep_elf_symcand_fn fn,
+                   void *ctx)
 {
     size_t seen = 0;
     if (t == NULL || !t->usable || t->nsyms == 0 || !t->hash.present) {
@@ -1157,9 +1161,9 @@ ep_elf_symtab_find(ep_elf_symtab *t, const char *name, size_t namelen,
          * bucket's chain of hashes, whose low bit ends the chain. */
         const uint32_t bits = sizeof(bloom_t) * 8;
         bloom_t bword;
-        memcpy(&bword, t->hash.data + t->bloom_rel +
-                           ((gnu_hash / bits) & (t->bloom_size - 1)) *
-                               sizeof(bloom_t),
+        memcpy(&bword,
+               t->hash.data + t->bloom_rel +
+                   ((gnu_hash / bits) & (t->bloom_size - 1)) * sizeof(bloom_t),
                sizeof(bword));
         bloom_t mask = ((bloom_t)1 << (gnu_hash % bits)) |
                        ((bloom_t)1 << ((gnu_hash >> t->bloom_shift) % bits));
@@ -1167,8 +1171,9 @@ ep_elf_symtab_find(ep_elf_symtab *t, const char *name, size_t namelen,
             return 0;
         }
         uint32_t i;
-        memcpy(&i, t->hash.data + t->buckets_rel +
-                       (uint64_t)(gnu_hash % t->nbuckets) * 4,
+        memcpy(&i,
+               t->hash.data + t->buckets_rel +
+                   (uint64_t)(gnu_hash % t->nbuckets) * 4,
                4);
         if (i == 0 || i < t->symoffset) {
             return 0;

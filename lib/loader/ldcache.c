@@ -18,10 +18,10 @@
 #define CACHEMAGIC "ld.so-1.7.0"
 #define CACHEMAGIC_NEW "glibc-ld.so.cache"
 #define CACHE_VERSION "1.1"
-#define OLD_HEADER 16          /* magic[11], padding, uint32 nlibs */
-#define OLD_ENTRY 12           /* int32 flags, uint32 key, value */
-#define NEW_HEADER 48          /* see struct cache_file_new */
-#define NEW_ENTRY 24           /* + uint32 osversion, uint64 hwcap */
+#define OLD_HEADER 16               /* magic[11], padding, uint32 nlibs */
+#define OLD_ENTRY 12                /* int32 flags, uint32 key, value */
+#define NEW_HEADER 48               /* see struct cache_file_new */
+#define NEW_ENTRY 24                /* + uint32 osversion, uint64 hwcap */
 #define EXTENSION_MAGIC 0xeaa42174u /* (uint32_t) -358342284 */
 #define EXT_TAG_GLIBC_HWCAPS 1
 #define ENDIAN_MASK 3
@@ -51,8 +51,8 @@ struct ld_cache {
     const unsigned char *libs;
     uint32_t nlibs;
     size_t entry_size;
-    const char *strings;       /* base of the string offsets */
-    size_t strings_size;       /* bytes from strings to the end of the file */
+    const char *strings; /* base of the string offsets */
+    size_t strings_size; /* bytes from strings to the end of the file */
     /* glibc-hwcaps names (cache_extension_tag_glibc_hwcaps), if any:
      * offsets of strings from the start of the file. */
     const unsigned char *hwcaps;
@@ -213,16 +213,18 @@ ld_cache_close(ld_cache *c)
 }
 
 ep_status
-ld_cache_open(ep_arena *a, const char *path, ld_cache **out,
-              const char **note, ep_error *err)
+ld_cache_open(ep_arena *a, const char *path, ld_cache **out, const char **note,
+              ep_error *err)
 {
     *out = NULL;
     *note = NULL;
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
         if (errno != ENOENT) {
-            *note = ep_arena_printf(a, "ld.so.cache %s: %s; ld.so searches "
-                                    "without it", path, strerror(errno));
+            *note = ep_arena_printf(a,
+                                    "ld.so.cache %s: %s; ld.so searches "
+                                    "without it",
+                                    path, strerror(errno));
         }
         return EP_OK;
     }
@@ -241,8 +243,10 @@ ld_cache_open(ep_arena *a, const char *path, ld_cache **out,
     }
     close(fd);
     if (why != NULL) {
-        *note = ep_arena_printf(a, "ld.so.cache %s: %s; ld.so searches "
-                                "without it", path, why);
+        *note = ep_arena_printf(a,
+                                "ld.so.cache %s: %s; ld.so searches "
+                                "without it",
+                                path, why);
         return EP_OK;
     }
     ld_cache *c = calloc(1, sizeof(*c));
@@ -254,8 +258,8 @@ ld_cache_open(ep_arena *a, const char *path, ld_cache **out,
     c->size = (size_t)sb.st_size;
     why = classify(c);
     if (why != NULL) {
-        *note = ep_arena_printf(a, "ld.so.cache %s: %s; ld.so ignores it",
-                                path, why);
+        *note = ep_arena_printf(a, "ld.so.cache %s: %s; ld.so ignores it", path,
+                                why);
         ld_cache_close(c);
         return EP_OK;
     }
@@ -391,8 +395,8 @@ ld_cache_lookup(const ld_cache *c, const char *name, const ld_platform *pf)
         return NULL;
     }
     uint64_t platform_bit;
-    uint64_t hwcap_exclude = ~(legacy_accept(pf, &platform_bit) |
-                               PLATFORM_BITS | HWCAP_TLS_MASK);
+    uint64_t hwcap_exclude =
+        ~(legacy_accept(pf, &platform_bit) | PLATFORM_BITS | HWCAP_TLS_MASK);
     int left = 0, right = (int)c->nlibs - 1;
     const char *best = NULL;
     uint32_t best_priority = 0;
@@ -427,10 +431,12 @@ ld_cache_lookup(const ld_cache *c, const char *name, const ld_platform *pf)
                 }
                 bool named = false;
                 if (c->entry_size >= NEW_ENTRY) {
-                    named = ((e.hwcap >> 32) & ~(uint64_t)HWCAP_ISA_LEVEL_MASK) ==
-                            (HWCAP_EXTENSION >> 32);
+                    named =
+                        ((e.hwcap >> 32) & ~(uint64_t)HWCAP_ISA_LEVEL_MASK) ==
+                        (HWCAP_EXTENSION >> 32);
                     if (named) {
-                        uint32_t level = 1u << ((e.hwcap >> 32) & HWCAP_ISA_LEVEL_MASK);
+                        uint32_t level =
+                            1u << ((e.hwcap >> 32) & HWCAP_ISA_LEVEL_MASK);
                         if ((level & pf->isa_level) != level) {
                             continue;
                         }
@@ -451,7 +457,8 @@ ld_cache_lookup(const ld_cache *c, const char *name, const ld_platform *pf)
                         continue;
                     }
                     if (named) {
-                        uint32_t prio = hwcaps_priority(c, (uint32_t)e.hwcap, pf);
+                        uint32_t prio =
+                            hwcaps_priority(c, (uint32_t)e.hwcap, pf);
                         if (prio == 0) {
                             continue;
                         }

@@ -13,16 +13,16 @@
 
 /* Bounds that keep hostile input finite. ld.so has none of these; no real
  * process comes near them, and a note says when one is reached. */
-#define LD_MAX_OBJECTS 4096     /* objects in one tree */
-#define LD_MAX_PATH_DIRS 4096   /* directories in one search path */
-#define LD_MAX_NAME 4096        /* a needed name or expanded directory */
+#define LD_MAX_OBJECTS 4096   /* objects in one tree */
+#define LD_MAX_PATH_DIRS 4096 /* directories in one search path */
+#define LD_MAX_NAME 4096      /* a needed name or expanded directory */
 /* A session parks its files (closes their descriptors, keeping what was
  * read) past this many open ones, and frees what it read of them past this
  * many bytes, between two trees. */
 #define LD_MAX_OPEN 256
 #define LD_MAX_HELD (32u * 1024 * 1024)
 
-/* ---- what ld.so computes at startup (platform.c) -------------------------- */
+/* ---- what ld.so computes at startup (platform.c) ------------------------- */
 
 typedef struct ld_platform {
     const char *platform;  /* $PLATFORM (GLRO(dl_platform)), or NULL */
@@ -40,7 +40,7 @@ typedef struct ld_platform {
 ep_status ld_platform_init(ep_arena *a, ld_platform *pf,
                            const ep_deps_options *opt, ep_error *err);
 
-/* ---- /etc/ld.so.cache (ldcache.c) ----------------------------------------- */
+/* ---- /etc/ld.so.cache (ldcache.c) ---------------------------------------- */
 
 typedef struct ld_cache ld_cache;
 
@@ -58,7 +58,7 @@ const char *ld_cache_format(const ld_cache *c);
 /* dl-cache.c _dl_cache_libcmp: digits compare as numbers. */
 int ld_cache_libcmp(const char *p1, const char *p2);
 
-/* ---- dynamic string tokens (expand.c) ------------------------------------- */
+/* ---- dynamic string tokens (expand.c) ------------------------------------ */
 
 /* Number of $ORIGIN, $PLATFORM, $LIB tokens ({} forms included). */
 size_t ld_dst_count(const char *s);
@@ -71,23 +71,23 @@ char *ld_dst_expand(ep_arena *a, const char *s, const char *origin,
  * made absolute with the working directory. NULL when it cannot be told. */
 char *ld_origin_of(ep_arena *a, const char *path);
 
-/* ---- search paths and candidates (search.c) -------------------------------- */
+/* ---- search paths and candidates (search.c) ------------------------------ */
 
 /* One directory on any search path (r_search_path_elem): shared by every
  * path that lists it, with what is known about each capability
  * subdirectory. */
 typedef struct ld_dir {
-    const char *name;     /* ends in '/', or "" for the working directory */
+    const char *name; /* ends in '/', or "" for the working directory */
     size_t len;
-    const char *shown;    /* without the trailing '/', as LD_DEBUG shows it */
-    signed char *status;  /* per pf->caps entry: 0 unknown, 1 existing,
-                             -1 nonexisting */
+    const char *shown;   /* without the trailing '/', as LD_DEBUG shows it */
+    signed char *status; /* per pf->caps entry: 0 unknown, 1 existing,
+                            -1 nonexisting */
     struct ld_dir *hnext;
 } ld_dir;
 
 typedef struct ld_path {
     bool decoded;
-    bool usable;          /* at least one directory survived expansion */
+    bool usable; /* at least one directory survived expansion */
     ld_dir **dirs;
     size_t ndirs, cap;
     ep_deps_how how;
@@ -114,9 +114,9 @@ typedef struct ld_need {
 } ld_need;
 
 typedef struct ld_verent {
-    const char *name;      /* NULL for an unused index */
+    const char *name; /* NULL for an unused index */
     uint32_t hash;
-    const char *file;      /* for a requirement: the file it names */
+    const char *file; /* for a requirement: the file it names */
 } ld_verent;
 
 /* What open_verify concludes about a candidate file. */
@@ -134,8 +134,8 @@ typedef struct ld_image {
     const ep_elf_dynfacts *info; /* the facts, with session copies */
     dev_t dev;
     ino_t ino;
-    try_result verdict;    /* of open_verify and the mapping checks */
-    const char *why;       /* for TRY_SKIPPED and TRY_FATAL */
+    try_result verdict;     /* of open_verify and the mapping checks */
+    const char *why;        /* for TRY_SKIPPED and TRY_FATAL */
     struct ld_image *hnext; /* the identity index */
     struct ld_image *next_all;
     /* Versions: its definitions, its requirements, and l_versions
@@ -148,8 +148,8 @@ typedef struct ld_image {
     ld_verent *versions;
     size_t nversions;
     bool has_versym;
-    ep_strvec notes;       /* said in every tree that loads it */
-    unsigned scope_mark;   /* in the lookup scope of tree number ... */
+    ep_strvec notes;     /* said in every tree that loads it */
+    unsigned scope_mark; /* in the lookup scope of tree number ... */
 } ld_image;
 
 /* One path as opened: what the open gave, and what depends on the name
@@ -158,14 +158,14 @@ typedef struct ld_file {
     const char *path;
     struct ld_file *hnext;
     try_result status;
-    int errnum;            /* TRY_ABSENT: the open's errno */
+    int errnum; /* TRY_ABSENT: the open's errno */
     const char *why;
-    ld_image *img;         /* TRY_FOUND */
-    const char *origin;    /* l_origin, NULL when unknown */
-    bool has_rpath;        /* DT_RPATH, unless a DT_RUNPATH hides it */
+    ld_image *img;      /* TRY_FOUND */
+    const char *origin; /* l_origin, NULL when unknown */
+    bool has_rpath;     /* DT_RPATH, unless a DT_RUNPATH hides it */
     bool has_runpath;
     ld_path rpath, runpath;
-    ep_strvec notes;       /* from expanding them */
+    ep_strvec notes; /* from expanding them */
 } ld_file;
 
 /* One object in one emulated namespace (struct link_map). */
@@ -173,32 +173,32 @@ struct ld_obj {
     ld_file *file;
     ld_image *img;
     const ep_elf_dynfacts *info; /* img->info */
-    const char *path;      /* l_name: the name it was opened by */
-    const char *origin;    /* l_origin, NULL when unknown */
+    const char *path;            /* l_name: the name it was opened by */
+    const char *origin;          /* l_origin, NULL when unknown */
     dev_t dev;
     ino_t ino;
-    ep_strvec names;       /* l_libname: names it was requested by */
+    ep_strvec names; /* l_libname: names it was requested by */
     const char *soname;
-    ld_obj *loader;        /* l_loader: what caused it to be loaded */
-    ld_obj *next;          /* namespace list order */
-    size_t seq;            /* position in that list */
-    ld_obj *inode_next;    /* chain of the identity index */
-    bool preloaded;        /* part of the interpreter process */
+    ld_obj *loader;     /* l_loader: what caused it to be loaded */
+    ld_obj *next;       /* namespace list order */
+    size_t seq;         /* position in that list */
+    ld_obj *inode_next; /* chain of the identity index */
+    bool preloaded;     /* part of the interpreter process */
     bool is_rtld;
     bool has_rpath;
     bool has_runpath;
     ld_path *rpath, *runpath; /* the file's, decoded */
-    size_t lib;            /* index in the library list, or SIZE_MAX */
-    size_t proc;           /* index in the process list, or SIZE_MAX */
-    unsigned mark;         /* breadth-first walk that reached it */
-    ld_obj *bfs_parent;    /* the object that reached it first */
+    size_t lib;               /* index in the library list, or SIZE_MAX */
+    size_t proc;              /* index in the process list, or SIZE_MAX */
+    unsigned mark;            /* breadth-first walk that reached it */
+    ld_obj *bfs_parent;       /* the object that reached it first */
 };
 
 /* One undefined reference of the root, to be bound. */
 typedef struct ld_ref {
     const char *name;
-    const char *version;  /* NULL: unversioned */
-    const char *file;     /* the file the version is required from */
+    const char *version; /* NULL: unversioned */
+    const char *file;    /* the file the version is required from */
     uint32_t vhash;
     uint32_t gnu_hash;
     size_t namelen;
@@ -211,7 +211,7 @@ typedef struct ld_trace {
     size_t nplaces, places_cap;
     ep_deps_skip *skips;
     size_t nskips, skips_cap;
-    const char *error;     /* fatal: ld.so signals an error here */
+    const char *error; /* fatal: ld.so signals an error here */
     const char *error_path;
     ep_deps_how how;
     const char *how_from;
@@ -236,42 +236,42 @@ bool ld_note(ld_ctx *cx, const char *fmt, ...) EP_PRINTF(2, 3);
 /* Park every file of the session (close its descriptor). */
 void ld_park_all(ld_sess *s);
 
-/* ---- the session: one emulated process's fixed state (resolve.c) ---------- */
+/* ---- the session: one emulated process's fixed state (resolve.c) --------- */
 
 struct ep_deps_session {
-    unsigned refs;         /* the handle and each tree made in it */
-    bool closed;           /* the handle was freed: files are closed */
-    ep_arena a;            /* everything trees borrow from the session */
+    unsigned refs; /* the handle and each tree made in it */
+    bool closed;   /* the handle was freed: files are closed */
+    ep_arena a;    /* everything trees borrow from the session */
     bool nomem;
     bool symbols;
-    bool map_files;           /* map files whole rather than read parts */
+    bool map_files; /* map files whole rather than read parts */
     double timeout;
     ld_platform pf;
     ld_cache *cache;
-    const char *cache_path;   /* NULL: no cache */
-    const char *cache_note;   /* why the cache is not used, or NULL */
+    const char *cache_path; /* NULL: no cache */
+    const char *cache_note; /* why the cache is not used, or NULL */
     const char *cache_format;
-    const char *llp;          /* the LD_LIBRARY_PATH emulated, or NULL */
-    ld_path system;           /* the default directories */
-    ld_dir **dir_hash;        /* GL(dl_all_dirs), by name */
+    const char *llp;   /* the LD_LIBRARY_PATH emulated, or NULL */
+    ld_path system;    /* the default directories */
+    ld_dir **dir_hash; /* GL(dl_all_dirs), by name */
     size_t dir_hash_size;
     struct ld_cached **cached; /* ld.so.cache answers, by name */
-    ld_file **files;          /* by path */
+    ld_file **files;           /* by path */
     size_t files_size;
-    ld_image **images;        /* by identity */
+    ld_image **images; /* by identity */
     size_t images_size;
-    ld_image *all;            /* every image, newest first */
-    size_t nopen;             /* descriptors opened since the last parking */
-    struct ld_str **strs;     /* interned version and file names */
+    ld_image *all;        /* every image, newest first */
+    size_t nopen;         /* descriptors opened since the last parking */
+    struct ld_str **strs; /* interned version and file names */
     size_t strs_size;
-    struct ld_memo **memo;    /* which object answered each reference */
+    struct ld_memo **memo; /* which object answered each reference */
     size_t memo_size;
-    unsigned scope_gen;       /* numbers each tree's lookup scope */
-    unsigned ntrees;          /* trees made so far */
+    unsigned scope_gen; /* numbers each tree's lookup scope */
+    unsigned ntrees;    /* trees made so far */
     /* The interpreter: NULL exe is standalone. */
-    const char *python;       /* as named */
+    const char *python; /* as named */
     const char *exe;
-    bool asked;               /* run once to find its executable */
+    bool asked; /* run once to find its executable */
     bool shared;
     const char *libpython;
 };
@@ -280,12 +280,12 @@ struct ep_deps_session {
  * ran out. */
 ld_file *ld_sess_file(ld_sess *s, const char *path, bool map);
 
-/* ---- one analysis (resolve.c) ----------------------------------------------- */
+/* ---- one analysis (resolve.c) -------------------------------------------- */
 
 struct ld_ctx {
     ld_sess *s;
     ep_deps *deps;
-    ep_arena *a;           /* the result's arena */
+    ep_arena *a; /* the result's arena */
     ep_error *err;
     bool nomem;
     ld_path env_path;      /* LD_LIBRARY_PATH */
@@ -296,7 +296,7 @@ struct ld_ctx {
     ld_obj *rtld;
     size_t nobjs;
     bool limit_noted;
-    unsigned gen;          /* numbers each walk over the objects */
+    unsigned gen; /* numbers each walk over the objects */
     /* Objects by every name they answer to, and by file identity. */
     struct ld_name **names;
     size_t names_size;
@@ -307,15 +307,15 @@ struct ld_ctx {
     struct ld_ref *refs;
     size_t nrefs;
     ld_obj *root;
-    ld_image *root_img;    /* read for this tree alone */
-    bool reading_root;     /* opening the root: read, not mapped */
+    ld_image *root_img; /* read for this tree alone */
+    bool reading_root;  /* opening the root: read, not mapped */
 };
 
 /* The object known by a name (its path, a name it was requested by, its
  * SONAME), first in namespace order; NULL when none. */
 ld_obj *ld_find_name(ld_ctx *cx, const char *name);
 
-/* ---- versions and symbols (symbols.c) -------------------------------------- */
+/* ---- versions and symbols (symbols.c) ------------------------------------ */
 
 /* Copy an image's versions, once, when it is first read. */
 void ld_read_versions(ld_sess *s, ld_image *img, const char *path);
@@ -331,18 +331,18 @@ void ld_resolve_refs(ld_ctx *cx, ld_obj *const *scope, size_t nscope);
 ep_status ld_check_versions(ld_ctx *cx, ld_obj *first);
 ep_status ld_finish_symbols(ld_ctx *cx, ld_obj *root);
 
-/* ---- the result ------------------------------------------------------------- */
+/* ---- the result ---------------------------------------------------------- */
 
 struct ep_deps {
     ep_arena arena;
-    ld_sess *sess;             /* holds the strings borrowed from it */
+    ld_sess *sess; /* holds the strings borrowed from it */
     const char *file;
-    const char *interpreter;   /* executable, NULL standalone */
-    const char *python;        /* as the user named it */
-    bool asked;                /* the interpreter was run to find it */
-    bool shared;               /* libpython is a shared library */
-    const char *libpython;     /* its path in the process, or NULL */
-    const char *call_map;      /* the object whose dlopen() loads the root */
+    const char *interpreter; /* executable, NULL standalone */
+    const char *python;      /* as the user named it */
+    bool asked;              /* the interpreter was run to find it */
+    bool shared;             /* libpython is a shared library */
+    const char *libpython;   /* its path in the process, or NULL */
+    const char *call_map;    /* the object whose dlopen() loads the root */
     ep_deps_lib root;
     ep_deps_lib *libs;
     size_t nlibs, libs_cap;
@@ -353,13 +353,13 @@ struct ep_deps {
     ep_deps_symbol *unresolved;
     size_t nunresolved, unresolved_cap;
     ep_strvec notes;
-    bool symbols_enabled;      /* versions and symbols were checked */
-    size_t symbols_checked;    /* undefined symbols of the root looked up */
-    size_t symbols_weak;       /* weak ones, left alone */
+    bool symbols_enabled;   /* versions and symbols were checked */
+    size_t symbols_checked; /* undefined symbols of the root looked up */
+    size_t symbols_weak;    /* weak ones, left alone */
     /* The environment that was emulated, for the report. */
     const char *ld_library_path;
     const char *cache_path;
-    const char *cache_format;  /* NULL when no cache is used */
+    const char *cache_format; /* NULL when no cache is used */
     const char *platform;
     const char *lib;
     ep_strlist hwcaps;

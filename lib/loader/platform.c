@@ -264,8 +264,8 @@ system_layout(ep_arena *a, ld_platform *pf)
                                             "/lib/", "/usr/lib/"};
     static const char *const lib64[] = {"/lib64/", "/usr/lib64/"};
     struct stat sb;
-    bool is_multiarch = stat("/usr/lib/x86_64-linux-gnu", &sb) == 0 &&
-                        S_ISDIR(sb.st_mode);
+    bool is_multiarch =
+        stat("/usr/lib/x86_64-linux-gnu", &sb) == 0 && S_ISDIR(sb.st_mode);
     const char *const *dirs = is_multiarch ? multiarch : lib64;
     size_t n = is_multiarch ? 4 : 2;
     pf->lib = is_multiarch ? "lib/x86_64-linux-gnu" : "lib64";

@@ -57,7 +57,7 @@ ep_deps_options_init(ep_deps_options *opt)
     opt->symbols = true;
 }
 
-/* ---- result lists ------------------------------------------------------------ */
+/* ---- result lists -------------------------------------------------------- */
 
 /* The entry for what a search produced, in the process list or the library
  * list: one per object, one per name not found. */
@@ -160,8 +160,10 @@ note_cycle(ld_ctx *cx, ld_obj *l, ld_obj *dep)
         cx->nomem = true;
         return;
     }
-    ld_note(cx, "DT_NEEDED cycle %s: ld.so loads each object once, so the "
-            "cycle itself is harmless", s);
+    ld_note(cx,
+            "DT_NEEDED cycle %s: ld.so loads each object once, so the "
+            "cycle itself is harmless",
+            s);
     free(s);
 }
 
@@ -197,11 +199,11 @@ map_deps(ld_ctx *cx, ld_obj *start, bool process, ld_obj ***order,
     for (size_t qi = 0; qi < n && !cx->nomem; qi++) {
         ld_obj *l = queue[qi];
         ep_deps_lib *self = (l == start && !process) ? &cx->deps->root
-                                                           : entry_at(cx, process, l);
+                                                     : entry_at(cx, process, l);
         ep_strlist needed = l->info ? l->info->needed : (ep_strlist){0, NULL};
-        size_t *edges = needed.count
-                            ? ep_arena_alloc(cx->a, needed.count * sizeof(size_t))
-                            : NULL;
+        size_t *edges =
+            needed.count ? ep_arena_alloc(cx->a, needed.count * sizeof(size_t))
+                         : NULL;
         size_t nedges = 0;
         size_t depth = self ? self->depth + 1 : 1;
         for (size_t k = 0; k < needed.count; k++) {
@@ -257,7 +259,7 @@ map_deps(ld_ctx *cx, ld_obj *start, bool process, ld_obj ***order,
     return cx->nomem ? EP_ERR_NOMEM : EP_OK;
 }
 
-/* ---- the interpreter ----------------------------------------------------------- */
+/* ---- the interpreter ----------------------------------------------------- */
 
 static bool
 is_elf_file(const char *path)
@@ -286,8 +288,8 @@ find_on_path(ep_arena *a, const char *name)
     }
     while (*path) {
         size_t n = strcspn(path, ":");
-        char *cand = ep_arena_printf(a, "%.*s%s%s", (int)n, path,
-                                     n ? "/" : "", name);
+        char *cand =
+            ep_arena_printf(a, "%.*s%s%s", (int)n, path, n ? "/" : "", name);
         struct stat sb;
         if (cand != NULL && stat(cand, &sb) == 0 && S_ISREG(sb.st_mode) &&
             access(cand, X_OK) == 0) {
@@ -320,27 +322,27 @@ find_interpreter(ld_sess *s, const ep_deps_options *opt, ep_error *err)
         }
         if (!is_elf_file(given)) {
             ep_interp *in = NULL;
-            ep_status st = ep_interp_query(opt->python, NULL, EP_START_MODE_C,
-                                           NULL, opt->timeout > 0
-                                                     ? opt->timeout
-                                                     : DEFAULT_TIMEOUT,
-                                           &in, err);
+            ep_status st = ep_interp_query(
+                opt->python, NULL, EP_START_MODE_C, NULL,
+                opt->timeout > 0 ? opt->timeout : DEFAULT_TIMEOUT, &in, err);
             if (st != EP_OK) {
                 return st;
             }
-            const char *real = in->executable_real ? in->executable_real
-                                                   : in->executable;
+            const char *real =
+                in->executable_real ? in->executable_real : in->executable;
             given = real ? ep_arena_strdup(&s->a, real) : NULL;
             s->asked = true;
             s->shared = in->shared;
             if (in->shared && in->libdir && in->ldlibrary) {
-                s->libpython = ep_arena_printf(&s->a, "%s/%s", in->libdir,
-                                               in->ldlibrary);
+                s->libpython =
+                    ep_arena_printf(&s->a, "%s/%s", in->libdir, in->ldlibrary);
             }
             ep_interp_free(in);
             if (given == NULL) {
-                return ep_fail(err, EP_ERR_INTERP, "%s: sys.executable is "
-                               "empty", opt->python);
+                return ep_fail(err, EP_ERR_INTERP,
+                               "%s: sys.executable is "
+                               "empty",
+                               opt->python);
             }
         }
     }
@@ -395,16 +397,18 @@ load_process(ld_ctx *cx, const char *exe, const char *llp, ld_obj ***scope,
         if (cx->nomem) {
             return ep_fail(err, EP_ERR_NOMEM, "out of memory");
         }
-        return ep_fail(err, EP_ERR_INTERP, "%s: not a usable interpreter "
-                       "executable: %s", exe, why ? why : "unknown error");
+        return ep_fail(err, EP_ERR_INTERP,
+                       "%s: not a usable interpreter "
+                       "executable: %s",
+                       exe, why ? why : "unknown error");
     }
     m->preloaded = true;
     cx->main = m;
     /* The executable's $ORIGIN comes from /proc/self/exe: a real path, as
      * find_interpreter made exe, so the file's own origin is right. */
     d->interpreter = m->path;
-    ep_status st = load_rtld(cx, m->info->interp ? m->info->interp
-                                                 : cx->s->pf.rtld);
+    ep_status st =
+        load_rtld(cx, m->info->interp ? m->info->interp : cx->s->pf.rtld);
     if (st == EP_OK) {
         st = ld_init_env_path(cx, llp);
     }
@@ -435,14 +439,15 @@ load_process(ld_ctx *cx, const char *exe, const char *llp, ld_obj ***scope,
     }
     for (size_t i = 0; i < d->nprocess; i++) {
         if (d->process[i].path == NULL) {
-            ld_note(cx, "the interpreter's own %s is not found here: the "
+            ld_note(cx,
+                    "the interpreter's own %s is not found here: the "
                     "interpreter could not start in this environment",
                     d->process[i].name);
         }
     }
     if (d->asked && d->shared && d->libpython == NULL) {
         ld_note(cx, "the interpreter reports a shared libpython, but its "
-                "executable does not need one");
+                    "executable does not need one");
     }
     d->call_map = cx->call_map->path;
     return EP_OK;
@@ -482,7 +487,7 @@ finish(ld_ctx *cx)
     d->ok = ok;
 }
 
-/* ---- the session ---------------------------------------------------------------- */
+/* ---- the session --------------------------------------------------------- */
 
 /* Close every file and the cache: nothing more is read. */
 static void
@@ -542,7 +547,8 @@ ep_deps_session_new(const ep_deps_options *opt, ep_deps_session **out,
 {
     ep_deps_options defaults;
     if (out == NULL) {
-        return ep_fail(err, EP_ERR_INVALID_ARG, "ep_deps_session_new: NULL "
+        return ep_fail(err, EP_ERR_INVALID_ARG,
+                       "ep_deps_session_new: NULL "
                        "argument");
     }
     *out = NULL;
@@ -563,8 +569,8 @@ ep_deps_session_new(const ep_deps_options *opt, ep_deps_session **out,
     if (st != EP_OK) {
         goto fail;
     }
-    const char *llp = opt->ld_library_path ? opt->ld_library_path
-                                           : getenv("LD_LIBRARY_PATH");
+    const char *llp =
+        opt->ld_library_path ? opt->ld_library_path : getenv("LD_LIBRARY_PATH");
     if (llp != NULL && (s->llp = ep_arena_strdup(&s->a, llp)) == NULL) {
         st = ep_fail(err, EP_ERR_NOMEM, "out of memory");
         goto fail;
@@ -651,8 +657,8 @@ analyze(ld_ctx *cx, const char *path, ep_error *err)
         }
     }
     cx->reading_root = true;
-    ld_obj *root = exe == NULL ? cx->main
-                               : ld_open_object(cx, path, cx->call_map, &why);
+    ld_obj *root =
+        exe == NULL ? cx->main : ld_open_object(cx, path, cx->call_map, &why);
     cx->reading_root = false;
     if (cx->nomem || s->nomem) {
         return ep_fail(err, EP_ERR_NOMEM, "out of memory");
@@ -665,8 +671,10 @@ analyze(ld_ctx *cx, const char *path, ep_error *err)
         d->root.soname = root->soname;
         d->root.error = root_refusal(root, exe == NULL);
         if (root->preloaded) {
-            ld_note(cx, "%s is already in the interpreter process; dlopen() "
-                    "returns that copy", path);
+            ld_note(cx,
+                    "%s is already in the interpreter process; dlopen() "
+                    "returns that copy",
+                    path);
         }
     }
     st = EP_OK;
@@ -679,8 +687,8 @@ analyze(ld_ctx *cx, const char *path, ep_error *err)
             /* dl-lookup.c _dl_lookup_symbol_x over l_scope: the global
              * scope (the interpreter's own search list), then the dlopen's
              * search list as map_deps built it. */
-            ld_obj **scope = ep_arena_alloc(cx->a, (npscope + nmscope + 1) *
-                                                       sizeof(*scope));
+            ld_obj **scope =
+                ep_arena_alloc(cx->a, (npscope + nmscope + 1) * sizeof(*scope));
             if (scope == NULL) {
                 return ep_fail(err, EP_ERR_NOMEM, "out of memory");
             }
@@ -712,12 +720,14 @@ ep_deps_session_analyze(ep_deps_session *session, const char *path,
                         ep_deps **out, ep_error *err)
 {
     if (session == NULL || path == NULL || out == NULL) {
-        return ep_fail(err, EP_ERR_INVALID_ARG, "ep_deps_session_analyze: "
+        return ep_fail(err, EP_ERR_INVALID_ARG,
+                       "ep_deps_session_analyze: "
                        "NULL argument");
     }
     *out = NULL;
     if (session->closed) {
-        return ep_fail(err, EP_ERR_INVALID_ARG, "ep_deps_session_analyze: "
+        return ep_fail(err, EP_ERR_INVALID_ARG,
+                       "ep_deps_session_analyze: "
                        "the session was freed");
     }
     ep_deps *d = calloc(1, sizeof(*d));
@@ -755,7 +765,8 @@ ep_deps_analyze(const char *path, const ep_deps_options *opt, ep_deps **out,
                 ep_error *err)
 {
     if (path == NULL || out == NULL) {
-        return ep_fail(err, EP_ERR_INVALID_ARG, "ep_deps_analyze: NULL "
+        return ep_fail(err, EP_ERR_INVALID_ARG,
+                       "ep_deps_analyze: NULL "
                        "argument");
     }
     *out = NULL;

@@ -66,7 +66,10 @@ vnote_to(ep_arena *a, ep_strvec *v, const char *fmt, va_list ap)
     return s != NULL && ep_strvec_push(a, v, s);
 }
 
-static bool EP_PRINTF(3, 4)
+static bool note_to(ep_arena *a, ep_strvec *v, const char *fmt, ...)
+    EP_PRINTF(3, 4);
+
+static bool
 note_to(ep_arena *a, ep_strvec *v, const char *fmt, ...)
 {
     va_list ap;
@@ -96,7 +99,7 @@ replay_notes(ld_ctx *cx, const ep_strvec *v)
     }
 }
 
-/* ---- directories (GL(dl_all_dirs)) ---------------------------------------- */
+/* ---- directories (GL(dl_all_dirs)) --------------------------------------- */
 
 static size_t
 dir_hash(const char *s, size_t len)
@@ -115,7 +118,8 @@ intern_dir(ld_sess *s, const char *name, size_t len)
 {
     if (s->dir_hash == NULL) {
         s->dir_hash_size = 256;
-        s->dir_hash = ep_arena_alloc(&s->a, s->dir_hash_size * sizeof(ld_dir *));
+        s->dir_hash =
+            ep_arena_alloc(&s->a, s->dir_hash_size * sizeof(ld_dir *));
         if (s->dir_hash == NULL) {
             return NULL;
         }
@@ -164,8 +168,10 @@ fill_path(ld_sess *s, ep_arena *a, ep_strvec *notes, ld_path *p,
             }
             len = strlen(exp);
             if (len == 0) {
-                if (!note_to(a, notes, "%s entry '%s' is dropped: it uses "
-                             "$ORIGIN, whose value is unknown", what, cp)) {
+                if (!note_to(a, notes,
+                             "%s entry '%s' is dropped: it uses "
+                             "$ORIGIN, whose value is unknown",
+                             what, cp)) {
                     return EP_ERR_NOMEM;
                 }
                 continue;
@@ -174,15 +180,18 @@ fill_path(ld_sess *s, ep_arena *a, ep_strvec *notes, ld_path *p,
                 --len;
             }
             if (len >= LD_MAX_NAME &&
-                !note_to(a, notes, "%s entry of %zu bytes is longer than "
-                         "PATH_MAX: nothing can be opened there", what, len)) {
+                !note_to(a, notes,
+                         "%s entry of %zu bytes is longer than "
+                         "PATH_MAX: nothing can be opened there",
+                         what, len)) {
                 return EP_ERR_NOMEM;
             }
         }
         if (p->ndirs >= LD_MAX_PATH_DIRS) {
-            if (!note_to(a, notes, "%s has more than %d entries; only the "
-                         "first %d are searched here", what, LD_MAX_PATH_DIRS,
-                         LD_MAX_PATH_DIRS)) {
+            if (!note_to(a, notes,
+                         "%s has more than %d entries; only the "
+                         "first %d are searched here",
+                         what, LD_MAX_PATH_DIRS, LD_MAX_PATH_DIRS)) {
                 return EP_ERR_NOMEM;
             }
             break;
@@ -253,8 +262,8 @@ file_path(ld_sess *s, ld_file *f, bool runpath)
     char what[512];
     snprintf(what, sizeof(what), "%s of %s", runpath ? "RUNPATH" : "RPATH",
              f->path);
-    return fill_path(s, &s->a, &f->notes, p, list.items, list.count,
-                     f->origin, what);
+    return fill_path(s, &s->a, &f->notes, p, list.items, list.count, f->origin,
+                     what);
 }
 
 ep_status
@@ -290,12 +299,12 @@ ld_init_env_path(ld_ctx *cx, const char *llp)
     if (split(cx->a, llp, ":;", &elems) != EP_OK) {
         return EP_ERR_NOMEM;
     }
-    return fill_path(cx->s, cx->a, &cx->deps->notes, &cx->env_path,
-                     elems.items, elems.count,
-                     cx->main ? cx->main->origin : NULL, "LD_LIBRARY_PATH");
+    return fill_path(cx->s, cx->a, &cx->deps->notes, &cx->env_path, elems.items,
+                     elems.count, cx->main ? cx->main->origin : NULL,
+                     "LD_LIBRARY_PATH");
 }
 
-/* ---- tracing ---------------------------------------------------------------- */
+/* ---- tracing ------------------------------------------------------------- */
 
 /* A place of the search; path is borrowed (a session string). */
 static void
@@ -334,7 +343,7 @@ add_skip(ld_ctx *cx, ld_trace *tr, const char *path, const char *why)
     }
 }
 
-/* ---- candidates (open_verify) --------------------------------------------- */
+/* ---- candidates (open_verify) -------------------------------------------- */
 
 static const char *
 machine_name(unsigned m)
@@ -371,8 +380,7 @@ check_header(ep_arena *a, const unsigned char *h, bool *skip)
     }
     if (h[4] != HOST_CLASS) {
         *skip = true;
-        return h[4] == 1 ? "wrong ELF class: ELFCLASS32"
-                         : "wrong ELF class";
+        return h[4] == 1 ? "wrong ELF class: ELFCLASS32" : "wrong ELF class";
     }
     if (h[5] != ELFDATA2LSB_ID) {
         return "ELF file data encoding not little-endian";
@@ -431,14 +439,14 @@ abi_note_skip(ld_sess *s, const ep_elf_dynfacts *f)
                                f->abi_os < 4 ? os[f->abi_os] : "another OS");
     }
     if (s->pf.osversion != 0 && f->abi_version > s->pf.osversion) {
-        return ep_arena_printf(&s->a, "ABI note requires Linux %u.%u.%u",
-                               f->abi_version >> 16, (f->abi_version >> 8) & 0xff,
-                               f->abi_version & 0xff);
+        return ep_arena_printf(
+            &s->a, "ABI note requires Linux %u.%u.%u", f->abi_version >> 16,
+            (f->abi_version >> 8) & 0xff, f->abi_version & 0xff);
     }
     return NULL;
 }
 
-/* ---- the name and identity indexes ------------------------------------------ */
+/* ---- the name and identity indexes --------------------------------------- */
 
 typedef struct ld_name {
     const char *name;
@@ -616,7 +624,7 @@ damage_of(ld_sess *s, const char *path, const char *why)
     return why;
 }
 
-/* ---- the session's files ------------------------------------------------------ */
+/* ---- the session's files ------------------------------------------------- */
 
 #define FILE_SLOTS 4096
 #define IMAGE_SLOTS 1024
@@ -763,8 +771,8 @@ ld_sess_file(ld_sess *s, const char *path, bool map)
         f->errnum = errnum;
     } else {
         const struct stat *sb = ep_elf_symtab_stat(t);
-        ld_image *m = S_ISREG(sb->st_mode) ? find_image(s, sb->st_dev, sb->st_ino)
-                                           : NULL;
+        ld_image *m =
+            S_ISREG(sb->st_mode) ? find_image(s, sb->st_dev, sb->st_ino) : NULL;
         if (m != NULL) {
             ep_elf_symtab_close(t);
         } else if ((m = new_image(s, path, t)) == NULL) {
@@ -795,7 +803,7 @@ ld_sess_file(ld_sess *s, const char *path, bool map)
     return f;
 }
 
-/* ---- objects of one tree ------------------------------------------------------ */
+/* ---- objects of one tree ------------------------------------------------- */
 
 static ld_obj *
 new_object(ld_ctx *cx, ld_file *f, ld_obj *loader)
@@ -855,7 +863,8 @@ try_file(ld_ctx *cx, const char *path, ld_obj *loader, ld_obj **out,
     *out = NULL;
     /* Objects that trees share are mapped: lookups touch them again and
      * again. A root is read in parts, once (and its memory reused). */
-    ld_file *f = ld_sess_file(cx->s, path, cx->s->map_files && !cx->reading_root);
+    ld_file *f =
+        ld_sess_file(cx->s, path, cx->s->map_files && !cx->reading_root);
     if (f == NULL) {
         cx->nomem = true;
         *errnum = ENOMEM;
@@ -894,14 +903,16 @@ ld_open_object(ld_ctx *cx, const char *path, ld_obj *loader, const char **why)
     } else if (r == TRY_SKIPPED && strncmp(*why, "wrong ELF class", 15) != 0) {
         /* _dl_map_object: a skipped file (other machine) leaves ENOENT, and
          * the message misleads: the file is there. */
-        *why = ep_arena_printf(cx->a, "cannot open shared object file: No "
+        *why = ep_arena_printf(cx->a,
+                               "cannot open shared object file: No "
                                "such file or directory (ld.so's words: the "
-                               "file exists, but %s)", *why);
+                               "file exists, but %s)",
+                               *why);
     }
     return r == TRY_FOUND ? l : NULL;
 }
 
-/* ---- open_path -------------------------------------------------------------- */
+/* ---- open_path ----------------------------------------------------------- */
 
 typedef enum walk_result { WALK_NONE, WALK_FOUND, WALK_FATAL } walk_result;
 
@@ -926,9 +937,8 @@ open_path(ld_ctx *cx, const char *name, ld_path *p, const char *from,
             const char *cap = cx->s->pf.caps.items[c];
             size_t caplen = strlen(cap);
             size_t need = d->len + caplen + namelen + 1;
-            char *buf = need <= sizeof(small)
-                            ? small
-                            : ep_arena_alloc(cx->a, need);
+            char *buf =
+                need <= sizeof(small) ? small : ep_arena_alloc(cx->a, need);
             if (buf == NULL) {
                 cx->nomem = true;
                 return WALK_NONE;
@@ -947,10 +957,11 @@ open_path(ld_ctx *cx, const char *name, ld_path *p, const char *from,
                     /* Is there a directory at all? (open_path's stat) */
                     struct stat sb;
                     buf[d->len + caplen] = '\0';
-                    d->status[c] = (stat(d->len + caplen ? buf : ".", &sb) == 0 &&
-                                    S_ISDIR(sb.st_mode))
-                                       ? 1
-                                       : -1;
+                    d->status[c] =
+                        (stat(d->len + caplen ? buf : ".", &sb) == 0 &&
+                         S_ISDIR(sb.st_mode))
+                            ? 1
+                            : -1;
                     buf[d->len + caplen] = name[0];
                 }
             }
@@ -976,9 +987,11 @@ open_path(ld_ctx *cx, const char *name, ld_path *p, const char *from,
             }
         }
         if (here_any && last_errno != ENOENT && last_errno != EACCES) {
-            const char *note = ep_arena_printf(cx->a, "search of this path "
-                                               "stopped: %s%s: %s", d->name,
-                                               name, strerror(last_errno));
+            const char *note =
+                ep_arena_printf(cx->a,
+                                "search of this path "
+                                "stopped: %s%s: %s",
+                                d->name, name, strerror(last_errno));
             add_place(cx, tr, d->shown, p->how, from, true, note);
             return WALK_NONE;
         }
@@ -1007,7 +1020,7 @@ in_system_dir(ld_ctx *cx, const char *path)
  * mapped once per session and does not change. */
 typedef struct ld_cached {
     const char *name;
-    const char *path;      /* NULL: no entry */
+    const char *path; /* NULL: no entry */
     struct ld_cached *next;
 } ld_cached;
 
@@ -1076,8 +1089,10 @@ search(ld_ctx *cx, ld_obj *loader, const char *name, ld_trace *tr)
         const char *cached = s->cache ? cache_lookup(s, name) : NULL;
         const char *note = NULL;
         if (cached != NULL && nodeflib && in_system_dir(cx, cached)) {
-            note = ep_arena_printf(cx->a, "entry %s not used: %s has "
-                                   "DF_1_NODEFLIB", cached, flagger->path);
+            note = ep_arena_printf(cx->a,
+                                   "entry %s not used: %s has "
+                                   "DF_1_NODEFLIB",
+                                   cached, flagger->path);
             cached = NULL;
         } else if (cached == NULL && s->cache != NULL) {
             note = "no entry";
@@ -1099,15 +1114,20 @@ search(ld_ctx *cx, ld_obj *loader, const char *name, ld_trace *tr)
             } else if (r == TRY_SKIPPED) {
                 add_skip(cx, tr, cached, why);
             } else {
-                add_skip(cx, tr, cached, ep_arena_printf(cx->a, "in the cache "
-                         "but cannot be opened: %s", strerror(errnum)));
+                add_skip(cx, tr, cached,
+                         ep_arena_printf(cx->a,
+                                         "in the cache "
+                                         "but cannot be opened: %s",
+                                         strerror(errnum)));
             }
         }
     }
     if (w == WALK_NONE) {
         if (nodeflib) {
-            const char *note = ep_arena_printf(cx->a, "not searched: %s has "
-                                               "DF_1_NODEFLIB", flagger->path);
+            const char *note = ep_arena_printf(cx->a,
+                                               "not searched: %s has "
+                                               "DF_1_NODEFLIB",
+                                               flagger->path);
             for (size_t i = 0; i < s->system.ndirs; i++) {
                 add_place(cx, tr, s->system.dirs[i]->shown, EP_DEPS_DEFAULT,
                           NULL, true, note);

@@ -20,12 +20,12 @@
 #define STB_WEAK_ID 2
 #define STB_GNU_UNIQUE_ID 10
 /* dl-lookup.c ALLOWED_STT: NOTYPE, OBJECT, FUNC, COMMON, TLS, GNU_IFUNC. */
-#define ALLOWED_STT ((1u << 0) | (1u << 1) | (1u << 2) | (1u << 5) | \
-                     (1u << 6) | (1u << 10))
+#define ALLOWED_STT                                                            \
+    ((1u << 0) | (1u << 1) | (1u << 2) | (1u << 5) | (1u << 6) | (1u << 10))
 #define VER_FLG_BASE_BIT 0x1
 #define VER_FLG_WEAK_BIT 0x2
 
-/* ---- copying versions while the file is open ------------------------------- */
+/* ---- copying versions while the file is open ----------------------------- */
 
 /* One copy of each version and file name: every object of a tree repeats
  * "GLIBC_2.2.5" and "libc.so.6". */
@@ -94,8 +94,8 @@ copy_def(const char *name, uint32_t hash, uint16_t flags, uint16_t index,
 }
 
 static bool
-copy_need(const char *file, const char *version, uint32_t hash,
-          uint16_t flags, uint16_t index, void *ctx)
+copy_need(const char *file, const char *version, uint32_t hash, uint16_t flags,
+          uint16_t index, void *ctx)
 {
     ver_copy *w = ctx;
     ld_image *l = w->l;
@@ -127,13 +127,13 @@ ld_read_versions(ld_sess *s, ld_image *l, const char *path)
     l->versions_bad = ep_elf_symtab_verdefs(t, copy_def, &w) != EP_OK;
     const char *bad = NULL;
     if (ep_elf_symtab_verneeds(t, copy_need, &w) != EP_OK) {
-        bad = ep_arena_printf(&s->a, "%s: version requirements unreadable",
-                              path);
+        bad =
+            ep_arena_printf(&s->a, "%s: version requirements unreadable", path);
         s->nomem |= bad == NULL || !ep_strvec_push(&s->a, &l->notes, bad);
     }
     if (l->versions_bad) {
-        bad = ep_arena_printf(&s->a, "%s: version definitions unreadable",
-                              path);
+        bad =
+            ep_arena_printf(&s->a, "%s: version definitions unreadable", path);
         s->nomem |= bad == NULL || !ep_strvec_push(&s->a, &l->notes, bad);
     }
     l->has_versym = ep_elf_symtab_has_versym(t);
@@ -158,7 +158,7 @@ ld_read_versions(ld_sess *s, ld_image *l, const char *path)
     }
 }
 
-/* ---- dl-version.c ------------------------------------------------------------- */
+/* ---- dl-version.c -------------------------------------------------------- */
 
 /* The prefix of a version name up to its first digit ("GLIBC_"). */
 static size_t
@@ -225,8 +225,10 @@ check_object(ld_ctx *cx, ld_obj *l)
             last_file = n->file;
             if (target != NULL && target->img->nvdefs == 0 &&
                 !target->img->versions_bad) {
-                ld_note(cx, "%s: no version information available "
-                        "(required by %s)", target->path, l->path);
+                ld_note(cx,
+                        "%s: no version information available "
+                        "(required by %s)",
+                        target->path, l->path);
             }
         }
         if (target == NULL || target->img->nvdefs == 0) {
@@ -271,7 +273,7 @@ ld_check_versions(ld_ctx *cx, ld_obj *first)
     return cx->nomem ? EP_ERR_NOMEM : EP_OK;
 }
 
-/* ---- dl-lookup.c -------------------------------------------------------------- */
+/* ---- dl-lookup.c --------------------------------------------------------- */
 
 /* One reference being looked up in one object. */
 typedef struct lookup {
@@ -333,12 +335,12 @@ check_match(const ep_elf_symcand *c, void *ctx)
  * the order), and whether an object matches depends only on its file. So
  * the object that answered once answers again whenever it is in scope. */
 typedef struct ld_memo {
-    const char *name;       /* session copy */
+    const char *name; /* session copy */
     size_t namelen;
-    const char *version;    /* interned, NULL for none */
+    const char *version; /* interned, NULL for none */
     uint32_t gnu_hash;
     uint32_t vhash;
-    const ld_image *img;    /* an object that defines it */
+    const ld_image *img; /* an object that defines it */
     struct ld_memo *next;
 } ld_memo;
 
@@ -377,8 +379,8 @@ memo_put(ld_sess *s, const ld_ref *r, const ld_image *img)
         s->memo_size = MEMO_SLOTS;
     }
     ld_memo *m = ep_arena_alloc(&s->a, sizeof(*m));
-    if (m == NULL || (m->name = ep_arena_strndup(&s->a, r->name,
-                                                 r->namelen)) == NULL) {
+    if (m == NULL ||
+        (m->name = ep_arena_strndup(&s->a, r->name, r->namelen)) == NULL) {
         return;
     }
     m->namelen = r->namelen;

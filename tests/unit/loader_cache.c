@@ -56,7 +56,8 @@ damaged(void (*damage)(unsigned char *buf, size_t *len))
     static char path[64];
     size_t len;
     snprintf(path, sizeof(path), "/tmp/ep-loader-cache-XXXXXX");
-    unsigned char *buf = (unsigned char *)read_file(fx("caches/new.cache"), &len);
+    unsigned char *buf =
+        (unsigned char *)read_file(fx("caches/new.cache"), &len);
     damage(buf, &len);
     int fd = mkstemp(path);
     cr_assert(fd >= 0);
@@ -138,8 +139,8 @@ Test(loader, fixture_caches_read_by_ldconfig_as_written)
     if (access("/sbin/ldconfig", X_OK) != 0) {
         cr_skip_test("no /sbin/ldconfig");
     }
-    const char *argv[] = {"/sbin/ldconfig", "-p", "-C",
-                          fx("caches/new.cache"), NULL};
+    const char *argv[] = {"/sbin/ldconfig", "-p", "-C", fx("caches/new.cache"),
+                          NULL};
     char *out = run_capture(argv, NULL);
     cr_assert(strstr(out, "7 libs found") != NULL, "%s", out);
     cr_assert(strstr(out, "hwcap: \"x86-64-v3\"") != NULL, "%s", out);

@@ -98,8 +98,8 @@ Test(loader, python_shim_is_asked_for_its_executable)
     ep_deps_options o = opts(shim, NULL);
     ep_deps *d = analyze("rpath/mod_rpath.so", &o);
     cr_assert(ep_deps_interpreter(d) != NULL);
-    cr_assert(strstr(ep_deps_interpreter(d), "/.pyenv/versions/") != NULL,
-              "%s", ep_deps_interpreter(d));
+    cr_assert(strstr(ep_deps_interpreter(d), "/.pyenv/versions/") != NULL, "%s",
+              ep_deps_interpreter(d));
     /* pyenv builds are shared: libpython is among the loaded objects. */
     bool libpython = false;
     for (size_t i = 0; i < ep_deps_process_count(d); i++) {

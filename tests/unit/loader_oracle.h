@@ -142,8 +142,8 @@ real_trace(const char *file, const char *llp)
 {
     static char env[8192];
     snprintf(env, sizeof(env), "LD_LIBRARY_PATH=%s", llp ? llp : "");
-    const char *argv[] = {"/usr/bin/env", "LD_TRACE_LOADED_OBJECTS=1", env,
-                          RTLD, file, NULL};
+    const char *argv[] = {
+        "/usr/bin/env", "LD_TRACE_LOADED_OBJECTS=1", env, RTLD, file, NULL};
     return run_capture(argv, NULL);
 }
 

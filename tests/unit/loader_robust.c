@@ -75,8 +75,8 @@ Test(loader, unreadable_directory_is_passed_as_ld_so_passes_it,
     ep_deps_free(d);
 }
 
-Test(loader, a_fifo_where_a_library_should_be_does_not_hang,
-     .init = make_tree, .fini = remove_tree, .timeout = 10)
+Test(loader, a_fifo_where_a_library_should_be_does_not_hang, .init = make_tree,
+     .fini = remove_tree, .timeout = 10)
 {
     char p[256], llp[256];
     snprintf(p, sizeof(p), "%s/open/libfxl_mid.so", tmpdir);
@@ -90,8 +90,8 @@ Test(loader, a_fifo_where_a_library_should_be_does_not_hang,
     ep_deps_free(d);
 }
 
-Test(loader, a_directory_named_like_a_library_is_refused,
-     .init = make_tree, .fini = remove_tree)
+Test(loader, a_directory_named_like_a_library_is_refused, .init = make_tree,
+     .fini = remove_tree)
 {
     char p[256], llp[256];
     snprintf(p, sizeof(p), "%s/open/libfxl_mid.so", tmpdir);
@@ -138,8 +138,8 @@ Test(loader, a_missing_root_file_is_a_result_not_a_failure)
     ep_deps_options o = opts(NULL, NULL);
     ep_deps *d = NULL;
     ep_error err;
-    cr_assert(eq(int, ep_deps_analyze("/nonexistent/mod.so", &o, &d, &err),
-                 EP_OK));
+    cr_assert(
+        eq(int, ep_deps_analyze("/nonexistent/mod.so", &o, &d, &err), EP_OK));
     cr_assert(ep_deps_root(d)->error != NULL);
     cr_assert(strstr(ep_deps_root(d)->error, "No such file") != NULL);
     cr_assert(not(ep_deps_ok(d)));
@@ -151,10 +151,10 @@ Test(loader, bad_arguments_are_errors_and_free_accepts_null)
 {
     ep_deps *d = (ep_deps *)1;
     ep_error err;
-    cr_assert(eq(int, ep_deps_analyze(NULL, NULL, &d, &err),
-                 EP_ERR_INVALID_ARG));
-    cr_assert(eq(int, ep_deps_analyze("x", NULL, NULL, &err),
-                 EP_ERR_INVALID_ARG));
+    cr_assert(
+        eq(int, ep_deps_analyze(NULL, NULL, &d, &err), EP_ERR_INVALID_ARG));
+    cr_assert(
+        eq(int, ep_deps_analyze("x", NULL, NULL, &err), EP_ERR_INVALID_ARG));
     ep_deps_free(NULL);
     cr_assert(ep_deps_library(NULL, 0) == NULL);
     cr_assert(eq(sz, ep_deps_library_count(NULL), 0));
@@ -171,9 +171,12 @@ Test(loader, json_has_the_contract_keys)
     char *j = ep_deps_json(d, &err);
     cr_assert(j != NULL, "%s", err.message);
     static const char *const keys[] = {
-        "\"schema\": 1", "\"file\":", "\"libraries\":", "\"name\":",
-        "\"path\": null", "\"how\": null", "\"needed_by\":", "\"tried\":",
-        "\"skipped\":", "\"missing_versions\":", "\"unresolved_symbols\":"};
+        "\"schema\": 1",          "\"file\":",
+        "\"libraries\":",         "\"name\":",
+        "\"path\": null",         "\"how\": null",
+        "\"needed_by\":",         "\"tried\":",
+        "\"skipped\":",           "\"missing_versions\":",
+        "\"unresolved_symbols\":"};
     for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
         cr_assert(strstr(j, keys[i]) != NULL, "no %s in\n%s", keys[i], j);
     }

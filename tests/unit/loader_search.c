@@ -119,8 +119,9 @@ Test(loader, origin_expands_to_directory_of_loading_object)
     free(real);
     cr_assert(eq(int, a->how, EP_DEPS_RUNPATH));
     char *t = real_trace(fx("origin/pkg/mod_origin.so"), NULL);
-    cr_assert(trace_found(t, "libfxo_a.so", fx("origin/pkg/../libs/libfxo_a.so")),
-              "%s", t);
+    cr_assert(
+        trace_found(t, "libfxo_a.so", fx("origin/pkg/../libs/libfxo_a.so")),
+        "%s", t);
     free(t);
     ep_deps_free(d);
 }
@@ -246,8 +247,8 @@ Test(loader, nodeflib_rejects_cache_entries_and_default_dirs)
     cr_assert(z->path == NULL);
     cr_assert(z->ntried >= 2);
     cr_assert(eq(int, z->tried[0].how, EP_DEPS_LD_SO_CACHE));
-    cr_assert(z->tried[0].note != NULL && strstr(z->tried[0].note,
-                                                 "DF_1_NODEFLIB"));
+    cr_assert(z->tried[0].note != NULL &&
+              strstr(z->tried[0].note, "DF_1_NODEFLIB"));
     cr_assert(must_have(d, "libc.so.6")->path == NULL);
     char *t = real_trace(fx("nodeflib/mod_nodeflib.so"), NULL);
     cr_assert(trace_not_found(t, "libz.so.1"), "%s", t);
@@ -287,8 +288,9 @@ Test(loader, overlong_rpath_entry_is_noted_and_passed)
     cr_assert(noted);
     cr_assert(ep_deps_ok(d));
     char *t = real_trace(fx("longpath/mod_long.so"), NULL);
-    cr_assert(trace_found(t, "libfxl_leaf.so", fx("longpath/dep/libfxl_leaf.so")),
-              "%s", t);
+    cr_assert(
+        trace_found(t, "libfxl_leaf.so", fx("longpath/dep/libfxl_leaf.so")),
+        "%s", t);
     free(t);
     ep_deps_free(d);
 }

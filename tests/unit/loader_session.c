@@ -10,12 +10,12 @@
 #include <sys/stat.h>
 
 static const char *const files[] = {
-    "rpath/mod_rpath.so",      "missing/mod_missing.so",
-    "versions/mod_glibc99.so", "versions/mod_fxv.so",
-    "undef/mod_undef.so",      "wrongclass/mod_wrong.so",
+    "rpath/mod_rpath.so",       "missing/mod_missing.so",
+    "versions/mod_glibc99.so",  "versions/mod_fxv.so",
+    "undef/mod_undef.so",       "wrongclass/mod_wrong.so",
     "origin/pkg/mod_origin.so", "cycle/mod_cycle.so",
-    "origin/pkg3/mod_plat.so", "exe/mod_exe.so",
-    "rpath/mod_rpath.so",      "badelf/mod_bad.so",
+    "origin/pkg3/mod_plat.so",  "exe/mod_exe.so",
+    "rpath/mod_rpath.so",       "badelf/mod_bad.so",
 };
 #define NFILES (sizeof(files) / sizeof(files[0]))
 
@@ -39,10 +39,12 @@ same_as_fresh(const ep_deps_options *o)
     for (size_t i = 0; i < NFILES; i++) {
         cr_assert(eq(int, access(fx(files[i]), F_OK), 0), "%s", files[i]);
         ep_deps *in = NULL, *alone = NULL;
-        cr_assert(eq(int, ep_deps_session_analyze(s, fx(files[i]), &in, &err),
-                     EP_OK), "%s", err.message);
-        cr_assert(eq(int, ep_deps_analyze(fx(files[i]), o, &alone, &err),
-                     EP_OK), "%s", err.message);
+        cr_assert(
+            eq(int, ep_deps_session_analyze(s, fx(files[i]), &in, &err), EP_OK),
+            "%s", err.message);
+        cr_assert(
+            eq(int, ep_deps_analyze(fx(files[i]), o, &alone, &err), EP_OK),
+            "%s", err.message);
         char *a = json_of(in), *b = json_of(alone);
         cr_assert(eq(str, a, b), "%s differs in a session", files[i]);
         ep_free(a);
@@ -82,10 +84,13 @@ Test(loader, trees_outlive_their_session)
     ep_error err;
     cr_assert(eq(int, ep_deps_session_new(&o, &s, &err), EP_OK));
     ep_deps *a = NULL, *b = NULL;
-    cr_assert(eq(int, ep_deps_session_analyze(s, fx("missing/mod_missing.so"),
-                                              &a, &err), EP_OK));
-    cr_assert(eq(int, ep_deps_session_analyze(s, fx("versions/mod_glibc99.so"),
-                                              &b, &err), EP_OK));
+    cr_assert(eq(
+        int, ep_deps_session_analyze(s, fx("missing/mod_missing.so"), &a, &err),
+        EP_OK));
+    cr_assert(
+        eq(int,
+           ep_deps_session_analyze(s, fx("versions/mod_glibc99.so"), &b, &err),
+           EP_OK));
     char *before = json_of(a);
     ep_deps_session_free(s);
     /* Everything the trees show still reads the same. */
@@ -125,8 +130,9 @@ Test(loader, session_asks_a_script_interpreter_once)
               err.message);
     for (int i = 0; i < 3; i++) {
         ep_deps *d = NULL;
-        cr_assert(eq(int, ep_deps_session_analyze(s, fx("rpath/mod_rpath.so"),
-                                                  &d, &err), EP_OK));
+        cr_assert(eq(
+            int, ep_deps_session_analyze(s, fx("rpath/mod_rpath.so"), &d, &err),
+            EP_OK));
         cr_assert(ep_deps_interpreter(d) != NULL);
         ep_deps_free(d);
     }
@@ -149,7 +155,7 @@ Test(loader, session_rejects_null_arguments)
     ep_deps *d = (ep_deps *)(uintptr_t)1;
     cr_assert(eq(int, ep_deps_session_analyze(NULL, "x", &d, &err),
                  EP_ERR_INVALID_ARG));
-    cr_assert(eq(int, ep_deps_session_new(NULL, NULL, &err),
-                 EP_ERR_INVALID_ARG));
+    cr_assert(
+        eq(int, ep_deps_session_new(NULL, NULL, &err), EP_ERR_INVALID_ARG));
     ep_deps_session_free(NULL);
 }
