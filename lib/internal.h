@@ -96,6 +96,12 @@ void ep_json_uint(ep_json *j, unsigned long long v);
 void ep_json_bool(ep_json *j, bool v);
 void ep_json_null(ep_json *j);
 void ep_json_strlist(ep_json *j, ep_strlist list);
+/* One object member: the key and its value in one call. */
+void ep_json_member_string(ep_json *j, const char *key, const char *s);
+void ep_json_member_int(ep_json *j, const char *key, long long v);
+void ep_json_member_uint(ep_json *j, const char *key, unsigned long long v);
+void ep_json_member_bool(ep_json *j, const char *key, bool v);
+void ep_json_member_strlist(ep_json *j, const char *key, ep_strlist list);
 /* The document with a trailing newline, or NULL when memory ran out. */
 char *ep_json_finish(ep_json *j);
 

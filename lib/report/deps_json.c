@@ -23,14 +23,11 @@ static void
 write_library(ep_json *j, const ep_deps_lib *l)
 {
     ep_json_begin_object(j);
-    ep_json_key(j, "name");
-    ep_json_string(j, l->name);
-    ep_json_key(j, "path");
-    ep_json_string(j, l->error ? NULL : l->path);
+    ep_json_member_string(j, "name", l->name);
+    ep_json_member_string(j, "path", l->error ? NULL : l->path);
     ep_json_key(j, "how");
     write_how(j, l->error ? EP_DEPS_NOT_FOUND : l->how);
-    ep_json_key(j, "needed_by");
-    ep_json_string(j, l->needed_by);
+    ep_json_member_string(j, "needed_by", l->needed_by);
     ep_json_key(j, "tried");
     ep_json_begin_array(j);
     for (size_t i = 0; i < l->ntried; i++) {
@@ -41,31 +38,23 @@ write_library(ep_json *j, const ep_deps_lib *l)
     ep_json_begin_array(j);
     for (size_t i = 0; i < l->nskipped; i++) {
         ep_json_begin_object(j);
-        ep_json_key(j, "path");
-        ep_json_string(j, l->skipped[i].path);
-        ep_json_key(j, "why");
-        ep_json_string(j, l->skipped[i].why);
+        ep_json_member_string(j, "path", l->skipped[i].path);
+        ep_json_member_string(j, "why", l->skipped[i].why);
         ep_json_end_object(j);
     }
     ep_json_end_array(j);
     /* Additions (docs/deps.md). */
-    ep_json_key(j, "found");
-    ep_json_bool(j, l->path != NULL && l->error == NULL);
-    ep_json_key(j, "rule_from");
-    ep_json_string(j, l->how_from);
+    ep_json_member_bool(j, "found", l->path != NULL && l->error == NULL);
+    ep_json_member_string(j, "rule_from", l->how_from);
     /* Canonical path, resolved now: the analysis itself never needs it. */
     ep_json_key(j, "realpath");
     char *real = l->path && !l->error ? realpath(l->path, NULL) : NULL;
     ep_json_string(j, real);
     free(real);
-    ep_json_key(j, "soname");
-    ep_json_string(j, l->soname);
-    ep_json_key(j, "depth");
-    ep_json_uint(j, l->depth);
-    ep_json_key(j, "error");
-    ep_json_string(j, l->error);
-    ep_json_key(j, "refused_file");
-    ep_json_string(j, l->error ? l->path : NULL);
+    ep_json_member_string(j, "soname", l->soname);
+    ep_json_member_uint(j, "depth", l->depth);
+    ep_json_member_string(j, "error", l->error);
+    ep_json_member_string(j, "refused_file", l->error ? l->path : NULL);
     ep_json_key(j, "needs");
     ep_json_begin_array(j);
     for (size_t i = 0; i < l->nneeded; i++) {
@@ -77,16 +66,11 @@ write_library(ep_json *j, const ep_deps_lib *l)
     for (size_t i = 0; i < l->ntried; i++) {
         const ep_deps_place *p = &l->tried[i];
         ep_json_begin_object(j);
-        ep_json_key(j, "path");
-        ep_json_string(j, p->path);
-        ep_json_key(j, "rule");
-        ep_json_string(j, ep_deps_how_str(p->how));
-        ep_json_key(j, "from");
-        ep_json_string(j, p->from);
-        ep_json_key(j, "exists");
-        ep_json_bool(j, p->exists);
-        ep_json_key(j, "note");
-        ep_json_string(j, p->note);
+        ep_json_member_string(j, "path", p->path);
+        ep_json_member_string(j, "rule", ep_deps_how_str(p->how));
+        ep_json_member_string(j, "from", p->from);
+        ep_json_member_bool(j, "exists", p->exists);
+        ep_json_member_string(j, "note", p->note);
         ep_json_end_object(j);
     }
     ep_json_end_array(j);
@@ -101,18 +85,12 @@ write_python(ep_json *j, const ep_deps *d)
         return;
     }
     ep_json_begin_object(j);
-    ep_json_key(j, "name");
-    ep_json_string(j, d->python);
-    ep_json_key(j, "executable");
-    ep_json_string(j, d->interpreter);
-    ep_json_key(j, "asked");
-    ep_json_bool(j, d->asked);
-    ep_json_key(j, "shared");
-    ep_json_bool(j, d->shared);
-    ep_json_key(j, "libpython");
-    ep_json_string(j, d->libpython);
-    ep_json_key(j, "dlopen_caller");
-    ep_json_string(j, d->call_map);
+    ep_json_member_string(j, "name", d->python);
+    ep_json_member_string(j, "executable", d->interpreter);
+    ep_json_member_bool(j, "asked", d->asked);
+    ep_json_member_bool(j, "shared", d->shared);
+    ep_json_member_string(j, "libpython", d->libpython);
+    ep_json_member_string(j, "dlopen_caller", d->call_map);
     ep_json_end_object(j);
 }
 
@@ -120,22 +98,14 @@ static void
 write_environment(ep_json *j, const ep_deps *d)
 {
     ep_json_begin_object(j);
-    ep_json_key(j, "ld_library_path");
-    ep_json_string(j, d->ld_library_path);
-    ep_json_key(j, "ld_so_cache");
-    ep_json_string(j, d->cache_path);
-    ep_json_key(j, "ld_so_cache_format");
-    ep_json_string(j, d->cache_format);
-    ep_json_key(j, "platform");
-    ep_json_string(j, d->platform);
-    ep_json_key(j, "lib");
-    ep_json_string(j, d->lib);
-    ep_json_key(j, "glibc_hwcaps");
-    ep_json_strlist(j, d->hwcaps);
-    ep_json_key(j, "legacy_hwcaps");
-    ep_json_strlist(j, d->legacy_hwcaps);
-    ep_json_key(j, "default_dirs");
-    ep_json_strlist(j, d->system_dirs);
+    ep_json_member_string(j, "ld_library_path", d->ld_library_path);
+    ep_json_member_string(j, "ld_so_cache", d->cache_path);
+    ep_json_member_string(j, "ld_so_cache_format", d->cache_format);
+    ep_json_member_string(j, "platform", d->platform);
+    ep_json_member_string(j, "lib", d->lib);
+    ep_json_member_strlist(j, "glibc_hwcaps", d->hwcaps);
+    ep_json_member_strlist(j, "legacy_hwcaps", d->legacy_hwcaps);
+    ep_json_member_strlist(j, "default_dirs", d->system_dirs);
     ep_json_end_object(j);
 }
 
@@ -149,10 +119,8 @@ ep_deps_json(const ep_deps *d, ep_error *err)
     ep_json j;
     ep_json_init(&j, true);
     ep_json_begin_object(&j);
-    ep_json_key(&j, "schema");
-    ep_json_int(&j, 1);
-    ep_json_key(&j, "file");
-    ep_json_string(&j, d->file);
+    ep_json_member_int(&j, "schema", 1);
+    ep_json_member_string(&j, "file", d->file);
     ep_json_key(&j, "libraries");
     ep_json_begin_array(&j);
     for (size_t i = 0; i < d->nlibs; i++) {
@@ -164,16 +132,11 @@ ep_deps_json(const ep_deps *d, ep_error *err)
     for (size_t i = 0; i < d->nmissing; i++) {
         const ep_deps_version *m = &d->missing[i];
         ep_json_begin_object(&j);
-        ep_json_key(&j, "library");
-        ep_json_string(&j, m->library);
-        ep_json_key(&j, "version");
-        ep_json_string(&j, m->version);
-        ep_json_key(&j, "needed_by");
-        ep_json_string(&j, m->needed_by);
-        ep_json_key(&j, "path");
-        ep_json_string(&j, m->path);
-        ep_json_key(&j, "highest");
-        ep_json_string(&j, m->highest);
+        ep_json_member_string(&j, "library", m->library);
+        ep_json_member_string(&j, "version", m->version);
+        ep_json_member_string(&j, "needed_by", m->needed_by);
+        ep_json_member_string(&j, "path", m->path);
+        ep_json_member_string(&j, "highest", m->highest);
         ep_json_end_object(&j);
     }
     ep_json_end_array(&j);
@@ -182,20 +145,15 @@ ep_deps_json(const ep_deps *d, ep_error *err)
     for (size_t i = 0; i < d->nunresolved; i++) {
         const ep_deps_symbol *s = &d->unresolved[i];
         ep_json_begin_object(&j);
-        ep_json_key(&j, "name");
-        ep_json_string(&j, s->name);
-        ep_json_key(&j, "version");
-        ep_json_string(&j, s->version);
-        ep_json_key(&j, "needed_by");
-        ep_json_string(&j, s->needed_by);
-        ep_json_key(&j, "version_file");
-        ep_json_string(&j, s->version_file);
+        ep_json_member_string(&j, "name", s->name);
+        ep_json_member_string(&j, "version", s->version);
+        ep_json_member_string(&j, "needed_by", s->needed_by);
+        ep_json_member_string(&j, "version_file", s->version_file);
         ep_json_end_object(&j);
     }
     ep_json_end_array(&j);
     /* Additions (docs/deps.md). */
-    ep_json_key(&j, "ok");
-    ep_json_bool(&j, d->ok);
+    ep_json_member_bool(&j, "ok", d->ok);
     ep_json_key(&j, "root");
     write_library(&j, &d->root);
     ep_json_key(&j, "python");
@@ -208,17 +166,12 @@ ep_deps_json(const ep_deps *d, ep_error *err)
     ep_json_end_array(&j);
     ep_json_key(&j, "symbols");
     ep_json_begin_object(&j);
-    ep_json_key(&j, "enabled");
-    ep_json_bool(&j, d->symbols_enabled);
-    ep_json_key(&j, "checked");
-    ep_json_uint(&j, d->symbols_checked);
-    ep_json_key(&j, "weak_skipped");
-    ep_json_uint(&j, d->symbols_weak);
-    ep_json_key(&j, "unresolved");
-    ep_json_uint(&j, d->nunresolved);
+    ep_json_member_bool(&j, "enabled", d->symbols_enabled);
+    ep_json_member_uint(&j, "checked", d->symbols_checked);
+    ep_json_member_uint(&j, "weak_skipped", d->symbols_weak);
+    ep_json_member_uint(&j, "unresolved", d->nunresolved);
     ep_json_end_object(&j);
-    ep_json_key(&j, "notes");
-    ep_json_strlist(&j, ep_strvec_list(&d->notes));
+    ep_json_member_strlist(&j, "notes", ep_strvec_list(&d->notes));
     ep_json_key(&j, "environment");
     write_environment(&j, d);
     ep_json_end_object(&j);

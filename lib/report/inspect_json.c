@@ -53,8 +53,7 @@ write_versions(ep_json *j, ep_object *obj)
     ep_error err;
     if (ep_object_version_needs(obj, &needs, &nn, &err) != EP_OK ||
         ep_object_version_defs(obj, &defs, &nd, &err) != EP_OK) {
-        ep_json_key(j, "versions_error");
-        ep_json_string(j, err.message);
+        ep_json_member_string(j, "versions_error", err.message);
         nn = nd = 0;
     }
     ep_json_key(j, "version_needs");
@@ -65,7 +64,8 @@ write_versions(ep_json *j, ep_object *obj)
         }
         ep_json_key(j, needs[i].file);
         ep_json_begin_array(j);
-        for (size_t k = i; k < nn && strcmp(needs[k].file, needs[i].file) == 0; k++) {
+        for (size_t k = i; k < nn && strcmp(needs[k].file, needs[i].file) == 0;
+             k++) {
             ep_json_string(j, needs[k].version);
         }
         ep_json_end_array(j);
@@ -92,12 +92,10 @@ write_symbols(ep_json *j, ep_object *obj)
     ep_error err;
     if (ep_object_symbols(obj, &syms, &n, &err) != EP_OK ||
         ep_object_pyinit(obj, &pyinit, &err) != EP_OK) {
-        ep_json_key(j, "symbols_error");
-        ep_json_string(j, err.message);
+        ep_json_member_string(j, "symbols_error", err.message);
         n = 0;
     }
-    ep_json_key(j, "pyinit");
-    ep_json_strlist(j, pyinit);
+    ep_json_member_strlist(j, "pyinit", pyinit);
     ep_json_key(j, "exports");
     ep_json_begin_array(j);
     for (size_t i = 0; i < n; i++) {
@@ -113,18 +111,14 @@ write_symbols(ep_json *j, ep_object *obj)
             continue;
         }
         ep_json_begin_object(j);
-        ep_json_key(j, "name");
-        ep_json_string(j, syms[i].name);
-        ep_json_key(j, "type");
-        ep_json_string(j, ep_symbol_type_str(syms[i].type));
-        ep_json_key(j, "binding");
-        ep_json_string(j, ep_symbol_bind_str(syms[i].bind));
-        ep_json_key(j, "visibility");
-        ep_json_string(j, ep_symbol_visibility_str(syms[i].visibility));
-        ep_json_key(j, "version");
-        ep_json_string(j, syms[i].version);
-        ep_json_key(j, "default_version");
-        ep_json_bool(j, syms[i].version != NULL && !syms[i].hidden_version);
+        ep_json_member_string(j, "name", syms[i].name);
+        ep_json_member_string(j, "type", ep_symbol_type_str(syms[i].type));
+        ep_json_member_string(j, "binding", ep_symbol_bind_str(syms[i].bind));
+        ep_json_member_string(j, "visibility",
+                              ep_symbol_visibility_str(syms[i].visibility));
+        ep_json_member_string(j, "version", syms[i].version);
+        ep_json_member_bool(j, "default_version",
+                            syms[i].version != NULL && !syms[i].hidden_version);
         ep_json_end_object(j);
     }
     ep_json_end_array(j);
@@ -135,14 +129,10 @@ write_symbols(ep_json *j, ep_object *obj)
             continue;
         }
         ep_json_begin_object(j);
-        ep_json_key(j, "name");
-        ep_json_string(j, syms[i].name);
-        ep_json_key(j, "version");
-        ep_json_string(j, syms[i].version);
-        ep_json_key(j, "library");
-        ep_json_string(j, syms[i].version_file);
-        ep_json_key(j, "weak");
-        ep_json_bool(j, syms[i].weak);
+        ep_json_member_string(j, "name", syms[i].name);
+        ep_json_member_string(j, "version", syms[i].version);
+        ep_json_member_string(j, "library", syms[i].version_file);
+        ep_json_member_bool(j, "weak", syms[i].weak);
         ep_json_end_object(j);
     }
     ep_json_end_array(j);
@@ -156,20 +146,13 @@ write_tag(ep_json *j, const ep_ext_tag *t)
         return;
     }
     ep_json_begin_object(j);
-    ep_json_key(j, "module");
-    ep_json_string(j, t->module);
-    ep_json_key(j, "suffix");
-    ep_json_string(j, t->suffix);
-    ep_json_key(j, "implementation");
-    ep_json_string(j, t->implementation);
-    ep_json_key(j, "version");
-    ep_json_string(j, t->version);
-    ep_json_key(j, "abiflags");
-    ep_json_string(j, t->abiflags);
-    ep_json_key(j, "platform");
-    ep_json_string(j, t->platform);
-    ep_json_key(j, "stable_abi");
-    ep_json_bool(j, t->stable_abi);
+    ep_json_member_string(j, "module", t->module);
+    ep_json_member_string(j, "suffix", t->suffix);
+    ep_json_member_string(j, "implementation", t->implementation);
+    ep_json_member_string(j, "version", t->version);
+    ep_json_member_string(j, "abiflags", t->abiflags);
+    ep_json_member_string(j, "platform", t->platform);
+    ep_json_member_bool(j, "stable_abi", t->stable_abi);
     ep_json_end_object(j);
 }
 
@@ -177,62 +160,41 @@ void
 ep_inspect_json_object(ep_json *j, ep_object *obj)
 {
     const ep_elf_info *in = ep_object_elf(obj);
-    ep_json_key(j, "path");
-    ep_json_string(j, ep_object_path(obj));
-    ep_json_key(j, "kind");
-    ep_json_string(j, ep_kind_str(ep_object_kind(obj)));
-    ep_json_key(j, "reason");
-    ep_json_string(j, ep_object_reason(obj));
-    ep_json_key(j, "size");
-    ep_json_uint(j, ep_object_size(obj));
+    ep_json_member_string(j, "path", ep_object_path(obj));
+    ep_json_member_string(j, "kind", ep_kind_str(ep_object_kind(obj)));
+    ep_json_member_string(j, "reason", ep_object_reason(obj));
+    ep_json_member_uint(j, "size", ep_object_size(obj));
     ep_json_key(j, "tag");
     write_tag(j, ep_object_ext_tag(obj));
     if (in == NULL) {
         return;
     }
-    ep_json_key(j, "class");
-    ep_json_int(j, in->elf_class);
-    ep_json_key(j, "endian");
-    ep_json_string(j, in->endian_name);
-    ep_json_key(j, "osabi");
-    ep_json_string(j, in->osabi_name);
-    ep_json_key(j, "machine");
-    ep_json_string(j, in->machine_name);
-    ep_json_key(j, "e_machine");
-    ep_json_int(j, in->machine);
-    ep_json_key(j, "type");
-    ep_json_string(j, in->type_name);
+    ep_json_member_int(j, "class", in->elf_class);
+    ep_json_member_string(j, "endian", in->endian_name);
+    ep_json_member_string(j, "osabi", in->osabi_name);
+    ep_json_member_string(j, "machine", in->machine_name);
+    ep_json_member_int(j, "e_machine", in->machine);
+    ep_json_member_string(j, "type", in->type_name);
     if (ep_object_kind(obj) != EP_KIND_ELF) {
         return; /* damaged: only the header is trustworthy */
     }
-    ep_json_key(j, "interp");
-    ep_json_string(j, in->interp);
-    ep_json_key(j, "soname");
-    ep_json_string(j, in->soname);
-    ep_json_key(j, "needed");
-    ep_json_strlist(j, in->needed);
-    ep_json_key(j, "rpath");
-    ep_json_strlist(j, in->rpath);
-    ep_json_key(j, "runpath");
-    ep_json_strlist(j, in->runpath);
-    ep_json_key(j, "flags");
-    ep_json_strlist(j, in->flag_names);
+    ep_json_member_string(j, "interp", in->interp);
+    ep_json_member_string(j, "soname", in->soname);
+    ep_json_member_strlist(j, "needed", in->needed);
+    ep_json_member_strlist(j, "rpath", in->rpath);
+    ep_json_member_strlist(j, "runpath", in->runpath);
+    ep_json_member_strlist(j, "flags", in->flag_names);
     ep_json_key(j, "exec_stack");
     if (in->stack_flags < 0) {
         ep_json_null(j);
     } else {
         ep_json_bool(j, (in->stack_flags & 1) != 0); /* PF_X */
     }
-    ep_json_key(j, "build_id");
-    ep_json_string(j, in->build_id);
-    ep_json_key(j, "abi_tag");
-    ep_json_string(j, in->abi_tag);
-    ep_json_key(j, "comments");
-    ep_json_strlist(j, in->comments);
-    ep_json_key(j, "stripped");
-    ep_json_bool(j, in->stripped);
-    ep_json_key(j, "debug_info");
-    ep_json_bool(j, in->has_debug_info);
+    ep_json_member_string(j, "build_id", in->build_id);
+    ep_json_member_string(j, "abi_tag", in->abi_tag);
+    ep_json_member_strlist(j, "comments", in->comments);
+    ep_json_member_bool(j, "stripped", in->stripped);
+    ep_json_member_bool(j, "debug_info", in->has_debug_info);
     write_symbols(j, obj);
     write_versions(j, obj);
 }
@@ -247,8 +209,7 @@ ep_inspect_json(ep_object *const *objs, size_t count, char **json,
     ep_json j;
     ep_json_init(&j, true);
     ep_json_begin_object(&j);
-    ep_json_key(&j, "schema");
-    ep_json_int(&j, 1);
+    ep_json_member_int(&j, "schema", 1);
     ep_json_key(&j, "files");
     ep_json_begin_array(&j);
     for (size_t i = 0; i < count; i++) {

@@ -141,7 +141,8 @@ put_escaped(ep_strbuf *sb, const char *s)
             break;
         default:
             if (c < 0x20 || c >= 0x7f) {
-                char esc[7] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15], 0};
+                char esc[7] = {'\\',        'u',         '0', '0',
+                               hex[c >> 4], hex[c & 15], 0};
                 ep_strbuf_puts(sb, esc);
             } else {
                 ep_strbuf_putc(sb, (char)c);
@@ -208,6 +209,41 @@ ep_json_strlist(ep_json *j, ep_strlist list)
         ep_json_string(j, list.items[i]);
     }
     ep_json_end_array(j);
+}
+
+void
+ep_json_member_string(ep_json *j, const char *key, const char *s)
+{
+    ep_json_key(j, key);
+    ep_json_string(j, s);
+}
+
+void
+ep_json_member_int(ep_json *j, const char *key, long long v)
+{
+    ep_json_key(j, key);
+    ep_json_int(j, v);
+}
+
+void
+ep_json_member_uint(ep_json *j, const char *key, unsigned long long v)
+{
+    ep_json_key(j, key);
+    ep_json_uint(j, v);
+}
+
+void
+ep_json_member_bool(ep_json *j, const char *key, bool v)
+{
+    ep_json_key(j, key);
+    ep_json_bool(j, v);
+}
+
+void
+ep_json_member_strlist(ep_json *j, const char *key, ep_strlist list)
+{
+    ep_json_key(j, key);
+    ep_json_strlist(j, list);
 }
 
 char *

@@ -16,45 +16,29 @@ write_python(ep_json *j, const ep_report *r)
         return;
     }
     ep_json_begin_object(j);
-    ep_json_key(j, "executable");
-    ep_json_string(j, in->executable);
-    ep_json_key(j, "version");
-    ep_json_string(j, in->version);
-    ep_json_key(j, "implementation");
-    ep_json_string(j, in->implementation);
-    ep_json_key(j, "soabi");
-    ep_json_string(j, in->soabi);
-    ep_json_key(j, "ext_suffixes");
-    ep_json_strlist(j, ep_strvec_list(&in->ext_suffixes));
-    ep_json_key(j, "prefix");
-    ep_json_string(j, in->prefix);
-    ep_json_key(j, "base_prefix");
-    ep_json_string(j, in->base_prefix);
-    ep_json_key(j, "in_venv");
-    ep_json_bool(j, in->in_venv);
-    ep_json_key(j, "platform");
-    ep_json_string(j, in->platform);
-    ep_json_key(j, "multiarch");
-    ep_json_string(j, in->multiarch);
-    ep_json_key(j, "libc");
-    ep_json_string(j, in->libc);
-    ep_json_key(j, "shared_libpython");
-    ep_json_bool(j, in->shared);
-    ep_json_key(j, "debug");
-    ep_json_bool(j, in->debug);
-    ep_json_key(j, "free_threaded");
-    ep_json_bool(j, in->gil_disabled);
-    ep_json_key(j, "cwd");
-    ep_json_string(j, in->cwd);
-    ep_json_key(j, "start");
-    ep_json_string(j, r->start_mode);
+    ep_json_member_string(j, "executable", in->executable);
+    ep_json_member_string(j, "version", in->version);
+    ep_json_member_string(j, "implementation", in->implementation);
+    ep_json_member_string(j, "soabi", in->soabi);
+    ep_json_member_strlist(j, "ext_suffixes",
+                           ep_strvec_list(&in->ext_suffixes));
+    ep_json_member_string(j, "prefix", in->prefix);
+    ep_json_member_string(j, "base_prefix", in->base_prefix);
+    ep_json_member_bool(j, "in_venv", in->in_venv);
+    ep_json_member_string(j, "platform", in->platform);
+    ep_json_member_string(j, "multiarch", in->multiarch);
+    ep_json_member_string(j, "libc", in->libc);
+    ep_json_member_bool(j, "shared_libpython", in->shared);
+    ep_json_member_bool(j, "debug", in->debug);
+    ep_json_member_bool(j, "free_threaded", in->gil_disabled);
+    ep_json_member_string(j, "cwd", in->cwd);
+    ep_json_member_string(j, "start", r->start_mode);
     ep_json_key(j, "sys_path");
     ep_json_begin_array(j);
     for (size_t i = 0; i < in->npath; i++) {
         const ep_path_entry *e = &in->path[i];
         ep_json_begin_object(j);
-        ep_json_key(j, "path");
-        ep_json_string(j, e->path);
+        ep_json_member_string(j, "path", e->path);
         ep_json_key(j, "origin");
         if (strcmp(e->origin, "pth") == 0 && e->detail[0]) {
             ep_strbuf o;
@@ -78,22 +62,17 @@ write_findings(ep_json *j, const ep_report *r)
     for (size_t i = 0; i < r->nfindings; i++) {
         const ep_finding *f = &r->findings[i]->pub;
         ep_json_begin_object(j);
-        ep_json_key(j, "code");
-        ep_json_string(j, ep_finding_slug(f->code));
-        ep_json_key(j, "severity");
-        ep_json_string(j, ep_severity_str(f->severity));
-        ep_json_key(j, "summary");
-        ep_json_string(j, f->summary);
-        ep_json_key(j, "detail");
-        ep_json_string(j, f->detail);
+        ep_json_member_string(j, "code", ep_finding_slug(f->code));
+        ep_json_member_string(j, "severity", ep_severity_str(f->severity));
+        ep_json_member_string(j, "summary", f->summary);
+        ep_json_member_string(j, "detail", f->detail);
         ep_json_key(j, "paths");
         ep_json_begin_array(j);
         for (size_t k = 0; k < f->npaths; k++) {
             ep_json_string(j, f->paths[k]);
         }
         ep_json_end_array(j);
-        ep_json_key(j, "fix");
-        ep_json_string(j, f->fix);
+        ep_json_member_string(j, "fix", f->fix);
         ep_json_end_object(j);
     }
     ep_json_end_array(j);
@@ -107,57 +86,40 @@ write_trial(ep_json *j, const ep_trial *t)
         return;
     }
     ep_json_begin_object(j);
-    ep_json_key(j, "ok");
-    ep_json_bool(j, t->ok);
-    ep_json_key(j, "timed_out");
-    ep_json_bool(j, t->timed_out);
-    ep_json_key(j, "exit_code");
-    ep_json_int(j, t->exit_code);
+    ep_json_member_bool(j, "ok", t->ok);
+    ep_json_member_bool(j, "timed_out", t->timed_out);
+    ep_json_member_int(j, "exit_code", t->exit_code);
     ep_json_key(j, "exception");
     if (t->ok) {
         ep_json_null(j);
     } else {
         ep_json_begin_object(j);
-        ep_json_key(j, "type");
-        ep_json_string(j, t->exc_type);
-        ep_json_key(j, "message");
-        ep_json_string(j, t->message);
-        ep_json_key(j, "name");
-        ep_json_string(j, t->exc_name);
-        ep_json_key(j, "path");
-        ep_json_string(j, t->exc_path);
-        ep_json_key(j, "traceback");
-        ep_json_string(j, t->traceback);
+        ep_json_member_string(j, "type", t->exc_type);
+        ep_json_member_string(j, "message", t->message);
+        ep_json_member_string(j, "name", t->exc_name);
+        ep_json_member_string(j, "path", t->exc_path);
+        ep_json_member_string(j, "traceback", t->traceback);
         ep_json_end_object(j);
     }
-    ep_json_key(j, "file");
-    ep_json_string(j, t->file);
+    ep_json_member_string(j, "file", t->file);
     ep_json_key(j, "failures");
     ep_json_begin_array(j);
     for (size_t i = 0; i < t->nfailures; i++) {
         const ep_trial_failure *f = &t->failures[i];
         ep_json_begin_object(j);
-        ep_json_key(j, "stage");
-        ep_json_string(j, f->kind);
-        ep_json_key(j, "type");
-        ep_json_string(j, f->exc_type);
-        ep_json_key(j, "message");
-        ep_json_string(j, f->message);
-        ep_json_key(j, "import");
-        ep_json_string(j, f->name);
-        ep_json_key(j, "name");
-        ep_json_string(j, f->exc_name);
-        ep_json_key(j, "path");
-        ep_json_string(j, f->path);
-        ep_json_key(j, "importer");
-        ep_json_string(j, f->importer);
+        ep_json_member_string(j, "stage", f->kind);
+        ep_json_member_string(j, "type", f->exc_type);
+        ep_json_member_string(j, "message", f->message);
+        ep_json_member_string(j, "import", f->name);
+        ep_json_member_string(j, "name", f->exc_name);
+        ep_json_member_string(j, "path", f->path);
+        ep_json_member_string(j, "importer", f->importer);
         ep_json_end_object(j);
     }
     ep_json_end_array(j);
-    ep_json_key(j, "none_attributes");
-    ep_json_strlist(j, ep_strvec_list(&t->none_attrs));
-    ep_json_key(j, "output");
-    ep_json_string(j, t->output);
+    ep_json_member_strlist(j, "none_attributes",
+                           ep_strvec_list(&t->none_attrs));
+    ep_json_member_string(j, "output", t->output);
     ep_json_end_object(j);
 }
 
@@ -171,16 +133,12 @@ ep_report_json(const ep_report *r, ep_error *err)
     ep_json j;
     ep_json_init(&j, true);
     ep_json_begin_object(&j);
-    ep_json_key(&j, "schema");
-    ep_json_int(&j, 1);
-    ep_json_key(&j, "module");
-    ep_json_string(&j, r->module);
+    ep_json_member_int(&j, "schema", 1);
+    ep_json_member_string(&j, "module", r->module);
     if (r->subject_file != NULL) {
-        ep_json_key(&j, "file");
-        ep_json_string(&j, r->subject_file);
+        ep_json_member_string(&j, "file", r->subject_file);
     }
-    ep_json_key(&j, "importable");
-    ep_json_bool(&j, r->importable);
+    ep_json_member_bool(&j, "importable", r->importable);
     ep_json_key(&j, "python");
     write_python(&j, r);
     ep_json_key(&j, "resolved");
@@ -188,22 +146,17 @@ ep_report_json(const ep_report *r, ep_error *err)
         ep_json_null(&j);
     } else {
         ep_json_begin_object(&j);
-        ep_json_key(&j, "path");
-        ep_json_string(&j, r->resolved_path);
-        ep_json_key(&j, "kind");
-        ep_json_string(&j, r->resolved_kind);
+        ep_json_member_string(&j, "path", r->resolved_path);
+        ep_json_member_string(&j, "kind", r->resolved_kind);
         ep_json_end_object(&j);
     }
     ep_json_key(&j, "candidates");
     ep_json_begin_array(&j);
     for (size_t i = 0; i < r->ncandidates; i++) {
         ep_json_begin_object(&j);
-        ep_json_key(&j, "path");
-        ep_json_string(&j, r->candidates[i].path);
-        ep_json_key(&j, "status");
-        ep_json_string(&j, r->candidates[i].status);
-        ep_json_key(&j, "detail");
-        ep_json_string(&j, r->candidates[i].detail);
+        ep_json_member_string(&j, "path", r->candidates[i].path);
+        ep_json_member_string(&j, "status", r->candidates[i].status);
+        ep_json_member_string(&j, "detail", r->candidates[i].detail);
         ep_json_end_object(&j);
     }
     ep_json_end_array(&j);
@@ -211,8 +164,7 @@ ep_report_json(const ep_report *r, ep_error *err)
     write_findings(&j, r);
     ep_json_key(&j, "trial");
     write_trial(&j, &r->trial);
-    ep_json_key(&j, "notes");
-    ep_json_strlist(&j, ep_strvec_list(&r->notes));
+    ep_json_member_strlist(&j, "notes", ep_strvec_list(&r->notes));
     ep_json_end_object(&j);
     char *doc = ep_json_finish(&j);
     if (doc == NULL) {
