@@ -5,7 +5,8 @@ in step with the public header and the docs.
   inside a Python process), and never uses the unbounded string functions.
 - lib/findings/findings.def and ep_finding_code in the public header list
   the same codes, in the same order, with the same values.
-- every slug has docs/findings/<slug>.md, and every page there has a slug.
+- every slug has docs/findings/<slug>.md, and every page there has a slug;
+- every slug has a scenario, tests/scenarios/<slug>/scenario.py.
 usage: hygiene.py SOURCE_ROOT
 """
 import os
@@ -64,6 +65,11 @@ for s in slugs:
         problems.append("finding %s has no docs/findings/%s.md" % (s, s))
 for p in sorted(pages - set(slugs)):
     problems.append("docs/findings/%s.md names no finding" % p)
+
+scen = os.path.join(root, "tests", "scenarios")
+for sl in slugs:
+    if not os.path.isfile(os.path.join(scen, sl, "scenario.py")):
+        problems.append("finding %s has no scenario tests/scenarios/%s/scenario.py" % (sl, sl))
 
 print("checked %d lib/ sources, %d finding codes, %d docs pages" % (checked, len(slugs), len(pages)))
 for p in problems:
