@@ -12,21 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *
-suffixes(ep_ctx *c)
-{
-    ep_strbuf sb;
-    ep_strbuf_init(&sb);
-    for (size_t i = 0; i < c->in->ext_suffixes.count; i++) {
-        ep_strbuf_printf(&sb, "%s%s", i ? ", " : "",
-                         c->in->ext_suffixes.items[i]);
-    }
-    char *s = ep_strbuf_take(&sb);
-    const char *out = s ? ep_arena_strdup(c->a, s) : NULL;
-    free(s);
-    return out ? out : "";
-}
-
 ep_status
 ep_check_abi_tag_mismatch(ep_ctx *c, ep_analysis *an)
 {
@@ -87,7 +72,7 @@ ep_check_abi_tag_mismatch(ep_ctx *c, ep_analysis *an)
                       "This interpreter (%s) looks for these "
                       "suffixes, in order: %s",
                       c->in->executable ? c->in->executable : c->in->python,
-                      suffixes(c));
+                      ep_suffix_list(c));
     if (wheel != NULL) {
         ep_finding_detail(c->r, fs, "%s: %s", an->dist->dir, wheel);
         ep_finding_path(c->r, fs, an->dist->dir);

@@ -100,21 +100,6 @@ origin_fix(ep_ctx *c, const ep_analysis *an, const ep_search_dir *sd,
                            sd->dir, rebuild);
 }
 
-static const char *
-suffix_list(ep_ctx *c)
-{
-    ep_strbuf sb;
-    ep_strbuf_init(&sb);
-    for (size_t i = 0; i < c->in->ext_suffixes.count; i++) {
-        ep_strbuf_printf(&sb, "%s%s", i ? ", " : "",
-                         c->in->ext_suffixes.items[i]);
-    }
-    char *s = ep_strbuf_take(&sb);
-    const char *out = s ? ep_arena_strdup(c->a, s) : "";
-    free(s);
-    return out ? out : "";
-}
-
 /* What the shadowing copy holds in place of the compiled module. */
 static void
 describe_copy(ep_ctx *c, ep_finding_slot *fs, const ep_analysis *an,
@@ -125,7 +110,7 @@ describe_copy(ep_ctx *c, ep_finding_slot *fs, const ep_analysis *an,
     ep_finding_detail(c->r, fs,
                       "%s has no %s with any suffix this interpreter "
                       "loads (%s)",
-                      dir, comp, suffix_list(c));
+                      dir, comp, ep_suffix_list(c));
     for (size_t i = f->steps[t].cand_first; i < f->steps[t].cand_end; i++) {
         const ep_cand *cd = &f->cands[i];
         if (cd->alternative ||

@@ -122,6 +122,9 @@ size_t ep_analysis_cand(const ep_analysis *an, ep_cand_kind kind, int alt);
 /* Human description of a search directory: "sys.path[0] (cwd)". */
 const char *ep_where(ep_ctx *c, const ep_search_dir *sd);
 
+/* The interpreter's EXTENSION_SUFFIXES, comma-separated, in the arena. */
+const char *ep_suffix_list(ep_ctx *c);
+
 /* ---- build systems and fixes (buildsys.c) -------------------------------- */
 
 void ep_buildsys_detect(ep_ctx *c, ep_analysis *an, const char *hint_dir);

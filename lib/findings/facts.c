@@ -140,6 +140,21 @@ ep_analysis_cand(const ep_analysis *an, ep_cand_kind kind, int alt)
 }
 
 const char *
+ep_suffix_list(ep_ctx *c)
+{
+    ep_strbuf sb;
+    ep_strbuf_init(&sb);
+    for (size_t i = 0; i < c->in->ext_suffixes.count; i++) {
+        ep_strbuf_printf(&sb, "%s%s", i ? ", " : "",
+                         c->in->ext_suffixes.items[i]);
+    }
+    char *s = ep_strbuf_take(&sb);
+    const char *out = s ? ep_arena_strdup(c->a, s) : NULL;
+    free(s);
+    return out ? out : "";
+}
+
+const char *
 ep_where(ep_ctx *c, const ep_search_dir *sd)
 {
     if (sd->entry != SIZE_MAX && sd->origin != NULL) {
