@@ -92,6 +92,23 @@ check(r.returncode == 2 and "--format" in r.stderr, "bad --format: exit 2 naming
 r = run(["explain", "json", "--python", "/nonexistent/python3"], env=env)
 check(r.returncode == 2 and "/nonexistent/python3" in r.stderr,
       "interpreter not found: exit 2 naming it (got %d: %s)" % (r.returncode, r.stderr.strip()))
+# An interpreter that hangs is killed at the timeout; one that fails is
+# reported with the last line it printed. Both are probe failures: exit 2.
+hang = os.path.join(scratch, "hanging-python")
+with open(hang, "w") as f:
+    f.write("#!/bin/sh\nsleep 30\n")
+broken = os.path.join(scratch, "broken-python")
+with open(broken, "w") as f:
+    f.write("#!/bin/sh\necho 'Traceback (most recent call last):' >&2\n"
+            "echo 'ModuleNotFoundError: No module named encodings' >&2\nexit 1\n")
+os.chmod(hang, 0o755)
+os.chmod(broken, 0o755)
+r = run(["explain", "json", "--python", hang, "--timeout", "1"], env=env)
+check(r.returncode == 2 and "did not answer within 1 s" in r.stderr,
+      "hanging interpreter: exit 2 after the timeout (got %d: %s)" % (r.returncode, r.stderr.strip()))
+r = run(["explain", "json", "--python", broken], env=env)
+check(r.returncode == 2 and "No module named encodings" in r.stderr,
+      "failing interpreter: exit 2 with its last line (got %d: %s)" % (r.returncode, r.stderr.strip()))
 r = run(["explain", "json", "--python", "/usr/bin/python3", "--no-import"], env=env)
 check(r.returncode == 0, "healthy stdlib module: exit 0 (got %d)" % r.returncode)
 
