@@ -4,7 +4,9 @@
  * one-line reason ("program headers end at 0x1040, past the end of the file
  * (832 bytes)") rather than a generic libelf message.
  */
-#include "object.h"
+#include "elf/object.h"
+#include "util/path.h"
+#include "elf/names.h"
 
 #include <string.h>
 

@@ -2,7 +2,9 @@
  * Readable names for ELF header values and symbol attributes. The strings are
  * part of the JSON output: keep them stable.
  */
-#include "object.h"
+#include "elf/names.h"
+
+#include <elf.h>
 
 const char *
 ep_elf_machine_name(int machine, int elf_class, int data)

@@ -2,8 +2,11 @@
  * Opening a file or memory image as an ep_object: the life cycle and the
  * simple getters. Classification lives in classify.c, ELF facts in read.c.
  */
-#include "object.h"
+#include "elf/object.h"
+#include "util/error.h"
+#include "util/arena.h"
 
+#include <stdarg.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -25,7 +28,8 @@ elf_init_once(void)
     elf_version(EV_CURRENT);
 }
 
-void
+/* Once per process (pthread_once), before any other libelf call. */
+static void
 ep_elf_library_init(void)
 {
     pthread_once(&elf_once, elf_init_once);

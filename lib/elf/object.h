@@ -6,7 +6,10 @@
 #ifndef EXTPROBE_ELF_OBJECT_H
 #define EXTPROBE_ELF_OBJECT_H
 
-#include "internal.h"
+#include "elf/names.h"
+#include "util/arena.h"
+#include "util/error.h"
+#include "util/path.h"
 
 #include <gelf.h>
 #include <libelf.h>
@@ -52,9 +55,5 @@ bool ep_elf_vaddr_to_offset(Elf *elf, uint64_t vaddr, uint64_t *off);
 void ep_object_set_bad(ep_object *obj, ep_kind kind, const char *fmt, ...)
     EP_PRINTF(3, 4);
 
-/* names.c */
-const char *ep_elf_machine_name(int machine, int elf_class, int data);
-const char *ep_elf_type_name(int type);
-const char *ep_elf_osabi_name(int osabi);
 
 #endif

@@ -3,7 +3,10 @@
  * loader reads it (through PT_DYNAMIC and DT_STRTAB, so sstrip'ed files work),
  * notes, and what the section headers say about provenance.
  */
-#include "object.h"
+#include "elf/object.h"
+#include "util/error.h"
+#include "util/arena.h"
+#include "util/path.h"
 
 #include <string.h>
 

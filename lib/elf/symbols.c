@@ -3,7 +3,9 @@
  * Local symbols and section/file symbols are dropped: the loader never binds
  * to them.
  */
-#include "object.h"
+#include "elf/object.h"
+#include "util/error.h"
+#include "util/arena.h"
 
 #include <stdlib.h>
 #include <string.h>

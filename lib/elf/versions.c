@@ -2,7 +2,9 @@
  * Symbol versioning: what an object requires (.gnu.version_r) and defines
  * (.gnu.version_d), and the index -> name map that .gnu.version entries use.
  */
-#include "object.h"
+#include "elf/object.h"
+#include "util/error.h"
+#include "util/arena.h"
 
 #include <ctype.h>
 #include <limits.h>

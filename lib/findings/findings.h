@@ -5,7 +5,11 @@
 #ifndef EXTPROBE_FINDINGS_H
 #define EXTPROBE_FINDINGS_H
 
-#include "internal.h"
+#include "util/arena.h"
+#include "util/error.h"
+#include "util/grow.h"
+#include "util/path.h"
+#include "util/strbuf.h"
 
 ep_severity ep_finding_default_severity(ep_finding_code code);
 

@@ -7,6 +7,10 @@
  * install points). Only metadata is read; nothing is imported.
  */
 #include "importer/importer.h"
+#include "util/error.h"
+#include "util/strbuf.h"
+#include "util/arena.h"
+#include "util/path.h"
 
 #include <ctype.h>
 #include <stdio.h>

@@ -14,6 +14,8 @@
  * The rebuild-on-import of the last two is not modelled (the trial does it).
  */
 #include "importer/importer.h"
+#include "util/error.h"
+#include "util/arena.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -10,6 +10,9 @@
  * business of lib/findings/.
  */
 #include "importer/importer.h"
+#include "util/error.h"
+#include "util/arena.h"
+#include "util/path.h"
 
 #include <errno.h>
 #include <sys/stat.h>

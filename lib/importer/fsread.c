@@ -5,6 +5,8 @@
  * anywhere a loop could make a walk endless: callers recurse with lstat.
  */
 #include "importer/importer.h"
+#include "util/error.h"
+#include "util/arena.h"
 
 #include <dirent.h>
 #include <errno.h>

@@ -6,6 +6,9 @@
  * Nothing is evaluated; depth and size are bounded.
  */
 #include "importer/importer.h"
+#include "util/error.h"
+#include "util/strbuf.h"
+#include "util/arena.h"
 
 #include <stdlib.h>
 #include <string.h>

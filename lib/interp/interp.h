@@ -6,7 +6,7 @@
 #ifndef EXTPROBE_INTERP_H
 #define EXTPROBE_INTERP_H
 
-#include "internal.h"
+#include "util/arena.h"
 
 /* One sys.path entry and where it came from (CONTRACT.md "origin"). */
 typedef struct ep_path_entry {

@@ -5,7 +5,9 @@
  * environment, same working directory), because only it knows its site
  * configuration, .pth files and venv.
  */
-#include "interp.h"
+#include "interp/interp.h"
+#include "util/error.h"
+#include "util/arena.h"
 
 #include <errno.h>
 #include <limits.h>

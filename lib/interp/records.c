@@ -2,7 +2,9 @@
  * The record format shared with facts.py and trial.py: one record per line,
  * TAB between fields, and \\, \t, \n, \0 (None) as escapes.
  */
-#include "interp.h"
+#include "interp/interp.h"
+#include "util/error.h"
+#include "util/arena.h"
 
 #include <stdlib.h>
 #include <string.h>

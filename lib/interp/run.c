@@ -4,7 +4,8 @@
  * fork of a possibly multi-threaded host such as the Python shim), a process
  * group killed on timeout, and bounded capture of what the child prints.
  */
-#include "interp.h"
+#include "interp/interp.h"
+#include "util/error.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -4,6 +4,8 @@
  * CPython gives and every import failure a package caught on the way.
  */
 #include "report/report.h"
+#include "util/error.h"
+#include "util/arena.h"
 
 #include <stdlib.h>
 #include <string.h>

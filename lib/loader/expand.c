@@ -3,7 +3,9 @@
  * and l_origin, as elf/dl-load.c and elf/dl-object.c compute them. Secure
  * (setuid) mode is not emulated: Python interpreters are not setuid.
  */
-#include "loader.h"
+#include "loader/loader.h"
+#include "util/strbuf.h"
+#include "util/arena.h"
 
 #include <ctype.h>
 #include <limits.h>

@@ -4,7 +4,10 @@
  * search_cache's binary search with its hwcaps preferences. Every offset is
  * bounds-checked here; ld.so trusts more than this file does.
  */
-#include "loader.h"
+#include "loader/loader.h"
+#include "util/error.h"
+#include "util/arena.h"
+#include "util/path.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -7,7 +7,9 @@
 #ifndef EXTPROBE_LOADER_H
 #define EXTPROBE_LOADER_H
 
-#include "internal.h"
+#include "util/error.h"
+#include "util/arena.h"
+#include "elf/dynread.h"
 
 #include <sys/types.h>
 
@@ -245,7 +247,6 @@ struct ep_deps_session {
     bool nomem;
     bool symbols;
     bool map_files; /* map files whole rather than read parts */
-    double timeout;
     ld_platform pf;
     ld_cache *cache;
     const char *cache_path; /* NULL: no cache */
@@ -268,13 +269,33 @@ struct ep_deps_session {
     size_t memo_size;
     unsigned scope_gen; /* numbers each tree's lookup scope */
     unsigned ntrees;    /* trees made so far */
-    /* The interpreter: NULL exe is standalone. */
+    /* The process (ld_process): NULL exe is standalone. */
     const char *python; /* as named */
     const char *exe;
     bool asked; /* run once to find its executable */
     bool shared;
     const char *libpython;
+    const char *caller_prefix;
 };
+
+/* The process a file is dlopen()ed in, as the caller decided it (the
+ * loader does not know what runs in it): NULL exe is standalone, the file
+ * loaded on its own as `ld.so --list` loads it. */
+typedef struct ld_process {
+    const char *named;         /* as the user named it, for the report */
+    const char *exe;           /* the executable, a real path */
+    bool asked;                /* the caller ran it to find exe */
+    bool shared;               /* the caller expects a shared caller_prefix
+                                * object in the process (noted when absent) */
+    const char *libpython;     /* that object's path as the caller knows it */
+    const char *caller_prefix; /* the preloaded object whose code calls
+                                * dlopen(): the first whose SONAME (or file
+                                * name) starts with this; else the executable */
+} ld_process;
+
+/* A session emulating proc (copied) with opt's search settings. */
+ep_status ld_session_new(const ep_deps_options *opt, const ld_process *proc,
+                         ep_deps_session **out, ep_error *err);
 
 /* The file at path, opened and checked once per session; NULL when memory
  * ran out. */

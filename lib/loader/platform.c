@@ -4,7 +4,10 @@
  * supports, the legacy hwcap subdirectories of glibc <= 2.36, the default
  * directories and the kernel version. Options override each for tests.
  */
-#include "loader.h"
+#include "loader/loader.h"
+#include "util/strbuf.h"
+#include "util/error.h"
+#include "util/arena.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -6,9 +6,13 @@
  * the result's getters; and the session that several analyses share.
  * Searching for one name is search.c's job.
  */
-#include "loader.h"
+#include "loader/loader.h"
 
-#include "interp/interp.h"
+#include "util/error.h"
+#include "util/strbuf.h"
+#include "util/arena.h"
+#include "util/path.h"
+#include "elf/dynread.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -19,7 +23,6 @@
 #include <unistd.h>
 
 #define DEFAULT_CACHE "/etc/ld.so.cache"
-#define DEFAULT_TIMEOUT 30.0
 
 const char *
 ep_deps_how_str(ep_deps_how how)
@@ -43,18 +46,6 @@ ep_deps_how_str(ep_deps_how how)
         break;
     }
     return "not-found";
-}
-
-void
-ep_deps_options_init(ep_deps_options *opt)
-{
-    if (opt == NULL) {
-        return;
-    }
-    memset(opt, 0, sizeof(*opt));
-    opt->python = "python3";
-    opt->timeout = DEFAULT_TIMEOUT;
-    opt->symbols = true;
 }
 
 /* ---- result lists -------------------------------------------------------- */
@@ -259,107 +250,19 @@ map_deps(ld_ctx *cx, ld_obj *start, bool process, ld_obj ***order,
     return cx->nomem ? EP_ERR_NOMEM : EP_OK;
 }
 
-/* ---- the interpreter ----------------------------------------------------- */
+/* ---- the process ----------------------------------------------------- */
 
+/* Whether l is the object the caller named as the one whose code calls
+ * dlopen() (its scope is searched first). */
 static bool
-is_elf_file(const char *path)
+is_caller(const ld_sess *s, const ld_obj *l)
 {
-    unsigned char m[4];
-    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-    if (fd < 0) {
+    const char *prefix = s->caller_prefix;
+    if (prefix == NULL || *prefix == '\0') {
         return false;
     }
-    bool elf = read(fd, m, 4) == 4 && memcmp(m, "\177ELF", 4) == 0;
-    close(fd);
-    return elf;
-}
-
-/* What execvp would run for name: itself when it holds a '/', else the
- * first executable regular file of that name on PATH. */
-static char *
-find_on_path(ep_arena *a, const char *name)
-{
-    if (strchr(name, '/') != NULL) {
-        return ep_arena_strdup(a, name);
-    }
-    const char *path = getenv("PATH");
-    if (path == NULL) {
-        path = "/usr/local/bin:/usr/bin:/bin";
-    }
-    while (*path) {
-        size_t n = strcspn(path, ":");
-        char *cand =
-            ep_arena_printf(a, "%.*s%s%s", (int)n, path, n ? "/" : "", name);
-        struct stat sb;
-        if (cand != NULL && stat(cand, &sb) == 0 && S_ISREG(sb.st_mode) &&
-            access(cand, X_OK) == 0) {
-            return cand;
-        }
-        path += n;
-        if (*path == ':') {
-            path++;
-        }
-    }
-    return NULL;
-}
-
-/* The interpreter executable: given, read directly when the named file is
- * ELF, or asked from the interpreter (a pyenv shim is a shell script). */
-static ep_status
-find_interpreter(ld_sess *s, const ep_deps_options *opt, ep_error *err)
-{
-    s->exe = NULL;
-    const char *given = opt->executable;
-    if (given == NULL && opt->python == NULL) {
-        return EP_OK; /* standalone */
-    }
-    s->python = ep_arena_strdup(&s->a, given ? given : opt->python);
-    if (given == NULL) {
-        given = find_on_path(&s->a, opt->python);
-        if (given == NULL) {
-            return ep_fail(err, EP_ERR_INTERP, "%s: not found on PATH",
-                           opt->python);
-        }
-        if (!is_elf_file(given)) {
-            ep_interp *in = NULL;
-            ep_status st = ep_interp_query(
-                opt->python, NULL, EP_START_MODE_C, NULL,
-                opt->timeout > 0 ? opt->timeout : DEFAULT_TIMEOUT, &in, err);
-            if (st != EP_OK) {
-                return st;
-            }
-            const char *real =
-                in->executable_real ? in->executable_real : in->executable;
-            given = real ? ep_arena_strdup(&s->a, real) : NULL;
-            s->asked = true;
-            s->shared = in->shared;
-            if (in->shared && in->libdir && in->ldlibrary) {
-                s->libpython =
-                    ep_arena_printf(&s->a, "%s/%s", in->libdir, in->ldlibrary);
-            }
-            ep_interp_free(in);
-            if (given == NULL) {
-                return ep_fail(err, EP_ERR_INTERP,
-                               "%s: sys.executable is "
-                               "empty",
-                               opt->python);
-            }
-        }
-    }
-    char *real = realpath(given, NULL);
-    if (real == NULL) {
-        return ep_fail_errno(err, errno, "%s", given);
-    }
-    s->exe = ep_arena_strdup(&s->a, real);
-    free(real);
-    return s->exe ? EP_OK : ep_fail(err, EP_ERR_NOMEM, "out of memory");
-}
-
-static bool
-is_libpython(const ld_obj *l)
-{
     const char *n = l->soname ? l->soname : ep_basename(l->path);
-    return strncmp(n, "libpython", 9) == 0;
+    return strncmp(n, prefix, strlen(prefix)) == 0;
 }
 
 /* The dynamic loader itself is in every process before anything else, under
@@ -430,7 +333,7 @@ load_process(ld_ctx *cx, const char *exe, const char *llp, ld_obj ***scope,
     }
     cx->call_map = m;
     for (size_t i = 0; i < *nscope; i++) {
-        if (is_libpython((*scope)[i])) {
+        if (is_caller(cx->s, (*scope)[i])) {
             cx->call_map = (*scope)[i];
             d->shared = true;
             d->libpython = (*scope)[i]->path;
@@ -541,21 +444,33 @@ sess_tidy(ld_sess *s)
     }
 }
 
-ep_status
-ep_deps_session_new(const ep_deps_options *opt, ep_deps_session **out,
-                    ep_error *err)
+/* Copy the caller's process description into the session. */
+static ep_status
+set_process(ld_sess *s, const ld_process *proc)
 {
-    ep_deps_options defaults;
-    if (out == NULL) {
-        return ep_fail(err, EP_ERR_INVALID_ARG,
-                       "ep_deps_session_new: NULL "
-                       "argument");
+    if (proc == NULL || proc->exe == NULL) {
+        return EP_OK; /* standalone */
     }
+    s->python = proc->named ? ep_arena_strdup(&s->a, proc->named) : NULL;
+    s->exe = ep_arena_strdup(&s->a, proc->exe);
+    s->asked = proc->asked;
+    s->shared = proc->shared;
+    s->libpython =
+        proc->libpython ? ep_arena_strdup(&s->a, proc->libpython) : NULL;
+    s->caller_prefix = proc->caller_prefix
+                           ? ep_arena_strdup(&s->a, proc->caller_prefix)
+                           : NULL;
+    bool nomem = (proc->named && !s->python) || !s->exe ||
+                 (proc->libpython && !s->libpython) ||
+                 (proc->caller_prefix && !s->caller_prefix);
+    return nomem ? EP_ERR_NOMEM : EP_OK;
+}
+
+ep_status
+ld_session_new(const ep_deps_options *opt, const ld_process *proc,
+               ep_deps_session **out, ep_error *err)
+{
     *out = NULL;
-    if (opt == NULL) {
-        ep_deps_options_init(&defaults);
-        opt = &defaults;
-    }
     ld_sess *s = calloc(1, sizeof(*s));
     if (s == NULL) {
         return ep_fail(err, EP_ERR_NOMEM, "out of memory");
@@ -564,7 +479,6 @@ ep_deps_session_new(const ep_deps_options *opt, ep_deps_session **out,
     s->refs = 1;
     s->symbols = opt->symbols;
     s->map_files = opt->symbols;
-    s->timeout = opt->timeout;
     ep_status st = ld_platform_init(&s->a, &s->pf, opt, err);
     if (st != EP_OK) {
         goto fail;
@@ -592,8 +506,9 @@ ep_deps_session_new(const ep_deps_options *opt, ep_deps_session **out,
         st = ep_fail(err, EP_ERR_NOMEM, "out of memory");
         goto fail;
     }
-    st = find_interpreter(s, opt, err);
+    st = set_process(s, proc);
     if (st != EP_OK) {
+        st = ep_fail_nomem(err);
         goto fail;
     }
     *out = s;
@@ -758,26 +673,6 @@ ep_deps_session_analyze(ep_deps_session *session, const char *path,
     }
     *out = d;
     return EP_OK;
-}
-
-ep_status
-ep_deps_analyze(const char *path, const ep_deps_options *opt, ep_deps **out,
-                ep_error *err)
-{
-    if (path == NULL || out == NULL) {
-        return ep_fail(err, EP_ERR_INVALID_ARG,
-                       "ep_deps_analyze: NULL "
-                       "argument");
-    }
-    *out = NULL;
-    ep_deps_session *s = NULL;
-    ep_status st = ep_deps_session_new(opt, &s, err);
-    if (st != EP_OK) {
-        return st;
-    }
-    st = ep_deps_session_analyze(s, path, out, err);
-    ep_deps_session_free(s);
-    return st;
 }
 
 void

@@ -5,8 +5,14 @@
  * order of rules. Every path is opened, and every file read, once per
  * session (elf/hash.c); each tree then only links the objects it loads.
  */
-#include "loader.h"
+#include "loader/loader.h"
+#include "util/error.h"
+#include "util/arena.h"
+#include "elf/dynread.h"
+#include "elf/names.h"
 
+#include <elf.h>
+#include <stdarg.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -17,16 +23,11 @@
 #include <unistd.h>
 
 /* The 64-bit x86-64 object ld.so accepts (dl-load.c open_verify). */
-#define ELFCLASS64_ID 2
-#define HOST_CLASS ELFCLASS64_ID
-#define ELFDATA2LSB_ID 1
-#define EM_X86_64_ID 62
-#define ET_EXEC_ID 2
-#define ET_DYN_ID 3
-#define EHDR_SIZE 64
-#define PHENT_SIZE 56
-#define OSABI_SYSV 0
-#define OSABI_GNU 3
+#define HOST_CLASS ELFCLASS64
+#define HOST_DATA ELFDATA2LSB
+#define HOST_MACHINE EM_X86_64
+#define EHDR_SIZE sizeof(Elf64_Ehdr)
+#define PHENT_SIZE sizeof(Elf64_Phdr)
 /* sysdeps/unix/sysv/linux/ldsodefs.h: ABI versions 2.36 understands
  * (UNIQUE, IFUNC, ABSOLUTE); LIBC_ABI_MAX is 4. */
 #define LIBC_ABI_MAX 4
@@ -345,29 +346,6 @@ add_skip(ld_ctx *cx, ld_trace *tr, const char *path, const char *why)
 
 /* ---- candidates (open_verify) -------------------------------------------- */
 
-static const char *
-machine_name(unsigned m)
-{
-    switch (m) {
-    case 3:
-        return "i386";
-    case 40:
-        return "ARM";
-    case 62:
-        return "x86-64";
-    case 183:
-        return "AArch64";
-    case 243:
-        return "RISC-V";
-    case 21:
-        return "PowerPC64";
-    case 22:
-        return "S/390";
-    default:
-        return NULL;
-    }
-}
-
 /* The identification checks of open_verify, on the first bytes. Returns
  * NULL when the header is one ld.so accepts, else sets *skip (not fatal)
  * and returns why. */
@@ -380,18 +358,18 @@ check_header(ep_arena *a, const unsigned char *h, bool *skip)
     }
     if (h[4] != HOST_CLASS) {
         *skip = true;
-        return h[4] == 1 ? "wrong ELF class: ELFCLASS32" : "wrong ELF class";
+        return h[4] == ELFCLASS32 ? "wrong ELF class: ELFCLASS32" : "wrong ELF class";
     }
-    if (h[5] != ELFDATA2LSB_ID) {
+    if (h[5] != HOST_DATA) {
         return "ELF file data encoding not little-endian";
     }
-    if (h[6] != 1) {
+    if (h[6] != EV_CURRENT) {
         return "ELF file version ident does not match current one";
     }
-    if (h[7] != OSABI_SYSV && h[7] != OSABI_GNU) {
+    if (h[7] != ELFOSABI_SYSV && h[7] != ELFOSABI_GNU) {
         return "ELF file OS ABI invalid";
     }
-    if (!(h[8] == 0 || (h[7] == OSABI_GNU && h[8] < LIBC_ABI_MAX))) {
+    if (!(h[8] == 0 || (h[7] == ELFOSABI_GNU && h[8] < LIBC_ABI_MAX))) {
         return "ELF file ABI version invalid";
     }
     for (int i = 9; i < 16; i++) {
@@ -406,17 +384,18 @@ check_header(ep_arena *a, const unsigned char *h, bool *skip)
     memcpy(&machine, h + 18, 2);
     memcpy(&version, h + 20, 4);
     memcpy(&phentsize, h + 54, 2);
-    if (version != 1) {
+    if (version != EV_CURRENT) {
         return "ELF file version does not match current one";
     }
-    if (machine != EM_X86_64_ID) {
+    if (machine != HOST_MACHINE) {
         /* elf_machine_matches_host fails: skipped like a missing file. */
         *skip = true;
-        const char *n = machine_name(machine);
-        return n ? ep_arena_printf(a, "wrong machine: %s", n)
-                 : ep_arena_printf(a, "wrong machine: e_machine %u", machine);
+        const char *n = ep_elf_machine_name(machine, 64, HOST_DATA);
+        return strcmp(n, "unknown") != 0
+                   ? ep_arena_printf(a, "wrong machine: %s", n)
+                   : ep_arena_printf(a, "wrong machine: e_machine %u", machine);
     }
-    if (type != ET_DYN_ID && type != ET_EXEC_ID) {
+    if (type != ET_DYN && type != ET_EXEC) {
         return "only ET_DYN and ET_EXEC can be loaded";
     }
     if (phentsize != PHENT_SIZE) {

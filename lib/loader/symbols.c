@@ -8,7 +8,9 @@
  * hash table (elf/hash.c), whose pieces the session keeps as they are read;
  * only the match rules live here.
  */
-#include "loader.h"
+#include "loader/loader.h"
+#include "util/arena.h"
+#include "elf/dynread.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -5,7 +5,9 @@
  */
 #include "report/report.h"
 #include "findings/findings.h"
+#include "util/arena.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -2,8 +2,9 @@
  * Arena: the strings and arrays an object or report hands out as borrowed
  * pointers live here and are freed together when their owner is released.
  */
-#include "internal.h"
+#include "util/arena.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

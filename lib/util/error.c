@@ -2,8 +2,9 @@
  * Error values: status names and the ep_error filler every lib/ file uses.
  * The library never prints; callers decide what to do with the message.
  */
-#include "internal.h"
+#include "util/error.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -79,4 +80,10 @@ const char *
 ep_version(void)
 {
     return EP_VERSION_STRING;
+}
+
+ep_status
+ep_fail_nomem(ep_error *err)
+{
+    return ep_fail(err, EP_ERR_NOMEM, "out of memory");
 }

@@ -1,7 +1,7 @@
 /*
  * Path helpers shared by the ELF reader, the loader and the importer.
  */
-#include "internal.h"
+#include "util/path.h"
 
 #include <string.h>
 

@@ -2,8 +2,9 @@
  * A growable NUL-terminated string. An allocation failure is sticky: later
  * appends do nothing and ep_strbuf_take() returns NULL, so callers check once.
  */
-#include "internal.h"
+#include "util/strbuf.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -216,7 +216,7 @@ Test(loader, wrong_class_and_machine_are_skipped_and_reported)
     if (access(fx("wrongclass/wa64/libfxw.so"), F_OK) == 0) {
         cr_assert(eq(sz, l->nskipped, 2));
         assert_str_eq(l->skipped[1].path, fx("wrongclass/wa64/libfxw.so"));
-        assert_str_eq(l->skipped[1].why, "wrong machine: AArch64");
+        assert_str_eq(l->skipped[1].why, "wrong machine: aarch64");
     }
     char *t = real_trace(fx("wrongclass/mod_wrong.so"), NULL);
     cr_assert(trace_found(t, "libfxw.so", fx("wrongclass/good/libfxw.so")),

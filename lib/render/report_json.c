@@ -4,6 +4,10 @@
  * stable; the additions are documented in docs/json.md.
  */
 #include "report/report.h"
+#include "util/error.h"
+#include "util/strbuf.h"
+#include "util/arena.h"
+#include "render/json.h"
 
 #include <string.h>
 

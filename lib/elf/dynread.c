@@ -25,7 +25,12 @@
  * matter. Which candidate symbol binds (versions, weak, hidden) is decided
  * in lib/loader/.
  */
-#include "object.h"
+#include "elf/dynread.h"
+#include "util/arena.h"
+#include "util/error.h"
+#include "util/path.h"
+
+#include <elf.h>
 
 #include <errno.h>
 #include <fcntl.h>

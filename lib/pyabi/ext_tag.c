@@ -3,7 +3,9 @@
  * ("cpython-311-x86_64-linux-gnu", with ABI flags d/m/t), PEP 384's "abi3",
  * PyPy's "pypy310-pp73-<platform>", and the plain ".so" every CPython accepts.
  */
-#include "internal.h"
+#include "util/error.h"
+#include "util/arena.h"
+#include "util/path.h"
 
 #include <ctype.h>
 #include <stdlib.h>

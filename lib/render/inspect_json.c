@@ -2,7 +2,8 @@
  * The JSON of `extprobe inspect` (schema 1, docs/json.md). Keys scripts rely
  * on are in CONTRACT.md; the others are documented additions.
  */
-#include "internal.h"
+#include "util/error.h"
+#include "render/json.h"
 
 #include <ctype.h>
 #include <string.h>
@@ -156,7 +157,8 @@ write_tag(ep_json *j, const ep_ext_tag *t)
     ep_json_end_object(j);
 }
 
-void
+/* One object's inspect record (an open JSON object's members). */
+static void
 ep_inspect_json_object(ep_json *j, ep_object *obj)
 {
     const ep_elf_info *in = ep_object_elf(obj);

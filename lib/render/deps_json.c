@@ -3,7 +3,9 @@
  * (schema 1, CONTRACT.md keys plus the documented additions in docs/deps.md),
  * written with the shared ep_json writer.
  */
-#include "internal.h"
+#include "util/error.h"
+#include "util/arena.h"
+#include "render/json.h"
 
 #include "loader/loader.h"
 

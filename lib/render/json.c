@@ -2,7 +2,8 @@
  * The one JSON writer: every --json output (inspect, deps, explain, the Python
  * shim) goes through it, so key order and escaping cannot drift apart.
  */
-#include "internal.h"
+#include "util/strbuf.h"
+#include "render/json.h"
 
 #include <string.h>
 

@@ -4,6 +4,8 @@
  * origin of each entry (that is what makes shadowing visible).
  */
 #include "report/report.h"
+#include "util/error.h"
+#include "util/strbuf.h"
 
 #include <string.h>
 

@@ -1,130 +1,19 @@
 /*
- * Declarations shared across lib/ and the tests that link the static build.
- * Nothing here is exported from libextprobe.so (hidden visibility).
+ * The dynamic-section reader: what ld.so reads of a loadable object (the
+ * ELF header, the program headers, PT_DYNAMIC and the tables it points at:
+ * DT_NEEDED, RPATH/RUNPATH, the symbol hash tables, versions), read with
+ * pread as needed, never the section headers. The loader emulation's only
+ * view of a file; damaged files get the full diagnosis from
+ * ep_object_open().
  */
-#ifndef EXTPROBE_INTERNAL_H
-#define EXTPROBE_INTERNAL_H
+#ifndef EXTPROBE_ELF_DYNREAD_H
+#define EXTPROBE_ELF_DYNREAD_H
 
 #include <extprobe/extprobe.h>
 
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-
-#if defined(__GNUC__)
-#define EP_PRINTF(f, a) __attribute__((format(printf, f, a)))
-#else
-#define EP_PRINTF(f, a)
-#endif
-
-/* ---- errors (util/error.c) ---------------------------------------------- */
-
-/* Fill err (if not NULL) and return status, so a failure is one line:
- * return ep_fail(err, EP_ERR_IO, "%s: %s", path, strerror(errno)); */
-ep_status ep_fail(ep_error *err, ep_status status, const char *fmt, ...)
-    EP_PRINTF(3, 4);
-
-/* Like ep_fail() with status EP_ERR_IO, recording errno and its text. */
-ep_status ep_fail_errno(ep_error *err, int errnum, const char *fmt, ...)
-    EP_PRINTF(3, 4);
-
-/* ---- growable string (util/strbuf.c) -------------------------------------- */
-
-typedef struct ep_strbuf {
-    char *data; /* always NUL-terminated once anything was appended */
-    size_t len;
-    size_t cap;
-    bool failed; /* an allocation failed; further appends are no-ops */
-} ep_strbuf;
-
-void ep_strbuf_init(ep_strbuf *sb);
-void ep_strbuf_release(ep_strbuf *sb);
-void ep_strbuf_append(ep_strbuf *sb, const char *s, size_t n);
-void ep_strbuf_puts(ep_strbuf *sb, const char *s);
-void ep_strbuf_putc(ep_strbuf *sb, char c);
-void ep_strbuf_printf(ep_strbuf *sb, const char *fmt, ...) EP_PRINTF(2, 3);
-/* Hand the buffer over (NULL if an allocation failed); sb is left empty. */
-char *ep_strbuf_take(ep_strbuf *sb);
-
-/* ---- arena: many small allocations freed together (util/arena.c) ---------- */
-
-typedef struct ep_arena_block ep_arena_block;
-typedef struct ep_arena {
-    ep_arena_block *head;
-} ep_arena;
-
-void ep_arena_init(ep_arena *a);
-void ep_arena_release(ep_arena *a);
-void *ep_arena_alloc(ep_arena *a, size_t size);   /* zeroed, 16-aligned */
-char *ep_arena_strdup(ep_arena *a, const char *s);
-char *ep_arena_strndup(ep_arena *a, const char *s, size_t n);
-char *ep_arena_printf(ep_arena *a, const char *fmt, ...) EP_PRINTF(2, 3);
-
-/* A list of strings that grows in an arena; the result is an ep_strlist. */
-typedef struct ep_strvec {
-    const char **items;
-    size_t count;
-    size_t cap;
-} ep_strvec;
-
-bool ep_strvec_push(ep_arena *a, ep_strvec *v, const char *s);
-bool ep_strvec_contains(const ep_strvec *v, const char *s);
-ep_strlist ep_strvec_list(const ep_strvec *v);
-
-/* ---- JSON writer (report/json.c) ------------------------------------------ */
-
-#define EP_JSON_MAX_DEPTH 32
-
-typedef struct ep_json {
-    ep_strbuf out;
-    int depth;
-    bool pretty;
-    bool need_comma[EP_JSON_MAX_DEPTH];
-    bool after_key;
-} ep_json;
-
-void ep_json_init(ep_json *j, bool pretty);
-void ep_json_begin_object(ep_json *j);
-void ep_json_end_object(ep_json *j);
-void ep_json_begin_array(ep_json *j);
-void ep_json_end_array(ep_json *j);
-void ep_json_key(ep_json *j, const char *key);
-void ep_json_string(ep_json *j, const char *s); /* NULL writes null */
-void ep_json_int(ep_json *j, long long v);
-void ep_json_uint(ep_json *j, unsigned long long v);
-void ep_json_bool(ep_json *j, bool v);
-void ep_json_null(ep_json *j);
-void ep_json_strlist(ep_json *j, ep_strlist list);
-/* One object member: the key and its value in one call. */
-void ep_json_member_string(ep_json *j, const char *key, const char *s);
-void ep_json_member_int(ep_json *j, const char *key, long long v);
-void ep_json_member_uint(ep_json *j, const char *key, unsigned long long v);
-void ep_json_member_bool(ep_json *j, const char *key, bool v);
-void ep_json_member_strlist(ep_json *j, const char *key, ep_strlist list);
-/* The document with a trailing newline, or NULL when memory ran out. */
-char *ep_json_finish(ep_json *j);
-
-/* ---- small helpers (util/path.c) ------------------------------------------ */
-
-/* The part after the last '/'. */
-const char *ep_basename(const char *path);
-/* Bounds check that cannot overflow: does [off, off+size) fit in total? */
-static inline bool
-ep_range_ok(uint64_t off, uint64_t size, uint64_t total)
-{
-    return size <= total && off <= total - size;
-}
-
-/* ---- objects (elf/) --------------------------------------------------------- */
-
-/* Opened once per process (pthread_once), before any other libelf call. */
-void ep_elf_library_init(void);
-
-/* Write one object's inspect record (an open JSON object's members). */
-void ep_inspect_json_object(ep_json *j, ep_object *obj);
-
-/* ---- a loadable object as ld.so reads it (elf/hash.c) ---------------------- */
 
 /* The loader emulation's view of one file: the header, the program
  * headers, the dynamic section and the tables it points at, read with pread
@@ -228,4 +117,4 @@ ep_status ep_elf_symtab_verneeds(ep_elf_symtab *t, ep_elf_verneed_fn fn,
 ep_status ep_elf_symtab_verdefs(ep_elf_symtab *t, ep_elf_verdef_fn fn,
                                 void *ctx);
 
-#endif /* EXTPROBE_INTERNAL_H */
+#endif

@@ -1,0 +1,44 @@
+/*
+ * The JSON writer every document goes through (inspect, deps, explain):
+ * strings escaped once, here, so the CLI and the shim cannot disagree.
+ */
+#ifndef EXTPROBE_RENDER_JSON_H
+#define EXTPROBE_RENDER_JSON_H
+
+#include "util/strbuf.h"
+
+#include <stdbool.h>
+
+/* Nesting deeper than this is a programming error in a writer. */
+#define EP_JSON_MAX_DEPTH 32
+
+typedef struct ep_json {
+    ep_strbuf out;
+    int depth;
+    bool pretty;
+    bool need_comma[EP_JSON_MAX_DEPTH];
+    bool after_key;
+} ep_json;
+
+void ep_json_init(ep_json *j, bool pretty);
+void ep_json_begin_object(ep_json *j);
+void ep_json_end_object(ep_json *j);
+void ep_json_begin_array(ep_json *j);
+void ep_json_end_array(ep_json *j);
+void ep_json_key(ep_json *j, const char *key);
+void ep_json_string(ep_json *j, const char *s); /* NULL writes null */
+void ep_json_int(ep_json *j, long long v);
+void ep_json_uint(ep_json *j, unsigned long long v);
+void ep_json_bool(ep_json *j, bool v);
+void ep_json_null(ep_json *j);
+void ep_json_strlist(ep_json *j, ep_strlist list);
+/* One object member: the key and its value in one call. */
+void ep_json_member_string(ep_json *j, const char *key, const char *s);
+void ep_json_member_int(ep_json *j, const char *key, long long v);
+void ep_json_member_uint(ep_json *j, const char *key, unsigned long long v);
+void ep_json_member_bool(ep_json *j, const char *key, bool v);
+void ep_json_member_strlist(ep_json *j, const char *key, ep_strlist list);
+/* The document with a trailing newline, or NULL when memory ran out. */
+char *ep_json_finish(ep_json *j);
+
+#endif
