@@ -201,7 +201,7 @@ ep_object_open_memory(const void *buf, size_t len, const char *name,
     ep_elf_library_init();
     obj = object_new(name ? name : "<memory>");
     if (obj == NULL) {
-        return ep_fail(err, EP_ERR_NOMEM, "out of memory");
+        return ep_fail_nomem(err);
     }
     /* libelf may convert data in place for a memory image, and the caller's
      * buffer is const: work on a private copy. */

@@ -5,6 +5,7 @@
 #include "elf/object.h"
 #include "util/error.h"
 #include "util/arena.h"
+#include "util/grow.h"
 
 #include <ctype.h>
 #include <limits.h>
@@ -77,13 +78,9 @@ read_needs(ep_object *obj, ep_error *err)
                 return malformed(obj, err, ".gnu.version_r");
             }
             const char *name = elf_strptr(obj->elf, sh.sh_link, va.vna_name);
-            if (obj->nneeds == cap) {
-                cap = cap ? cap * 2 : 16;
-                void *p = realloc(obj->needs, cap * sizeof(*obj->needs));
-                if (p == NULL) {
-                    return nomem(obj, err);
-                }
-                obj->needs = p;
+            if (!ep_grow((void **)&obj->needs, &cap, obj->nneeds + 1,
+                         sizeof(*obj->needs))) {
+                return nomem(obj, err);
             }
             ep_version_need *e = &obj->needs[obj->nneeds++];
             e->file = ep_arena_strdup(&obj->arena, file ? file : "?");
@@ -134,13 +131,9 @@ read_defs(ep_object *obj, ep_error *err)
             return malformed(obj, err, ".gnu.version_d");
         }
         const char *name = elf_strptr(obj->elf, sh.sh_link, va.vda_name);
-        if (obj->ndefs == cap) {
-            cap = cap ? cap * 2 : 16;
-            void *p = realloc(obj->defs, cap * sizeof(*obj->defs));
-            if (p == NULL) {
-                return nomem(obj, err);
-            }
-            obj->defs = p;
+        if (!ep_grow((void **)&obj->defs, &cap, obj->ndefs + 1,
+                     sizeof(*obj->defs))) {
+            return nomem(obj, err);
         }
         ep_version_def *d = &obj->defs[obj->ndefs++];
         d->name = ep_arena_strdup(&obj->arena, name ? name : "?");

@@ -228,7 +228,8 @@ ep_check_add(ep_ctx *c, ep_analysis *an, ep_finding_code code, const char *fmt,
     va_start(ap, fmt);
     vsnprintf(summary, sizeof(summary), fmt, ap);
     va_end(ap);
-    ep_finding_slot *f = ep_report_add_finding(c->r, code, "%s", summary);
+    ep_finding_slot *f = ep_report_add_finding(
+        c->r, code, ep_finding_default_severity(code), "%s", summary);
     if (f == NULL || an == NULL) {
         return f;
     }

@@ -53,17 +53,3 @@ ep_finding_default_severity(ep_finding_code code)
     }
     return EP_SEVERITY_ERROR;
 }
-
-const char *
-ep_severity_str(ep_severity severity)
-{
-    switch (severity) {
-    case EP_SEVERITY_INFO:
-        return "info";
-    case EP_SEVERITY_WARNING:
-        return "warning";
-    case EP_SEVERITY_ERROR:
-        return "error";
-    }
-    return "error";
-}

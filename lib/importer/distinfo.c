@@ -11,6 +11,7 @@
 #include "util/strbuf.h"
 #include "util/arena.h"
 #include "util/path.h"
+#include "util/grow.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -37,11 +38,11 @@ read_meta(ep_arena *a, const ep_dist *d, const char *name, size_t cap,
     *text = NULL;
     *len = 0;
     if (path == NULL) {
-        return ep_fail(err, EP_ERR_NOMEM, "out of memory");
+        return ep_fail_nomem(err);
     }
     ep_status st = ep_fs_read(a, path, cap, text, len, truncated, &rerr);
     if (st == EP_ERR_NOMEM) {
-        return ep_fail(err, st, "out of memory");
+        return ep_fail_nomem(err);
     }
     if (st != EP_OK) {
         *text = NULL;
@@ -116,7 +117,7 @@ load_record(ep_arena *a, ep_dist *d, ep_error *err)
         }
         const char *p = record_path(a, line);
         if (p != NULL && !ep_strvec_push(a, &d->record, p)) {
-            return ep_fail(err, EP_ERR_NOMEM, "out of memory");
+            return ep_fail_nomem(err);
         }
     }
     return EP_OK;
@@ -150,7 +151,7 @@ load_wheel(ep_arena *a, ep_dist *d, ep_error *err)
         } else if (strcasecmp(line, "Tag") == 0) {
             const char *t = ep_arena_strdup(a, v);
             if (t == NULL || !ep_strvec_push(a, &d->wheel_tags, t)) {
-                return ep_fail(err, EP_ERR_NOMEM, "out of memory");
+                return ep_fail_nomem(err);
             }
         }
     }
@@ -205,7 +206,7 @@ load_direct_url(ep_arena *a, ep_dist *d, ep_error *err)
     ep_error perr;
     st = ep_lit_json(a, text, len, &root, &perr);
     if (st == EP_ERR_NOMEM) {
-        return ep_fail(err, st, "out of memory");
+        return ep_fail_nomem(err);
     }
     if (st != EP_OK) {
         return EP_OK; /* malformed metadata is not a probe failure */
@@ -233,7 +234,7 @@ load_lines(ep_arena *a, const ep_dist *d, const char *name, ep_strvec *out,
             line++;
         }
         if (line[0] != '\0' && !ep_strvec_push(a, out, line)) {
-            return ep_fail(err, EP_ERR_NOMEM, "out of memory");
+            return ep_fail_nomem(err);
         }
     }
     return EP_OK;
@@ -246,14 +247,9 @@ load_dist(ep_arena *a, ep_dists *ds, const char *site, const char *entry,
     if (ds->count >= MAX_DISTS) {
         return EP_OK;
     }
-    if (ds->count == ds->cap) {
-        size_t cap = ds->cap ? ds->cap * 2 : 32;
-        ep_dist *items = realloc(ds->items, cap * sizeof(*items));
-        if (items == NULL) {
-            return ep_fail(err, EP_ERR_NOMEM, "out of memory");
-        }
-        ds->items = items;
-        ds->cap = cap;
+    if (!ep_grow((void **)&ds->items, &ds->cap, ds->count + 1,
+                 sizeof(*ds->items))) {
+        return ep_fail_nomem(err);
     }
     ep_dist *d = &ds->items[ds->count];
     memset(d, 0, sizeof(*d));
@@ -268,7 +264,7 @@ load_dist(ep_arena *a, ep_dists *ds, const char *site, const char *entry,
         dash ? ep_arena_strndup(a, dash + 1, stem - (size_t)(dash - entry) - 1)
              : NULL;
     if (d->dir == NULL || d->name == NULL) {
-        return ep_fail(err, EP_ERR_NOMEM, "out of memory");
+        return ep_fail_nomem(err);
     }
     ep_status st = load_record(a, d, err);
     if (st == EP_OK) {
@@ -298,7 +294,7 @@ scan_site(ep_arena *a, ep_dists *ds, const char *site, ep_error *err)
         return EP_OK;
     }
     if (!ep_strvec_push(a, &ds->scanned, site)) {
-        return ep_fail(err, EP_ERR_NOMEM, "out of memory");
+        return ep_fail_nomem(err);
     }
     ep_dirlist dl;
     ep_status st = ep_fs_list(a, site, &dl, err);
@@ -312,7 +308,7 @@ scan_site(ep_arena *a, ep_dists *ds, const char *site, ep_error *err)
         } else if (has_suffix(n, ".egg-info") || has_suffix(n, ".egg-link")) {
             const char *full = ep_path_join(a, site, n);
             if (full == NULL || !ep_strvec_push(a, &ds->egg_info, full)) {
-                st = ep_fail(err, EP_ERR_NOMEM, "out of memory");
+                st = ep_fail_nomem(err);
             }
         }
     }

@@ -110,7 +110,7 @@ import_names(ep_arena *a, const char *line, ep_strvec *out, ep_error *err)
                 if (q > s) {
                     const char *name = ep_arena_strndup(a, s, (size_t)(q - s));
                     if (name == NULL || !ep_strvec_push(a, out, name)) {
-                        return ep_fail(err, EP_ERR_NOMEM, "out of memory");
+                        return ep_fail_nomem(err);
                     }
                 }
                 /* "import a as b": the rest of the statement is not a name. */
@@ -153,7 +153,7 @@ add_map(ep_arena *a, ep_editable *e, size_t *cap, const char *name,
         size_t c = *cap ? *cap * 2 : 16;
         ep_edit_map *m = ep_arena_alloc(a, c * sizeof(*m));
         if (m == NULL) {
-            return ep_fail(err, EP_ERR_NOMEM, "out of memory");
+            return ep_fail_nomem(err);
         }
         if (e->nmap > 0) {
             memcpy(m, e->map, e->nmap * sizeof(*m));
@@ -184,7 +184,7 @@ load_setuptools(ep_arena *a, ep_editable *e, const char *text, size_t len,
     ep_error perr;
     ep_status st = ep_lit_python(a, text, len, &pos, &v, &perr);
     if (st == EP_ERR_NOMEM) {
-        return ep_fail(err, st, "out of memory");
+        return ep_fail_nomem(err);
     }
     if (st != EP_OK || v->type != EP_LIT_OBJECT) {
         e->problem = "its MAPPING table is not a literal dict";
@@ -220,7 +220,7 @@ install_args(ep_arena *a, const char *text, size_t len, ep_lit ***args,
     ep_error perr;
     ep_status st = ep_lit_python(a, text, len, &pos, &tuple, &perr);
     if (st == EP_ERR_NOMEM) {
-        return ep_fail(err, st, "out of memory");
+        return ep_fail_nomem(err);
     }
     if (st == EP_OK && tuple->type == EP_LIT_ARRAY) {
         *args = tuple->items;
@@ -260,7 +260,7 @@ walk_subdir(ep_arena *a, ep_editable *e, size_t *cap, const char *src,
         const char *full = ep_path_join(a, src, dl.names[i]);
         const char *r = ep_path_join(a, rel, dl.names[i]);
         if (full == NULL || r == NULL) {
-            return ep_fail(err, EP_ERR_NOMEM, "out of memory");
+            return ep_fail_nomem(err);
         }
         if (ep_fs_isdir_nofollow(full)) {
             st = walk_subdir(a, e, cap, full, r, depth + 1, budget, err);
@@ -282,11 +282,11 @@ load_meson_plan(ep_arena *a, ep_editable *e, ep_error *err)
     size_t len;
     ep_error rerr;
     if (plan == NULL) {
-        return ep_fail(err, EP_ERR_NOMEM, "out of memory");
+        return ep_fail_nomem(err);
     }
     ep_status st = ep_fs_read(a, plan, EP_READ_CAP, &text, &len, NULL, &rerr);
     if (st == EP_ERR_NOMEM) {
-        return ep_fail(err, st, "out of memory");
+        return ep_fail_nomem(err);
     }
     if (st != EP_OK) {
         e->problem = ep_arena_printf(a,
@@ -298,7 +298,7 @@ load_meson_plan(ep_arena *a, ep_editable *e, ep_error *err)
     ep_lit *root;
     st = ep_lit_json(a, text, len, &root, &rerr);
     if (st == EP_ERR_NOMEM) {
-        return ep_fail(err, st, "out of memory");
+        return ep_fail_nomem(err);
     }
     if (st != EP_OK || root->type != EP_LIT_OBJECT) {
         e->problem = ep_arena_printf(a, "%s is not valid JSON", plan);
@@ -318,7 +318,7 @@ load_meson_plan(ep_arena *a, ep_editable *e, ep_error *err)
             }
             src = ep_path_normalize(a, src);
             if (src == NULL) {
-                return ep_fail(err, EP_ERR_NOMEM, "out of memory");
+                return ep_fail_nomem(err);
             }
             bool is_dir = strcmp(key, "install_subdirs") == 0 ||
                           (strcmp(key, "targets") == 0 && ep_fs_isdir(src));
@@ -351,7 +351,7 @@ load_meson(ep_arena *a, ep_editable *e, const char *text, size_t len,
             for (size_t j = 0; j < v->count; j++) {
                 if (v->items[j]->type == EP_LIT_STRING &&
                     !ep_strvec_push(a, &e->top_names, v->items[j]->str)) {
-                    return ep_fail(err, EP_ERR_NOMEM, "out of memory");
+                    return ep_fail_nomem(err);
                 }
             }
         } else if (v->type == EP_LIT_STRING && e->top_names.count > 0 &&
@@ -404,7 +404,7 @@ load_skbuild(ep_arena *a, ep_editable *e, const char *text, size_t len,
                 p = ep_path_join(a, dir, p);
             }
             if (p == NULL) {
-                return ep_fail(err, EP_ERR_NOMEM, "out of memory");
+                return ep_fail_nomem(err);
             }
             st = add_map(a, e, &cap, m->keys[i], p, err);
             if (st != EP_OK) {
@@ -457,7 +457,7 @@ load_one(ep_arena *a, const ep_interp *in, ep_editables *out, size_t *cap,
         size_t c = *cap ? *cap * 2 : 4;
         ep_editable *items = ep_arena_alloc(a, c * sizeof(*items));
         if (items == NULL) {
-            return ep_fail(err, EP_ERR_NOMEM, "out of memory");
+            return ep_fail_nomem(err);
         }
         if (out->count > 0) {
             memcpy(items, out->items, out->count * sizeof(*items));
@@ -474,7 +474,7 @@ load_one(ep_arena *a, const ep_interp *in, ep_editables *out, size_t *cap,
     const char *fname = ep_arena_printf(a, "%s.py", module);
     e->file = dir && fname ? ep_path_join(a, dir, fname) : NULL;
     if (e->file == NULL) {
-        return ep_fail(err, EP_ERR_NOMEM, "out of memory");
+        return ep_fail_nomem(err);
     }
     static const char *const cls[] = {"_EditableFinder", "MesonpyMetaFinder",
                                       "ScikitBuildRedirectingFinder"};
@@ -495,7 +495,7 @@ load_one(ep_arena *a, const ep_interp *in, ep_editables *out, size_t *cap,
     ep_status st =
         ep_fs_read(a, e->file, EP_READ_CAP, &text, &len, NULL, &rerr);
     if (st == EP_ERR_NOMEM) {
-        return ep_fail(err, st, "out of memory");
+        return ep_fail_nomem(err);
     }
     if (st != EP_OK) {
         e->problem = ep_arena_printf(a, "its finder module cannot be read: %s",
@@ -546,7 +546,7 @@ ep_editables_load(ep_arena *a, const ep_interp *in, ep_editables *out,
             known = strncmp(m, out->items[k].module, n) == 0 && m[n] == '.';
         }
         if (!known && !ep_strvec_push(a, &out->unmodelled, m)) {
-            return ep_fail(err, EP_ERR_NOMEM, "out of memory");
+            return ep_fail_nomem(err);
         }
     }
     return EP_OK;

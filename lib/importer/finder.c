@@ -13,6 +13,7 @@
 #include "util/error.h"
 #include "util/arena.h"
 #include "util/path.h"
+#include "util/grow.h"
 
 #include <errno.h>
 #include <sys/stat.h>
@@ -57,7 +58,7 @@ static bool
 nomem(walk *w)
 {
     if (w->st == EP_OK) {
-        w->st = ep_fail(w->err, EP_ERR_NOMEM, "out of memory");
+        w->st = ep_fail_nomem(w->err);
     }
     return false;
 }
@@ -242,15 +243,10 @@ add_cand(walk *w, size_t step, ep_cand_kind kind, const char *path,
         f->cands_truncated = true;
         return NONE;
     }
-    if (f->ncands == f->cands_cap) {
-        size_t cap = f->cands_cap ? f->cands_cap * 2 : 32;
-        ep_cand *c = realloc(f->cands, cap * sizeof(*c));
-        if (c == NULL) {
-            nomem(w);
-            return NONE;
-        }
-        f->cands = c;
-        f->cands_cap = cap;
+    if (!ep_grow((void **)&f->cands, &f->cands_cap, f->ncands + 1,
+                 sizeof(*f->cands))) {
+        nomem(w);
+        return NONE;
     }
     ep_cand *c = &f->cands[f->ncands];
     memset(c, 0, sizeof(*c));
@@ -1129,7 +1125,7 @@ ep_find_module(ep_arena *a, const ep_interp *in, const ep_editables *ed,
     out->name = ep_arena_strdup(a, name);
     out->fail_step = NONE;
     if (out->name == NULL) {
-        return ep_fail(err, EP_ERR_NOMEM, "out of memory");
+        return ep_fail_nomem(err);
     }
     init_suffixes(&w);
     if (w.st != EP_OK || !split_name(&w, name) || !top_search(&w)) {

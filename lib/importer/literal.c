@@ -56,14 +56,21 @@ skip_space(lit_parser *p)
     }
 }
 
+/* Memory ran out: the parse stops with EP_ERR_NOMEM (not malformed). */
+static void
+fail_nomem(lit_parser *p)
+{
+    if (p->st == EP_OK) {
+        p->st = ep_fail_nomem(p->err);
+    }
+}
+
 static ep_lit *
 new_lit(lit_parser *p, ep_lit_type type)
 {
     ep_lit *v = ep_arena_alloc(p->a, sizeof(*v));
     if (v == NULL) {
-        if (p->st == EP_OK) {
-            p->st = ep_fail(p->err, EP_ERR_NOMEM, "out of memory");
-        }
+        fail_nomem(p);
         return NULL;
     }
     v->type = type;
@@ -233,13 +240,13 @@ parse_string(lit_parser *p)
     ep_lit *v = new_lit(p, EP_LIT_STRING);
     if (text == NULL || v == NULL) {
         free(text);
-        fail(p, "out of memory");
+        fail_nomem(p);
         return NULL;
     }
     v->str = ep_arena_strdup(p->a, text);
     free(text);
     if (v->str == NULL) {
-        fail(p, "out of memory");
+        fail_nomem(p);
         return NULL;
     }
     /* Python joins adjacent literals: 'a' 'b' is 'ab'. */
@@ -283,7 +290,7 @@ list_push(lit_parser *p, lit_list *l, const char *key, ep_lit *v)
         ep_lit **items = ep_arena_alloc(p->a, cap * sizeof(*items));
         const char **keys = ep_arena_alloc(p->a, cap * sizeof(*keys));
         if (items == NULL || keys == NULL) {
-            fail(p, "out of memory");
+            fail_nomem(p);
             return false;
         }
         if (l->count > 0) {

@@ -8,6 +8,7 @@
 #include "interp/interp.h"
 #include "util/error.h"
 #include "util/arena.h"
+#include "util/grow.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -52,22 +53,6 @@ ep_interp_env(const ep_interp *in, const char *name)
         }
     }
     return NULL;
-}
-
-static bool
-grow(void **items, size_t *cap, size_t n, size_t size)
-{
-    if (n < *cap) {
-        return true;
-    }
-    size_t c = *cap ? *cap * 2 : 16;
-    void *p = realloc(*items, c * size);
-    if (p == NULL) {
-        return false;
-    }
-    *items = p;
-    *cap = c;
-    return true;
 }
 
 static bool
@@ -172,19 +157,21 @@ apply(ep_interp *in, const ep_record *r, ep_error *err)
             in->platlib = p;
         }
     } else if (is(r, "env", 3) && v) {
-        ok = grow((void **)&in->env, &in->env_cap, in->nenv, sizeof(*in->env));
+        ok = ep_grow((void **)&in->env, &in->env_cap, in->nenv + 1,
+                      sizeof(*in->env));
         if (ok) {
             in->env[in->nenv++] = (ep_pair){v, r->field[2] ? r->field[2] : ""};
         }
     } else if (is(r, "pth_hook", 3) && v) {
-        ok = grow((void **)&in->pth_hooks, &in->pth_hooks_cap, in->npth_hooks,
-                  sizeof(*in->pth_hooks));
+        ok = ep_grow((void **)&in->pth_hooks, &in->pth_hooks_cap, in->npth_hooks + 1,
+                      sizeof(*in->pth_hooks));
         if (ok) {
             in->pth_hooks[in->npth_hooks++] =
                 (ep_pair){v, r->field[2] ? r->field[2] : ""};
         }
     } else if (is(r, "path", 3) && v) {
-        ok = grow((void **)&in->path, &in->path_cap, in->npath, sizeof(*in->path));
+        ok = ep_grow((void **)&in->path, &in->path_cap, in->npath + 1,
+                      sizeof(*in->path));
         if (ok) {
             ep_path_entry *e = &in->path[in->npath++];
             e->path = v;
@@ -195,7 +182,7 @@ apply(ep_interp *in, const ep_record *r, ep_error *err)
         }
     }
     if (!ok) {
-        return ep_fail(err, EP_ERR_NOMEM, "out of memory");
+        return ep_fail_nomem(err);
     }
     return EP_OK;
 }
@@ -209,7 +196,7 @@ ep_interp_from_records(const char *python, const char *text, size_t len,
     *out = NULL;
     ep_interp *in = calloc(1, sizeof(*in));
     if (in == NULL) {
-        return ep_fail(err, EP_ERR_NOMEM, "out of memory");
+        return ep_fail_nomem(err);
     }
     ep_arena_init(&in->arena);
     in->pointer_bits = 64;

@@ -49,7 +49,7 @@ ep_records_parse(ep_arena *a, const char *text, size_t len, ep_record **out,
                 cap = cap ? cap * 2 : 64;
                 ep_record *p = ep_arena_alloc(a, cap * sizeof(*p));
                 if (p == NULL) {
-                    return ep_fail(err, EP_ERR_NOMEM, "out of memory");
+                    return ep_fail_nomem(err);
                 }
                 if (n) {
                     memcpy(p, recs, n * sizeof(*p));
@@ -64,7 +64,7 @@ ep_records_parse(ep_arena *a, const char *text, size_t len, ep_record **out,
                 r->field[r->nfields] = unescape(a, f, (size_t)(fend - f));
                 if (r->field[r->nfields] == NULL &&
                     !((fend - f) == 2 && f[0] == '\\' && f[1] == '0')) {
-                    return ep_fail(err, EP_ERR_NOMEM, "out of memory");
+                    return ep_fail_nomem(err);
                 }
                 r->nfields++;
                 if (tab == NULL) {

@@ -119,7 +119,7 @@ collect(int rec_fd, int out_fd, pid_t pid, double timeout, ep_child *res,
                                       chunk, (size_t)got, &res->output_truncated);
             if (!ok) {
                 kill(-pid, SIGKILL);
-                return ep_fail(err, EP_ERR_NOMEM, "out of memory");
+                return ep_fail_nomem(err);
             }
         }
     }
@@ -142,7 +142,7 @@ ep_run_python(const char *python, const char *source, const char *const *args,
     memset(res, 0, sizeof(*res));
     argv = calloc(nargs + 4, sizeof(*argv));
     if (argv == NULL) {
-        return ep_fail(err, EP_ERR_NOMEM, "out of memory");
+        return ep_fail_nomem(err);
     }
     argv[0] = python;
     argv[1] = "-c";

@@ -255,7 +255,7 @@ ld_cache_open(ep_arena *a, const char *path, ld_cache **out, const char **note,
     ld_cache *c = calloc(1, sizeof(*c));
     if (c == NULL) {
         munmap(m, (size_t)sb.st_size);
-        return ep_fail(err, EP_ERR_NOMEM, "out of memory");
+        return ep_fail_nomem(err);
     }
     c->map = m;
     c->size = (size_t)sb.st_size;

@@ -10,6 +10,7 @@
 #include "util/error.h"
 #include "util/arena.h"
 #include "elf/dynread.h"
+#include "util/grow.h"
 
 #include <sys/types.h>
 
@@ -389,7 +390,5 @@ struct ep_deps {
     bool ok;
 };
 
-/* Grow an arena array of elem-byte items to hold n + 1. */
-bool ld_grow(ep_arena *a, void **items, size_t *cap, size_t n, size_t elem);
 
 #endif

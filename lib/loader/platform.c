@@ -320,7 +320,7 @@ ld_platform_init(ep_arena *a, ld_platform *pf, const ep_deps_options *opt,
     }
     ok = ok && build_caps(a, pf) && system_layout(a, pf);
     if (!ok) {
-        return ep_fail(err, EP_ERR_NOMEM, "out of memory");
+        return ep_fail_nomem(err);
     }
     return EP_OK;
 }

@@ -74,7 +74,7 @@ entry_for(ld_ctx *cx, bool process, const char *name, ld_obj *dep,
             }
         }
     }
-    if (!ld_grow(cx->a, (void **)items, cap, *n, sizeof(**items))) {
+    if (!ep_arena_grow(cx->a, (void **)items, cap, *n + 1, sizeof(**items))) {
         cx->nomem = true;
         return SIZE_MAX;
     }
@@ -181,7 +181,7 @@ map_deps(ld_ctx *cx, ld_obj *start, bool process, ld_obj ***order,
     unsigned gen = ++cx->gen;
     size_t cap = 0, n = 0;
     ld_obj **queue = NULL;
-    if (!ld_grow(cx->a, (void **)&queue, &cap, n, sizeof(*queue))) {
+    if (!ep_arena_grow(cx->a, (void **)&queue, &cap, n + 1, sizeof(*queue))) {
         return EP_ERR_NOMEM;
     }
     queue[n++] = start;
@@ -235,7 +235,7 @@ map_deps(ld_ctx *cx, ld_obj *start, bool process, ld_obj ***order,
             if (process) {
                 dep->preloaded = true;
             }
-            if (!ld_grow(cx->a, (void **)&queue, &cap, n, sizeof(*queue))) {
+            if (!ep_arena_grow(cx->a, (void **)&queue, &cap, n + 1, sizeof(*queue))) {
                 return EP_ERR_NOMEM;
             }
             queue[n++] = dep;
@@ -298,7 +298,7 @@ load_process(ld_ctx *cx, const char *exe, const char *llp, ld_obj ***scope,
     ld_obj *m = ld_open_object(cx, exe, NULL, &why);
     if (m == NULL) {
         if (cx->nomem) {
-            return ep_fail(err, EP_ERR_NOMEM, "out of memory");
+            return ep_fail_nomem(err);
         }
         return ep_fail(err, EP_ERR_INTERP,
                        "%s: not a usable interpreter "
@@ -316,10 +316,10 @@ load_process(ld_ctx *cx, const char *exe, const char *llp, ld_obj ***scope,
         st = ld_init_env_path(cx, llp);
     }
     if (st != EP_OK) {
-        return ep_fail(err, EP_ERR_NOMEM, "out of memory");
+        return ep_fail_nomem(err);
     }
     ep_deps_lib *e = NULL;
-    if (ld_grow(cx->a, (void **)&d->process, &d->process_cap, 0, sizeof(*e))) {
+    if (ep_arena_grow(cx->a, (void **)&d->process, &d->process_cap, 1, sizeof(*e))) {
         e = &d->process[d->nprocess++];
         memset(e, 0, sizeof(*e));
         e->name = m->path;
@@ -329,7 +329,7 @@ load_process(ld_ctx *cx, const char *exe, const char *llp, ld_obj ***scope,
         m->proc = 0;
     }
     if (e == NULL || map_deps(cx, m, true, scope, nscope) != EP_OK) {
-        return ep_fail(err, EP_ERR_NOMEM, "out of memory");
+        return ep_fail_nomem(err);
     }
     cx->call_map = m;
     for (size_t i = 0; i < *nscope; i++) {
@@ -473,7 +473,7 @@ ld_session_new(const ep_deps_options *opt, const ld_process *proc,
     *out = NULL;
     ld_sess *s = calloc(1, sizeof(*s));
     if (s == NULL) {
-        return ep_fail(err, EP_ERR_NOMEM, "out of memory");
+        return ep_fail_nomem(err);
     }
     ep_arena_init(&s->a);
     s->refs = 1;
@@ -486,14 +486,14 @@ ld_session_new(const ep_deps_options *opt, const ld_process *proc,
     const char *llp =
         opt->ld_library_path ? opt->ld_library_path : getenv("LD_LIBRARY_PATH");
     if (llp != NULL && (s->llp = ep_arena_strdup(&s->a, llp)) == NULL) {
-        st = ep_fail(err, EP_ERR_NOMEM, "out of memory");
+        st = ep_fail_nomem(err);
         goto fail;
     }
     const char *cache = opt->ld_so_cache ? opt->ld_so_cache : DEFAULT_CACHE;
     if (cache[0] != '\0') {
         s->cache_path = ep_arena_strdup(&s->a, cache);
         if (s->cache_path == NULL) {
-            st = ep_fail(err, EP_ERR_NOMEM, "out of memory");
+            st = ep_fail_nomem(err);
             goto fail;
         }
         st = ld_cache_open(&s->a, cache, &s->cache, &s->cache_note, err);
@@ -503,7 +503,7 @@ ld_session_new(const ep_deps_options *opt, const ld_process *proc,
         s->cache_format = ld_cache_format(s->cache);
     }
     if (ld_init_system_path(s) != EP_OK) {
-        st = ep_fail(err, EP_ERR_NOMEM, "out of memory");
+        st = ep_fail_nomem(err);
         goto fail;
     }
     st = set_process(s, proc);
@@ -543,7 +543,7 @@ analyze(ld_ctx *cx, const char *path, ep_error *err)
     d->symbols_enabled = s->symbols;
     if (d->file == NULL ||
         (s->cache_note != NULL && !ld_note(cx, "%s", s->cache_note))) {
-        return ep_fail(err, EP_ERR_NOMEM, "out of memory");
+        return ep_fail_nomem(err);
     }
     const char *exe = s->exe;
     ld_obj **pscope = NULL, **mscope = NULL;
@@ -562,13 +562,13 @@ analyze(ld_ctx *cx, const char *path, ep_error *err)
         /* Standalone, as `ld.so --list FILE`: the file is the main program
          * and only the dynamic loader is there before it. */
         if (load_rtld(cx, s->pf.rtld) != EP_OK) {
-            return ep_fail(err, EP_ERR_NOMEM, "out of memory");
+            return ep_fail_nomem(err);
         }
         cx->reading_root = true;
         cx->main = ld_open_object(cx, path, NULL, &why);
         cx->reading_root = false;
         if (ld_init_env_path(cx, s->llp) != EP_OK) {
-            return ep_fail(err, EP_ERR_NOMEM, "out of memory");
+            return ep_fail_nomem(err);
         }
     }
     cx->reading_root = true;
@@ -576,7 +576,7 @@ analyze(ld_ctx *cx, const char *path, ep_error *err)
         exe == NULL ? cx->main : ld_open_object(cx, path, cx->call_map, &why);
     cx->reading_root = false;
     if (cx->nomem || s->nomem) {
-        return ep_fail(err, EP_ERR_NOMEM, "out of memory");
+        return ep_fail_nomem(err);
     }
     if (root == NULL) {
         d->root.error = why ? why : "cannot be loaded";
@@ -605,7 +605,7 @@ analyze(ld_ctx *cx, const char *path, ep_error *err)
             ld_obj **scope =
                 ep_arena_alloc(cx->a, (npscope + nmscope + 1) * sizeof(*scope));
             if (scope == NULL) {
-                return ep_fail(err, EP_ERR_NOMEM, "out of memory");
+                return ep_fail_nomem(err);
             }
             size_t n = 0;
             unsigned gen = ++cx->gen;
@@ -624,7 +624,7 @@ analyze(ld_ctx *cx, const char *path, ep_error *err)
         }
     }
     if (st != EP_OK || cx->nomem || s->nomem) {
-        return ep_fail(err, EP_ERR_NOMEM, "out of memory");
+        return ep_fail_nomem(err);
     }
     finish(cx);
     return EP_OK;
@@ -647,7 +647,7 @@ ep_deps_session_analyze(ep_deps_session *session, const char *path,
     }
     ep_deps *d = calloc(1, sizeof(*d));
     if (d == NULL) {
-        return ep_fail(err, EP_ERR_NOMEM, "out of memory");
+        return ep_fail_nomem(err);
     }
     ep_arena_init(&d->arena);
     d->sess = session;

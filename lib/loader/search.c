@@ -32,28 +32,6 @@
  * (UNIQUE, IFUNC, ABSOLUTE); LIBC_ABI_MAX is 4. */
 #define LIBC_ABI_MAX 4
 
-bool
-ld_grow(ep_arena *a, void **items, size_t *cap, size_t n, size_t elem)
-{
-    if (n < *cap) {
-        return true;
-    }
-    size_t c = *cap ? *cap * 2 : 8;
-    if (c > SIZE_MAX / elem) {
-        return false;
-    }
-    void *p = ep_arena_alloc(a, c * elem);
-    if (p == NULL) {
-        return false;
-    }
-    if (n > 0) {
-        memcpy(p, *items, n * elem);
-    }
-    *items = p;
-    *cap = c;
-    return true;
-}
-
 /* Add a note to a list once; false when memory ran out. */
 static bool
 vnote_to(ep_arena *a, ep_strvec *v, const char *fmt, va_list ap)
@@ -221,8 +199,7 @@ fill_path(ld_sess *s, ep_arena *a, ep_strvec *notes, ld_path *p,
         if (seen) {
             continue;
         }
-        if (!ld_grow(a, (void **)&p->dirs, &p->cap, p->ndirs,
-                     sizeof(*p->dirs))) {
+        if (!ep_arena_grow(a, (void **)&p->dirs, &p->cap, p->ndirs + 1, sizeof(*p->dirs))) {
             return EP_ERR_NOMEM;
         }
         p->dirs[p->ndirs++] = d;
@@ -276,8 +253,7 @@ ld_init_system_path(ld_sess *s)
     for (size_t i = 0; i < s->pf.system_dirs.count; i++) {
         const char *d = s->pf.system_dirs.items[i];
         ld_dir *dir = intern_dir(s, d, strlen(d));
-        if (dir == NULL || !ld_grow(&s->a, (void **)&sys->dirs, &sys->cap,
-                                    sys->ndirs, sizeof(*sys->dirs))) {
+        if (dir == NULL || !ep_arena_grow(&s->a, (void **)&sys->dirs, &sys->cap, sys->ndirs + 1, sizeof(*sys->dirs))) {
             return EP_ERR_NOMEM;
         }
         sys->dirs[sys->ndirs++] = dir;
@@ -312,8 +288,7 @@ static void
 add_place(ld_ctx *cx, ld_trace *tr, const char *path, ep_deps_how how,
           const char *from, bool exists, const char *note)
 {
-    if (!ld_grow(cx->a, (void **)&tr->places, &tr->places_cap, tr->nplaces,
-                 sizeof(*tr->places))) {
+    if (!ep_arena_grow(cx->a, (void **)&tr->places, &tr->places_cap, tr->nplaces + 1, sizeof(*tr->places))) {
         cx->nomem = true;
         return;
     }
@@ -331,8 +306,7 @@ add_place(ld_ctx *cx, ld_trace *tr, const char *path, ep_deps_how how,
 static void
 add_skip(ld_ctx *cx, ld_trace *tr, const char *path, const char *why)
 {
-    if (!ld_grow(cx->a, (void **)&tr->skips, &tr->skips_cap, tr->nskips,
-                 sizeof(*tr->skips))) {
+    if (!ep_arena_grow(cx->a, (void **)&tr->skips, &tr->skips_cap, tr->nskips + 1, sizeof(*tr->skips))) {
         cx->nomem = true;
         return;
     }

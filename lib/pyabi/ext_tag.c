@@ -155,7 +155,7 @@ ep_ext_tag_parse(const char *filename, ep_ext_tag **out, ep_error *err)
     }
     tag_block *b = calloc(1, sizeof(*b));
     if (b == NULL) {
-        return ep_fail(err, EP_ERR_NOMEM, "out of memory");
+        return ep_fail_nomem(err);
     }
     ep_arena_init(&b->arena);
     ep_ext_tag *t = &b->tag;
@@ -187,5 +187,5 @@ ep_ext_tag_parse(const char *filename, ep_ext_tag **out, ep_error *err)
     return EP_OK;
 nomem:
     ep_ext_tag_free(t);
-    return ep_fail(err, EP_ERR_NOMEM, "out of memory");
+    return ep_fail_nomem(err);
 }

@@ -179,7 +179,7 @@ ep_deps_json(const ep_deps *d, ep_error *err)
     ep_json_end_object(&j);
     char *out = ep_json_finish(&j);
     if (out == NULL) {
-        ep_fail(err, EP_ERR_NOMEM, "out of memory");
+        ep_fail_nomem(err);
     }
     return out;
 }

@@ -223,7 +223,7 @@ ep_inspect_json(ep_object *const *objs, size_t count, char **json,
     ep_json_end_object(&j);
     *json = ep_json_finish(&j);
     if (*json == NULL) {
-        return ep_fail(err, EP_ERR_NOMEM, "out of memory");
+        return ep_fail_nomem(err);
     }
     return EP_OK;
 }

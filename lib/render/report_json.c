@@ -172,7 +172,7 @@ ep_report_json(const ep_report *r, ep_error *err)
     ep_json_end_object(&j);
     char *doc = ep_json_finish(&j);
     if (doc == NULL) {
-        ep_fail(err, EP_ERR_NOMEM, "out of memory");
+        ep_fail_nomem(err);
     }
     return doc;
 }

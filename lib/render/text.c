@@ -165,7 +165,7 @@ ep_report_text(const ep_report *r, bool color, ep_error *err)
     }
     char *text = ep_strbuf_take(&sb);
     if (text == NULL) {
-        ep_fail(err, EP_ERR_NOMEM, "out of memory");
+        ep_fail_nomem(err);
     }
     return text;
 }

@@ -4,8 +4,8 @@
  * one by one so that pointers to them stay valid while more are added.
  */
 #include "report/report.h"
-#include "findings/findings.h"
 #include "util/arena.h"
+#include "util/grow.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -55,16 +55,12 @@ vformat(ep_report *r, const char *fmt, va_list ap)
 }
 
 ep_finding_slot *
-ep_report_add_finding(ep_report *r, ep_finding_code code, const char *fmt, ...)
+ep_report_add_finding(ep_report *r, ep_finding_code code,
+                      ep_severity severity, const char *fmt, ...)
 {
-    if (r->nfindings == r->findings_cap) {
-        size_t cap = r->findings_cap ? r->findings_cap * 2 : 8;
-        ep_finding_slot **p = realloc(r->findings, cap * sizeof(*p));
-        if (p == NULL) {
-            return NULL;
-        }
-        r->findings = p;
-        r->findings_cap = cap;
+    if (!ep_grow((void **)&r->findings, &r->findings_cap, r->nfindings + 1,
+                 sizeof(*r->findings))) {
+        return NULL;
     }
     ep_finding_slot *f = calloc(1, sizeof(*f));
     if (f == NULL) {
@@ -75,7 +71,7 @@ ep_report_add_finding(ep_report *r, ep_finding_code code, const char *fmt, ...)
     f->pub.summary = vformat(r, fmt, ap);
     va_end(ap);
     f->pub.code = code;
-    f->pub.severity = ep_finding_default_severity(code);
+    f->pub.severity = severity;
     f->pub.detail = "";
     f->pub.fix = "";
     f->order = r->nfindings;
@@ -165,14 +161,9 @@ bool
 ep_report_add_candidate(ep_report *r, const char *path, const char *status,
                         const char *fmt, ...)
 {
-    if (r->ncandidates == r->candidates_cap) {
-        size_t cap = r->candidates_cap ? r->candidates_cap * 2 : 8;
-        ep_candidate *p = realloc(r->candidates, cap * sizeof(*p));
-        if (p == NULL) {
-            return false;
-        }
-        r->candidates = p;
-        r->candidates_cap = cap;
+    if (!ep_grow((void **)&r->candidates, &r->candidates_cap,
+                 r->ncandidates + 1, sizeof(*r->candidates))) {
+        return false;
     }
     ep_candidate *c = &r->candidates[r->ncandidates];
     c->path = ep_arena_strdup(&r->arena, path);
@@ -246,4 +237,18 @@ ep_report_finding(const ep_report *r, size_t i)
         return NULL;
     }
     return &r->findings[i]->pub;
+}
+
+const char *
+ep_severity_str(ep_severity severity)
+{
+    switch (severity) {
+    case EP_SEVERITY_INFO:
+        return "info";
+    case EP_SEVERITY_WARNING:
+        return "warning";
+    case EP_SEVERITY_ERROR:
+        return "error";
+    }
+    return "error";
 }

@@ -73,9 +73,11 @@ struct ep_report {
 
 ep_report *ep_report_new(const char *module);
 
-/* Add a finding; summary printf-formatted. The returned slot stays valid. */
+/* Add a finding with the severity its check decided; summary
+ * printf-formatted. The returned slot stays valid. */
 ep_finding_slot *ep_report_add_finding(ep_report *r, ep_finding_code code,
-                                       const char *fmt, ...) EP_PRINTF(3, 4);
+                                       ep_severity severity, const char *fmt,
+                                       ...) EP_PRINTF(4, 5);
 /* Append to the detail (lines are joined with '\n'). */
 void ep_finding_detail(ep_report *r, ep_finding_slot *f, const char *fmt, ...)
     EP_PRINTF(3, 4);

@@ -3,6 +3,7 @@
  * pointers live here and are freed together when their owner is released.
  */
 #include "util/arena.h"
+#include "util/grow.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -110,17 +111,9 @@ ep_arena_printf(ep_arena *a, const char *fmt, ...)
 bool
 ep_strvec_push(ep_arena *a, ep_strvec *v, const char *s)
 {
-    if (v->count == v->cap) {
-        size_t cap = v->cap ? v->cap * 2 : 8;
-        const char **items = ep_arena_alloc(a, cap * sizeof(*items));
-        if (items == NULL) {
-            return false;
-        }
-        if (v->count) {
-            memcpy(items, v->items, v->count * sizeof(*items));
-        }
-        v->items = items;
-        v->cap = cap;
+    if (!ep_arena_grow(a, (void **)&v->items, &v->cap, v->count + 1,
+                       sizeof(*v->items))) {
+        return false;
     }
     v->items[v->count++] = s;
     return true;

@@ -12,7 +12,8 @@
 static ep_finding_slot *
 add(ep_report *r, ep_finding_code code, const char *summary, bool cause)
 {
-    ep_finding_slot *f = ep_report_add_finding(r, code, "%s", summary);
+    ep_finding_slot *f = ep_report_add_finding(
+        r, code, ep_finding_default_severity(code), "%s", summary);
     cr_assert(f != NULL);
     if (cause) {
         f->rank = EP_RANK_CAUSE;
