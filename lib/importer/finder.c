@@ -16,6 +16,7 @@
 #include "util/grow.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <stdio.h>
@@ -324,7 +325,7 @@ unreadable_name(walk *w, size_t step, const ep_search_dir *sd, bool alternative,
                 const char *full, const char *suffix)
 {
     struct stat st;
-    char target[1024];
+    char target[PATH_MAX];
     const char *why;
     if (lstat(full, &st) != 0) {
         return;
@@ -332,9 +333,14 @@ unreadable_name(walk *w, size_t step, const ep_search_dir *sd, bool alternative,
     if (S_ISLNK(st.st_mode)) {
         ssize_t n = readlink(full, target, sizeof(target) - 1);
         target[n > 0 ? n : 0] = '\0';
-        why = ep_arena_printf(
-            w->a, "it is a dangling symlink to %s (%s)", target,
-            stat(full, &st) != 0 ? strerror(errno) : "not a regular file");
+        /* A link that resolves to a device or FIFO is not dangling. */
+        why = stat(full, &st) != 0
+                  ? ep_arena_printf(w->a, "it is a dangling symlink to %s (%s)",
+                                    target, strerror(errno))
+                  : ep_arena_printf(w->a,
+                                    "it is a symlink to %s, which is not a "
+                                    "regular file",
+                                    target);
     } else if (S_ISDIR(st.st_mode)) {
         return; /* a directory named like a module file: not a match */
     } else {

@@ -49,9 +49,7 @@ ep_report_free(ep_report *r)
 static char *
 vformat(ep_report *r, const char *fmt, va_list ap)
 {
-    char buf[2048];
-    vsnprintf(buf, sizeof(buf), fmt, ap);
-    return ep_arena_strdup(&r->arena, buf);
+    return ep_arena_vprintf(&r->arena, fmt, ap);
 }
 
 ep_finding_slot *

@@ -94,17 +94,22 @@ ep_arena_printf(ep_arena *a, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    int n = vsnprintf(NULL, 0, fmt, ap);
+    char *p = ep_arena_vprintf(a, fmt, ap);
     va_end(ap);
-    if (n < 0) {
-        return NULL;
-    }
-    char *p = ep_arena_alloc(a, (size_t)n + 1);
+    return p;
+}
+
+char *
+ep_arena_vprintf(ep_arena *a, const char *fmt, va_list ap)
+{
+    va_list again;
+    va_copy(again, ap);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    char *p = n < 0 ? NULL : ep_arena_alloc(a, (size_t)n + 1);
     if (p != NULL) {
-        va_start(ap, fmt);
-        vsnprintf(p, (size_t)n + 1, fmt, ap);
-        va_end(ap);
+        vsnprintf(p, (size_t)n + 1, fmt, again);
     }
+    va_end(again);
     return p;
 }
 

@@ -7,6 +7,7 @@
 
 #include "util/error.h"
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -21,6 +22,9 @@ void *ep_arena_alloc(ep_arena *a, size_t size); /* zeroed, 16-aligned */
 char *ep_arena_strdup(ep_arena *a, const char *s);
 char *ep_arena_strndup(ep_arena *a, const char *s, size_t n);
 char *ep_arena_printf(ep_arena *a, const char *fmt, ...) EP_PRINTF(2, 3);
+/* The whole text, however long: no fixed buffer cuts it. */
+char *ep_arena_vprintf(ep_arena *a, const char *fmt, va_list ap)
+    EP_PRINTF(2, 0);
 
 /* A list of strings that grows in an arena; the result is an ep_strlist. */
 typedef struct ep_strvec {
