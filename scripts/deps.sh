@@ -19,5 +19,21 @@ done
 [ ${#missing[@]} -eq 0 ] && exit 0
 SUDO=; [ "$(id -u)" -eq 0 ] || SUDO=sudo
 echo "installing: ${missing[*]}" >&2
-$SUDO apt-get update -q
-DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
+# A fresh VM often runs unattended-upgrades at boot: wait for the dpkg and
+# apt locks (up to DEPS_LOCK_TIMEOUT seconds, default 600) instead of failing
+# at once. apt-get's own lock timeout covers the window between our check
+# and its start.
+wait=${DEPS_LOCK_TIMEOUT:-600}
+locks=(/var/lib/dpkg/lock-frontend /var/lib/dpkg/lock /var/lib/apt/lists/lock /var/cache/apt/archives/lock)
+held() { command -v fuser >/dev/null 2>&1 && $SUDO fuser "${locks[@]}" >/dev/null 2>&1; }
+if held; then
+  echo "waiting up to ${wait}s for another package manager (dpkg/apt lock held)" >&2
+  for ((t = 0; t < wait; t += 2)); do held || break; sleep 2; done
+  if held; then
+    echo "deps.sh: the dpkg lock is still held after ${wait}s; try again later" >&2
+    exit 1
+  fi
+fi
+apt_opts=(-q -o "DPkg::Lock::Timeout=${wait}")
+$SUDO apt-get "${apt_opts[@]}" update
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get "${apt_opts[@]}" install -y --no-install-recommends "${missing[@]}"
