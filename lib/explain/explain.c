@@ -803,6 +803,9 @@ ep_explain(const char *module, const ep_explain_options *opt,
                             ? r->trial.ok
                             : main->find.found && !ep_check_any_error(&c, main);
     }
+    if (st == EP_OK && c.dists.status != EP_OK) {
+        st = ep_fail_nomem(err); /* a dist-info read lazily ran out */
+    }
     ctx_release(&c);
     if (st != EP_OK) {
         ep_report_free(r);
@@ -898,6 +901,9 @@ ep_probe_file(const char *path, const ep_explain_options *opt,
     if (st == EP_OK) {
         r->importable =
             r->trial.ran ? r->trial.ok : !ep_check_any_error(&c, an);
+    }
+    if (st == EP_OK && c.dists.status != EP_OK) {
+        st = ep_fail_nomem(err); /* a dist-info read lazily ran out */
     }
     ctx_release(&c);
     if (st != EP_OK) {

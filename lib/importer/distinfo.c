@@ -4,7 +4,8 @@
  * interpreter's site directories and sys.path entries, with RECORD (which
  * files the installer wrote), WHEEL (the wheel's tags and generator),
  * top_level.txt, INSTALLER and direct_url.json (PEP 610: where an editable
- * install points). Only metadata is read; nothing is imported.
+ * install points). Only metadata is read, and only of the distributions a
+ * lookup needs; nothing is imported.
  */
 #include "importer/importer.h"
 #include "util/error.h"
@@ -240,8 +241,43 @@ load_lines(ep_arena *a, const ep_dist *d, const char *name, ep_strvec *out,
     return EP_OK;
 }
 
+/* Read the metadata of a listed distribution, once. */
 static ep_status
-load_dist(ep_arena *a, ep_dists *ds, const char *site, const char *entry,
+read_dist(ep_arena *a, ep_dist *d, ep_error *err)
+{
+    ep_status st = load_record(a, d, err);
+    if (st == EP_OK) {
+        st = load_wheel(a, d, err);
+    }
+    if (st == EP_OK) {
+        st = load_direct_url(a, d, err);
+    }
+    if (st == EP_OK) {
+        st = load_lines(a, d, "top_level.txt", &d->top_level, err);
+    }
+    if (st == EP_OK) {
+        ep_strvec inst = {0};
+        st = load_lines(a, d, "INSTALLER", &inst, err);
+        d->installer = inst.count ? inst.items[0] : NULL;
+    }
+    d->loaded = st == EP_OK;
+    return st;
+}
+
+/* Item i, its metadata read; NULL when that ran out of memory (noted in
+ * ds->status). */
+static const ep_dist *
+dist_at(ep_dists *ds, size_t i)
+{
+    ep_dist *d = &ds->items[i];
+    if (!d->loaded && ds->status == EP_OK) {
+        ds->status = read_dist(ds->arena, d, NULL);
+    }
+    return d->loaded ? d : NULL;
+}
+
+static ep_status
+list_dist(ep_arena *a, ep_dists *ds, const char *site, const char *entry,
           ep_error *err)
 {
     if (ds->count >= MAX_DISTS) {
@@ -266,25 +302,8 @@ load_dist(ep_arena *a, ep_dists *ds, const char *site, const char *entry,
     if (d->dir == NULL || d->name == NULL) {
         return ep_fail_nomem(err);
     }
-    ep_status st = load_record(a, d, err);
-    if (st == EP_OK) {
-        st = load_wheel(a, d, err);
-    }
-    if (st == EP_OK) {
-        st = load_direct_url(a, d, err);
-    }
-    if (st == EP_OK) {
-        st = load_lines(a, d, "top_level.txt", &d->top_level, err);
-    }
-    if (st == EP_OK) {
-        ep_strvec inst = {0};
-        st = load_lines(a, d, "INSTALLER", &inst, err);
-        d->installer = inst.count ? inst.items[0] : NULL;
-    }
-    if (st == EP_OK) {
-        ds->count++;
-    }
-    return st;
+    ds->count++;
+    return EP_OK;
 }
 
 static ep_status
@@ -303,7 +322,7 @@ scan_site(ep_arena *a, ep_dists *ds, const char *site, ep_error *err)
         if (has_suffix(n, ".dist-info")) {
             const char *full = ep_path_join(a, site, n);
             if (full != NULL && ep_fs_isdir(full)) {
-                st = load_dist(a, ds, site, n, err);
+                st = list_dist(a, ds, site, n, err);
             }
         } else if (has_suffix(n, ".egg-info") || has_suffix(n, ".egg-link")) {
             const char *full = ep_path_join(a, site, n);
@@ -320,6 +339,7 @@ ep_dists_load(ep_arena *a, const ep_interp *in, ep_dists *out, ep_error *err)
 {
     ep_status st = EP_OK;
     memset(out, 0, sizeof(*out));
+    out->arena = a;
     /* sys.path order first (importlib.metadata's order), then site dirs
      * that are not on sys.path (-S, or a broken site). */
     for (size_t i = 0; st == EP_OK && i < in->npath; i++) {
@@ -391,14 +411,38 @@ editable_maps(const ep_dist *d, const char *top, const ep_editables *ed)
     return false;
 }
 
+/* Does d's RECORD list files under top? */
+static bool
+records_top(const ep_dist *d, const char *top)
+{
+    for (size_t k = 0; k < d->record.count; k++) {
+        if (record_has_top(d->record.items[k], top)) {
+            return true;
+        }
+    }
+    return false;
+}
+
 const ep_dist *
-ep_dists_owner(const ep_dists *ds, const char *top, const ep_editables *ed)
+ep_dists_owner(ep_dists *ds, const char *top, const ep_editables *ed)
 {
     char want[256], have[256];
     normalize(top, want, sizeof(want));
+    /* The usual case costs one read: the distribution named like the
+     * module, holding it. */
+    for (size_t i = 0; i < ds->count; i++) {
+        normalize(ds->items[i].name, have, sizeof(have));
+        const ep_dist *d = strcmp(have, want) == 0 ? dist_at(ds, i) : NULL;
+        if (d != NULL && records_top(d, top)) {
+            return d;
+        }
+    }
     /* Strongest evidence first: files recorded under the name. */
     for (size_t i = 0; i < ds->count; i++) {
-        const ep_dist *d = &ds->items[i];
+        const ep_dist *d = dist_at(ds, i);
+        if (d == NULL) {
+            continue;
+        }
         for (size_t k = 0; k < d->record.count; k++) {
             if (record_has_top(d->record.items[k], top)) {
                 return d;
@@ -406,9 +450,9 @@ ep_dists_owner(const ep_dists *ds, const char *top, const ep_editables *ed)
         }
     }
     for (size_t i = 0; i < ds->count; i++) {
-        const ep_dist *d = &ds->items[i];
-        if (ep_strvec_contains(&d->top_level, top) ||
-            editable_maps(d, top, ed)) {
+        const ep_dist *d = dist_at(ds, i);
+        if (d != NULL && (ep_strvec_contains(&d->top_level, top) ||
+                          editable_maps(d, top, ed))) {
             return d;
         }
     }
@@ -416,22 +460,23 @@ ep_dists_owner(const ep_dists *ds, const char *top, const ep_editables *ed)
     for (size_t i = 0; i < ds->count; i++) {
         normalize(ds->items[i].name, have, sizeof(have));
         if (strcmp(have, want) == 0) {
-            return &ds->items[i];
+            return dist_at(ds, i);
         }
     }
     return NULL;
 }
 
 const ep_dist *
-ep_dists_owner_of_file(const ep_dists *ds, const char *path)
+ep_dists_owner_of_file(ep_dists *ds, const char *path)
 {
     for (size_t i = 0; i < ds->count; i++) {
-        const ep_dist *d = &ds->items[i];
-        size_t n = strlen(d->site);
-        if (!ep_path_within(path, d->site) || path[n] != '/') {
+        const char *site = ds->items[i].site;
+        size_t n = strlen(site);
+        if (!ep_path_within(path, site) || path[n] != '/') {
             continue;
         }
-        if (ep_strvec_contains(&d->record, path + n + 1)) {
+        const ep_dist *d = dist_at(ds, i);
+        if (d != NULL && ep_strvec_contains(&d->record, path + n + 1)) {
             return d;
         }
     }
@@ -483,12 +528,15 @@ ep_dist_compiled_count(const ep_dist *d)
 }
 
 const char *
-ep_dists_compiled_named(const ep_dists *ds, const char *component,
+ep_dists_compiled_named(ep_dists *ds, const char *component,
                         const ep_dist **owner)
 {
     size_t n = strlen(component);
     for (size_t i = 0; i < ds->count; i++) {
-        const ep_dist *d = &ds->items[i];
+        const ep_dist *d = dist_at(ds, i);
+        if (d == NULL) {
+            continue;
+        }
         for (size_t k = 0; k < d->record.count; k++) {
             const char *b = ep_basename(d->record.items[k]);
             if (strncmp(b, component, n) == 0 && b[n] == '.' &&

@@ -266,27 +266,37 @@ typedef struct ep_dist {
     const char *url;      /* direct_url.json url */
     const char *url_path; /* file:// url as a path, or NULL */
     bool editable;        /* dir_info.editable */
+    bool loaded;          /* the fields above dir/site/name/version read */
 } ep_dist;
 
 typedef struct ep_dists {
-    ep_dist *items;
+    ep_dist *items; /* listed; each read when first asked about */
     size_t count, cap;
+    ep_arena *arena;   /* where the lazily read metadata goes */
+    ep_status status;  /* the first failure of a lazy read (out of memory) */
     ep_strvec scanned;  /* directories searched for *.dist-info */
     ep_strvec egg_info; /* legacy *.egg-info / *.egg-link seen */
 } ep_dists;
 
-/* Find every *.dist-info in the interpreter's site directories and sys.path
- * entries; their metadata is read, RECORD capped at EP_READ_CAP. */
+/* List every *.dist-info in the interpreter's site directories and sys.path
+ * entries (names only: a machine with thousands of distributions pays for
+ * the few a diagnosis asks about). Metadata -- RECORD capped at
+ * EP_READ_CAP, WHEEL, direct_url.json, top_level.txt, INSTALLER -- is read
+ * when a lookup below first needs it; every ep_dist a lookup returns is
+ * read. ds->status says whether a lazy read ran out of memory. */
 ep_status ep_dists_load(ep_arena *a, const ep_interp *in, ep_dists *out,
                         ep_error *err);
 
 /* The distribution that installs top-level name `top` (RECORD, top_level.txt,
- * or the name itself), preferring the first site directory on sys.path. */
-const ep_dist *ep_dists_owner(const ep_dists *ds, const char *top,
+ * or the name itself). A distribution named like `top` whose RECORD has it
+ * is taken without reading the others; else the first site directory on
+ * sys.path wins. */
+const ep_dist *ep_dists_owner(ep_dists *ds, const char *top,
                               const ep_editables *ed);
 
-/* The distribution whose RECORD lists this absolute file, or NULL. */
-const ep_dist *ep_dists_owner_of_file(const ep_dists *ds, const char *path);
+/* The distribution whose RECORD lists this absolute file, or NULL. Only the
+ * distributions of the file's site directory are read. */
+const ep_dist *ep_dists_owner_of_file(ep_dists *ds, const char *path);
 
 /* Does RECORD list a compiled file (any *.so) for dotted module `name`?
  * Returns the RECORD path, or NULL. With any_tag false only suffixes of
@@ -305,7 +315,7 @@ const char *ep_dist_tag_mismatch(ep_arena *a, const ep_dist *d,
 /* Every dist whose RECORD lists a compiled file of module basename
  * `component` (any tag): for "installed under another name". Returns the
  * first RECORD path found and its dist, or NULL. */
-const char *ep_dists_compiled_named(const ep_dists *ds, const char *component,
+const char *ep_dists_compiled_named(ep_dists *ds, const char *component,
                                     const ep_dist **owner);
 
 #endif
