@@ -276,6 +276,12 @@ dist_at(ep_dists *ds, size_t i)
     return d->loaded ? d : NULL;
 }
 
+const ep_dist *
+ep_dists_get(ep_dists *ds, size_t i)
+{
+    return i < ds->count ? dist_at(ds, i) : NULL;
+}
+
 static ep_status
 list_dist(ep_arena *a, ep_dists *ds, const char *site, const char *entry,
           ep_error *err)

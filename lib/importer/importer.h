@@ -287,6 +287,10 @@ typedef struct ep_dists {
 ep_status ep_dists_load(ep_arena *a, const ep_interp *in, ep_dists *out,
                         ep_error *err);
 
+/* Listed distribution i (in sys.path order), its metadata read; NULL when
+ * out of range or memory ran out. */
+const ep_dist *ep_dists_get(ep_dists *ds, size_t i);
+
 /* The distribution that installs top-level name `top` (RECORD, top_level.txt,
  * or the name itself). A distribution named like `top` whose RECORD has it
  * is taken without reading the others; else the first site directory on

@@ -61,7 +61,7 @@ Test(importer_distinfo, record_rows_give_paths_with_csv_quoting)
               "odd-1.0.dist-info/RECORD,,\n");
     dist_fixture d = load(root, NULL);
     cr_assert(eq(sz, d.ds.count, 1));
-    const ep_dist *o = &d.ds.items[0];
+    const ep_dist *o = ep_dists_get(&d.ds, 0);
     assert_str_eq(o->name, "odd");
     assert_str_eq(o->version, "1.0");
     cr_assert(eq(sz, o->record.count, 4));
@@ -99,7 +99,7 @@ Test(importer_distinfo, compiled_file_for_a_module_by_tag)
               "p/__init__.py,,\np/_a" SUF ",,\n"
               "p/sub/_b.cpython-312-x86_64-linux-gnu.so,,\n");
     dist_fixture d = load(root, NULL);
-    const ep_dist *o = &d.ds.items[0];
+    const ep_dist *o = ep_dists_get(&d.ds, 0);
     assert_str_eq(ep_dist_compiled_for(o, d.in, "p._a", false), "p/_a" SUF);
     cr_assert(ep_dist_compiled_for(o, d.in, "p.sub._b", false) == NULL);
     assert_str_eq(ep_dist_compiled_for(o, d.in, "p.sub._b", true),
@@ -123,7 +123,7 @@ Test(importer_distinfo, direct_url_marks_an_editable_install)
               "\"dir_info\": {\"editable\": true}}");
     tree_file(root, "site/ed-0.1.dist-info/INSTALLER", "uv\n");
     dist_fixture d = load(root, NULL);
-    const ep_dist *o = &d.ds.items[0];
+    const ep_dist *o = ep_dists_get(&d.ds, 0);
     cr_assert(o->editable);
     assert_str_eq(o->url_path, "/home/u/my proj");
     assert_str_eq(o->installer, "uv");
@@ -144,7 +144,7 @@ Test(importer_distinfo, wheel_tags_against_the_interpreter)
     cr_assert(eq(sz, d.ds.count, 6));
     ep_arena *a = &d.in->arena;
     for (size_t i = 0; i < d.ds.count; i++) {
-        const ep_dist *o = &d.ds.items[i];
+        const ep_dist *o = ep_dists_get(&d.ds, i);
         const char *why = ep_dist_tag_mismatch(a, o, d.in);
         bool fits = strcmp(o->name, "b") == 0 || strcmp(o->name, "c") == 0;
         cr_assert(fits ? why == NULL : why != NULL, "%s: %s", o->name,
@@ -162,7 +162,7 @@ Test(importer_distinfo, abi3_wheel_does_not_fit_a_free_threaded_build)
     dist_fixture d = load(root, NULL);
     d.in->gil_disabled = true;
     d.in->abiflags = "t";
-    cr_assert(ep_dist_tag_mismatch(&d.in->arena, &d.ds.items[0], d.in) != NULL);
+    cr_assert(ep_dist_tag_mismatch(&d.in->arena, ep_dists_get(&d.ds, 0), d.in) != NULL);
     done(&d);
 }
 
