@@ -54,16 +54,13 @@ judge(ep_ctx *c, const ep_symbol *s, int minor, abi3_tally *t)
     const ep_stable_abi_entry *e = ep_stable_abi_find(s->name);
     /* A weak reference may stay unresolved (gABI): it cannot fail a load. */
     bool missing = !s->weak && !ep_ctx_exports(c, s->name);
-    const char *here = missing ? "; this interpreter does not export it"
-                               : "";
+    const char *here = missing ? "; this interpreter does not export it" : "";
     if (e == NULL) {
         t->outside = t->outside ? t->outside : s->name;
         t->fails_here |= missing;
-        return ep_arena_printf(c->a, "%s: not in the Stable ABI%s%s",
-                               s->name,
-                               s->name[0] == '_' ? " (private CPython name)"
-                                                 : "",
-                               here);
+        return ep_arena_printf(
+            c->a, "%s: not in the Stable ABI%s%s", s->name,
+            s->name[0] == '_' ? " (private CPython name)" : "", here);
     }
     if (minor < 0 || e->added <= minor) {
         return NULL;
@@ -71,7 +68,8 @@ judge(ep_ctx *c, const ep_symbol *s, int minor, abi3_tally *t)
     t->newer = t->newer ? t->newer : s->name;
     t->newest = e->added > t->newest ? e->added : t->newest;
     t->fails_here |= missing;
-    return ep_arena_printf(c->a, "%s: in the Stable ABI since 3.%d, after the "
+    return ep_arena_printf(c->a,
+                           "%s: in the Stable ABI since 3.%d, after the "
                            "declared 3.%d%s",
                            s->name, e->added, minor, here);
 }
@@ -105,11 +103,11 @@ add_fix(ep_ctx *c, ep_analysis *an, ep_finding_slot *fs, int minor,
                        "compiler then rejects, or build version-specific "
                        "modules instead of abi3",
                        floor,
-                       minor >= 0
-                           ? ep_arena_printf(c->a, "the version of the "
-                                                   "cp3%d-abi3 tag",
-                                             minor)
-                           : "the oldest CPython the module supports",
+                       minor >= 0 ? ep_arena_printf(c->a,
+                                                    "the version of the "
+                                                    "cp3%d-abi3 tag",
+                                                    minor)
+                                  : "the oldest CPython the module supports",
                        floor);
     }
 }
@@ -147,7 +145,8 @@ ep_check_limited_api_violation(ep_ctx *c, ep_analysis *an)
     const char *lead = t.outside ? t.outside : t.newer;
     ep_finding_slot *fs = ep_check_add(
         c, an, EP_FINDING_LIMITED_API_VIOLATION,
-        "%s is tagged abi3 but uses %s, %s", ep_basename(an->ext_path), lead,
+        "%s is tagged %s but uses %s, %s", ep_basename(an->ext_path),
+        minor >= 0 ? ep_arena_printf(c->a, "cp3%d-abi3", minor) : "abi3", lead,
         t.outside ? "outside the Stable ABI"
                   : ep_arena_printf(c->a, "in the Stable ABI only since 3.%d",
                                     ep_stable_abi_find(lead)->added));
@@ -172,16 +171,20 @@ ep_check_limited_api_violation(ep_ctx *c, ep_analysis *an)
                                             minor, an->dist->name)
                           : "unknown (no cpXY-abi3 WHEEL tag); only names "
                             "outside the Stable ABI are reported");
-    ep_finding_detail(c->r, fs,
-                      t.outside != NULL
-                          ? "An abi3 module must be compiled with "
-                            "Py_LIMITED_API defined; these imports show it "
-                            "was not. Other CPython 3 versions may lack them "
-                            "or give them another meaning"
-                          : "The module was compiled with a Py_LIMITED_API "
-                            "newer than its tag, or its tag was lowered "
-                            "after the build; the interpreters between fail "
-                            "with undefined symbol errors");
+    ep_finding_detail(
+        c->r, fs, "%s",
+        t.outside != NULL
+            ? "An abi3 module must be compiled with "
+              "Py_LIMITED_API defined; these imports show it "
+              "was not. Other CPython 3 versions may lack them "
+              "or give them another meaning"
+            : ep_arena_printf(c->a,
+                              "The module was compiled with a "
+                              "Py_LIMITED_API newer than its tag, or its "
+                              "tag was lowered after the build: CPython "
+                              "3.%d to 3.%d, which the tag admits, may not "
+                              "export these names (undefined symbol)",
+                              minor, t.newest - 1));
     ep_finding_path(c->r, fs, an->ext_path);
     add_fix(c, an, fs, minor, &t);
     return EP_OK;

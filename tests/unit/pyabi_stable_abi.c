@@ -48,9 +48,10 @@ Test(pyabi, versions_follow_the_header_guards)
 
 Test(pyabi, private_names_the_macros_reach_are_abi_only)
 {
-    expect("_Py_Dealloc", EP_STABLE_ABI_FUNCTION, 2, true);       /* Py_DECREF */
-    expect("_Py_NoneStruct", EP_STABLE_ABI_DATA, 2, true);        /* Py_None */
-    expect("_PyObject_GC_New", EP_STABLE_ABI_FUNCTION, 2, true);  /* PyObject_GC_New */
+    expect("_Py_Dealloc", EP_STABLE_ABI_FUNCTION, 2, true); /* Py_DECREF */
+    expect("_Py_NoneStruct", EP_STABLE_ABI_DATA, 2, true);  /* Py_None */
+    expect("_PyObject_GC_New", EP_STABLE_ABI_FUNCTION, 2,
+           true); /* PyObject_GC_New */
     expect("_Py_BuildValue_SizeT", EP_STABLE_ABI_FUNCTION, 2, true);
     /* exported since 3.10, used by Py_INCREF of 3.12's limited headers */
     expect("_Py_IncRef", EP_STABLE_ABI_FUNCTION, 10, true);
@@ -59,11 +60,11 @@ Test(pyabi, private_names_the_macros_reach_are_abi_only)
 Test(pyabi, names_outside_the_manifest_are_not_found)
 {
     const char *outside[] = {
-        "PyUnicode_New",     /* never Limited API */
-        "_PyBytes_Resize",   /* declared in old limited headers, a leak */
+        "PyUnicode_New",   /* never Limited API */
+        "_PyBytes_Resize", /* declared in old limited headers, a leak */
         "_PyObject_GetAttrId",
         "PyInit_spam",
-        "PyType_FromSpe",    /* a prefix of a name */
+        "PyType_FromSpe", /* a prefix of a name */
         "PyType_FromSpecX",
         "",
         "malloc",
@@ -79,8 +80,10 @@ Test(pyabi, table_is_sorted_and_whole)
 {
     cr_assert(gt(sz, ep_stable_abi_count, 800));
     for (size_t i = 1; i < ep_stable_abi_count; i++) {
-        cr_assert(lt(int, strcmp(ep_stable_abi_table[i - 1].name,
-                                 ep_stable_abi_table[i].name), 0),
+        cr_assert(lt(int,
+                     strcmp(ep_stable_abi_table[i - 1].name,
+                            ep_stable_abi_table[i].name),
+                     0),
                   "%s before %s", ep_stable_abi_table[i - 1].name,
                   ep_stable_abi_table[i].name);
     }
