@@ -130,8 +130,12 @@ ep_check_limited_api_violation(ep_ctx *c, ep_analysis *an)
     const char *shown[SHOW_SYMBOLS];
     for (size_t i = 0; i < n; i++) {
         const char *name = syms[i].name;
+        /* PyInit_* is a module's entry point, not C API (an object file
+         * may hold several modules and call their inits: abi3audit skips
+         * them too). */
         if (syms[i].defined ||
-            (strncmp(name, "Py", 2) != 0 && strncmp(name, "_Py", 3) != 0)) {
+            (strncmp(name, "Py", 2) != 0 && strncmp(name, "_Py", 3) != 0) ||
+            strncmp(name, "PyInit_", 7) == 0) {
             continue;
         }
         const char *line = judge(c, &syms[i], minor, &t);
