@@ -171,13 +171,6 @@ typedef struct ep_loader_facts {
 ep_status ep_loader_facts_get(ep_ctx *c, const char *path,
                               ep_loader_facts *out);
 
-/* ---- the stable ABI rule (stable_abi.c) ---------------------------------- */
-
-/* Is an import of `sym` by an abi3 module declared for CPython 3.<minor>
- * (minor < 0: unknown) outside the Limited API? Returns NULL when fine, else
- * why ("not part of the Limited API", "added to the Limited API in 3.10"). */
-const char *ep_stable_abi_violation(ep_arena *a, const char *sym, int minor);
-
 /* ---- classifying the trial's error text (trial_text.c) ------------------- */
 
 /* The finding code a loader or import error message points to, and its

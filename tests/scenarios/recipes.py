@@ -673,6 +673,18 @@ class Context:
             case.module, signum, r.describe() if not ok else "ok"))
         return r
 
+    def expect_compile_error(self, source, cflags, fragment, include=None):
+        """gcc rejects SOURCE (C text) with these flags, saying FRAGMENT: the
+        real headers' verdict (e.g. a name the Limited API does not declare)."""
+        src = self.write(self.path("compile-check", "check%d.c" % len(self.checks)), source)
+        argv = [self.need("gcc"), "-fsyntax-only", "-I" + (include or self.py.include)] + \
+            list(cflags) + [src]
+        r = run(argv, env=dict(os.environ, LC_ALL="C"))   # 'x', not the locale's quotes
+        ok = isinstance(r.returncode, int) and r.returncode > 0 and fragment in r.stderr
+        self.expect(ok, "gcc %s rejects the source with %r (%s)" % (
+            " ".join(cflags), fragment, r.describe() if not ok else "ok"))
+        return r
+
     def expect_tool(self, argv, fragment, what):
         """A system tool (nm, readelf, ldd) says FRAGMENT."""
         r = run(argv)
