@@ -180,7 +180,7 @@ report_candidates(ep_ctx *c, const ep_analysis *an, bool main)
                        c->r, cd->path, cd->status, "%s (for %s): %s",
                        f->steps[cd->step].name, an->name, cd->detail);
         if (!ok) {
-            return ep_fail(c->err, EP_ERR_NOMEM, "out of memory");
+            return ep_fail_nomem(c->err);
         }
     }
     if (f->cands_truncated) {
@@ -339,15 +339,6 @@ drop_last(ep_ctx *c)
 
 #define MAX_SWALLOWED 3
 
-static const ep_finding_code static_codes[] = {
-    EP_FINDING_MODULE_NOT_FOUND,       EP_FINDING_SHADOWED_BY_SOURCE,
-    EP_FINDING_ABI_TAG_MISMATCH,       EP_FINDING_EXTENSION_NOT_INSTALLED,
-    EP_FINDING_EDITABLE_WITHOUT_BUILD, EP_FINDING_NOT_AN_EXTENSION,
-    EP_FINDING_WRONG_ARCHITECTURE,     EP_FINDING_MISSING_INIT_FUNCTION,
-    EP_FINDING_MISSING_DEPENDENCY,     EP_FINDING_GLIBC_TOO_NEW,
-    EP_FINDING_UNDEFINED_SYMBOL,       EP_FINDING_UNREADABLE,
-};
-
 /* The real import succeeded: a static error about the module's own
  * import is contradicted. Trust the import, keep the finding as a warning.
  * (A namespace package "succeeding" is that finding's very symptom, and a
@@ -358,12 +349,8 @@ trust_success(ep_ctx *c, ep_analysis *main)
     const ep_trial *t = &c->r->trial;
     for (size_t i = 0; i < main->nslots; i++) {
         ep_finding_slot *f = main->slots[i];
-        bool contradicted = false;
-        for (size_t k = 0; k < sizeof(static_codes) / sizeof(*static_codes);
-             k++) {
-            contradicted = contradicted || f->pub.code == static_codes[k];
-        }
-        if (!contradicted || f->pub.severity != EP_SEVERITY_ERROR) {
+        const ep_finding_info *fi = ep_finding_info_of(f->pub.code);
+        if (fi == NULL || !fi->stops_import || f->pub.severity != EP_SEVERITY_ERROR) {
             continue;
         }
         /* Imported without a file: a built-in or frozen module, which
@@ -436,7 +423,7 @@ direct_trial(ep_ctx *c, const char *name, ep_trial_failure *out, bool *failed)
     *failed = false;
     ep_report *scratch = ep_report_new(name);
     if (scratch == NULL) {
-        return ep_fail(c->err, EP_ERR_NOMEM, "out of memory");
+        return ep_fail_nomem(c->err);
     }
     const char *py = c->in->executable && c->in->executable[0]
                          ? c->in->executable
@@ -457,7 +444,7 @@ direct_trial(ep_ctx *c, const char *name, ep_trial_failure *out, bool *failed)
     }
     ep_report_free(scratch);
     if (st == EP_ERR_NOMEM) {
-        return ep_fail(c->err, st, "out of memory");
+        return ep_fail_nomem(c->err);
     }
     return EP_OK;
 }
@@ -537,7 +524,7 @@ none_attr_trials(ep_ctx *c, ep_analysis *main, ep_strvec *seen,
                 continue;
             }
             if (!ep_strvec_push(c->a, seen, name)) {
-                return ep_fail(c->err, EP_ERR_NOMEM, "out of memory");
+                return ep_fail_nomem(c->err);
             }
             (*reported)++;
             st = ep_check_swallowed_import_error(c, main, &f, an);
@@ -722,7 +709,7 @@ run_trial(ep_ctx *c, const ep_explain_options *o, const char *module,
     ep_status st = ep_trial_run(c->r, py, module, workdir, start, script,
                                 o->timeout, &terr);
     if (st == EP_ERR_NOMEM) {
-        return ep_fail(c->err, st, "out of memory");
+        return ep_fail_nomem(c->err);
     }
     if (st != EP_OK) {
         ep_report_note(c->r, "the trial import could not run: %s",
@@ -755,7 +742,7 @@ ep_explain(const char *module, const ep_explain_options *opt,
     }
     ep_report *r = ep_report_new(module);
     if (r == NULL) {
-        return ep_fail(err, EP_ERR_NOMEM, "out of memory");
+        return ep_fail_nomem(err);
     }
     ep_status st = get_interp(opt, &in, err);
     if (st != EP_OK) {
@@ -838,7 +825,7 @@ ep_probe_file(const char *path, const ep_explain_options *opt,
     snprintf(name, sizeof(name), "%.*s", (int)stem, base);
     ep_report *r = ep_report_new(name);
     if (r == NULL) {
-        return ep_fail(err, EP_ERR_NOMEM, "out of memory");
+        return ep_fail_nomem(err);
     }
     r->subject_file = ep_arena_strdup(&r->arena, path);
     ep_status st = get_interp(opt, &in, err);
@@ -851,7 +838,7 @@ ep_probe_file(const char *path, const ep_explain_options *opt,
     st = ctx_init(&c, r, in, opt, err);
     ep_analysis *an = st == EP_OK ? calloc(1, sizeof(*an)) : NULL;
     if (st == EP_OK && an == NULL) {
-        st = ep_fail(err, EP_ERR_NOMEM, "out of memory");
+        st = ep_fail_nomem(err);
     }
     if (st == EP_OK) {
         c.an[c.nan++] = an;
@@ -873,7 +860,7 @@ ep_probe_file(const char *path, const ep_explain_options *opt,
                              "this interpreter: %s",
                              base, why);
             if (fs == NULL) {
-                st = ep_check_nomem(&c);
+                st = ep_fail_nomem(c.err);
             } else {
                 ep_finding_path(r, fs, path);
                 ep_finding_fix(r, fs,

@@ -50,7 +50,7 @@ ep_check_abi_tag_mismatch(ep_ctx *c, ep_analysis *an)
                           an->dist->name, wheel);
     }
     if (fs == NULL) {
-        return ep_check_nomem(c);
+        return ep_fail_nomem(c->err);
     }
     if (f->found) {
         /* A pure-Python fallback loads instead: slower, not broken. */

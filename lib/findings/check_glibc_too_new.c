@@ -27,7 +27,7 @@ ep_check_glibc_too_new(ep_ctx *c, ep_analysis *an, const ep_loader_facts *lf)
         v->version, v->library, v->path ? v->path : v->library,
         v->newest ? ep_arena_printf(c->a, " (newest: %s)", v->newest) : "");
     if (fs == NULL) {
-        return ep_check_nomem(c);
+        return ep_fail_nomem(c->err);
     }
     for (size_t i = 0; i < lf->nvers && i < SHOW_VERSIONS; i++) {
         const ep_loader_missing_ver *m = &lf->vers[i];

@@ -27,16 +27,6 @@ is_self_or_ancestor(const char *subject, const char *name)
            (name[n] == '\0' || name[n] == '.');
 }
 
-static const ep_finding_code location_codes[] = {
-    EP_FINDING_SHADOWED_BY_SOURCE,
-    EP_FINDING_NAMESPACE_PACKAGE,
-    EP_FINDING_EDITABLE_WITHOUT_BUILD,
-    EP_FINDING_EXTENSION_NOT_INSTALLED,
-    EP_FINDING_ABI_TAG_MISMATCH,
-    EP_FINDING_MODULE_NOT_FOUND,
-    EP_FINDING_UNREADABLE,
-};
-
 /* Advice for an init that raised, from the well-known texts. */
 static const char *
 init_advice(const char *exc_type, const char *msg)
@@ -117,11 +107,7 @@ ep_check_import_error(ep_ctx *c, ep_analysis *an, const char *exc_type,
         /* Another module, imported by this one's initialisation. */
         code = EP_FINDING_IMPORT_ERROR;
     } else if (code == EP_FINDING_MODULE_NOT_FOUND) {
-        for (size_t i = 0;
-             fs == NULL && i < sizeof(location_codes) / sizeof(*location_codes);
-             i++) {
-            fs = ep_check_find(c, an, location_codes[i]);
-        }
+        fs = ep_check_find_about(c, an, EP_ABOUT_LOCATION, 0);
     } else if (code != EP_FINDING_IMPORT_ERROR) {
         fs = ep_check_find(c, an, code);
     }
@@ -144,7 +130,7 @@ ep_check_import_error(ep_ctx *c, ep_analysis *an, const char *exc_type,
             ep_check_add(c, an, code, "importing %s fails: %s", an->name, line);
     }
     if (fs == NULL) {
-        return ep_check_nomem(c);
+        return ep_fail_nomem(c->err);
     }
     add_trial_detail(c, fs, "A real import in a child process", exc_type, msg,
                      traceback);

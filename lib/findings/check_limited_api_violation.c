@@ -61,7 +61,7 @@ ep_check_limited_api_violation(ep_ctx *c, ep_analysis *an)
                 ep_basename(an->ext_path), syms[i].name,
                 minor >= 0 ? ep_arena_printf(c->a, " of 3.%d", minor) : "");
             if (fs == NULL) {
-                return ep_check_nomem(c);
+                return ep_fail_nomem(c->err);
             }
         }
         if (count++ < SHOW_SYMBOLS) {

@@ -95,7 +95,7 @@ ep_check_missing_dependency(ep_ctx *c, ep_analysis *an,
         lf->nlibs > 1 ? ep_arena_printf(c->a, " (and %zu more)", lf->nlibs - 1)
                       : "");
     if (fs == NULL) {
-        return ep_check_nomem(c);
+        return ep_fail_nomem(c->err);
     }
     for (size_t i = 0; i < lf->nlibs && i < SHOW_LIBS; i++) {
         const ep_loader_missing_lib *l = &lf->libs[i];

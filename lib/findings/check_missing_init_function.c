@@ -101,7 +101,7 @@ ep_check_missing_init_function(ep_ctx *c, ep_analysis *an)
         ep_arena_printf(c->a, "%s%s", py2 ? "init" : "PyInit_", comp);
     ep_strlist have = {0};
     if (want == NULL) {
-        return ep_check_nomem(c);
+        return ep_fail_nomem(c->err);
     }
     if (py2 ? defines(an->ext, want)
             : (ep_object_pyinit(an->ext, &have, NULL) != EP_OK ||
@@ -115,7 +115,7 @@ ep_check_missing_init_function(ep_ctx *c, ep_analysis *an)
         ep_basename(an->ext_path), want, have.count ? "; it exports " : "",
         have.count ? have.items[0] : "");
     if (fs == NULL) {
-        return ep_check_nomem(c);
+        return ep_fail_nomem(c->err);
     }
     ep_finding_detail(c->r, fs,
                       "CPython looks up %s because the module is "

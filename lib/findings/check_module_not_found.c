@@ -11,12 +11,6 @@
 
 #define SHOW_DIRS 12
 
-static const ep_finding_code location_codes[] = {
-    EP_FINDING_SHADOWED_BY_SOURCE,     EP_FINDING_NAMESPACE_PACKAGE,
-    EP_FINDING_EDITABLE_WITHOUT_BUILD, EP_FINDING_EXTENSION_NOT_INSTALLED,
-    EP_FINDING_ABI_TAG_MISMATCH,       EP_FINDING_UNREADABLE,
-};
-
 /* A top-level name in the base interpreter's site-packages (C4: installed
  * into another environment than the one importing). */
 static const char *
@@ -51,11 +45,10 @@ ep_check_module_not_found(ep_ctx *c, ep_analysis *an)
     if (f->found) {
         return EP_OK;
     }
-    for (size_t i = 0; i < sizeof(location_codes) / sizeof(*location_codes);
-         i++) {
-        if (ep_check_find(c, an, location_codes[i]) != NULL) {
-            return EP_OK;
-        }
+    /* A more specific finding about where the import goes explains it. */
+    if (ep_check_find_about(c, an, EP_ABOUT_LOCATION,
+                            EP_FINDING_MODULE_NOT_FOUND) != NULL) {
+        return EP_OK;
     }
     size_t k = f->fail_step < f->nsteps ? f->fail_step : f->nsteps - 1;
     const ep_find_step *s = &f->steps[k];
@@ -75,7 +68,7 @@ ep_check_module_not_found(ep_ctx *c, ep_analysis *an)
                           "no sys.path entry provides %s", s->name);
     }
     if (fs == NULL) {
-        return ep_check_nomem(c);
+        return ep_fail_nomem(c->err);
     }
     ep_finding_detail(c->r, fs,
                       "Python reports: ModuleNotFoundError: No module "

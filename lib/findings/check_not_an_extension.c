@@ -62,7 +62,7 @@ ep_check_not_an_extension(ep_ctx *c, ep_analysis *an)
                      "%s is not a loadable extension: %s", an->ext_path,
                      lfs ? "a Git LFS pointer, not the binary" : why);
     if (fs == NULL) {
-        return ep_check_nomem(c);
+        return ep_fail_nomem(c->err);
     }
     ep_finding_detail(c->r, fs,
                       "The finder picks it for %s by its name (%s), "

@@ -38,14 +38,14 @@ list_compiled(pkg_walk *w, const char *dir, const char *rel, int depth)
         }
         const char *full = ep_path_join(w->c->a, dir, n);
         if (full == NULL) {
-            return ep_check_nomem(w->c);
+            return ep_fail_nomem(w->c->err);
         }
         const char *dot = strchr(n, '.');
         if (dot == NULL && ep_fs_isdir_nofollow(full)) {
             const char *r =
                 rel[0] ? ep_arena_printf(w->c->a, "%s/%s", rel, n) : n;
             st =
-                r ? list_compiled(w, full, r, depth + 1) : ep_check_nomem(w->c);
+                r ? list_compiled(w, full, r, depth + 1) : ep_fail_nomem(w->c->err);
             continue;
         }
         if (dot == NULL || !ep_interp_has_ext_suffix(w->c->in, dot)) {
@@ -57,7 +57,7 @@ list_compiled(pkg_walk *w, const char *dir, const char *rel, int depth)
                                  : stem;
         if (r == NULL || !ep_strvec_push(w->c->a, &w->rel, r) ||
             !ep_strvec_push(w->c->a, &w->files, full)) {
-            return ep_check_nomem(w->c);
+            return ep_fail_nomem(w->c->err);
         }
     }
     return st;
@@ -118,7 +118,7 @@ ep_check_package_shadowing(ep_ctx *c, ep_analysis *an)
                 !covered(c, w.files.items[k]) &&
                 (!ep_strvec_push(c->a, &missing, w.rel.items[k]) ||
                  !ep_strvec_push(c->a, &missing_files, w.files.items[k]))) {
-                return ep_check_nomem(c);
+                return ep_fail_nomem(c->err);
             }
         }
         if (missing.count == 0) {
@@ -132,7 +132,7 @@ ep_check_package_shadowing(ep_ctx *c, ep_analysis *an)
             an->name, t->dir, ep_where(c, &used->where), missing.count,
             missing.count == 1 ? "" : "s", copy->where.dir);
         if (fs == NULL) {
-            return ep_check_nomem(c);
+            return ep_fail_nomem(c->err);
         }
         if (c->r->trial.ran && c->r->trial.ok) {
             /* The import worked: the missing modules are not needed at

@@ -45,7 +45,7 @@ ep_check_swallowed_import_error(ep_ctx *c, ep_analysis *outer,
         outer->name, failed, f->exc_type ? f->exc_type : "ImportError",
         f->message ? f->message : "");
     if (fs == NULL) {
-        return ep_check_nomem(c);
+        return ep_fail_nomem(c->err);
     }
     ep_finding_detail(
         c->r, fs, "The original exception, raised %s%s%s: %s: %s",

@@ -27,7 +27,7 @@ ep_check_unreadable(ep_ctx *c, ep_analysis *an)
                           "the import cannot see whether it holds %s",
                           cd->path, f->steps[s].name);
             if (fs == NULL) {
-                return ep_check_nomem(c);
+                return ep_fail_nomem(c->err);
             }
             if (f->found && s < f->nsteps) {
                 ep_finding_severity(fs, EP_SEVERITY_WARNING);
@@ -69,7 +69,7 @@ ep_check_unreadable(ep_ctx *c, ep_analysis *an)
         ep_finding_slot *fs = ep_check_add(c, an, EP_FINDING_UNREADABLE,
                                            "%s cannot be read", an->ext_path);
         if (fs == NULL) {
-            return ep_check_nomem(c);
+            return ep_fail_nomem(c->err);
         }
         const char *why = ep_object_reason(an->ext);
         ep_finding_detail(c->r, fs,

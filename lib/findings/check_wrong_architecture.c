@@ -33,7 +33,7 @@ ep_check_wrong_architecture(ep_ctx *c, ep_analysis *an)
         mod->machine_name ? mod->machine_name : "?", exe->elf_class,
         exe->machine_name ? exe->machine_name : "?");
     if (fs == NULL) {
-        return ep_check_nomem(c);
+        return ep_fail_nomem(c->err);
     }
     ep_finding_detail(c->r, fs, "%s: ELF class %d, %s-endian, machine %s (%d)",
                       an->ext_path, mod->elf_class, mod->endian_name,

@@ -46,17 +46,12 @@ typedef struct ep_analysis {
     ep_finding_slot **slots; /* the findings this analysis added */
     size_t nslots, slots_cap;
     bool cause;        /* explains a failure the trial saw inside
-                          the package (rank tier) */
+                          the package: its findings get EP_MARK_CAUSE */
     bool elf_bad;      /* not loadable ELF: skip symbol checks */
     bool deps_checked; /* the loader emulation ran on ext */
 } ep_analysis;
 
 #define EP_MAX_ANALYSES 8
-
-/* Before ranking, a slot's rank field holds its tier as the engine saw it:
- * EP_RANK_CAUSE marks a finding that explains the failure the trial saw
- * inside a package (rank.c puts it right after swallowed-import-error). */
-#define EP_RANK_CAUSE 1
 
 typedef struct ep_ctx {
     ep_report *r;
@@ -87,13 +82,6 @@ ep_check_fix(ep_ctx *c, ep_finding_slot *f, const char *text)
     }
 }
 
-/* A check that could not allocate its finding. */
-static inline ep_status
-ep_check_nomem(ep_ctx *c)
-{
-    return ep_fail(c->err, EP_ERR_NOMEM, "out of memory");
-}
-
 /* Load the interpreter's exported Python symbols (executable, libpython). */
 ep_status ep_ctx_load_exports(ep_ctx *c);
 /* Does the interpreter export this symbol? (true when unknown) */
@@ -110,6 +98,11 @@ ep_finding_slot *ep_check_add(ep_ctx *c, ep_analysis *an, ep_finding_code code,
 /* The finding of this code the analysis already has, or NULL. */
 ep_finding_slot *ep_check_find(ep_ctx *c, const ep_analysis *an,
                                ep_finding_code code);
+/* The finding of the analysis that is about `about` (findings.def) with
+ * the lowest place, other than code `except` (0: none), or NULL. */
+ep_finding_slot *ep_check_find_about(ep_ctx *c, const ep_analysis *an,
+                                     ep_finding_about about,
+                                     ep_finding_code except);
 /* Any finding at all from this analysis with error severity? */
 bool ep_check_any_error(const ep_ctx *c, const ep_analysis *an);
 

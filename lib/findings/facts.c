@@ -34,7 +34,7 @@ collect_exports(ep_ctx *c, ep_object *obj, ep_strvec *v)
     for (size_t i = 0; i < n; i++) {
         if (syms[i].defined && is_python_api(syms[i].name) &&
             !ep_strvec_push(c->a, v, syms[i].name)) {
-            return ep_fail(c->err, EP_ERR_NOMEM, "out of memory");
+            return ep_fail_nomem(c->err);
         }
     }
     return EP_OK;
@@ -180,13 +180,13 @@ ep_analysis_new(ep_ctx *c, const char *name, bool cause, ep_analysis **out)
     }
     ep_analysis *an = calloc(1, sizeof(*an));
     if (an == NULL) {
-        return ep_fail(c->err, EP_ERR_NOMEM, "out of memory");
+        return ep_fail_nomem(c->err);
     }
     an->name = ep_arena_strdup(c->a, name);
     an->cause = cause;
     ep_status st =
         an->name ? ep_find_module(c->a, c->in, &c->ed, name, &an->find, c->err)
-                 : ep_fail(c->err, EP_ERR_NOMEM, "out of memory");
+                 : ep_fail_nomem(c->err);
     if (st != EP_OK) {
         ep_analysis_free(an);
         return st;
@@ -234,16 +234,11 @@ ep_check_add(ep_ctx *c, ep_analysis *an, ep_finding_code code, const char *fmt,
         return f;
     }
     if (an->cause) {
-        f->rank = EP_RANK_CAUSE;
+        f->mark = EP_MARK_CAUSE;
     }
-    if (an->nslots == an->slots_cap) {
-        size_t cap = an->slots_cap ? an->slots_cap * 2 : 8;
-        ep_finding_slot **p = realloc(an->slots, cap * sizeof(*p));
-        if (p == NULL) {
-            return f; /* the finding stands; only the bookkeeping is lost */
-        }
-        an->slots = p;
-        an->slots_cap = cap;
+    if (!ep_grow((void **)&an->slots, &an->slots_cap, an->nslots + 1,
+                 sizeof(*an->slots))) {
+        return f; /* the finding stands; only the bookkeeping is lost */
     }
     an->slots[an->nslots++] = f;
     return f;
@@ -259,6 +254,26 @@ ep_check_find(ep_ctx *c, const ep_analysis *an, ep_finding_code code)
         }
     }
     return NULL;
+}
+
+ep_finding_slot *
+ep_check_find_about(ep_ctx *c, const ep_analysis *an, ep_finding_about about,
+                    ep_finding_code except)
+{
+    (void)c;
+    ep_finding_slot *best = NULL;
+    int best_place = 0;
+    for (size_t i = 0; an != NULL && i < an->nslots; i++) {
+        const ep_finding_info *fi = ep_finding_info_of(an->slots[i]->pub.code);
+        if (fi == NULL || fi->about != about || fi->code == except) {
+            continue;
+        }
+        if (best == NULL || fi->place < best_place) {
+            best = an->slots[i];
+            best_place = fi->place;
+        }
+    }
+    return best;
 }
 
 bool

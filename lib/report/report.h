@@ -46,12 +46,20 @@ typedef struct ep_trial {
     const char *output;      /* what the import printed, maybe truncated */
 } ep_trial;
 
+/* What the engine knows of a finding's part in the failure, set when it is
+ * added; rank.c turns it into a tier. */
+typedef enum ep_finding_mark {
+    EP_MARK_NONE = 0,
+    EP_MARK_CAUSE /* explains the failure the trial saw inside a package */
+} ep_finding_mark;
+
 /* A finding while it is built: the public struct plus growable paths. */
 typedef struct ep_finding_slot {
     ep_finding pub;
     ep_strvec paths;
-    size_t order;            /* insertion order, a tie-breaker when ranking */
-    int rank;                /* lower is shown first (rank.c) */
+    size_t order;          /* insertion order, a tie-breaker when ranking */
+    ep_finding_mark mark;  /* the engine's mark (input to ranking) */
+    long sort_key;         /* computed by ep_report_rank(); lower first */
 } ep_finding_slot;
 
 struct ep_report {
