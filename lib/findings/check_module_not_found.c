@@ -146,3 +146,46 @@ ep_check_module_not_found(ep_ctx *c, ep_analysis *an)
                    s->name);
     return EP_OK;
 }
+
+/* The static walk found the module, the real import did not: an import
+ * system the walk does not model (trial_rules.c). */
+ep_status
+ep_check_module_not_found_from_trial(ep_ctx *c, ep_analysis *an,
+                                     const ep_trial_error *e)
+{
+    ep_finding_slot *fs = ep_check_add(c, an, EP_FINDING_MODULE_NOT_FOUND,
+                                       "the real import does not find %s, "
+                                       "although the static walk did",
+                                       e->subject ? e->subject : an->name);
+    if (fs == NULL) {
+        return ep_fail_nomem(c->err);
+    }
+    ep_trial_details(c, fs, e, true);
+    ep_finding_detail(c->r, fs,
+                      "A sys.meta_path finder or path hook "
+                      "the static walk does not model may be involved");
+    ep_finding_fix(c->r, fs,
+                   "Check how %s is installed for this "
+                   "interpreter (%s -m pip show, sys.path)",
+                   an->name,
+                   c->in->executable ? c->in->executable : c->in->python);
+    if (e->file != NULL) {
+        ep_finding_path(c->r, fs, e->file);
+    }
+    return EP_OK;
+}
+
+void
+ep_module_not_found_is_builtin(ep_ctx *c, ep_analysis *an, ep_finding_slot *fs)
+{
+    ep_finding_severity(fs, EP_SEVERITY_INFO);
+    fs->pub.summary = ep_arena_printf(c->a,
+                                      "%s is built into the "
+                                      "interpreter or frozen: it has no "
+                                      "file on sys.path",
+                                      an->name);
+    fs->pub.detail = "The real import succeeded without a __file__; "
+                     "BuiltinImporter and FrozenImporter come before "
+                     "PathFinder on sys.meta_path";
+    fs->pub.fix = "";
+}

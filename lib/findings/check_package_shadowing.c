@@ -44,8 +44,8 @@ list_compiled(pkg_walk *w, const char *dir, const char *rel, int depth)
         if (dot == NULL && ep_fs_isdir_nofollow(full)) {
             const char *r =
                 rel[0] ? ep_arena_printf(w->c->a, "%s/%s", rel, n) : n;
-            st =
-                r ? list_compiled(w, full, r, depth + 1) : ep_fail_nomem(w->c->err);
+            st = r ? list_compiled(w, full, r, depth + 1)
+                   : ep_fail_nomem(w->c->err);
             continue;
         }
         if (dot == NULL || !ep_interp_has_ext_suffix(w->c->in, dot)) {

@@ -34,7 +34,8 @@ none_attrs(ep_ctx *c, ep_finding_slot *fs, const char *failed)
 
 ep_status
 ep_check_swallowed_import_error(ep_ctx *c, ep_analysis *outer,
-                                const ep_trial_failure *f, ep_analysis *inner)
+                                const ep_trial_failure *f, ep_analysis *inner,
+                                bool optional)
 {
     const char *failed = inner         ? inner->name
                          : f->exc_name ? f->exc_name
@@ -65,6 +66,17 @@ ep_check_swallowed_import_error(ep_ctx *c, ep_analysis *outer,
                       "compiled module is used",
                       outer->name, outer->name);
     none_attrs(c, fs, failed);
+    if (optional) {
+        /* A compiled module nothing in the environment says should exist
+         * (trial_rules.c weighs it): said, as a warning, without a cause
+         * analysis. */
+        ep_finding_severity(fs, EP_SEVERITY_WARNING);
+        ep_finding_detail(c->r, fs,
+                          "Nothing here says the module should exist: no "
+                          "compiled file anywhere on the path, no RECORD "
+                          "entry, no source beside it -- an optional "
+                          "component that is not installed?");
+    }
     if (f->path != NULL) {
         ep_finding_path(c->r, fs, f->path);
     }

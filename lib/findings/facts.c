@@ -115,6 +115,34 @@ ep_ctx_exports(const ep_ctx *c, const char *sym)
                    cmp_str) != NULL;
 }
 
+/* A dotted name of identifiers (bytes >= 0x80 allowed: PEP 3131 names). */
+bool
+ep_module_name_valid(const char *m)
+{
+    bool start = true;
+    if (m == NULL || *m == '\0' || strlen(m) > 1024) {
+        return false;
+    }
+    for (const char *p = m; *p != '\0'; p++) {
+        unsigned char ch = (unsigned char)*p;
+        if (ch == '.') {
+            if (start) {
+                return false;
+            }
+            start = true;
+            continue;
+        }
+        bool alpha = ch == '_' || (ch >= 'a' && ch <= 'z') ||
+                     (ch >= 'A' && ch <= 'Z') || ch >= 0x80;
+        bool digit = ch >= '0' && ch <= '9';
+        if (!alpha && !(digit && !start)) {
+            return false;
+        }
+        start = false;
+    }
+    return !start;
+}
+
 const ep_find_step *
 ep_analysis_target(const ep_analysis *an)
 {

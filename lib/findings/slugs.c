@@ -6,7 +6,7 @@
 #include <string.h>
 
 static const ep_finding_info table[] = {
-#define EP_FINDING(e, slug, sev, place, about, stops)                         \
+#define EP_FINDING(e, slug, sev, place, about, stops)                          \
     {EP_FINDING_##e, slug, sev, place, about, stops},
 #include "findings/findings.def"
 #undef EP_FINDING
