@@ -212,7 +212,7 @@ has_ext_suffix(const ep_interp *in, const char *path)
 static const char *
 failure_name(ep_ctx *c, const ep_trial_failure *f)
 {
-    if (f->kind != NULL && strcmp(f->kind, "ext_failed") == 0 && f->name) {
+    if (f->stage == EP_TRIAL_STAGE_EXT && f->name) {
         return f->name;
     }
     if (f->exc_name != NULL && f->exc_name[0] != '\0') {
@@ -248,7 +248,7 @@ drop_last(ep_ctx *c)
 static void
 trust_success(ep_ctx *c, ep_analysis *main)
 {
-    const ep_trial *t = &c->r->trial;
+    const ep_trial *t = c->r->trial;
     ep_trial_rule_imported(c, main);
     const ep_find_step *s = ep_analysis_target(main);
     const char *static_file = main->find.found && s ? s->origin : NULL;
@@ -265,28 +265,27 @@ trust_success(ep_ctx *c, ep_analysis *main)
 }
 
 /* Import `name` on its own in a child process; a failure is copied into
- * *out (strings in the report's arena). The package's own except clause
- * is not in the way there: the exception reaches the top. */
+ * *out and its outcome into *how (strings in the report's arena). The
+ * package's own except clause is not in the way there: the exception
+ * reaches the top. */
 static ep_status
-direct_trial(ep_ctx *c, const char *name, ep_trial_failure *out, bool *failed)
+direct_trial(ep_ctx *c, const char *name, ep_trial_failure *out,
+             ep_trial_outcome *how, bool *failed)
 {
     ep_error terr;
     const ep_explain_options *o = c->opt;
+    ep_trial *t = NULL;
     *failed = false;
-    ep_report *scratch = ep_report_new(name);
-    if (scratch == NULL) {
-        return ep_fail_nomem(c->err);
-    }
     const char *py = c->in->executable && c->in->executable[0]
                          ? c->in->executable
                          : o->python;
-    ep_status st = ep_trial_run(scratch, py, name, o->workdir, o->start,
-                                o->script, o->timeout, &terr);
-    if (st == EP_OK && scratch->trial.ran && !scratch->trial.ok) {
-        const ep_trial *t = &scratch->trial;
+    ep_status st = ep_trial_run(py, name, o->workdir, o->start, o->script,
+                                o->timeout, &t, &terr);
+    if (st == EP_OK && t->outcome != EP_TRIAL_IMPORTED) {
         *failed = true;
+        *how = t->outcome;
         memset(out, 0, sizeof(*out));
-        out->kind = "direct_import";
+        out->stage = EP_TRIAL_STAGE_DIRECT;
         out->exc_type = ep_arena_strdup(c->a, t->exc_type);
         out->message = ep_arena_strdup(c->a, t->message);
         out->name = ep_arena_strdup(c->a, name);
@@ -294,7 +293,7 @@ direct_trial(ep_ctx *c, const char *name, ep_trial_failure *out, bool *failed)
         out->path = ep_arena_strdup(c->a, t->exc_path);
         out->importer = NULL;
     }
-    ep_report_free(scratch);
+    ep_trial_free(t);
     if (st == EP_ERR_NOMEM) {
         return ep_fail_nomem(c->err);
     }
@@ -330,7 +329,7 @@ static ep_status
 none_attr_trials(ep_ctx *c, ep_analysis *main, ep_strvec *seen,
                  size_t *reported)
 {
-    const ep_trial *t = &c->r->trial;
+    const ep_trial *t = c->r->trial;
     for (size_t i = 0; i < t->none_attrs.count && *reported < MAX_SWALLOWED;
          i++) {
         const char *names[4];
@@ -364,9 +363,10 @@ none_attr_trials(ep_ctx *c, ep_analysis *main, ep_strvec *seen,
                      &c->dists, an->find.steps[an->find.ncomp - 1].component,
                      NULL) != NULL);
             ep_trial_failure f;
+            ep_trial_outcome how = EP_TRIAL_RAISED;
             bool failed = false;
             if (evidence) {
-                st = direct_trial(c, name, &f, &failed);
+                st = direct_trial(c, name, &f, &how, &failed);
             }
             if (st != EP_OK) {
                 return st;
@@ -387,8 +387,8 @@ none_attr_trials(ep_ctx *c, ep_analysis *main, ep_strvec *seen,
                 st = report_candidates(c, an, false);
             }
             if (st == EP_OK) {
-                st = ep_trial_rule_raised(c, an, f.exc_type, f.message, f.path,
-                                          NULL);
+                st = ep_trial_rule_raised(c, an, how, f.exc_type, f.message,
+                                          f.path, NULL);
             }
             if (st != EP_OK) {
                 return st;
@@ -402,7 +402,7 @@ none_attr_trials(ep_ctx *c, ep_analysis *main, ep_strvec *seen,
 static ep_status
 trial_ok(ep_ctx *c, ep_analysis *main)
 {
-    const ep_trial *t = &c->r->trial;
+    const ep_trial *t = c->r->trial;
     ep_strvec seen = {0};
     size_t reported = 0;
     for (size_t i = 0; i < t->nfailures && reported < MAX_SWALLOWED; i++) {
@@ -457,8 +457,8 @@ trial_ok(ep_ctx *c, ep_analysis *main)
             st = report_candidates(c, an, false);
         }
         if (st == EP_OK) {
-            st = ep_trial_rule_raised(c, an, f->exc_type, f->message, f->path,
-                                      NULL);
+            st = ep_trial_rule_raised(c, an, EP_TRIAL_RAISED, f->exc_type,
+                                      f->message, f->path, NULL);
         }
         if (st != EP_OK) {
             return st;
@@ -483,11 +483,13 @@ is_ancestor_or_self(const char *name, const char *module)
 static ep_status
 trial_failed(ep_ctx *c, ep_analysis *main)
 {
-    const ep_trial *t = &c->r->trial;
+    const ep_trial *t = c->r->trial;
     const char *exc = t->exc_type, *msg = t->message, *path = t->exc_path;
     const char *name = t->exc_name;
+    ep_trial_outcome how = t->outcome;
     const ep_trial_failure *cause = ep_trial_cause(t, main->name);
     if (cause != NULL) {
+        how = EP_TRIAL_RAISED; /* a failure on the way raised */
         name = cause->name;
         exc = cause->exc_type;
         msg = cause->message;
@@ -495,7 +497,7 @@ trial_failed(ep_ctx *c, ep_analysis *main)
     }
     if (name == NULL || !ep_module_name_valid(name) ||
         is_ancestor_or_self(name, main->name)) {
-        return ep_trial_rule_raised(c, main, exc, msg, path, t->traceback);
+        return ep_trial_rule_raised(c, main, how, exc, msg, path, t->traceback);
     }
     ep_analysis *an = NULL;
     ep_status st = analyze(c, name, true, &an);
@@ -506,7 +508,7 @@ trial_failed(ep_ctx *c, ep_analysis *main)
                    "importing %s fails because importing %s inside it "
                    "fails; that import is analysed too",
                    main->name, name);
-    return ep_trial_rule_raised(c, an, exc, msg, path, t->traceback);
+    return ep_trial_rule_raised(c, an, how, exc, msg, path, t->traceback);
 }
 
 static ep_status
@@ -517,8 +519,8 @@ run_trial(ep_ctx *c, const ep_explain_options *o, const char *module,
     const char *py = c->in->executable && c->in->executable[0]
                          ? c->in->executable
                          : o->python;
-    ep_status st = ep_trial_run(c->r, py, module, workdir, start, script,
-                                o->timeout, &terr);
+    ep_status st = ep_trial_run(py, module, workdir, start, script, o->timeout,
+                                &c->r->trial, &terr);
     if (st == EP_ERR_NOMEM) {
         return ep_fail_nomem(c->err);
     }
@@ -590,15 +592,16 @@ ep_explain(const char *module, const ep_explain_options *opt,
                               "static analysis alone");
         }
     }
-    if (st == EP_OK && main != NULL && r->trial.ran) {
-        st = r->trial.ok ? trial_ok(&c, main) : trial_failed(&c, main);
+    bool imported = r->trial && r->trial->outcome == EP_TRIAL_IMPORTED;
+    if (st == EP_OK && main != NULL && r->trial != NULL) {
+        st = imported ? trial_ok(&c, main) : trial_failed(&c, main);
     }
     if (st == EP_OK && main != NULL) {
         st = ep_check_package_shadowing(&c, main);
     }
     if (st == EP_OK && main != NULL) {
-        r->importable = r->trial.ran
-                            ? r->trial.ok
+        r->importable = r->trial != NULL
+                            ? imported
                             : main->find.found && !ep_check_any_error(&c, main);
     }
     if (st == EP_OK && c.dists.status != EP_OK) {
@@ -675,13 +678,14 @@ ep_probe_file(const char *path, const ep_explain_options *opt,
                            EP_START_MODE_C, NULL);
         }
     }
-    if (st == EP_OK && r->trial.ran && !r->trial.ok) {
-        st = ep_trial_rule_raised(&c, an, r->trial.exc_type, r->trial.message,
-                                  path, r->trial.traceback);
+    bool imported = r->trial && r->trial->outcome == EP_TRIAL_IMPORTED;
+    if (st == EP_OK && r->trial != NULL && !imported) {
+        st = ep_trial_rule_raised(&c, an, r->trial->outcome, r->trial->exc_type,
+                                  r->trial->message, path, r->trial->traceback);
     }
     if (st == EP_OK) {
         r->importable =
-            r->trial.ran ? r->trial.ok : !ep_check_any_error(&c, an);
+            r->trial != NULL ? imported : !ep_check_any_error(&c, an);
     }
     if (st == EP_OK && c.dists.status != EP_OK) {
         st = ep_fail_nomem(err); /* a dist-info read lazily ran out */

@@ -11,7 +11,7 @@
 
 /* Advice for an init that raised, from the well-known texts. */
 static const char *
-init_advice(const char *exc_type, const char *msg)
+init_advice(ep_trial_outcome outcome, const char *msg)
 {
     if (strstr(msg, "NumPy") != NULL || strstr(msg, "numpy") != NULL ||
         strstr(msg, "_ARRAY_API") != NULL) {
@@ -34,13 +34,13 @@ init_advice(const char *exc_type, const char *msg)
                "in the process, or preload the library that uses initial-exec "
                "TLS (LD_PRELOAD)";
     }
-    if (exc_type != NULL && strcmp(exc_type, "ProcessDied") == 0) {
+    if (outcome == EP_TRIAL_DIED) {
         return "The interpreter crashed inside the module's initialisation: "
                "a binary incompatibility (a GIL build under a free-threaded "
                "interpreter, headers of another Python) or a bug in its init; "
                "run `python -X faulthandler -c 'import ...'` for the stack";
     }
-    if (exc_type != NULL && strcmp(exc_type, "Timeout") == 0) {
+    if (outcome == EP_TRIAL_TIMEOUT) {
         return "The import did not finish: its initialisation blocks (a "
                "network call, a lock, input) or is very slow";
     }
@@ -65,7 +65,7 @@ ep_check_import_error(ep_ctx *c, ep_analysis *an, const ep_trial_error *e)
                           "use the file (another machine type or a "
                           "damaged object)");
     }
-    ep_finding_fix(c->r, fs, "%s", init_advice(e->exc_type, e->message));
+    ep_finding_fix(c->r, fs, "%s", init_advice(e->outcome, e->message));
     if (e->file != NULL) {
         ep_finding_path(c->r, fs, e->file);
     }

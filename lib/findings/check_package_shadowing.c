@@ -134,7 +134,7 @@ ep_check_package_shadowing(ep_ctx *c, ep_analysis *an)
         if (fs == NULL) {
             return ep_fail_nomem(c->err);
         }
-        if (c->r->trial.ran && c->r->trial.ok) {
+        if (c->r->trial != NULL && c->r->trial->outcome == EP_TRIAL_IMPORTED) {
             /* The import worked: the missing modules are not needed at
              * import time, but whatever imports them later fails. */
             ep_finding_severity(fs, EP_SEVERITY_WARNING);

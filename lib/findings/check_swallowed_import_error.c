@@ -14,7 +14,10 @@
 static void
 none_attrs(ep_ctx *c, ep_finding_slot *fs, const char *failed)
 {
-    const ep_trial *t = &c->r->trial;
+    const ep_trial *t = c->r->trial;
+    if (t == NULL) {
+        return;
+    }
     const char *last = strrchr(failed, '.');
     last = last ? last + 1 : failed;
     for (size_t i = 0; i < t->none_attrs.count; i++) {

@@ -179,21 +179,23 @@ const char *ep_stable_abi_violation(ep_arena *a, const char *sym, int minor);
 /* One exception a real import raised (the trial's own, one a package
  * caught, or a direct import's), as the rules classified it. */
 typedef struct ep_trial_error {
-    const char *exc_type;  /* "ImportError", ...; NULL when unknown */
-    const char *message;   /* never NULL */
-    const char *line;      /* its first line */
-    const char *file;      /* the module's file, else the error's; or NULL */
-    const char *traceback; /* NULL for a caught failure */
-    const char *subject;   /* what the text names: library, symbol,
-                              version, module; or NULL */
-    bool self_enoent;      /* the loader calls the module file itself
-                              missing (a wrong e_machine) */
+    ep_trial_outcome outcome; /* RAISED, TIMEOUT or DIED */
+    const char *exc_type;     /* "ImportError", ...; NULL when unknown */
+    const char *message;      /* never NULL */
+    const char *line;         /* its first line */
+    const char *file;         /* the module's file, else the error's; or NULL */
+    const char *traceback;    /* NULL for a caught failure */
+    const char *subject;      /* what the text names: library, symbol,
+                                 version, module; or NULL */
+    bool self_enoent;         /* the loader calls the module file itself
+                                 missing (a wrong e_machine) */
 } ep_trial_error;
 
 /* A real import of an->name raised: the exception confirms a static
  * finding of the analysis, or the check of its code (or import-error)
  * adds a finding. EP_OK or EP_ERR_NOMEM. */
-ep_status ep_trial_rule_raised(ep_ctx *c, ep_analysis *an, const char *exc_type,
+ep_status ep_trial_rule_raised(ep_ctx *c, ep_analysis *an,
+                               ep_trial_outcome outcome, const char *exc_type,
                                const char *message, const char *file,
                                const char *traceback);
 /* The real import of main succeeded: its static findings that say the

@@ -139,11 +139,12 @@ ep_trial_details(ep_ctx *c, ep_finding_slot *fs, const ep_trial_error *e,
 }
 
 ep_status
-ep_trial_rule_raised(ep_ctx *c, ep_analysis *an, const char *exc_type,
-                     const char *message, const char *file,
-                     const char *traceback)
+ep_trial_rule_raised(ep_ctx *c, ep_analysis *an, ep_trial_outcome outcome,
+                     const char *exc_type, const char *message,
+                     const char *file, const char *traceback)
 {
     ep_trial_error e = {0};
+    e.outcome = outcome;
     e.exc_type = exc_type;
     e.message = message ? message : "";
     e.file = an->ext_path ? an->ext_path : file;
@@ -151,8 +152,7 @@ ep_trial_rule_raised(ep_ctx *c, ep_analysis *an, const char *exc_type,
     ep_finding_code code =
         classify(c->a, exc_type, e.message, e.file, &e.subject, &e.self_enoent);
     ep_finding_slot *fs = NULL;
-    bool crashed = exc_type != NULL && strcmp(exc_type, "ProcessDied") == 0;
-    if (crashed) {
+    if (outcome == EP_TRIAL_DIED) {
         /* Mapping a damaged or foreign object can kill the process (SIGBUS
          * on a truncated file): the static finding is the explanation. */
         fs = ep_check_find(c, an, EP_FINDING_NOT_AN_EXTENSION);
@@ -208,7 +208,7 @@ ep_trial_rule_raised(ep_ctx *c, ep_analysis *an, const char *exc_type,
 void
 ep_trial_rule_imported(ep_ctx *c, ep_analysis *main)
 {
-    const ep_trial *t = &c->r->trial;
+    const ep_trial *t = c->r->trial;
     for (size_t i = 0; i < main->nslots; i++) {
         ep_finding_slot *f = main->slots[i];
         const ep_finding_info *fi = ep_finding_info_of(f->pub.code);
@@ -255,7 +255,7 @@ ep_failure_weight
 ep_trial_weigh_failure(ep_ctx *c, const ep_analysis *main,
                        const ep_trial_failure *f, const ep_analysis *an)
 {
-    if (f->kind != NULL && strcmp(f->kind, "ext_failed") == 0) {
+    if (f->stage == EP_TRIAL_STAGE_EXT) {
         return EP_FAILURE_BROKEN;
     }
     if (has_ext_suffix(c->in, f->path)) {
@@ -330,7 +330,7 @@ ep_trial_cause(const ep_trial *t, const char *main_name)
     const ep_trial_failure *cause = NULL;
     for (size_t i = 0; i < t->nfailures && cause == NULL; i++) {
         const ep_trial_failure *f = &t->failures[i];
-        if (f->kind != NULL && strcmp(f->kind, "ext_failed") == 0 && f->name) {
+        if (f->stage == EP_TRIAL_STAGE_EXT && f->name) {
             cause = f;
         }
     }
@@ -340,8 +340,7 @@ ep_trial_cause(const ep_trial *t, const char *main_name)
     size_t mlen = strlen(main_name);
     for (size_t i = 0; i < t->nfailures && cause == NULL; i++) {
         const ep_trial_failure *f = &t->failures[i];
-        if (f->kind != NULL && strcmp(f->kind, "import_failed") == 0 &&
-            f->exc_type != NULL &&
+        if (f->stage == EP_TRIAL_STAGE_IMPORT && f->exc_type != NULL &&
             strcmp(f->exc_type, "ModuleNotFoundError") == 0 && f->name &&
             ep_module_name_valid(f->name) &&
             strncmp(f->name, main_name, mlen) == 0 && f->name[mlen] == '.') {

@@ -372,8 +372,8 @@ Test(findings_checks, swallowed_import_error_comes_first_then_its_cause,
     tree_file(root, "site/pkg/__init__.py", "");
     tree_file(root, "site/pkg/_ext" SUF, "");
     ep_report *r = explain(root, NULL, "pkg", true);
-    cr_assert(r->trial.ran);
-    cr_assert(r->trial.ok);
+    cr_assert(r->trial != NULL);
+    cr_assert(r->trial->outcome == EP_TRIAL_IMPORTED);
     cr_assert(ep_report_importable(r));
     cr_assert(ep_report_has_errors(r));
     cr_assert(ep_report_finding_count(r) >= 2);
@@ -440,7 +440,7 @@ Test(findings_checks, relative_import_attempt_with_absolute_fallback_is_ignored,
               "try:\n    import pkg.helper as helper\nexcept ImportError:\n"
               "    import helper\n");
     ep_report *r = explain(root, NULL, "pkg", true);
-    cr_assert(r->trial.ok);
+    cr_assert(r->trial != NULL && r->trial->outcome == EP_TRIAL_IMPORTED);
     cr_assert(eq(sz, ep_report_finding_count(r), 0));
     ep_report_free(r);
     tree_rm(root);
