@@ -3,9 +3,12 @@
  * facts in a fixed order -- the interpreter (a child process, or the
  * shim's own records), the static finder walk, dist-info, the ELF file and
  * the loader emulation, then a real import in a child process -- hands
- * them to the checks of lib/findings/, and ranks the result. Nothing is
- * ever imported into this process. A broken module is a successful
- * diagnosis; only a probe that cannot run returns an error.
+ * them to the checks of lib/findings/ (and what the import did to the
+ * trial's rules there, findings/trial_rules.c), and ranks the result. It
+ * decides no finding itself: it chooses which module names to analyse and
+ * in what order. Nothing is ever imported into this process. A broken
+ * module is a successful diagnosis; only a probe that cannot run returns
+ * an error.
  */
 #include "findings/checks.h"
 
@@ -240,6 +243,9 @@ drop_last(ep_ctx *c)
     }
 }
 
+/* Failures caught inside a package that get a finding and a cause
+ * analysis: the first few are the story, each costs an analysis (and
+ * maybe a child process). Beyond them a note counts what was left. */
 #define MAX_SWALLOWED 3
 
 /* The real import succeeded: the static findings it contradicts are the
@@ -330,8 +336,8 @@ none_attr_trials(ep_ctx *c, ep_analysis *main, ep_strvec *seen,
                  size_t *reported)
 {
     const ep_trial *t = c->r->trial;
-    for (size_t i = 0; i < t->none_attrs.count && *reported < MAX_SWALLOWED;
-         i++) {
+    size_t i = 0;
+    for (; i < t->none_attrs.count && *reported < MAX_SWALLOWED; i++) {
         const char *names[4];
         size_t n = none_candidates(c, t->none_attrs.items[i], names, 4);
         /* An attribute whose module already has its finding is explained. */
@@ -354,14 +360,7 @@ none_attr_trials(ep_ctx *c, ep_analysis *main, ep_strvec *seen,
             if (an == NULL) {
                 return EP_OK;
             }
-            bool evidence =
-                ep_analysis_cand(an, EP_CAND_EXTENSION, -1) != SIZE_MAX ||
-                ep_analysis_cand(an, EP_CAND_FOREIGN, -1) != SIZE_MAX ||
-                ep_analysis_has_build_source(c, an) ||
-                (an->find.ncomp > 0 &&
-                 ep_dists_compiled_named(
-                     &c->dists, an->find.steps[an->find.ncomp - 1].component,
-                     NULL) != NULL);
+            bool evidence = ep_trial_compiled_evidence(c, an);
             ep_trial_failure f;
             ep_trial_outcome how = EP_TRIAL_RAISED;
             bool failed = false;
@@ -396,6 +395,22 @@ none_attr_trials(ep_ctx *c, ep_analysis *main, ep_strvec *seen,
             break;
         }
     }
+    size_t left = 0;
+    for (; i < t->none_attrs.count; i++) {
+        const char *names[4];
+        size_t n = none_candidates(c, t->none_attrs.items[i], names, 4);
+        bool explained = false;
+        for (size_t k = 0; k < n && !explained; k++) {
+            explained = names[k] != NULL && ep_strvec_contains(seen, names[k]);
+        }
+        left += !explained;
+    }
+    if (left > 0) {
+        ep_report_note(c->r,
+                       "%zu attributes %s left None were not looked into: at "
+                       "most %d caught import failures are",
+                       left, main->name, MAX_SWALLOWED);
+    }
     return EP_OK;
 }
 
@@ -405,7 +420,8 @@ trial_ok(ep_ctx *c, ep_analysis *main)
     const ep_trial *t = c->r->trial;
     ep_strvec seen = {0};
     size_t reported = 0;
-    for (size_t i = 0; i < t->nfailures && reported < MAX_SWALLOWED; i++) {
+    size_t i = 0;
+    for (; i < t->nfailures && reported < MAX_SWALLOWED; i++) {
         const ep_trial_failure *f = &t->failures[i];
         const char *name = failure_name(c, f);
         /* One exception is recorded at every level it passes (the loader,
@@ -425,6 +441,9 @@ trial_ok(ep_ctx *c, ep_analysis *main)
                            : EP_OK;
         if (st != EP_OK) {
             return st;
+        }
+        if (an == NULL && ep_module_name_valid(name)) {
+            continue; /* over EP_MAX_ANALYSES: its note says so */
         }
         ep_failure_weight weight = an != NULL
                                        ? ep_trial_weigh_failure(c, main, f, an)
@@ -463,6 +482,18 @@ trial_ok(ep_ctx *c, ep_analysis *main)
         if (st != EP_OK) {
             return st;
         }
+    }
+    size_t left = 0;
+    for (; i < t->nfailures; i++) {
+        const char *name = failure_name(c, &t->failures[i]);
+        left += name != NULL && strcmp(name, main->name) != 0 &&
+                !ep_strvec_contains(&seen, name);
+    }
+    if (left > 0) {
+        ep_report_note(c->r,
+                       "%zu more import failures caught inside %s were not "
+                       "looked into: at most %d are",
+                       left, main->name, MAX_SWALLOWED);
     }
     ep_status st = none_attr_trials(c, main, &seen, &reported);
     if (st != EP_OK) {

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
+/* Missing versions listed in the detail; the rest are counted. */
 #define SHOW_VERSIONS 6
 
 ep_status
@@ -36,6 +37,10 @@ ep_check_glibc_too_new(ep_ctx *c, ep_analysis *an, const ep_loader_facts *lf)
                           m->version, m->library,
                           m->path ? m->path : m->library,
                           m->newest ? m->newest : "an older version");
+    }
+    if (lf->nvers > SHOW_VERSIONS) {
+        ep_finding_detail(c->r, fs, "... and %zu more missing versions",
+                          lf->nvers - SHOW_VERSIONS);
     }
     ep_finding_detail(c->r, fs,
                       "Python reports: ImportError: %s: version `%s' "

@@ -10,6 +10,11 @@
 
 #define SHOW_LIBS 6
 
+/* Directory entries looked through for a bundled-libraries directory: a
+ * package directory is small; a huge one is not searched to its end (a
+ * report note says so). */
+#define MISPLACED_MAX_ENTRIES 4096
+
 static bool
 ends_with(const char *s, const char *x)
 {
@@ -59,7 +64,13 @@ misplaced(ep_ctx *c, const ep_analysis *an, const char *name)
             ep_fs_list(c->a, roots[k], &dl, NULL) != EP_OK) {
             continue;
         }
-        for (size_t i = 0; i < dl.count && i < 4096; i++) {
+        if (dl.count > MISPLACED_MAX_ENTRIES) {
+            ep_report_note(c->r,
+                           "%s has %zu entries; only the first %d were "
+                           "searched for a misplaced %s",
+                           roots[k], dl.count, MISPLACED_MAX_ENTRIES, name);
+        }
+        for (size_t i = 0; i < dl.count && i < MISPLACED_MAX_ENTRIES; i++) {
             const char *n = dl.names[i];
             /* ".libs" ends with ".libs" too. */
             bool libdir = ends_with(n, ".libs") || strcmp(n, "libs") == 0 ||

@@ -1,6 +1,8 @@
 /*
  * The checks that turn facts into findings: one check_<slug>.c per finding
- * code, each a small function over the context below. The orchestrator
+ * code, each making its findings whole (summary, detail, fix), and the
+ * trial's rules (trial_rules.c) that say which code a real import's
+ * failure is. Per-code data is in findings.def. The orchestrator
  * (lib/explain/explain.c) gathers the facts -- interpreter, finder walk,
  * dist-info, ELF objects, the trial -- and calls them; rank.c orders the
  * result. Private to lib/.
@@ -51,7 +53,15 @@ typedef struct ep_analysis {
     bool deps_checked; /* the loader emulation ran on ext */
 } ep_analysis;
 
+/* Module names analysed in one report: the subject, and the modules the
+ * trial's failures point to. Each analysis walks sys.path and may open a
+ * file and run the loader emulation; more would be noise. A name beyond
+ * the limit is not analysed, and a report note says so. */
 #define EP_MAX_ANALYSES 8
+
+/* The longest finding summary, in bytes with its NUL: it is one line, the
+ * report's headline. A longer one is cut there, and a note says so. */
+#define EP_SUMMARY_MAX 2048
 
 typedef struct ep_ctx {
     ep_report *r;
@@ -219,6 +229,11 @@ typedef enum ep_failure_weight {
 ep_failure_weight ep_trial_weigh_failure(ep_ctx *c, const ep_analysis *main,
                                          const ep_trial_failure *f,
                                          const ep_analysis *an);
+/* Anything that says a compiled module of this name is meant to exist: a
+ * compiled file of any tag, a build source beside it, a RECORD entry. An
+ * attribute the package left None is looked into (a direct import) only
+ * then. */
+bool ep_trial_compiled_evidence(ep_ctx *c, const ep_analysis *an);
 /* A source of the module (.pyx, .c, .cpp, .rs) next to where it should be:
  * the project meant to build it there. */
 bool ep_analysis_has_build_source(ep_ctx *c, const ep_analysis *an);

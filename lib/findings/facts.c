@@ -204,6 +204,10 @@ ep_analysis_new(ep_ctx *c, const char *name, bool cause, ep_analysis **out)
 {
     *out = NULL;
     if (c->nan >= EP_MAX_ANALYSES) {
+        ep_report_note(c->r,
+                       "%s was not analysed: a report analyses at most %d "
+                       "module names",
+                       name, EP_MAX_ANALYSES);
         return EP_OK;
     }
     ep_analysis *an = calloc(1, sizeof(*an));
@@ -219,8 +223,11 @@ ep_analysis_new(ep_ctx *c, const char *name, bool cause, ep_analysis **out)
         ep_analysis_free(an);
         return st;
     }
-    char top[256];
-    snprintf(top, sizeof(top), "%.*s", (int)strcspn(name, "."), name);
+    const char *top = ep_arena_strndup(c->a, name, strcspn(name, "."));
+    if (top == NULL) {
+        ep_analysis_free(an);
+        return ep_fail_nomem(c->err);
+    }
     an->dist = ep_dists_owner(&c->dists, top, &c->ed);
     const ep_find_step *t = ep_analysis_target(an);
     if (an->find.found && t != NULL && t->kind == EP_SPEC_EXTENSION) {
@@ -251,11 +258,15 @@ ep_finding_slot *
 ep_check_add(ep_ctx *c, ep_analysis *an, ep_finding_code code, const char *fmt,
              ...)
 {
-    char summary[2048];
+    char summary[EP_SUMMARY_MAX];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(summary, sizeof(summary), fmt, ap);
+    int len = vsnprintf(summary, sizeof(summary), fmt, ap);
     va_end(ap);
+    if (len >= (int)sizeof(summary)) {
+        ep_report_note(c->r, "a %s summary of %d bytes was cut to its first %d",
+                       ep_finding_slug(code), len, EP_SUMMARY_MAX - 1);
+    }
     ep_finding_slot *f = ep_report_add_finding(
         c->r, code, ep_finding_default_severity(code), "%s", summary);
     if (f == NULL || an == NULL) {

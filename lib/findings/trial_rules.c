@@ -322,6 +322,18 @@ ep_analysis_has_build_source(ep_ctx *c, const ep_analysis *an)
     return false;
 }
 
+bool
+ep_trial_compiled_evidence(ep_ctx *c, const ep_analysis *an)
+{
+    return ep_analysis_cand(an, EP_CAND_EXTENSION, -1) != SIZE_MAX ||
+           ep_analysis_cand(an, EP_CAND_FOREIGN, -1) != SIZE_MAX ||
+           ep_analysis_has_build_source(c, an) ||
+           (an->find.ncomp > 0 &&
+            ep_dists_compiled_named(
+                &c->dists, an->find.steps[an->find.ncomp - 1].component,
+                NULL) != NULL);
+}
+
 const ep_trial_failure *
 ep_trial_cause(const ep_trial *t, const char *main_name)
 {

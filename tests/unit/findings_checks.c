@@ -484,3 +484,37 @@ Test(findings_checks, meson_editable_whose_build_directory_is_gone)
     ep_report_free(r);
     tree_rm(root);
 }
+
+/* A finding summary is one line with a limit (EP_SUMMARY_MAX): a longer
+ * one, here from four nested 252-byte package names, is cut there and the
+ * report's notes say so. */
+Test(findings_checks, summary_over_its_limit_is_cut_and_said)
+{
+    char *root = tree_new();
+    char comp[253], rel[1100] = "work", name[1100] = "";
+    memset(comp, 'p', 252);
+    comp[252] = '\0';
+    for (int i = 0; i < 4; i++) {
+        comp[0] = (char)('a' + i);
+        snprintf(rel + strlen(rel), sizeof(rel) - strlen(rel), "/%s", comp);
+        snprintf(name + strlen(name), sizeof(name) - strlen(name), "%s%s",
+                 i ? "." : "", comp);
+        char init[1200];
+        snprintf(init, sizeof(init), "%s/__init__.py", rel);
+        tree_file(root, init, "");
+    }
+    strcat(name, "._ext");
+    ep_report *r = explain(root, NULL, name, false);
+    const ep_finding *f = first(r);
+    assert_code(f, "module-not-found");
+    cr_assert(eq(sz, strlen(f->summary), EP_SUMMARY_MAX - 1));
+    bool said = false;
+    for (size_t i = 0; i < r->notes.count; i++) {
+        said = said || (strstr(r->notes.items[i], "a module-not-found "
+                                                  "summary of") != NULL &&
+                        strstr(r->notes.items[i], "cut to its first 2047"));
+    }
+    cr_assert(said, "no note about the cut summary");
+    ep_report_free(r);
+    tree_rm(root);
+}
