@@ -3,9 +3,12 @@
  * facts in a fixed order -- the interpreter (a child process, or the
  * shim's own records), the static finder walk, dist-info, the ELF file and
  * the loader emulation, then a real import in a child process -- hands
- * them to the checks of lib/findings/, and ranks the result. Nothing is
- * ever imported into this process. A broken module is a successful
- * diagnosis; only a probe that cannot run returns an error.
+ * them to the checks of lib/findings/ (and what the import did to the
+ * trial's rules there, findings/trial_rules.c), and ranks the result. It
+ * decides no finding itself: it chooses which module names to analyse and
+ * in what order. Nothing is ever imported into this process. A broken
+ * module is a successful diagnosis; only a probe that cannot run returns
+ * an error.
  */
 #include "findings/checks.h"
 
@@ -28,34 +31,6 @@ ep_explain_options_init(ep_explain_options *opt)
     opt->timeout = 60.0;
     opt->facts = NULL;
     opt->facts_len = 0;
-}
-
-/* A dotted name of identifiers (bytes >= 0x80 allowed: PEP 3131 names). */
-static bool
-valid_module_name(const char *m)
-{
-    bool start = true;
-    if (m == NULL || *m == '\0' || strlen(m) > 1024) {
-        return false;
-    }
-    for (const char *p = m; *p != '\0'; p++) {
-        unsigned char ch = (unsigned char)*p;
-        if (ch == '.') {
-            if (start) {
-                return false;
-            }
-            start = true;
-            continue;
-        }
-        bool alpha = ch == '_' || (ch >= 'a' && ch <= 'z') ||
-                     (ch >= 'A' && ch <= 'Z') || ch >= 0x80;
-        bool digit = ch >= '0' && ch <= '9';
-        if (!alpha && !(digit && !start)) {
-            return false;
-        }
-        start = false;
-    }
-    return !start;
 }
 
 static ep_status
@@ -180,7 +155,7 @@ report_candidates(ep_ctx *c, const ep_analysis *an, bool main)
                        c->r, cd->path, cd->status, "%s (for %s): %s",
                        f->steps[cd->step].name, an->name, cd->detail);
         if (!ok) {
-            return ep_fail(c->err, EP_ERR_NOMEM, "out of memory");
+            return ep_fail_nomem(c->err);
         }
     }
     if (f->cands_truncated) {
@@ -240,7 +215,7 @@ has_ext_suffix(const ep_interp *in, const char *path)
 static const char *
 failure_name(ep_ctx *c, const ep_trial_failure *f)
 {
-    if (f->kind != NULL && strcmp(f->kind, "ext_failed") == 0 && f->name) {
+    if (f->stage == EP_TRIAL_STAGE_EXT && f->name) {
         return f->name;
     }
     if (f->exc_name != NULL && f->exc_name[0] != '\0') {
@@ -259,75 +234,6 @@ failure_name(ep_ctx *c, const ep_trial_failure *f)
                            (int)n, colon + 1);
 }
 
-static bool
-within_package(const char *name, const char *module)
-{
-    size_t top = strcspn(module, ".");
-    return strncmp(name, module, top) == 0 && name[top] == '.';
-}
-
-static bool has_build_source(ep_ctx *c, const ep_analysis *an);
-
-/* How much a failure the package caught matters. */
-typedef enum failure_weight {
-    FAILURE_IGNORE,   /* not a compiled module: an optional dependency */
-    FAILURE_OPTIONAL, /* a compiled module nothing here says should exist */
-    FAILURE_BROKEN    /* a compiled module that exists, or should */
-} failure_weight;
-
-/* Is a caught failure the failure of a compiled module (rather than an
- * optional pure-Python dependency the package may do without), and is
- * there evidence the module is meant to be here? */
-static failure_weight
-weigh_failure(ep_ctx *c, const ep_analysis *main, const ep_trial_failure *f,
-              const ep_analysis *an)
-{
-    if (f->kind != NULL && strcmp(f->kind, "ext_failed") == 0) {
-        return FAILURE_BROKEN;
-    }
-    if (has_ext_suffix(c->in, f->path)) {
-        /* "cannot import name 'x' from 'pkg._ext' (...so)" */
-        return FAILURE_BROKEN;
-    }
-    const ep_find *fd = &an->find;
-    const ep_find_step *t = ep_analysis_target(an);
-    if (fd->found && t != NULL && t->kind == EP_SPEC_EXTENSION) {
-        return FAILURE_BROKEN;
-    }
-    const char *last =
-        fd->ncomp ? fd->steps[fd->ncomp - 1].component : an->name;
-    if (ep_analysis_cand(an, EP_CAND_EXTENSION, -1) != SIZE_MAX ||
-        ep_analysis_cand(an, EP_CAND_FOREIGN, -1) != SIZE_MAX ||
-        ep_dists_compiled_named(&c->dists, last, NULL) != NULL ||
-        has_build_source(c, an)) {
-        return FAILURE_BROKEN;
-    }
-    /* A missing module of the package itself: its compiled part -- unless
-     * "pkg.x" is the implicit-relative attempt Cython's generated code
-     * makes for `import x` (it tries the package-relative name first and
-     * falls back to the absolute one, which exists). */
-    if (!within_package(an->name, main->name) || fd->found) {
-        return FAILURE_IGNORE;
-    }
-    const char *tail = strrchr(an->name, '.');
-    ep_find top;
-    ep_error err;
-    bool absolute_exists = false;
-    if (tail != NULL &&
-        ep_find_module(c->a, c->in, &c->ed, tail + 1, &top, &err) == EP_OK) {
-        absolute_exists = top.found;
-        ep_find_release(&top);
-    }
-    if (absolute_exists) {
-        return FAILURE_IGNORE;
-    }
-    /* Installed from a wheel whose RECORD lacks it: extension-not-installed
-     * has the evidence. Otherwise (a distro package split in parts, an
-     * optional plug-in) nothing says it should exist. */
-    return an->dist != NULL && an->dist->has_wheel ? FAILURE_BROKEN
-                                                   : FAILURE_OPTIONAL;
-}
-
 /* Remove the last analysis (it was looked at and is not needed). */
 static void
 drop_last(ep_ctx *c)
@@ -337,59 +243,19 @@ drop_last(ep_ctx *c)
     }
 }
 
+/* Failures caught inside a package that get a finding and a cause
+ * analysis: the first few are the story, each costs an analysis (and
+ * maybe a child process). Beyond them a note counts what was left. */
 #define MAX_SWALLOWED 3
 
-static const ep_finding_code static_codes[] = {
-    EP_FINDING_MODULE_NOT_FOUND,       EP_FINDING_SHADOWED_BY_SOURCE,
-    EP_FINDING_ABI_TAG_MISMATCH,       EP_FINDING_EXTENSION_NOT_INSTALLED,
-    EP_FINDING_EDITABLE_WITHOUT_BUILD, EP_FINDING_NOT_AN_EXTENSION,
-    EP_FINDING_WRONG_ARCHITECTURE,     EP_FINDING_MISSING_INIT_FUNCTION,
-    EP_FINDING_MISSING_DEPENDENCY,     EP_FINDING_GLIBC_TOO_NEW,
-    EP_FINDING_UNDEFINED_SYMBOL,       EP_FINDING_UNREADABLE,
-};
-
-/* The real import succeeded: a static error about the module's own
- * import is contradicted. Trust the import, keep the finding as a warning.
- * (A namespace package "succeeding" is that finding's very symptom, and a
- * Limited API violation bites other interpreters: both stay.) */
+/* The real import succeeded: the static findings it contradicts are the
+ * trial's rules' business; where it loaded the module from is the report's
+ * resolved path. */
 static void
 trust_success(ep_ctx *c, ep_analysis *main)
 {
-    const ep_trial *t = &c->r->trial;
-    for (size_t i = 0; i < main->nslots; i++) {
-        ep_finding_slot *f = main->slots[i];
-        bool contradicted = false;
-        for (size_t k = 0; k < sizeof(static_codes) / sizeof(*static_codes);
-             k++) {
-            contradicted = contradicted || f->pub.code == static_codes[k];
-        }
-        if (!contradicted || f->pub.severity != EP_SEVERITY_ERROR) {
-            continue;
-        }
-        /* Imported without a file: a built-in or frozen module, which
-         * BuiltinImporter/FrozenImporter serve before any sys.path entry
-         * (the facts do not list sys.builtin_module_names). */
-        if (f->pub.code == EP_FINDING_MODULE_NOT_FOUND && t->file == NULL &&
-            t->module_path.count == 0) {
-            ep_finding_severity(f, EP_SEVERITY_INFO);
-            f->pub.summary = ep_arena_printf(c->a,
-                                             "%s is built into the "
-                                             "interpreter or frozen: it has no "
-                                             "file on sys.path",
-                                             main->name);
-            f->pub.detail = "The real import succeeded without a __file__; "
-                            "BuiltinImporter and FrozenImporter come before "
-                            "PathFinder on sys.meta_path";
-            f->pub.fix = "";
-            continue;
-        }
-        ep_finding_severity(f, EP_SEVERITY_WARNING);
-        ep_finding_detail(c->r, f,
-                          "The real import of %s in a child process "
-                          "succeeded (%s), so this did not stop it there; "
-                          "kept as a warning",
-                          main->name, t->file ? t->file : "no __file__");
-    }
+    const ep_trial *t = c->r->trial;
+    ep_trial_rule_imported(c, main);
     const ep_find_step *s = ep_analysis_target(main);
     const char *static_file = main->find.found && s ? s->origin : NULL;
     if (t->file != NULL && static_file != NULL &&
@@ -404,50 +270,28 @@ trust_success(ep_ctx *c, ep_analysis *main)
     }
 }
 
-/* A source of the module next to where it should be: the project meant to
- * build it there (Cython, C, Rust). */
-static bool
-has_build_source(ep_ctx *c, const ep_analysis *an)
-{
-    static const char *const srcs[] = {".pyx", ".c", ".cpp", ".rs"};
-    const ep_find *f = &an->find;
-    size_t k = f->fail_step;
-    if (f->found || k == 0 || k >= f->nsteps || f->steps[k - 1].dir == NULL) {
-        return false;
-    }
-    for (size_t i = 0; i < sizeof(srcs) / sizeof(*srcs); i++) {
-        const char *p = ep_arena_printf(c->a, "%s/%s%s", f->steps[k - 1].dir,
-                                        f->steps[k].component, srcs[i]);
-        if (p != NULL && ep_fs_isfile(p)) {
-            return true;
-        }
-    }
-    return false;
-}
-
 /* Import `name` on its own in a child process; a failure is copied into
- * *out (strings in the report's arena). The package's own except clause
- * is not in the way there: the exception reaches the top. */
+ * *out and its outcome into *how (strings in the report's arena). The
+ * package's own except clause is not in the way there: the exception
+ * reaches the top. */
 static ep_status
-direct_trial(ep_ctx *c, const char *name, ep_trial_failure *out, bool *failed)
+direct_trial(ep_ctx *c, const char *name, ep_trial_failure *out,
+             ep_trial_outcome *how, bool *failed)
 {
     ep_error terr;
     const ep_explain_options *o = c->opt;
+    ep_trial *t = NULL;
     *failed = false;
-    ep_report *scratch = ep_report_new(name);
-    if (scratch == NULL) {
-        return ep_fail(c->err, EP_ERR_NOMEM, "out of memory");
-    }
     const char *py = c->in->executable && c->in->executable[0]
                          ? c->in->executable
                          : o->python;
-    ep_status st = ep_trial_run(scratch, py, name, o->workdir, o->start,
-                                o->script, o->timeout, &terr);
-    if (st == EP_OK && scratch->trial.ran && !scratch->trial.ok) {
-        const ep_trial *t = &scratch->trial;
+    ep_status st = ep_trial_run(py, name, o->workdir, o->start, o->script,
+                                o->timeout, &t, &terr);
+    if (st == EP_OK && t->outcome != EP_TRIAL_IMPORTED) {
         *failed = true;
+        *how = t->outcome;
         memset(out, 0, sizeof(*out));
-        out->kind = "direct_import";
+        out->stage = EP_TRIAL_STAGE_DIRECT;
         out->exc_type = ep_arena_strdup(c->a, t->exc_type);
         out->message = ep_arena_strdup(c->a, t->message);
         out->name = ep_arena_strdup(c->a, name);
@@ -455,9 +299,9 @@ direct_trial(ep_ctx *c, const char *name, ep_trial_failure *out, bool *failed)
         out->path = ep_arena_strdup(c->a, t->exc_path);
         out->importer = NULL;
     }
-    ep_report_free(scratch);
+    ep_trial_free(t);
     if (st == EP_ERR_NOMEM) {
-        return ep_fail(c->err, st, "out of memory");
+        return ep_fail_nomem(c->err);
     }
     return EP_OK;
 }
@@ -491,9 +335,9 @@ static ep_status
 none_attr_trials(ep_ctx *c, ep_analysis *main, ep_strvec *seen,
                  size_t *reported)
 {
-    const ep_trial *t = &c->r->trial;
-    for (size_t i = 0; i < t->none_attrs.count && *reported < MAX_SWALLOWED;
-         i++) {
+    const ep_trial *t = c->r->trial;
+    size_t i = 0;
+    for (; i < t->none_attrs.count && *reported < MAX_SWALLOWED; i++) {
         const char *names[4];
         size_t n = none_candidates(c, t->none_attrs.items[i], names, 4);
         /* An attribute whose module already has its finding is explained. */
@@ -503,7 +347,7 @@ none_attr_trials(ep_ctx *c, ep_analysis *main, ep_strvec *seen,
         }
         for (size_t k = 0; k < n && !explained; k++) {
             const char *name = names[k];
-            if (name == NULL || !valid_module_name(name) ||
+            if (name == NULL || !ep_module_name_valid(name) ||
                 strcmp(name, main->name) == 0 ||
                 ep_strvec_contains(seen, name)) {
                 continue;
@@ -516,18 +360,12 @@ none_attr_trials(ep_ctx *c, ep_analysis *main, ep_strvec *seen,
             if (an == NULL) {
                 return EP_OK;
             }
-            bool evidence =
-                ep_analysis_cand(an, EP_CAND_EXTENSION, -1) != SIZE_MAX ||
-                ep_analysis_cand(an, EP_CAND_FOREIGN, -1) != SIZE_MAX ||
-                has_build_source(c, an) ||
-                (an->find.ncomp > 0 &&
-                 ep_dists_compiled_named(
-                     &c->dists, an->find.steps[an->find.ncomp - 1].component,
-                     NULL) != NULL);
+            bool evidence = ep_trial_compiled_evidence(c, an);
             ep_trial_failure f;
+            ep_trial_outcome how = EP_TRIAL_RAISED;
             bool failed = false;
             if (evidence) {
-                st = direct_trial(c, name, &f, &failed);
+                st = direct_trial(c, name, &f, &how, &failed);
             }
             if (st != EP_OK) {
                 return st;
@@ -537,10 +375,10 @@ none_attr_trials(ep_ctx *c, ep_analysis *main, ep_strvec *seen,
                 continue;
             }
             if (!ep_strvec_push(c->a, seen, name)) {
-                return ep_fail(c->err, EP_ERR_NOMEM, "out of memory");
+                return ep_fail_nomem(c->err);
             }
             (*reported)++;
-            st = ep_check_swallowed_import_error(c, main, &f, an);
+            st = ep_check_swallowed_import_error(c, main, &f, an, false);
             if (st == EP_OK) {
                 st = ep_checks_static(c, an);
             }
@@ -548,8 +386,8 @@ none_attr_trials(ep_ctx *c, ep_analysis *main, ep_strvec *seen,
                 st = report_candidates(c, an, false);
             }
             if (st == EP_OK) {
-                st = ep_check_import_error(c, an, f.exc_type, f.message, f.path,
-                                           NULL);
+                st = ep_trial_rule_raised(c, an, how, f.exc_type, f.message,
+                                          f.path, NULL);
             }
             if (st != EP_OK) {
                 return st;
@@ -557,36 +395,33 @@ none_attr_trials(ep_ctx *c, ep_analysis *main, ep_strvec *seen,
             break;
         }
     }
-    return EP_OK;
-}
-
-/* A compiled module nothing in the environment says should exist failed to
- * import and was caught: said, as a warning, without a cause analysis. */
-static ep_status
-optional_failure(ep_ctx *c, ep_analysis *main, const ep_trial_failure *f)
-{
-    size_t before = main->nslots;
-    ep_status st = ep_check_swallowed_import_error(c, main, f, NULL);
-    if (st != EP_OK || main->nslots == before) {
-        return st;
+    size_t left = 0;
+    for (; i < t->none_attrs.count; i++) {
+        const char *names[4];
+        size_t n = none_candidates(c, t->none_attrs.items[i], names, 4);
+        bool explained = false;
+        for (size_t k = 0; k < n && !explained; k++) {
+            explained = names[k] != NULL && ep_strvec_contains(seen, names[k]);
+        }
+        left += !explained;
     }
-    ep_finding_slot *fs = main->slots[main->nslots - 1];
-    ep_finding_severity(fs, EP_SEVERITY_WARNING);
-    ep_finding_detail(c->r, fs,
-                      "Nothing here says the module should exist: no compiled "
-                      "file anywhere on the path, no RECORD entry, no source "
-                      "beside it -- an optional component that is not "
-                      "installed?");
+    if (left > 0) {
+        ep_report_note(c->r,
+                       "%zu attributes %s left None were not looked into: at "
+                       "most %d caught import failures are",
+                       left, main->name, MAX_SWALLOWED);
+    }
     return EP_OK;
 }
 
 static ep_status
 trial_ok(ep_ctx *c, ep_analysis *main)
 {
-    const ep_trial *t = &c->r->trial;
+    const ep_trial *t = c->r->trial;
     ep_strvec seen = {0};
     size_t reported = 0;
-    for (size_t i = 0; i < t->nfailures && reported < MAX_SWALLOWED; i++) {
+    size_t i = 0;
+    for (; i < t->nfailures && reported < MAX_SWALLOWED; i++) {
         const ep_trial_failure *f = &t->failures[i];
         const char *name = failure_name(c, f);
         /* One exception is recorded at every level it passes (the loader,
@@ -601,24 +436,28 @@ trial_ok(ep_ctx *c, ep_analysis *main)
             continue;
         }
         ep_analysis *an = NULL;
-        ep_status st = valid_module_name(name)
+        ep_status st = ep_module_name_valid(name)
                            ? ep_analysis_new(c, name, true, &an)
                            : EP_OK;
         if (st != EP_OK) {
             return st;
         }
-        failure_weight weight =
-            an != NULL ? weigh_failure(c, main, f, an) : FAILURE_IGNORE;
-        if (weight == FAILURE_OPTIONAL) {
+        if (an == NULL && ep_module_name_valid(name)) {
+            continue; /* over EP_MAX_ANALYSES: its note says so */
+        }
+        ep_failure_weight weight = an != NULL
+                                       ? ep_trial_weigh_failure(c, main, f, an)
+                                       : EP_FAILURE_IGNORE;
+        if (weight == EP_FAILURE_OPTIONAL) {
             drop_last(c);
             reported++;
-            st = optional_failure(c, main, f);
+            st = ep_check_swallowed_import_error(c, main, f, NULL, true);
             if (st != EP_OK) {
                 return st;
             }
             continue;
         }
-        if (weight == FAILURE_IGNORE) {
+        if (weight == EP_FAILURE_IGNORE) {
             if (an != NULL) {
                 drop_last(c);
             }
@@ -629,7 +468,7 @@ trial_ok(ep_ctx *c, ep_analysis *main)
             continue;
         }
         reported++;
-        st = ep_check_swallowed_import_error(c, main, f, an);
+        st = ep_check_swallowed_import_error(c, main, f, an, false);
         if (st == EP_OK) {
             st = ep_checks_static(c, an);
         }
@@ -637,12 +476,24 @@ trial_ok(ep_ctx *c, ep_analysis *main)
             st = report_candidates(c, an, false);
         }
         if (st == EP_OK) {
-            st = ep_check_import_error(c, an, f->exc_type, f->message, f->path,
-                                       NULL);
+            st = ep_trial_rule_raised(c, an, EP_TRIAL_RAISED, f->exc_type,
+                                      f->message, f->path, NULL);
         }
         if (st != EP_OK) {
             return st;
         }
+    }
+    size_t left = 0;
+    for (; i < t->nfailures; i++) {
+        const char *name = failure_name(c, &t->failures[i]);
+        left += name != NULL && strcmp(name, main->name) != 0 &&
+                !ep_strvec_contains(&seen, name);
+    }
+    if (left > 0) {
+        ep_report_note(c->r,
+                       "%zu more import failures caught inside %s were not "
+                       "looked into: at most %d are",
+                       left, main->name, MAX_SWALLOWED);
     }
     ep_status st = none_attr_trials(c, main, &seen, &reported);
     if (st != EP_OK) {
@@ -663,41 +514,21 @@ is_ancestor_or_self(const char *name, const char *module)
 static ep_status
 trial_failed(ep_ctx *c, ep_analysis *main)
 {
-    const ep_trial *t = &c->r->trial;
+    const ep_trial *t = c->r->trial;
     const char *exc = t->exc_type, *msg = t->message, *path = t->exc_path;
     const char *name = t->exc_name;
-    /* The innermost extension that failed to load is the cause when the
-     * exception travelled up through the package's own imports. */
-    const ep_trial_failure *cause = NULL;
-    for (size_t i = 0; i < t->nfailures && cause == NULL; i++) {
-        const ep_trial_failure *f = &t->failures[i];
-        if (f->kind != NULL && strcmp(f->kind, "ext_failed") == 0 && f->name) {
-            cause = f;
-        }
-    }
-    /* Else a submodule of the package that was not found at all: `from .
-     * import _ext` then surfaces as "cannot import name '_ext'", which
-     * hides the real failure (recorded first, where it happened). */
-    size_t mlen = strlen(main->name);
-    for (size_t i = 0; i < t->nfailures && cause == NULL; i++) {
-        const ep_trial_failure *f = &t->failures[i];
-        if (f->kind != NULL && strcmp(f->kind, "import_failed") == 0 &&
-            f->exc_type != NULL &&
-            strcmp(f->exc_type, "ModuleNotFoundError") == 0 && f->name &&
-            valid_module_name(f->name) && strncmp(f->name, main->name, mlen) == 0 &&
-            f->name[mlen] == '.') {
-            cause = f;
-        }
-    }
+    ep_trial_outcome how = t->outcome;
+    const ep_trial_failure *cause = ep_trial_cause(t, main->name);
     if (cause != NULL) {
+        how = EP_TRIAL_RAISED; /* a failure on the way raised */
         name = cause->name;
         exc = cause->exc_type;
         msg = cause->message;
         path = cause->path;
     }
-    if (name == NULL || !valid_module_name(name) ||
+    if (name == NULL || !ep_module_name_valid(name) ||
         is_ancestor_or_self(name, main->name)) {
-        return ep_check_import_error(c, main, exc, msg, path, t->traceback);
+        return ep_trial_rule_raised(c, main, how, exc, msg, path, t->traceback);
     }
     ep_analysis *an = NULL;
     ep_status st = analyze(c, name, true, &an);
@@ -708,7 +539,7 @@ trial_failed(ep_ctx *c, ep_analysis *main)
                    "importing %s fails because importing %s inside it "
                    "fails; that import is analysed too",
                    main->name, name);
-    return ep_check_import_error(c, an, exc, msg, path, t->traceback);
+    return ep_trial_rule_raised(c, an, how, exc, msg, path, t->traceback);
 }
 
 static ep_status
@@ -719,10 +550,10 @@ run_trial(ep_ctx *c, const ep_explain_options *o, const char *module,
     const char *py = c->in->executable && c->in->executable[0]
                          ? c->in->executable
                          : o->python;
-    ep_status st = ep_trial_run(c->r, py, module, workdir, start, script,
-                                o->timeout, &terr);
+    ep_status st = ep_trial_run(py, module, workdir, start, script, o->timeout,
+                                &c->r->trial, &terr);
     if (st == EP_ERR_NOMEM) {
-        return ep_fail(c->err, st, "out of memory");
+        return ep_fail_nomem(c->err);
     }
     if (st != EP_OK) {
         ep_report_note(c->r, "the trial import could not run: %s",
@@ -745,7 +576,7 @@ ep_explain(const char *module, const ep_explain_options *opt,
         return ep_fail(err, EP_ERR_INVALID_ARG, "NULL report");
     }
     *report = NULL;
-    if (!valid_module_name(module)) {
+    if (!ep_module_name_valid(module)) {
         return ep_fail(err, EP_ERR_INVALID_ARG, "%s: not a dotted module name",
                        module ? module : "(null)");
     }
@@ -755,7 +586,7 @@ ep_explain(const char *module, const ep_explain_options *opt,
     }
     ep_report *r = ep_report_new(module);
     if (r == NULL) {
-        return ep_fail(err, EP_ERR_NOMEM, "out of memory");
+        return ep_fail_nomem(err);
     }
     ep_status st = get_interp(opt, &in, err);
     if (st != EP_OK) {
@@ -792,15 +623,16 @@ ep_explain(const char *module, const ep_explain_options *opt,
                               "static analysis alone");
         }
     }
-    if (st == EP_OK && main != NULL && r->trial.ran) {
-        st = r->trial.ok ? trial_ok(&c, main) : trial_failed(&c, main);
+    bool imported = r->trial && r->trial->outcome == EP_TRIAL_IMPORTED;
+    if (st == EP_OK && main != NULL && r->trial != NULL) {
+        st = imported ? trial_ok(&c, main) : trial_failed(&c, main);
     }
     if (st == EP_OK && main != NULL) {
         st = ep_check_package_shadowing(&c, main);
     }
     if (st == EP_OK && main != NULL) {
-        r->importable = r->trial.ran
-                            ? r->trial.ok
+        r->importable = r->trial != NULL
+                            ? imported
                             : main->find.found && !ep_check_any_error(&c, main);
     }
     if (st == EP_OK && c.dists.status != EP_OK) {
@@ -838,7 +670,7 @@ ep_probe_file(const char *path, const ep_explain_options *opt,
     snprintf(name, sizeof(name), "%.*s", (int)stem, base);
     ep_report *r = ep_report_new(name);
     if (r == NULL) {
-        return ep_fail(err, EP_ERR_NOMEM, "out of memory");
+        return ep_fail_nomem(err);
     }
     r->subject_file = ep_arena_strdup(&r->arena, path);
     ep_status st = get_interp(opt, &in, err);
@@ -851,7 +683,7 @@ ep_probe_file(const char *path, const ep_explain_options *opt,
     st = ctx_init(&c, r, in, opt, err);
     ep_analysis *an = st == EP_OK ? calloc(1, sizeof(*an)) : NULL;
     if (st == EP_OK && an == NULL) {
-        st = ep_fail(err, EP_ERR_NOMEM, "out of memory");
+        st = ep_fail_nomem(err);
     }
     if (st == EP_OK) {
         c.an[c.nan++] = an;
@@ -865,42 +697,26 @@ ep_probe_file(const char *path, const ep_explain_options *opt,
     }
     if (st == EP_OK) {
         ep_buildsys_detect(&c, an, ep_path_dirname(c.a, path));
-        const char *why = ep_tag_mismatch_reason(c.a, in, base);
-        if (why != NULL) {
-            ep_finding_slot *fs =
-                ep_check_add(&c, an, EP_FINDING_ABI_TAG_MISMATCH,
-                             "%s would never be imported by "
-                             "this interpreter: %s",
-                             base, why);
-            if (fs == NULL) {
-                st = ep_check_nomem(&c);
-            } else {
-                ep_finding_path(r, fs, path);
-                ep_finding_fix(r, fs,
-                               "Rebuild or reinstall for this "
-                               "interpreter: %s",
-                               ep_fix_rebuild(&c, an));
-            }
-        }
     }
     if (st == EP_OK) {
         st = ep_checks_file(&c, an);
     }
     if (st == EP_OK) {
         ep_report_set_resolved(r, path, "extension");
-        if (opt->import_trial && valid_module_name(r->module)) {
+        if (opt->import_trial && ep_module_name_valid(r->module)) {
             /* Imported as its stem from its own directory: sys.path[0]. */
             st = run_trial(&c, opt, r->module, ep_path_dirname(c.a, path),
                            EP_START_MODE_C, NULL);
         }
     }
-    if (st == EP_OK && r->trial.ran && !r->trial.ok) {
-        st = ep_check_import_error(&c, an, r->trial.exc_type, r->trial.message,
-                                   path, r->trial.traceback);
+    bool imported = r->trial && r->trial->outcome == EP_TRIAL_IMPORTED;
+    if (st == EP_OK && r->trial != NULL && !imported) {
+        st = ep_trial_rule_raised(&c, an, r->trial->outcome, r->trial->exc_type,
+                                  r->trial->message, path, r->trial->traceback);
     }
     if (st == EP_OK) {
         r->importable =
-            r->trial.ran ? r->trial.ok : !ep_check_any_error(&c, an);
+            r->trial != NULL ? imported : !ep_check_any_error(&c, an);
     }
     if (st == EP_OK && c.dists.status != EP_OK) {
         st = ep_fail_nomem(err); /* a dist-info read lazily ran out */

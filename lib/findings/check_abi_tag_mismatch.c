@@ -5,7 +5,8 @@
  * another interpreter, so FileFinder -- which tries exactly the entries of
  * importlib.machinery.EXTENSION_SUFFIXES -- never considers it. The
  * installed wheel's WHEEL tags are the same fact one level up (tox's
- * package env building for another interpreter).
+ * package env building for another interpreter). For a file probed on
+ * its own (ep_probe_file()) the fact is its name alone.
  */
 #include "findings/checks.h"
 
@@ -50,7 +51,7 @@ ep_check_abi_tag_mismatch(ep_ctx *c, ep_analysis *an)
                           an->dist->name, wheel);
     }
     if (fs == NULL) {
-        return ep_check_nomem(c);
+        return ep_fail_nomem(c->err);
     }
     if (f->found) {
         /* A pure-Python fallback loads instead: slower, not broken. */
@@ -92,5 +93,25 @@ ep_check_abi_tag_mismatch(ep_ctx *c, ep_analysis *an)
                    "the module (python3-config or CMake's FindPython can find "
                    "another one; tox's package env must match the test env)",
                    in_tree ? ep_fix_rebuild(c, an) : ep_fix_reinstall(c, an));
+    return EP_OK;
+}
+
+ep_status
+ep_check_abi_tag_mismatch_file(ep_ctx *c, ep_analysis *an)
+{
+    const char *base = ep_basename(an->ext_path);
+    const char *why = ep_tag_mismatch_reason(c->a, c->in, base);
+    if (why == NULL) {
+        return EP_OK;
+    }
+    ep_finding_slot *fs = ep_check_add(
+        c, an, EP_FINDING_ABI_TAG_MISMATCH,
+        "%s would never be imported by this interpreter: %s", base, why);
+    if (fs == NULL) {
+        return ep_fail_nomem(c->err);
+    }
+    ep_finding_path(c->r, fs, an->ext_path);
+    ep_finding_fix(c->r, fs, "Rebuild or reinstall for this interpreter: %s",
+                   ep_fix_rebuild(c, an));
     return EP_OK;
 }

@@ -104,7 +104,7 @@ ep_check_editable_without_build(ep_ctx *c, ep_analysis *an)
                           f->steps[0].name, tree, an->name);
     }
     if (fs == NULL) {
-        return ep_check_nomem(c);
+        return ep_fail_nomem(c->err);
     }
     if (stale) {
         ep_finding_severity(fs, EP_SEVERITY_WARNING);

@@ -107,7 +107,7 @@ ep_check_extension_not_installed(ep_ctx *c, ep_analysis *an)
                      d->version ? d->version : "", an->name,
                      pure ? ": a pure-Python build was installed" : "");
     if (fs == NULL) {
-        return ep_check_nomem(c);
+        return ep_fail_nomem(c->err);
     }
     ep_finding_detail(c->r, fs,
                       "%s/RECORD lists %zu files, %zu of them "

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
+/* Missing versions listed in the detail; the rest are counted. */
 #define SHOW_VERSIONS 6
 
 ep_status
@@ -27,7 +28,7 @@ ep_check_glibc_too_new(ep_ctx *c, ep_analysis *an, const ep_loader_facts *lf)
         v->version, v->library, v->path ? v->path : v->library,
         v->newest ? ep_arena_printf(c->a, " (newest: %s)", v->newest) : "");
     if (fs == NULL) {
-        return ep_check_nomem(c);
+        return ep_fail_nomem(c->err);
     }
     for (size_t i = 0; i < lf->nvers && i < SHOW_VERSIONS; i++) {
         const ep_loader_missing_ver *m = &lf->vers[i];
@@ -36,6 +37,10 @@ ep_check_glibc_too_new(ep_ctx *c, ep_analysis *an, const ep_loader_facts *lf)
                           m->version, m->library,
                           m->path ? m->path : m->library,
                           m->newest ? m->newest : "an older version");
+    }
+    if (lf->nvers > SHOW_VERSIONS) {
+        ep_finding_detail(c->r, fs, "... and %zu more missing versions",
+                          lf->nvers - SHOW_VERSIONS);
     }
     ep_finding_detail(c->r, fs,
                       "Python reports: ImportError: %s: version `%s' "
@@ -82,6 +87,30 @@ ep_check_glibc_too_new(ep_ctx *c, ep_analysis *an, const ep_loader_facts *lf)
                        "system's, %s), or rebuild on this system: %s",
                        c->in->libc ? c->in->libc : "see ldd --version",
                        ep_fix_rebuild(c, an));
+    }
+    return EP_OK;
+}
+
+/* The real import failed with the loader's text for this (trial_rules.c),
+ * where the static checks saw nothing. */
+ep_status
+ep_check_glibc_too_new_from_trial(ep_ctx *c, ep_analysis *an,
+                                  const ep_trial_error *e)
+{
+    ep_finding_slot *fs =
+        ep_check_add(c, an, EP_FINDING_GLIBC_TOO_NEW, "importing %s fails: %s",
+                     an->name, e->line);
+    if (fs == NULL) {
+        return ep_fail_nomem(c->err);
+    }
+    ep_trial_details(c, fs, e, true);
+    ep_finding_fix(c->r, fs,
+                   "Install a build made for this system's "
+                   "libraries (%s), or rebuild here: %s",
+                   c->in->libc ? c->in->libc : "see ldd --version",
+                   ep_fix_rebuild(c, an));
+    if (e->file != NULL) {
+        ep_finding_path(c->r, fs, e->file);
     }
     return EP_OK;
 }

@@ -1,45 +1,17 @@
 /*
- * import-error, and the trial's verdict on everything else: the real
- * import ran in a child process and failed. When a static finding already
- * names the same failure, the trial's exact text confirms it; when the
- * static checks predicted nothing (or something else), the real error is
- * authoritative and becomes the finding -- classified by its text where
- * the loader's message says what it is (trial_text.c), import-error
- * otherwise (an init function that raised, a crash).
+ * import-error: the real import in a child process failed in a way no
+ * more specific finding names -- an init function that raised, a crash, a
+ * timeout, an import inside the init that failed. The trial's rules
+ * (trial_rules.c) decide that the exception is this; here it is worded, with
+ * advice from the well-known texts.
  */
 #include "findings/checks.h"
 
 #include <string.h>
 
-/* The first line of a message. */
-static const char *
-first_line(ep_ctx *c, const char *msg)
-{
-    size_t n = strcspn(msg ? msg : "", "\n");
-    return msg ? ep_arena_strndup(c->a, msg, n) : "";
-}
-
-static bool
-is_self_or_ancestor(const char *subject, const char *name)
-{
-    size_t n = strlen(subject);
-    return strncmp(name, subject, n) == 0 &&
-           (name[n] == '\0' || name[n] == '.');
-}
-
-static const ep_finding_code location_codes[] = {
-    EP_FINDING_SHADOWED_BY_SOURCE,
-    EP_FINDING_NAMESPACE_PACKAGE,
-    EP_FINDING_EDITABLE_WITHOUT_BUILD,
-    EP_FINDING_EXTENSION_NOT_INSTALLED,
-    EP_FINDING_ABI_TAG_MISMATCH,
-    EP_FINDING_MODULE_NOT_FOUND,
-    EP_FINDING_UNREADABLE,
-};
-
 /* Advice for an init that raised, from the well-known texts. */
 static const char *
-init_advice(const char *exc_type, const char *msg)
+init_advice(ep_trial_outcome outcome, const char *msg)
 {
     if (strstr(msg, "NumPy") != NULL || strstr(msg, "numpy") != NULL ||
         strstr(msg, "_ARRAY_API") != NULL) {
@@ -62,13 +34,13 @@ init_advice(const char *exc_type, const char *msg)
                "in the process, or preload the library that uses initial-exec "
                "TLS (LD_PRELOAD)";
     }
-    if (exc_type != NULL && strcmp(exc_type, "ProcessDied") == 0) {
+    if (outcome == EP_TRIAL_DIED) {
         return "The interpreter crashed inside the module's initialisation: "
                "a binary incompatibility (a GIL build under a free-threaded "
                "interpreter, headers of another Python) or a bug in its init; "
                "run `python -X faulthandler -c 'import ...'` for the stack";
     }
-    if (exc_type != NULL && strcmp(exc_type, "Timeout") == 0) {
+    if (outcome == EP_TRIAL_TIMEOUT) {
         return "The import did not finish: its initialisation blocks (a "
                "network call, a lock, input) or is very slow";
     }
@@ -76,122 +48,26 @@ init_advice(const char *exc_type, const char *msg)
            "exception. Read the traceback for the line that raised it";
 }
 
-static void
-add_trial_detail(ep_ctx *c, ep_finding_slot *fs, const char *what,
-                 const char *exc_type, const char *msg, const char *tb)
-{
-    ep_finding_detail(c->r, fs, "%s: %s: %s", what, exc_type ? exc_type : "?",
-                      msg ? msg : "");
-    if (tb != NULL && tb[0] != '\0') {
-        ep_finding_detail(c->r, fs, "%s", tb);
-    }
-}
-
 ep_status
-ep_check_import_error(ep_ctx *c, ep_analysis *an, const char *exc_type,
-                      const char *message, const char *file,
-                      const char *traceback)
+ep_check_import_error(ep_ctx *c, ep_analysis *an, const ep_trial_error *e)
 {
-    const char *subject;
-    bool self_enoent;
-    const char *msg = message ? message : "";
-    const char *own = an->ext_path ? an->ext_path : file;
-    ep_finding_code code =
-        ep_trial_classify(c->a, exc_type, msg, own, &subject, &self_enoent);
-    ep_finding_slot *fs = NULL;
-    bool crashed = exc_type != NULL && strcmp(exc_type, "ProcessDied") == 0;
-    if (crashed) {
-        /* Mapping a damaged or foreign object can kill the process (SIGBUS
-         * on a truncated file): the static finding is the explanation. */
-        fs = ep_check_find(c, an, EP_FINDING_NOT_AN_EXTENSION);
-        fs = fs ? fs : ep_check_find(c, an, EP_FINDING_WRONG_ARCHITECTURE);
-    }
-    if (fs != NULL) {
-        code = EP_FINDING_IMPORT_ERROR;
-    } else if (self_enoent) {
-        fs = ep_check_find(c, an, EP_FINDING_WRONG_ARCHITECTURE);
-        fs = fs ? fs : ep_check_find(c, an, EP_FINDING_NOT_AN_EXTENSION);
-        code = EP_FINDING_IMPORT_ERROR;
-    } else if (code == EP_FINDING_MODULE_NOT_FOUND && subject != NULL &&
-               !is_self_or_ancestor(subject, an->name)) {
-        /* Another module, imported by this one's initialisation. */
-        code = EP_FINDING_IMPORT_ERROR;
-    } else if (code == EP_FINDING_MODULE_NOT_FOUND) {
-        for (size_t i = 0;
-             fs == NULL && i < sizeof(location_codes) / sizeof(*location_codes);
-             i++) {
-            fs = ep_check_find(c, an, location_codes[i]);
-        }
-    } else if (code != EP_FINDING_IMPORT_ERROR) {
-        fs = ep_check_find(c, an, code);
-    }
-    if (fs != NULL) {
-        add_trial_detail(c, fs, "Confirmed by a real import in a child process",
-                         exc_type, msg, NULL);
-        return EP_OK;
-    }
-    const char *line = first_line(c, msg);
-    if (code == EP_FINDING_IMPORT_ERROR) {
-        fs = ep_check_add(c, an, code, "importing %s raises %s: %s", an->name,
-                          exc_type ? exc_type : "an exception", line);
-    } else if (code == EP_FINDING_MODULE_NOT_FOUND) {
-        fs = ep_check_add(c, an, code,
-                          "the real import does not find %s, "
-                          "although the static walk did",
-                          subject ? subject : an->name);
-    } else {
-        fs =
-            ep_check_add(c, an, code, "importing %s fails: %s", an->name, line);
-    }
+    ep_finding_slot *fs = ep_check_add(
+        c, an, EP_FINDING_IMPORT_ERROR, "importing %s raises %s: %s", an->name,
+        e->exc_type ? e->exc_type : "an exception", e->line);
     if (fs == NULL) {
-        return ep_check_nomem(c);
+        return ep_fail_nomem(c->err);
     }
-    add_trial_detail(c, fs, "A real import in a child process", exc_type, msg,
-                     traceback);
-    if (code == EP_FINDING_IMPORT_ERROR) {
-        if (self_enoent) {
-            ep_finding_detail(c->r, fs,
-                              "The loader names the module file "
-                              "itself as missing although it exists: it cannot "
-                              "use the file (another machine type or a "
-                              "damaged object)");
-        }
-        ep_finding_fix(c->r, fs, "%s", init_advice(exc_type, msg));
-    } else {
+    ep_trial_details(c, fs, e, false);
+    if (e->self_enoent) {
         ep_finding_detail(c->r, fs,
-                          "The static checks did not predict this "
-                          "failure; the real import is authoritative");
-        if (code == EP_FINDING_MODULE_NOT_FOUND) {
-            ep_finding_detail(c->r, fs,
-                              "A sys.meta_path finder or path hook "
-                              "the static walk does not model may be involved");
-            ep_finding_fix(c->r, fs,
-                           "Check how %s is installed for this "
-                           "interpreter (%s -m pip show, sys.path)",
-                           an->name,
-                           c->in->executable ? c->in->executable
-                                             : c->in->python);
-        } else if (code == EP_FINDING_MISSING_DEPENDENCY) {
-            ep_finding_fix(c->r, fs,
-                           "Install %s where the loader looks, or "
-                           "bundle it next to the module with RUNPATH $ORIGIN "
-                           "(auditwheel repair)",
-                           subject ? subject : "the library");
-        } else if (code == EP_FINDING_GLIBC_TOO_NEW) {
-            ep_finding_fix(c->r, fs,
-                           "Install a build made for this system's "
-                           "libraries (%s), or rebuild here: %s",
-                           c->in->libc ? c->in->libc : "see ldd --version",
-                           ep_fix_rebuild(c, an));
-        } else {
-            ep_finding_fix(c->r, fs,
-                           "Rebuild the module for this interpreter: "
-                           "%s",
-                           ep_fix_rebuild(c, an));
-        }
+                          "The loader names the module file "
+                          "itself as missing although it exists: it cannot "
+                          "use the file (another machine type or a "
+                          "damaged object)");
     }
-    if (own != NULL) {
-        ep_finding_path(c->r, fs, own);
+    ep_finding_fix(c->r, fs, "%s", init_advice(e->outcome, e->message));
+    if (e->file != NULL) {
+        ep_finding_path(c->r, fs, e->file);
     }
     return EP_OK;
 }

@@ -155,7 +155,7 @@ ep_check_limited_api_violation(ep_ctx *c, ep_analysis *an)
                   : ep_arena_printf(c->a, "in the Stable ABI only since 3.%d",
                                     ep_stable_abi_find(lead)->added));
     if (fs == NULL) {
-        return ep_check_nomem(c);
+        return ep_fail_nomem(c->err);
     }
     /* Outside names that this interpreter exports load here: a warning
      * (exit 0). A name newer than the tag, or one missing here, fails on an

@@ -10,6 +10,11 @@
 
 #define SHOW_LIBS 6
 
+/* Directory entries looked through for a bundled-libraries directory: a
+ * package directory is small; a huge one is not searched to its end (a
+ * report note says so). */
+#define MISPLACED_MAX_ENTRIES 4096
+
 static bool
 ends_with(const char *s, const char *x)
 {
@@ -59,7 +64,13 @@ misplaced(ep_ctx *c, const ep_analysis *an, const char *name)
             ep_fs_list(c->a, roots[k], &dl, NULL) != EP_OK) {
             continue;
         }
-        for (size_t i = 0; i < dl.count && i < 4096; i++) {
+        if (dl.count > MISPLACED_MAX_ENTRIES) {
+            ep_report_note(c->r,
+                           "%s has %zu entries; only the first %d were "
+                           "searched for a misplaced %s",
+                           roots[k], dl.count, MISPLACED_MAX_ENTRIES, name);
+        }
+        for (size_t i = 0; i < dl.count && i < MISPLACED_MAX_ENTRIES; i++) {
             const char *n = dl.names[i];
             /* ".libs" ends with ".libs" too. */
             bool libdir = ends_with(n, ".libs") || strcmp(n, "libs") == 0 ||
@@ -95,7 +106,7 @@ ep_check_missing_dependency(ep_ctx *c, ep_analysis *an,
         lf->nlibs > 1 ? ep_arena_printf(c->a, " (and %zu more)", lf->nlibs - 1)
                       : "");
     if (fs == NULL) {
-        return ep_check_nomem(c);
+        return ep_fail_nomem(c->err);
     }
     for (size_t i = 0; i < lf->nlibs && i < SHOW_LIBS; i++) {
         const ep_loader_missing_lib *l = &lf->libs[i];
@@ -151,6 +162,30 @@ ep_check_missing_dependency(ep_ctx *c, ep_analysis *an,
                        "RUNPATH $ORIGIN (auditwheel repair does this), or set "
                        "LD_LIBRARY_PATH for the process as a stopgap",
                        m->name);
+    }
+    return EP_OK;
+}
+
+/* The real import failed with the loader's text for this (trial_rules.c),
+ * where the static checks saw nothing. */
+ep_status
+ep_check_missing_dependency_from_trial(ep_ctx *c, ep_analysis *an,
+                                       const ep_trial_error *e)
+{
+    ep_finding_slot *fs =
+        ep_check_add(c, an, EP_FINDING_MISSING_DEPENDENCY,
+                     "importing %s fails: %s", an->name, e->line);
+    if (fs == NULL) {
+        return ep_fail_nomem(c->err);
+    }
+    ep_trial_details(c, fs, e, true);
+    ep_finding_fix(c->r, fs,
+                   "Install %s where the loader looks, or "
+                   "bundle it next to the module with RUNPATH $ORIGIN "
+                   "(auditwheel repair)",
+                   e->subject ? e->subject : "the library");
+    if (e->file != NULL) {
+        ep_finding_path(c->r, fs, e->file);
     }
     return EP_OK;
 }

@@ -101,7 +101,7 @@ ep_check_missing_init_function(ep_ctx *c, ep_analysis *an)
         ep_arena_printf(c->a, "%s%s", py2 ? "init" : "PyInit_", comp);
     ep_strlist have = {0};
     if (want == NULL) {
-        return ep_check_nomem(c);
+        return ep_fail_nomem(c->err);
     }
     if (py2 ? defines(an->ext, want)
             : (ep_object_pyinit(an->ext, &have, NULL) != EP_OK ||
@@ -115,7 +115,7 @@ ep_check_missing_init_function(ep_ctx *c, ep_analysis *an)
         ep_basename(an->ext_path), want, have.count ? "; it exports " : "",
         have.count ? have.items[0] : "");
     if (fs == NULL) {
-        return ep_check_nomem(c);
+        return ep_fail_nomem(c->err);
     }
     ep_finding_detail(c->r, fs,
                       "CPython looks up %s because the module is "
@@ -144,5 +144,26 @@ ep_check_missing_init_function(ep_ctx *c, ep_analysis *an)
     }
     ep_finding_path(c->r, fs, an->ext_path);
     ep_check_fix(c, fs, build_fix(c, an, comp, first));
+    return EP_OK;
+}
+
+/* The real import failed with the loader's text for this (trial_rules.c),
+ * where the static checks saw nothing. */
+ep_status
+ep_check_missing_init_function_from_trial(ep_ctx *c, ep_analysis *an,
+                                          const ep_trial_error *e)
+{
+    ep_finding_slot *fs =
+        ep_check_add(c, an, EP_FINDING_MISSING_INIT_FUNCTION,
+                     "importing %s fails: %s", an->name, e->line);
+    if (fs == NULL) {
+        return ep_fail_nomem(c->err);
+    }
+    ep_trial_details(c, fs, e, true);
+    ep_finding_fix(c->r, fs, "Rebuild the module for this interpreter: %s",
+                   ep_fix_rebuild(c, an));
+    if (e->file != NULL) {
+        ep_finding_path(c->r, fs, e->file);
+    }
     return EP_OK;
 }

@@ -11,12 +11,6 @@
 
 #define SHOW_DIRS 12
 
-static const ep_finding_code location_codes[] = {
-    EP_FINDING_SHADOWED_BY_SOURCE,     EP_FINDING_NAMESPACE_PACKAGE,
-    EP_FINDING_EDITABLE_WITHOUT_BUILD, EP_FINDING_EXTENSION_NOT_INSTALLED,
-    EP_FINDING_ABI_TAG_MISMATCH,       EP_FINDING_UNREADABLE,
-};
-
 /* A top-level name in the base interpreter's site-packages (C4: installed
  * into another environment than the one importing). */
 static const char *
@@ -51,11 +45,10 @@ ep_check_module_not_found(ep_ctx *c, ep_analysis *an)
     if (f->found) {
         return EP_OK;
     }
-    for (size_t i = 0; i < sizeof(location_codes) / sizeof(*location_codes);
-         i++) {
-        if (ep_check_find(c, an, location_codes[i]) != NULL) {
-            return EP_OK;
-        }
+    /* A more specific finding about where the import goes explains it. */
+    if (ep_check_find_about(c, an, EP_ABOUT_LOCATION,
+                            EP_FINDING_MODULE_NOT_FOUND) != NULL) {
+        return EP_OK;
     }
     size_t k = f->fail_step < f->nsteps ? f->fail_step : f->nsteps - 1;
     const ep_find_step *s = &f->steps[k];
@@ -75,7 +68,7 @@ ep_check_module_not_found(ep_ctx *c, ep_analysis *an)
                           "no sys.path entry provides %s", s->name);
     }
     if (fs == NULL) {
-        return ep_check_nomem(c);
+        return ep_fail_nomem(c->err);
     }
     ep_finding_detail(c->r, fs,
                       "Python reports: ModuleNotFoundError: No module "
@@ -152,4 +145,47 @@ ep_check_module_not_found(ep_ctx *c, ep_analysis *an)
                    c->in->executable ? c->in->executable : c->in->python,
                    s->name);
     return EP_OK;
+}
+
+/* The static walk found the module, the real import did not: an import
+ * system the walk does not model (trial_rules.c). */
+ep_status
+ep_check_module_not_found_from_trial(ep_ctx *c, ep_analysis *an,
+                                     const ep_trial_error *e)
+{
+    ep_finding_slot *fs = ep_check_add(c, an, EP_FINDING_MODULE_NOT_FOUND,
+                                       "the real import does not find %s, "
+                                       "although the static walk did",
+                                       e->subject ? e->subject : an->name);
+    if (fs == NULL) {
+        return ep_fail_nomem(c->err);
+    }
+    ep_trial_details(c, fs, e, true);
+    ep_finding_detail(c->r, fs,
+                      "A sys.meta_path finder or path hook "
+                      "the static walk does not model may be involved");
+    ep_finding_fix(c->r, fs,
+                   "Check how %s is installed for this "
+                   "interpreter (%s -m pip show, sys.path)",
+                   an->name,
+                   c->in->executable ? c->in->executable : c->in->python);
+    if (e->file != NULL) {
+        ep_finding_path(c->r, fs, e->file);
+    }
+    return EP_OK;
+}
+
+void
+ep_module_not_found_is_builtin(ep_ctx *c, ep_analysis *an, ep_finding_slot *fs)
+{
+    ep_finding_severity(fs, EP_SEVERITY_INFO);
+    fs->pub.summary = ep_arena_printf(c->a,
+                                      "%s is built into the "
+                                      "interpreter or frozen: it has no "
+                                      "file on sys.path",
+                                      an->name);
+    fs->pub.detail = "The real import succeeded without a __file__; "
+                     "BuiltinImporter and FrozenImporter come before "
+                     "PathFinder on sys.meta_path";
+    fs->pub.fix = "";
 }

@@ -117,7 +117,7 @@ ep_check_namespace_package(ep_ctx *c, ep_analysis *an)
                               s->name, f->steps[k + 1].name);
         }
         if (fs == NULL) {
-            return ep_check_nomem(c);
+            return ep_fail_nomem(c->err);
         }
         list_portions(c, fs, f, k);
         ep_finding_detail(c->r, fs,

@@ -62,7 +62,7 @@ ep_check_not_an_extension(ep_ctx *c, ep_analysis *an)
                      "%s is not a loadable extension: %s", an->ext_path,
                      lfs ? "a Git LFS pointer, not the binary" : why);
     if (fs == NULL) {
-        return ep_check_nomem(c);
+        return ep_fail_nomem(c->err);
     }
     ep_finding_detail(c->r, fs,
                       "The finder picks it for %s by its name (%s), "
@@ -100,6 +100,27 @@ ep_check_not_an_extension(ep_ctx *c, ep_analysis *an)
                            an->ext_path, ep_fix_rebuild(c, an));
         }
         break;
+    }
+    return EP_OK;
+}
+
+/* The real import failed with the loader's text for this (trial_rules.c),
+ * where the static checks saw nothing. */
+ep_status
+ep_check_not_an_extension_from_trial(ep_ctx *c, ep_analysis *an,
+                                     const ep_trial_error *e)
+{
+    ep_finding_slot *fs =
+        ep_check_add(c, an, EP_FINDING_NOT_AN_EXTENSION,
+                     "importing %s fails: %s", an->name, e->line);
+    if (fs == NULL) {
+        return ep_fail_nomem(c->err);
+    }
+    ep_trial_details(c, fs, e, true);
+    ep_finding_fix(c->r, fs, "Rebuild the module for this interpreter: %s",
+                   ep_fix_rebuild(c, an));
+    if (e->file != NULL) {
+        ep_finding_path(c->r, fs, e->file);
     }
     return EP_OK;
 }

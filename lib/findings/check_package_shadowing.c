@@ -10,6 +10,9 @@
 
 #include <string.h>
 
+/* Bounds of the walk of the other copy for compiled modules: a package
+ * tree is shallow and small; a walk that reaches a bound stops there and a
+ * report note says what was left. */
 #define WALK_MAX_DEPTH 6
 #define WALK_MAX_ENTRIES 4000
 #define SHOW_MODULES 6
@@ -17,6 +20,7 @@
 typedef struct pkg_walk {
     ep_ctx *c;
     size_t budget;
+    bool cut;      /* a bound stopped the walk */
     ep_strvec rel; /* "sub/_ext" of each compiled module found */
     ep_strvec files;
 } pkg_walk;
@@ -27,10 +31,12 @@ list_compiled(pkg_walk *w, const char *dir, const char *rel, int depth)
 {
     ep_dirlist dl;
     if (depth > WALK_MAX_DEPTH) {
+        w->cut = true;
         return EP_OK;
     }
     ep_status st = ep_fs_list(w->c->a, dir, &dl, w->c->err);
-    for (size_t i = 0; st == EP_OK && i < dl.count && w->budget > 0; i++) {
+    size_t i = 0;
+    for (; st == EP_OK && i < dl.count && w->budget > 0; i++) {
         const char *n = dl.names[i];
         w->budget--;
         if (strcmp(n, "__pycache__") == 0 || n[0] == '.') {
@@ -38,14 +44,14 @@ list_compiled(pkg_walk *w, const char *dir, const char *rel, int depth)
         }
         const char *full = ep_path_join(w->c->a, dir, n);
         if (full == NULL) {
-            return ep_check_nomem(w->c);
+            return ep_fail_nomem(w->c->err);
         }
         const char *dot = strchr(n, '.');
         if (dot == NULL && ep_fs_isdir_nofollow(full)) {
             const char *r =
                 rel[0] ? ep_arena_printf(w->c->a, "%s/%s", rel, n) : n;
-            st =
-                r ? list_compiled(w, full, r, depth + 1) : ep_check_nomem(w->c);
+            st = r ? list_compiled(w, full, r, depth + 1)
+                   : ep_fail_nomem(w->c->err);
             continue;
         }
         if (dot == NULL || !ep_interp_has_ext_suffix(w->c->in, dot)) {
@@ -57,8 +63,11 @@ list_compiled(pkg_walk *w, const char *dir, const char *rel, int depth)
                                  : stem;
         if (r == NULL || !ep_strvec_push(w->c->a, &w->rel, r) ||
             !ep_strvec_push(w->c->a, &w->files, full)) {
-            return ep_check_nomem(w->c);
+            return ep_fail_nomem(w->c->err);
         }
+    }
+    if (st == EP_OK && i < dl.count) {
+        w->cut = true; /* the entry budget ran out */
     }
     return st;
 }
@@ -107,10 +116,16 @@ ep_check_package_shadowing(ep_ctx *c, ep_analysis *an)
         if (i == t->used || strcmp(copy->path, t->dir) == 0) {
             continue;
         }
-        pkg_walk w = {c, WALK_MAX_ENTRIES, {0}, {0}};
+        pkg_walk w = {c, WALK_MAX_ENTRIES, false, {0}, {0}};
         ep_status st = list_compiled(&w, copy->path, "", 0);
         if (st != EP_OK) {
             return st;
+        }
+        if (w.cut) {
+            ep_report_note(c->r,
+                           "%s was searched for compiled modules only to %d "
+                           "levels and %d entries",
+                           copy->path, WALK_MAX_DEPTH, WALK_MAX_ENTRIES);
         }
         ep_strvec missing = {0}, missing_files = {0};
         for (size_t k = 0; k < w.rel.count; k++) {
@@ -118,7 +133,7 @@ ep_check_package_shadowing(ep_ctx *c, ep_analysis *an)
                 !covered(c, w.files.items[k]) &&
                 (!ep_strvec_push(c->a, &missing, w.rel.items[k]) ||
                  !ep_strvec_push(c->a, &missing_files, w.files.items[k]))) {
-                return ep_check_nomem(c);
+                return ep_fail_nomem(c->err);
             }
         }
         if (missing.count == 0) {
@@ -132,9 +147,9 @@ ep_check_package_shadowing(ep_ctx *c, ep_analysis *an)
             an->name, t->dir, ep_where(c, &used->where), missing.count,
             missing.count == 1 ? "" : "s", copy->where.dir);
         if (fs == NULL) {
-            return ep_check_nomem(c);
+            return ep_fail_nomem(c->err);
         }
-        if (c->r->trial.ran && c->r->trial.ok) {
+        if (c->r->trial != NULL && c->r->trial->outcome == EP_TRIAL_IMPORTED) {
             /* The import worked: the missing modules are not needed at
              * import time, but whatever imports them later fails. */
             ep_finding_severity(fs, EP_SEVERITY_WARNING);

@@ -152,7 +152,7 @@ missing_in_copy(ep_ctx *c, ep_analysis *an, size_t alt_ext)
         top_name, f->steps[0].dir ? f->steps[0].dir : top->dir,
         ep_where(c, top), an->name, ext->where.dir);
     if (fs == NULL) {
-        return ep_check_nomem(c);
+        return ep_fail_nomem(c->err);
     }
     ep_finding_detail(c->r, fs, "%s", origin_story(c, top));
     ep_finding_detail(c->r, fs,
@@ -201,7 +201,7 @@ source_beats_compiled(ep_ctx *c, ep_analysis *an, size_t ext_i)
         an->name, ep_spec_kind_str(t->kind), used->path,
         ep_where(c, &used->where), ext->path);
     if (fs == NULL) {
-        return ep_check_nomem(c);
+        return ep_fail_nomem(c->err);
     }
     ep_finding_detail(c->r, fs, "%s", origin_story(c, &used->where));
     ep_finding_detail(c->r, fs,
@@ -231,7 +231,7 @@ module_shadows_package(ep_ctx *c, ep_analysis *an)
         "%s is the module %s (%s), which shadows the package %s", s->name,
         used->path, ep_where(c, &used->where), f->cands[pkg].path);
     if (fs == NULL) {
-        return ep_check_nomem(c);
+        return ep_fail_nomem(c->err);
     }
     ep_finding_detail(c->r, fs, "%s", origin_story(c, &used->where));
     ep_finding_detail(c->r, fs,
@@ -322,7 +322,7 @@ stale_beside(ep_ctx *c, ep_analysis *an)
                            "changed",
                            an->name, used->path, used->newer_source);
     if (fs == NULL) {
-        return ep_check_nomem(c);
+        return ep_fail_nomem(c->err);
     }
     ep_finding_severity(fs, EP_SEVERITY_WARNING);
     if (newer != NULL) {
@@ -374,7 +374,7 @@ stale_in_place(ep_ctx *c, ep_analysis *an)
         "%s loads the older build %s (%s), not the newer %s", an->name,
         used->path, ep_where(c, &used->where), newer->path);
     if (fs == NULL) {
-        return ep_check_nomem(c);
+        return ep_fail_nomem(c->err);
     }
     ep_finding_severity(fs, EP_SEVERITY_WARNING);
     ep_finding_detail(c->r, fs, "%s", origin_story(c, &used->where));

@@ -14,7 +14,10 @@
 static void
 none_attrs(ep_ctx *c, ep_finding_slot *fs, const char *failed)
 {
-    const ep_trial *t = &c->r->trial;
+    const ep_trial *t = c->r->trial;
+    if (t == NULL) {
+        return;
+    }
     const char *last = strrchr(failed, '.');
     last = last ? last + 1 : failed;
     for (size_t i = 0; i < t->none_attrs.count; i++) {
@@ -34,7 +37,8 @@ none_attrs(ep_ctx *c, ep_finding_slot *fs, const char *failed)
 
 ep_status
 ep_check_swallowed_import_error(ep_ctx *c, ep_analysis *outer,
-                                const ep_trial_failure *f, ep_analysis *inner)
+                                const ep_trial_failure *f, ep_analysis *inner,
+                                bool optional)
 {
     const char *failed = inner         ? inner->name
                          : f->exc_name ? f->exc_name
@@ -45,7 +49,7 @@ ep_check_swallowed_import_error(ep_ctx *c, ep_analysis *outer,
         outer->name, failed, f->exc_type ? f->exc_type : "ImportError",
         f->message ? f->message : "");
     if (fs == NULL) {
-        return ep_check_nomem(c);
+        return ep_fail_nomem(c->err);
     }
     ep_finding_detail(
         c->r, fs, "The original exception, raised %s%s%s: %s: %s",
@@ -65,6 +69,17 @@ ep_check_swallowed_import_error(ep_ctx *c, ep_analysis *outer,
                       "compiled module is used",
                       outer->name, outer->name);
     none_attrs(c, fs, failed);
+    if (optional) {
+        /* A compiled module nothing in the environment says should exist
+         * (trial_rules.c weighs it): said, as a warning, without a cause
+         * analysis. */
+        ep_finding_severity(fs, EP_SEVERITY_WARNING);
+        ep_finding_detail(c->r, fs,
+                          "Nothing here says the module should exist: no "
+                          "compiled file anywhere on the path, no RECORD "
+                          "entry, no source beside it -- an optional "
+                          "component that is not installed?");
+    }
     if (f->path != NULL) {
         ep_finding_path(c->r, fs, f->path);
     }

@@ -80,7 +80,7 @@ python_missing(ep_ctx *c, const ep_analysis *an, ep_strvec *miss)
             continue;
         }
         if (!ep_strvec_push(c->a, miss, s->name)) {
-            return ep_check_nomem(c);
+            return ep_fail_nomem(c->err);
         }
     }
     return EP_OK;
@@ -119,7 +119,7 @@ ep_check_undefined_symbol(ep_ctx *c, ep_analysis *an, const ep_loader_facts *lf)
                     : ep_strvec_push(c->a, &other, full) &&
                           ep_strvec_push(c->a, &other_by,
                                          m->needed_by ? m->needed_by : "");
-            st = ok ? EP_OK : ep_check_nomem(c);
+            st = ok ? EP_OK : ep_fail_nomem(c->err);
         }
     } else {
         st = python_missing(c, an, &py);
@@ -138,7 +138,7 @@ ep_check_undefined_symbol(ep_ctx *c, ep_analysis *an, const ep_loader_facts *lf)
         ep_basename(an->ext_path), first,
         total > 1 ? ep_arena_printf(c->a, " (and %zu more)", total - 1) : "");
     if (fs == NULL) {
-        return ep_check_nomem(c);
+        return ep_fail_nomem(c->err);
     }
     for (size_t i = 0; i < py.count && i < SHOW_SYMBOLS; i++) {
         ep_finding_detail(c->r, fs, "%s: not exported by %s%s%s", py.items[i],
@@ -173,6 +173,27 @@ ep_check_undefined_symbol(ep_ctx *c, ep_analysis *an, const ep_loader_facts *lf)
                        "extensions), and rebuild if the C++ ABI differs "
                        "(_GLIBCXX_USE_CXX11_ABI)",
                        first);
+    }
+    return EP_OK;
+}
+
+/* The real import failed with the loader's text for this (trial_rules.c),
+ * where the static checks saw nothing. */
+ep_status
+ep_check_undefined_symbol_from_trial(ep_ctx *c, ep_analysis *an,
+                                     const ep_trial_error *e)
+{
+    ep_finding_slot *fs =
+        ep_check_add(c, an, EP_FINDING_UNDEFINED_SYMBOL,
+                     "importing %s fails: %s", an->name, e->line);
+    if (fs == NULL) {
+        return ep_fail_nomem(c->err);
+    }
+    ep_trial_details(c, fs, e, true);
+    ep_finding_fix(c->r, fs, "Rebuild the module for this interpreter: %s",
+                   ep_fix_rebuild(c, an));
+    if (e->file != NULL) {
+        ep_finding_path(c->r, fs, e->file);
     }
     return EP_OK;
 }

@@ -27,7 +27,7 @@ ep_check_unreadable(ep_ctx *c, ep_analysis *an)
                           "the import cannot see whether it holds %s",
                           cd->path, f->steps[s].name);
             if (fs == NULL) {
-                return ep_check_nomem(c);
+                return ep_fail_nomem(c->err);
             }
             if (f->found && s < f->nsteps) {
                 ep_finding_severity(fs, EP_SEVERITY_WARNING);
@@ -69,7 +69,7 @@ ep_check_unreadable(ep_ctx *c, ep_analysis *an)
         ep_finding_slot *fs = ep_check_add(c, an, EP_FINDING_UNREADABLE,
                                            "%s cannot be read", an->ext_path);
         if (fs == NULL) {
-            return ep_check_nomem(c);
+            return ep_fail_nomem(c->err);
         }
         const char *why = ep_object_reason(an->ext);
         ep_finding_detail(c->r, fs,
@@ -81,6 +81,27 @@ ep_check_unreadable(ep_ctx *c, ep_analysis *an)
                        "Make %s readable by the user running Python "
                        "(chmod a+r), or reinstall the package",
                        an->ext_path);
+    }
+    return EP_OK;
+}
+
+/* The real import failed with the loader's text for this (trial_rules.c),
+ * where the static checks saw nothing. */
+ep_status
+ep_check_unreadable_from_trial(ep_ctx *c, ep_analysis *an,
+                               const ep_trial_error *e)
+{
+    ep_finding_slot *fs =
+        ep_check_add(c, an, EP_FINDING_UNREADABLE, "importing %s fails: %s",
+                     an->name, e->line);
+    if (fs == NULL) {
+        return ep_fail_nomem(c->err);
+    }
+    ep_trial_details(c, fs, e, true);
+    ep_finding_fix(c->r, fs, "Rebuild the module for this interpreter: %s",
+                   ep_fix_rebuild(c, an));
+    if (e->file != NULL) {
+        ep_finding_path(c->r, fs, e->file);
     }
     return EP_OK;
 }

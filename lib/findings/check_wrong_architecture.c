@@ -33,7 +33,7 @@ ep_check_wrong_architecture(ep_ctx *c, ep_analysis *an)
         mod->machine_name ? mod->machine_name : "?", exe->elf_class,
         exe->machine_name ? exe->machine_name : "?");
     if (fs == NULL) {
-        return ep_check_nomem(c);
+        return ep_fail_nomem(c->err);
     }
     ep_finding_detail(c->r, fs, "%s: ELF class %d, %s-endian, machine %s (%d)",
                       an->ext_path, mod->elf_class, mod->endian_name,
@@ -76,5 +76,26 @@ ep_check_wrong_architecture(ep_ctx *c, ep_analysis *an)
                    exe->machine_name ? exe->machine_name : "this machine",
                    an->dist && !an->dist->editable ? ep_fix_reinstall(c, an)
                                                    : ep_fix_rebuild(c, an));
+    return EP_OK;
+}
+
+/* The real import failed with the loader's text for this (trial_rules.c),
+ * where the static checks saw nothing. */
+ep_status
+ep_check_wrong_architecture_from_trial(ep_ctx *c, ep_analysis *an,
+                                       const ep_trial_error *e)
+{
+    ep_finding_slot *fs =
+        ep_check_add(c, an, EP_FINDING_WRONG_ARCHITECTURE,
+                     "importing %s fails: %s", an->name, e->line);
+    if (fs == NULL) {
+        return ep_fail_nomem(c->err);
+    }
+    ep_trial_details(c, fs, e, true);
+    ep_finding_fix(c->r, fs, "Rebuild the module for this interpreter: %s",
+                   ep_fix_rebuild(c, an));
+    if (e->file != NULL) {
+        ep_finding_path(c->r, fs, e->file);
+    }
     return EP_OK;
 }

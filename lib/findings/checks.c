@@ -33,7 +33,10 @@ location_checks(ep_ctx *c, ep_analysis *an)
 ep_status
 ep_checks_file(ep_ctx *c, ep_analysis *an)
 {
-    ep_status st = ep_check_unreadable(c, an);
+    ep_status st = ep_check_abi_tag_mismatch_file(c, an);
+    if (st == EP_OK) {
+        st = ep_check_unreadable(c, an);
+    }
     if (st != EP_OK || an->elf_bad) {
         return st;
     }

@@ -1,6 +1,8 @@
 /*
  * The checks that turn facts into findings: one check_<slug>.c per finding
- * code, each a small function over the context below. The orchestrator
+ * code, each making its findings whole (summary, detail, fix), and the
+ * trial's rules (trial_rules.c) that say which code a real import's
+ * failure is. Per-code data is in findings.def. The orchestrator
  * (lib/explain/explain.c) gathers the facts -- interpreter, finder walk,
  * dist-info, ELF objects, the trial -- and calls them; rank.c orders the
  * result. Private to lib/.
@@ -46,17 +48,20 @@ typedef struct ep_analysis {
     ep_finding_slot **slots; /* the findings this analysis added */
     size_t nslots, slots_cap;
     bool cause;        /* explains a failure the trial saw inside
-                          the package (rank tier) */
+                          the package: its findings get EP_MARK_CAUSE */
     bool elf_bad;      /* not loadable ELF: skip symbol checks */
     bool deps_checked; /* the loader emulation ran on ext */
 } ep_analysis;
 
+/* Module names analysed in one report: the subject, and the modules the
+ * trial's failures point to. Each analysis walks sys.path and may open a
+ * file and run the loader emulation; more would be noise. A name beyond
+ * the limit is not analysed, and a report note says so. */
 #define EP_MAX_ANALYSES 8
 
-/* Before ranking, a slot's rank field holds its tier as the engine saw it:
- * EP_RANK_CAUSE marks a finding that explains the failure the trial saw
- * inside a package (rank.c puts it right after swallowed-import-error). */
-#define EP_RANK_CAUSE 1
+/* The longest finding summary, in bytes with its NUL: it is one line, the
+ * report's headline. A longer one is cut there, and a note says so. */
+#define EP_SUMMARY_MAX 2048
 
 typedef struct ep_ctx {
     ep_report *r;
@@ -87,13 +92,6 @@ ep_check_fix(ep_ctx *c, ep_finding_slot *f, const char *text)
     }
 }
 
-/* A check that could not allocate its finding. */
-static inline ep_status
-ep_check_nomem(ep_ctx *c)
-{
-    return ep_fail(c->err, EP_ERR_NOMEM, "out of memory");
-}
-
 /* Load the interpreter's exported Python symbols (executable, libpython). */
 ep_status ep_ctx_load_exports(ep_ctx *c);
 /* Does the interpreter export this symbol? (true when unknown) */
@@ -110,8 +108,16 @@ ep_finding_slot *ep_check_add(ep_ctx *c, ep_analysis *an, ep_finding_code code,
 /* The finding of this code the analysis already has, or NULL. */
 ep_finding_slot *ep_check_find(ep_ctx *c, const ep_analysis *an,
                                ep_finding_code code);
+/* The finding of the analysis that is about `about` (findings.def) with
+ * the lowest place, other than code `except` (0: none), or NULL. */
+ep_finding_slot *ep_check_find_about(ep_ctx *c, const ep_analysis *an,
+                                     ep_finding_about about,
+                                     ep_finding_code except);
 /* Any finding at all from this analysis with error severity? */
 bool ep_check_any_error(const ep_ctx *c, const ep_analysis *an);
+
+/* A dotted name of identifiers (bytes >= 0x80 allowed: PEP 3131 names). */
+bool ep_module_name_valid(const char *name);
 
 /* The last step of the walk (the module itself). */
 const ep_find_step *ep_analysis_target(const ep_analysis *an);
@@ -171,15 +177,65 @@ typedef struct ep_loader_facts {
 ep_status ep_loader_facts_get(ep_ctx *c, const char *path,
                               ep_loader_facts *out);
 
-/* ---- classifying the trial's error text (trial_text.c) ------------------- */
+/* ---- the trial's rules (trial_rules.c) ----------------------------------- */
 
-/* The finding code a loader or import error message points to, and its
- * subject (library, symbol, version), or 0 when it says nothing specific.
- * self_enoent: "cannot open shared object file" about the file itself (the
- * loader's misleading text for a wrong e_machine). */
-ep_finding_code ep_trial_classify(ep_arena *a, const char *exc_type,
-                                  const char *message, const char *file,
-                                  const char **subject, bool *self_enoent);
+/* One exception a real import raised (the trial's own, one a package
+ * caught, or a direct import's), as the rules classified it. */
+typedef struct ep_trial_error {
+    ep_trial_outcome outcome; /* RAISED, TIMEOUT or DIED */
+    const char *exc_type;     /* "ImportError", ...; NULL when unknown */
+    const char *message;      /* never NULL */
+    const char *line;         /* its first line */
+    const char *file;         /* the module's file, else the error's; or NULL */
+    const char *traceback;    /* NULL for a caught failure */
+    const char *subject;      /* what the text names: library, symbol,
+                                 version, module; or NULL */
+    bool self_enoent;         /* the loader calls the module file itself
+                                 missing (a wrong e_machine) */
+} ep_trial_error;
+
+/* A real import of an->name raised: the exception confirms a static
+ * finding of the analysis, or the check of its code (or import-error)
+ * adds a finding. EP_OK or EP_ERR_NOMEM. */
+ep_status ep_trial_rule_raised(ep_ctx *c, ep_analysis *an,
+                               ep_trial_outcome outcome, const char *exc_type,
+                               const char *message, const char *file,
+                               const char *traceback);
+/* The real import of main succeeded: its static findings that say the
+ * import fails are contradicted, and become warnings (or, for a module
+ * with no file, module-not-found's built-in wording). */
+void ep_trial_rule_imported(ep_ctx *c, ep_analysis *main);
+/* The failure, of those the trial saw on the way, that caused the import
+ * of main_name to fail, or NULL: the exception itself tells. */
+const ep_trial_failure *ep_trial_cause(const ep_trial *t,
+                                       const char *main_name);
+
+/* How much a failure the package caught matters. */
+typedef enum ep_failure_weight {
+    EP_FAILURE_IGNORE,   /* not a compiled module: an optional dependency */
+    EP_FAILURE_OPTIONAL, /* a compiled module nothing here says should exist */
+    EP_FAILURE_BROKEN    /* a compiled module that exists, or should */
+} ep_failure_weight;
+
+/* How much the caught failure f, inside the package of analysis main,
+ * matters; an is the analysis of the module that failed. */
+ep_failure_weight ep_trial_weigh_failure(ep_ctx *c, const ep_analysis *main,
+                                         const ep_trial_failure *f,
+                                         const ep_analysis *an);
+/* Anything that says a compiled module of this name is meant to exist: a
+ * compiled file of any tag, a build source beside it, a RECORD entry. An
+ * attribute the package left None is looked into (a direct import) only
+ * then. */
+bool ep_trial_compiled_evidence(ep_ctx *c, const ep_analysis *an);
+/* A source of the module (.pyx, .c, .cpp, .rs) next to where it should be:
+ * the project meant to build it there. */
+bool ep_analysis_has_build_source(ep_ctx *c, const ep_analysis *an);
+
+/* The lines every finding made from a trial's exception carries: the
+ * exception and its traceback, and (unpredicted) that the static checks
+ * did not foresee it. */
+void ep_trial_details(ep_ctx *c, ep_finding_slot *fs, const ep_trial_error *e,
+                      bool unpredicted);
 
 /* ---- the checks ---------------------------------------------------------- */
 
@@ -191,6 +247,8 @@ ep_status ep_check_namespace_package(ep_ctx *c, ep_analysis *an);
 ep_status ep_check_editable_without_build(ep_ctx *c, ep_analysis *an);
 ep_status ep_check_extension_not_installed(ep_ctx *c, ep_analysis *an);
 ep_status ep_check_abi_tag_mismatch(ep_ctx *c, ep_analysis *an);
+/* The file's own name (an->ext_path) carries another interpreter's tag. */
+ep_status ep_check_abi_tag_mismatch_file(ep_ctx *c, ep_analysis *an);
 ep_status ep_check_module_not_found(ep_ctx *c, ep_analysis *an);
 /* The package itself imports, but another sys.path entry's copy of it has
  * compiled modules this copy lacks (run once per explain, after the trial). */
@@ -208,17 +266,42 @@ ep_status ep_check_missing_dependency(ep_ctx *c, ep_analysis *an,
 ep_status ep_check_glibc_too_new(ep_ctx *c, ep_analysis *an,
                                  const ep_loader_facts *lf);
 
-/* From the trial. */
-ep_status ep_check_import_error(ep_ctx *c, ep_analysis *an,
-                                const char *exc_type, const char *message,
-                                const char *file, const char *traceback);
+/* From the trial. The package `outer` imported, but a failure inside it
+ * was caught (inner: its cause analysis, or NULL); optional: nothing says
+ * the failed module should exist, so it is a warning. */
 ep_status ep_check_swallowed_import_error(ep_ctx *c, ep_analysis *outer,
                                           const ep_trial_failure *f,
-                                          ep_analysis *inner);
+                                          ep_analysis *inner, bool optional);
+/* The real import raised and the rules found no more specific code. */
+ep_status ep_check_import_error(ep_ctx *c, ep_analysis *an,
+                                const ep_trial_error *e);
+/* The real import raised with the loader's or importer's text for this
+ * code, and no static finding of the analysis had predicted it. */
+ep_status ep_check_module_not_found_from_trial(ep_ctx *c, ep_analysis *an,
+                                               const ep_trial_error *e);
+ep_status ep_check_missing_dependency_from_trial(ep_ctx *c, ep_analysis *an,
+                                                 const ep_trial_error *e);
+ep_status ep_check_glibc_too_new_from_trial(ep_ctx *c, ep_analysis *an,
+                                            const ep_trial_error *e);
+ep_status ep_check_missing_init_function_from_trial(ep_ctx *c, ep_analysis *an,
+                                                    const ep_trial_error *e);
+ep_status ep_check_undefined_symbol_from_trial(ep_ctx *c, ep_analysis *an,
+                                               const ep_trial_error *e);
+ep_status ep_check_wrong_architecture_from_trial(ep_ctx *c, ep_analysis *an,
+                                                 const ep_trial_error *e);
+ep_status ep_check_not_an_extension_from_trial(ep_ctx *c, ep_analysis *an,
+                                               const ep_trial_error *e);
+ep_status ep_check_unreadable_from_trial(ep_ctx *c, ep_analysis *an,
+                                         const ep_trial_error *e);
+/* The real import succeeded without a file: the module-not-found finding
+ * fs is about a built-in or frozen module, said as information. */
+void ep_module_not_found_is_builtin(ep_ctx *c, ep_analysis *an,
+                                    ep_finding_slot *fs);
 
 /* Run every static check of an analysis, in order (checks.c). */
 ep_status ep_checks_static(ep_ctx *c, ep_analysis *an);
-/* Only the checks of the compiled file an->ext (ep_probe_file()). */
+/* Only the checks of the compiled file an->ext, its name first
+ * (ep_probe_file()). */
 ep_status ep_checks_file(ep_ctx *c, ep_analysis *an);
 
 #endif

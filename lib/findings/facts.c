@@ -34,7 +34,7 @@ collect_exports(ep_ctx *c, ep_object *obj, ep_strvec *v)
     for (size_t i = 0; i < n; i++) {
         if (syms[i].defined && is_python_api(syms[i].name) &&
             !ep_strvec_push(c->a, v, syms[i].name)) {
-            return ep_fail(c->err, EP_ERR_NOMEM, "out of memory");
+            return ep_fail_nomem(c->err);
         }
     }
     return EP_OK;
@@ -115,6 +115,34 @@ ep_ctx_exports(const ep_ctx *c, const char *sym)
                    cmp_str) != NULL;
 }
 
+/* A dotted name of identifiers (bytes >= 0x80 allowed: PEP 3131 names). */
+bool
+ep_module_name_valid(const char *m)
+{
+    bool start = true;
+    if (m == NULL || *m == '\0' || strlen(m) > 1024) {
+        return false;
+    }
+    for (const char *p = m; *p != '\0'; p++) {
+        unsigned char ch = (unsigned char)*p;
+        if (ch == '.') {
+            if (start) {
+                return false;
+            }
+            start = true;
+            continue;
+        }
+        bool alpha = ch == '_' || (ch >= 'a' && ch <= 'z') ||
+                     (ch >= 'A' && ch <= 'Z') || ch >= 0x80;
+        bool digit = ch >= '0' && ch <= '9';
+        if (!alpha && !(digit && !start)) {
+            return false;
+        }
+        start = false;
+    }
+    return !start;
+}
+
 const ep_find_step *
 ep_analysis_target(const ep_analysis *an)
 {
@@ -176,23 +204,30 @@ ep_analysis_new(ep_ctx *c, const char *name, bool cause, ep_analysis **out)
 {
     *out = NULL;
     if (c->nan >= EP_MAX_ANALYSES) {
+        ep_report_note(c->r,
+                       "%s was not analysed: a report analyses at most %d "
+                       "module names",
+                       name, EP_MAX_ANALYSES);
         return EP_OK;
     }
     ep_analysis *an = calloc(1, sizeof(*an));
     if (an == NULL) {
-        return ep_fail(c->err, EP_ERR_NOMEM, "out of memory");
+        return ep_fail_nomem(c->err);
     }
     an->name = ep_arena_strdup(c->a, name);
     an->cause = cause;
     ep_status st =
         an->name ? ep_find_module(c->a, c->in, &c->ed, name, &an->find, c->err)
-                 : ep_fail(c->err, EP_ERR_NOMEM, "out of memory");
+                 : ep_fail_nomem(c->err);
     if (st != EP_OK) {
         ep_analysis_free(an);
         return st;
     }
-    char top[256];
-    snprintf(top, sizeof(top), "%.*s", (int)strcspn(name, "."), name);
+    const char *top = ep_arena_strndup(c->a, name, strcspn(name, "."));
+    if (top == NULL) {
+        ep_analysis_free(an);
+        return ep_fail_nomem(c->err);
+    }
     an->dist = ep_dists_owner(&c->dists, top, &c->ed);
     const ep_find_step *t = ep_analysis_target(an);
     if (an->find.found && t != NULL && t->kind == EP_SPEC_EXTENSION) {
@@ -223,27 +258,26 @@ ep_finding_slot *
 ep_check_add(ep_ctx *c, ep_analysis *an, ep_finding_code code, const char *fmt,
              ...)
 {
-    char summary[2048];
+    char summary[EP_SUMMARY_MAX];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(summary, sizeof(summary), fmt, ap);
+    int len = vsnprintf(summary, sizeof(summary), fmt, ap);
     va_end(ap);
+    if (len >= (int)sizeof(summary)) {
+        ep_report_note(c->r, "a %s summary of %d bytes was cut to its first %d",
+                       ep_finding_slug(code), len, EP_SUMMARY_MAX - 1);
+    }
     ep_finding_slot *f = ep_report_add_finding(
         c->r, code, ep_finding_default_severity(code), "%s", summary);
     if (f == NULL || an == NULL) {
         return f;
     }
     if (an->cause) {
-        f->rank = EP_RANK_CAUSE;
+        f->mark = EP_MARK_CAUSE;
     }
-    if (an->nslots == an->slots_cap) {
-        size_t cap = an->slots_cap ? an->slots_cap * 2 : 8;
-        ep_finding_slot **p = realloc(an->slots, cap * sizeof(*p));
-        if (p == NULL) {
-            return f; /* the finding stands; only the bookkeeping is lost */
-        }
-        an->slots = p;
-        an->slots_cap = cap;
+    if (!ep_grow((void **)&an->slots, &an->slots_cap, an->nslots + 1,
+                 sizeof(*an->slots))) {
+        return f; /* the finding stands; only the bookkeeping is lost */
     }
     an->slots[an->nslots++] = f;
     return f;
@@ -259,6 +293,26 @@ ep_check_find(ep_ctx *c, const ep_analysis *an, ep_finding_code code)
         }
     }
     return NULL;
+}
+
+ep_finding_slot *
+ep_check_find_about(ep_ctx *c, const ep_analysis *an, ep_finding_about about,
+                    ep_finding_code except)
+{
+    (void)c;
+    ep_finding_slot *best = NULL;
+    int best_place = 0;
+    for (size_t i = 0; an != NULL && i < an->nslots; i++) {
+        const ep_finding_info *fi = ep_finding_info_of(an->slots[i]->pub.code);
+        if (fi == NULL || fi->about != about || fi->code == except) {
+            continue;
+        }
+        if (best == NULL || fi->place < best_place) {
+            best = an->slots[i];
+            best_place = fi->place;
+        }
+    }
+    return best;
 }
 
 bool

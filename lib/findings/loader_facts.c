@@ -61,7 +61,7 @@ copy_facts(ep_ctx *c, const ep_deps *d, ep_loader_facts *out)
     out->vers = nver ? ep_arena_alloc(c->a, nver * sizeof(*out->vers)) : NULL;
     out->syms = nsym ? ep_arena_alloc(c->a, nsym * sizeof(*out->syms)) : NULL;
     if ((nlib && !out->libs) || (nver && !out->vers) || (nsym && !out->syms)) {
-        return ep_check_nomem(c);
+        return ep_fail_nomem(c->err);
     }
     for (size_t i = 0; i < nlib; i++) {
         const ep_deps_lib *l = ep_deps_library(d, i);
@@ -114,7 +114,7 @@ ep_loader_facts_get(ep_ctx *c, const char *path, ep_loader_facts *out)
     opt.ld_library_path = llp ? llp : "";
     ep_status st = ep_deps_analyze(path, &opt, &d, &derr);
     if (st == EP_ERR_NOMEM) {
-        return ep_fail(c->err, st, "out of memory");
+        return ep_fail_nomem(c->err);
     }
     if (st != EP_OK) {
         out->note = ep_arena_printf(c->a,

@@ -1,16 +1,13 @@
 /*
- * Slugs and default severities, generated from findings.def.
+ * The rows of findings.def as a table, and the lookups by code and slug.
  */
 #include "findings/findings.h"
 
 #include <string.h>
 
-static const struct {
-    ep_finding_code code;
-    const char *slug;
-    ep_severity severity;
-} table[] = {
-#define EP_FINDING(e, slug, sev) {EP_FINDING_##e, slug, sev},
+static const ep_finding_info table[] = {
+#define EP_FINDING(e, slug, sev, place, about, stops)                          \
+    {EP_FINDING_##e, slug, sev, place, about, stops},
 #include "findings/findings.def"
 #undef EP_FINDING
 };
@@ -21,15 +18,22 @@ static const struct {
 _Static_assert(TABLE_LEN == EP_FINDING_CODE_END - 1,
                "findings.def and ep_finding_code disagree");
 
-const char *
-ep_finding_slug(ep_finding_code code)
+const ep_finding_info *
+ep_finding_info_of(ep_finding_code code)
 {
     for (size_t i = 0; i < TABLE_LEN; i++) {
         if (table[i].code == code) {
-            return table[i].slug;
+            return &table[i];
         }
     }
     return NULL;
+}
+
+const char *
+ep_finding_slug(ep_finding_code code)
+{
+    const ep_finding_info *fi = ep_finding_info_of(code);
+    return fi ? fi->slug : NULL;
 }
 
 ep_finding_code
@@ -46,10 +50,6 @@ ep_finding_from_slug(const char *slug)
 ep_severity
 ep_finding_default_severity(ep_finding_code code)
 {
-    for (size_t i = 0; i < TABLE_LEN; i++) {
-        if (table[i].code == code) {
-            return table[i].severity;
-        }
-    }
-    return EP_SEVERITY_ERROR;
+    const ep_finding_info *fi = ep_finding_info_of(code);
+    return fi ? fi->severity : EP_SEVERITY_ERROR;
 }

@@ -1,14 +1,47 @@
 /*
  * The load trial: a real `import module` in a child process of the target
  * interpreter (trial.py), never in ours. It yields the exact exception
- * CPython gives and every import failure a package caught on the way.
+ * CPython gives and every import failure a package caught on the way, as
+ * an ep_trial record; what the record means is for lib/findings/ to say.
  */
-#include "report/report.h"
+#include "interp/trial.h"
 #include "util/error.h"
-#include "util/arena.h"
+#include "util/grow.h"
 
 #include <stdlib.h>
 #include <string.h>
+
+const char *
+ep_trial_outcome_str(ep_trial_outcome outcome)
+{
+    switch (outcome) {
+    case EP_TRIAL_NOT_RUN:
+        return "not run";
+    case EP_TRIAL_IMPORTED:
+        return "ok";
+    case EP_TRIAL_RAISED:
+        return "error";
+    case EP_TRIAL_TIMEOUT:
+        return "Timeout";
+    case EP_TRIAL_DIED:
+        return "ProcessDied";
+    }
+    return "not run";
+}
+
+const char *
+ep_trial_stage_str(ep_trial_stage stage)
+{
+    switch (stage) {
+    case EP_TRIAL_STAGE_IMPORT:
+        return "import_failed";
+    case EP_TRIAL_STAGE_EXT:
+        return "ext_failed";
+    case EP_TRIAL_STAGE_DIRECT:
+        return "direct_import";
+    }
+    return "import_failed";
+}
 
 static const char *
 field(const ep_record *r, size_t i)
@@ -19,23 +52,19 @@ field(const ep_record *r, size_t i)
 static bool
 is(const ep_record *r, const char *name)
 {
-    return r->nfields > 0 && r->field[0] != NULL && strcmp(r->field[0], name) == 0;
+    return r->nfields > 0 && r->field[0] != NULL &&
+           strcmp(r->field[0], name) == 0;
 }
 
 static bool
-add_failure(ep_trial *t, const ep_record *rec)
+add_failure(ep_trial *t, ep_trial_stage stage, const ep_record *rec)
 {
-    if (t->nfailures == t->failures_cap) {
-        size_t cap = t->failures_cap ? t->failures_cap * 2 : 8;
-        ep_trial_failure *p = realloc(t->failures, cap * sizeof(*p));
-        if (p == NULL) {
-            return false;
-        }
-        t->failures = p;
-        t->failures_cap = cap;
+    if (!ep_grow((void **)&t->failures, &t->failures_cap, t->nfailures + 1,
+                 sizeof(*t->failures))) {
+        return false;
     }
     ep_trial_failure *f = &t->failures[t->nfailures++];
-    f->kind = field(rec, 0);
+    f->stage = stage;
     f->exc_type = field(rec, 1);
     f->message = field(rec, 2);
     f->name = field(rec, 3);
@@ -46,47 +75,75 @@ add_failure(ep_trial *t, const ep_record *rec)
 }
 
 static ep_status
-apply_records(ep_report *r, const ep_record *recs, size_t n, ep_error *err)
+apply_records(ep_trial *t, const ep_record *recs, size_t n, ep_error *err)
 {
-    ep_trial *t = &r->trial;
-    ep_arena *a = &r->arena;
+    ep_arena *a = &t->arena;
     bool ok = true;
     for (size_t i = 0; ok && i < n; i++) {
         const ep_record *rec = &recs[i];
         if (is(rec, "result")) {
-            t->ok = field(rec, 1) && strcmp(field(rec, 1), "ok") == 0;
-            if (!t->ok) {
+            bool imported = field(rec, 1) && strcmp(field(rec, 1), "ok") == 0;
+            t->outcome = imported ? EP_TRIAL_IMPORTED : EP_TRIAL_RAISED;
+            if (!imported) {
                 t->exc_type = field(rec, 2);
                 t->message = field(rec, 3);
                 t->exc_name = field(rec, 4);
                 t->exc_path = field(rec, 5);
                 t->traceback = field(rec, 6);
             }
-        } else if (is(rec, "import_failed") || is(rec, "ext_failed")) {
-            ok = add_failure(t, rec);
+        } else if (is(rec, "import_failed")) {
+            ok = add_failure(t, EP_TRIAL_STAGE_IMPORT, rec);
+        } else if (is(rec, "ext_failed")) {
+            ok = add_failure(t, EP_TRIAL_STAGE_EXT, rec);
         } else if (is(rec, "file")) {
             t->file = field(rec, 1);
         } else if (is(rec, "module_path") && field(rec, 1)) {
             ok = ep_strvec_push(a, &t->module_path, field(rec, 1));
         } else if (is(rec, "loaded_ext") && field(rec, 2)) {
-            const char *s = ep_arena_printf(a, "%s\t%s", field(rec, 1), field(rec, 2));
+            const char *s =
+                ep_arena_printf(a, "%s\t%s", field(rec, 1), field(rec, 2));
             ok = s != NULL && ep_strvec_push(a, &t->loaded_ext, s);
         } else if (is(rec, "none_attr") && field(rec, 2)) {
-            const char *s = ep_arena_printf(a, "%s.%s", field(rec, 1), field(rec, 2));
+            const char *s =
+                ep_arena_printf(a, "%s.%s", field(rec, 1), field(rec, 2));
             ok = s != NULL && ep_strvec_push(a, &t->none_attrs, s);
         }
     }
-    return ok ? EP_OK : ep_fail(err, EP_ERR_NOMEM, "out of memory");
+    return ok ? EP_OK : ep_fail_nomem(err);
+}
+
+/* No exception from the child: it died inside the import (a crash in the
+ * extension's init, a timeout, an exit() at import time). */
+static void
+ended_without_exception(ep_trial *t, const ep_child *child, double timeout)
+{
+    ep_arena *a = &t->arena;
+    t->outcome = child->timed_out ? EP_TRIAL_TIMEOUT : EP_TRIAL_DIED;
+    t->exc_type = ep_trial_outcome_str(t->outcome);
+    t->message =
+        child->timed_out
+            ? ep_arena_printf(a, "the import did not finish within %.0f s",
+                              timeout)
+        : child->exit_code > 128
+            ? ep_arena_printf(a,
+                              "the interpreter was killed by signal %d "
+                              "during the import",
+                              child->exit_code - 128)
+            : ep_arena_printf(a,
+                              "the interpreter exited with status %d "
+                              "during the import",
+                              child->exit_code);
 }
 
 ep_status
-ep_trial_run(ep_report *r, const char *python, const char *module,
-             const char *workdir, ep_start_mode start, const char *script,
-             double timeout, ep_error *err)
+ep_trial_run(const char *python, const char *module, const char *workdir,
+             ep_start_mode start, const char *script, double timeout,
+             ep_trial **out, ep_error *err)
 {
     ep_child child;
     ep_record *recs;
     size_t n;
+    *out = NULL;
     const char *args[] = {module, "3", ep_start_mode_arg(start),
                           script ? script : ""};
     ep_status st = ep_run_python(python, ep_trial_py, args, 4, workdir, timeout,
@@ -94,33 +151,40 @@ ep_trial_run(ep_report *r, const char *python, const char *module,
     if (st != EP_OK) {
         return st;
     }
-    ep_trial *t = &r->trial;
-    t->ran = true;
+    ep_trial *t = calloc(1, sizeof(*t));
+    if (t == NULL) {
+        ep_child_release(&child);
+        return ep_fail_nomem(err);
+    }
+    ep_arena_init(&t->arena);
     t->timed_out = child.timed_out;
     t->exit_code = child.exit_code;
     if (child.output_len > 0) {
-        t->output = ep_arena_strndup(&r->arena, child.output, child.output_len);
+        t->output = ep_arena_strndup(&t->arena, child.output, child.output_len);
     }
-    st = ep_records_parse(&r->arena, child.records ? child.records : "",
+    st = ep_records_parse(&t->arena, child.records ? child.records : "",
                           child.records_len, &recs, &n, err);
     if (st == EP_OK) {
-        st = apply_records(r, recs, n, err);
+        st = apply_records(t, recs, n, err);
     }
-    /* No result record: the child died inside the import (a crash in the
-     * extension's init, a timeout, an exit() at import time). */
-    if (st == EP_OK && t->exc_type == NULL && !t->ok) {
-        t->exc_type = child.timed_out ? "Timeout" : "ProcessDied";
-        t->message = child.timed_out
-                         ? ep_arena_printf(&r->arena, "the import did not finish "
-                                           "within %.0f s", timeout)
-                     : child.exit_code > 128
-                         ? ep_arena_printf(&r->arena, "the interpreter was killed by "
-                                           "signal %d during the import",
-                                           child.exit_code - 128)
-                         : ep_arena_printf(&r->arena, "the interpreter exited with "
-                                           "status %d during the import",
-                                           child.exit_code);
+    if (st == EP_OK && t->outcome != EP_TRIAL_IMPORTED && t->exc_type == NULL) {
+        ended_without_exception(t, &child, timeout);
     }
     ep_child_release(&child);
-    return st;
+    if (st != EP_OK) {
+        ep_trial_free(t);
+        return st;
+    }
+    *out = t;
+    return EP_OK;
+}
+
+void
+ep_trial_free(ep_trial *t)
+{
+    if (t != NULL) {
+        free(t->failures);
+        ep_arena_release(&t->arena);
+        free(t);
+    }
 }

@@ -85,16 +85,17 @@ write_findings(ep_json *j, const ep_report *r)
 static void
 write_trial(ep_json *j, const ep_trial *t)
 {
-    if (!t->ran) {
+    if (t == NULL) {
         ep_json_null(j);
         return;
     }
+    bool imported = t->outcome == EP_TRIAL_IMPORTED;
     ep_json_begin_object(j);
-    ep_json_member_bool(j, "ok", t->ok);
+    ep_json_member_bool(j, "ok", imported);
     ep_json_member_bool(j, "timed_out", t->timed_out);
     ep_json_member_int(j, "exit_code", t->exit_code);
     ep_json_key(j, "exception");
-    if (t->ok) {
+    if (imported) {
         ep_json_null(j);
     } else {
         ep_json_begin_object(j);
@@ -111,7 +112,7 @@ write_trial(ep_json *j, const ep_trial *t)
     for (size_t i = 0; i < t->nfailures; i++) {
         const ep_trial_failure *f = &t->failures[i];
         ep_json_begin_object(j);
-        ep_json_member_string(j, "stage", f->kind);
+        ep_json_member_string(j, "stage", ep_trial_stage_str(f->stage));
         ep_json_member_string(j, "type", f->exc_type);
         ep_json_member_string(j, "message", f->message);
         ep_json_member_string(j, "import", f->name);
@@ -167,7 +168,7 @@ ep_report_json(const ep_report *r, ep_error *err)
     ep_json_key(&j, "findings");
     write_findings(&j, r);
     ep_json_key(&j, "trial");
-    write_trial(&j, &r->trial);
+    write_trial(&j, r->trial);
     ep_json_member_strlist(&j, "notes", ep_strvec_list(&r->notes));
     ep_json_end_object(&j);
     char *doc = ep_json_finish(&j);

@@ -92,13 +92,13 @@ write_findings(ep_strbuf *sb, const ep_report *r, const style *st)
 static void
 write_trial(ep_strbuf *sb, const ep_report *r, const style *st)
 {
-    const ep_trial *t = &r->trial;
+    const ep_trial *t = r->trial;
     ep_strbuf_printf(sb, "%sImport trial%s (a child process): ", st->bold, st->reset);
-    if (!t->ran) {
-        ep_strbuf_puts(sb, "not run\n");
+    if (t == NULL) {
+        ep_strbuf_printf(sb, "%s\n", ep_trial_outcome_str(EP_TRIAL_NOT_RUN));
         return;
     }
-    if (t->ok) {
+    if (t->outcome == EP_TRIAL_IMPORTED) {
         ep_strbuf_printf(sb, "imported%s\n",
                          t->nfailures ? ", but failures were caught inside:" : "");
     } else {
@@ -111,7 +111,7 @@ write_trial(ep_strbuf *sb, const ep_report *r, const style *st)
     for (size_t i = 0; i < t->nfailures; i++) {
         const ep_trial_failure *f = &t->failures[i];
         ep_strbuf_printf(sb, "    %s %s: %s: %s\n",
-                         strcmp(f->kind, "ext_failed") == 0 ? "loading" : "import",
+                         f->stage == EP_TRIAL_STAGE_EXT ? "loading" : "import",
                          f->name ? f->name : "?", f->exc_type ? f->exc_type : "?",
                          f->message ? f->message : "");
     }

@@ -40,7 +40,7 @@ ep_report_free(ep_report *r)
     }
     free(r->findings);
     free(r->candidates);
-    free(r->trial.failures);
+    ep_trial_free(r->trial);
     ep_interp_free(r->interp);
     ep_arena_release(&r->arena);
     free(r);

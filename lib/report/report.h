@@ -1,12 +1,13 @@
 /*
  * The ep_report object and how lib/ fills it. The explain engine adds
- * findings, candidates and the trial outcome; the JSON and text writers read
- * it. Private to lib/.
+ * findings and candidates, and hands it the trial's record
+ * (interp/trial.h); the JSON and text writers read it. Private to lib/.
  */
 #ifndef EXTPROBE_REPORT_H
 #define EXTPROBE_REPORT_H
 
 #include "interp/interp.h"
+#include "interp/trial.h"
 
 /* One file or directory the finder considered (CONTRACT.md "candidates"). */
 typedef struct ep_candidate {
@@ -16,42 +17,20 @@ typedef struct ep_candidate {
     const char *detail; /* one line, or "" */
 } ep_candidate;
 
-/* One import failure the trial saw (trial.py "import_failed"/"ext_failed"). */
-typedef struct ep_trial_failure {
-    const char *kind;       /* "import_failed" or "ext_failed" */
-    const char *exc_type;   /* "ImportError", "ModuleNotFoundError", ... */
-    const char *message;
-    const char *name;       /* absolute module name (":a,b" fromlist) */
-    const char *exc_name;   /* ImportError.name */
-    const char *path;       /* ImportError.path or the file being loaded */
-    const char *importer;   /* the importing module, or create/exec_module */
-} ep_trial_failure;
-
-typedef struct ep_trial {
-    bool ran;
-    bool timed_out;
-    bool ok;                 /* the import succeeded */
-    int exit_code;
-    const char *exc_type;    /* when !ok */
-    const char *message;
-    const char *exc_name;
-    const char *exc_path;
-    const char *traceback;
-    const char *file;        /* module.__file__ when ok */
-    ep_strvec module_path;   /* __path__ when a package */
-    ep_strvec loaded_ext;    /* "name\tpath" of extensions loaded */
-    ep_strvec none_attrs;    /* "pkg.attr" set to None */
-    ep_trial_failure *failures;
-    size_t nfailures, failures_cap;
-    const char *output;      /* what the import printed, maybe truncated */
-} ep_trial;
+/* What the engine knows of a finding's part in the failure, set when it is
+ * added; rank.c turns it into a tier. */
+typedef enum ep_finding_mark {
+    EP_MARK_NONE = 0,
+    EP_MARK_CAUSE /* explains the failure the trial saw inside a package */
+} ep_finding_mark;
 
 /* A finding while it is built: the public struct plus growable paths. */
 typedef struct ep_finding_slot {
     ep_finding pub;
     ep_strvec paths;
-    size_t order;            /* insertion order, a tie-breaker when ranking */
-    int rank;                /* lower is shown first (rank.c) */
+    size_t order;          /* insertion order, a tie-breaker when ranking */
+    ep_finding_mark mark;  /* the engine's mark (input to ranking) */
+    long sort_key;         /* computed by ep_report_rank(); lower first */
 } ep_finding_slot;
 
 struct ep_report {
@@ -67,7 +46,7 @@ struct ep_report {
     size_t ncandidates, candidates_cap;
     ep_finding_slot **findings; /* ranked once complete */
     size_t nfindings, findings_cap;
-    ep_trial trial;
+    ep_trial *trial;            /* owned; NULL when no trial ran */
     ep_strvec notes;            /* things the probe could not check, and why */
 };
 
@@ -97,10 +76,5 @@ void ep_report_note(ep_report *r, const char *fmt, ...) EP_PRINTF(2, 3);
 
 /* Order findings, most likely root cause first (findings/rank.c). */
 void ep_report_rank(ep_report *r);
-
-/* Fill r->trial from trial.py records (interp/trial.c). */
-ep_status ep_trial_run(ep_report *r, const char *python, const char *module,
-                       const char *workdir, ep_start_mode start, const char *script,
-                       double timeout, ep_error *err);
 
 #endif

@@ -16,7 +16,7 @@ add(ep_report *r, ep_finding_code code, const char *summary, bool cause)
         r, code, ep_finding_default_severity(code), "%s", summary);
     cr_assert(f != NULL);
     if (cause) {
-        f->rank = EP_RANK_CAUSE;
+        f->mark = EP_MARK_CAUSE;
     }
     return f;
 }

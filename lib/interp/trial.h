@@ -1,0 +1,81 @@
+/*
+ * The load trial's record: what a real `import module` in a child process
+ * of the target interpreter did (trial.c, trial.py). The trial owns its
+ * strings; whoever runs it owns the record (the explain engine hands it to
+ * its report). Private to lib/.
+ */
+#ifndef EXTPROBE_INTERP_TRIAL_H
+#define EXTPROBE_INTERP_TRIAL_H
+
+#include "interp/interp.h"
+
+/* How the import ended. The _str() names are the ones the report prints:
+ * trial.py's result values, and the exception type the record gives an
+ * import that ended without one. */
+typedef enum ep_trial_outcome {
+    EP_TRIAL_NOT_RUN = 0, /* "not run" */
+    EP_TRIAL_IMPORTED,    /* "ok": the import returned */
+    EP_TRIAL_RAISED,      /* "error": it raised exc_type */
+    EP_TRIAL_TIMEOUT,     /* "Timeout": killed at the time limit */
+    EP_TRIAL_DIED         /* "ProcessDied": the interpreter crashed or
+                             exited inside the import */
+} ep_trial_outcome;
+
+/* Ownership: static. */
+const char *ep_trial_outcome_str(ep_trial_outcome outcome);
+
+/* Where an import failure was seen (trial.py's record names). */
+typedef enum ep_trial_stage {
+    EP_TRIAL_STAGE_IMPORT, /* "import_failed": an import statement raised */
+    EP_TRIAL_STAGE_EXT,    /* "ext_failed": loading an extension raised */
+    EP_TRIAL_STAGE_DIRECT  /* "direct_import": the module imported alone */
+} ep_trial_stage;
+
+/* Ownership: static. */
+const char *ep_trial_stage_str(ep_trial_stage stage);
+
+/* One import failure the trial saw, caught or not. */
+typedef struct ep_trial_failure {
+    ep_trial_stage stage;
+    const char *exc_type; /* "ImportError", "ModuleNotFoundError", ... */
+    const char *message;
+    const char *name;     /* absolute module name (":a,b" fromlist) */
+    const char *exc_name; /* ImportError.name */
+    const char *path;     /* ImportError.path or the file being loaded */
+    const char *importer; /* the importing module, or create/exec_module */
+} ep_trial_failure;
+
+typedef struct ep_trial {
+    ep_arena arena;           /* every string below */
+    ep_trial_outcome outcome; /* never EP_TRIAL_NOT_RUN in a record */
+    bool timed_out;           /* the child was killed at the time limit
+                                 (it may have imported before) */
+    int exit_code;            /* the child's status, or 128+signal */
+    const char *exc_type;     /* unless imported: the exception type, or
+                                 the outcome's name */
+    const char *message;
+    const char *exc_name;
+    const char *exc_path;
+    const char *traceback;
+    const char *file;      /* module.__file__ when imported */
+    ep_strvec module_path; /* __path__ when a package */
+    ep_strvec loaded_ext;  /* "name\tpath" of extensions loaded */
+    ep_strvec none_attrs;  /* "pkg.attr" set to None */
+    ep_trial_failure *failures;
+    size_t nfailures, failures_cap;
+    const char *output; /* what the import printed, maybe truncated */
+} ep_trial;
+
+/* Import `module` in a child process of `python` (in workdir, started as
+ * `start` says) and record what happened. EP_ERR_NOMEM, or the status of
+ * a child that could not be run; then *out is NULL.
+ * Ownership: caller frees *out with ep_trial_free(). */
+ep_status ep_trial_run(const char *python, const char *module,
+                       const char *workdir, ep_start_mode start,
+                       const char *script, double timeout, ep_trial **out,
+                       ep_error *err);
+
+/* Release a record (NULL is fine). */
+void ep_trial_free(ep_trial *t);
+
+#endif
