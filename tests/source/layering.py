@@ -60,6 +60,9 @@ for d in parts:
     if d not in allowed:
         problems.append(f"lib/{d}/ is a part without a row in {doc}")
 
+# Sources made at build time, by the part whose data they hold.
+GENERATED = {"facts_py": "interp", "trial_py": "interp", "stable_abi_table": "pyabi"}
+
 include = re.compile(r'^\s*#\s*include\s+"([^"]+)"', re.M)
 nfiles = 0
 for d in parts:
@@ -91,9 +94,12 @@ if len(sys.argv) > 2:
         head, _, rest = line.rpartition(":")
         obj = os.path.basename(head.rsplit(":", 1)[-1])
         fields = rest.split()
-        # Objects are named <part>_<file>.c.o by meson; generated scripts
-        # (meson-generated_*) belong to interp.
-        part = "interp" if obj.startswith("meson-generated") else obj.split("_", 1)[0]
+        # Objects are named <part>_<file>.c.o by meson; generated sources
+        # (meson-generated_*) belong to the part GENERATED names.
+        if obj.startswith("meson-generated"):
+            part = next((p for k, p in GENERATED.items() if k in obj), "?")
+        else:
+            part = obj.split("_", 1)[0]
         if len(fields) == 3 and fields[1] in "TDBR":
             defined[fields[2]] = part
         elif len(fields) == 2 and fields[0] == "U":
