@@ -211,7 +211,10 @@ def main(argv):
     mode = argv[1] if len(argv) > 1 else "c"
     script = argv[2] if len(argv) > 2 and argv[2] else None
     fd = int(argv[3]) if len(argv) > 3 else 1
-    text = "\n".join(collect(mode, script)) + "\n"
+    # "end" last: the parent stops reading there (lib/interp/run.c), even if
+    # this process does not exit (an atexit handler of a sitecustomize) or a
+    # daemon it started keeps the pipe open.
+    text = "\n".join(collect(mode, script) + ["end"]) + "\n"
     data = text.encode("utf-8", "surrogateescape") if sys.version_info[0] >= 3 else text
     while data:
         n = os.write(fd, data)

@@ -252,12 +252,16 @@ ep_interp_query(const char *python, const char *workdir, ep_start_mode start,
     ep_child child;
     const char *args[] = {ep_start_mode_arg(start), script ? script : "", "3"};
     *out = NULL;
-    ep_status st = ep_run_python(python, ep_facts_py, args, 3, workdir,
+    ep_status st = ep_run_python(python, NULL, ep_facts_py, args, 3, workdir,
                                  timeout, &child, err);
     if (st != EP_OK) {
         return st;
     }
-    if (child.timed_out) {
+    if (child.complete) {
+        /* All facts are there, even if it had to be killed afterwards. */
+        st = ep_interp_from_records(python, child.records, child.records_len,
+                                    out, err);
+    } else if (child.timed_out) {
         st = ep_fail(err, EP_ERR_INTERP, "%s did not answer within %.0f s",
                      python, timeout);
     } else if (child.exit_code == 127 && child.records_len == 0) {

@@ -165,14 +165,20 @@ def main(argv):
             sys.path[0] = os.getcwd()
     install_hooks(r)
     try:
-        __import__(target)
-    except BaseException as e:
-        r.rec("result", "error", type(e).__name__, str(e), getattr(e, "name", None),
-              getattr(e, "path", None), _user_traceback(e))
-        return 1
-    r.rec("result", "ok")
-    report_module(r, target)
-    return 0
+        try:
+            __import__(target)
+        except BaseException as e:
+            r.rec("result", "error", type(e).__name__, str(e), getattr(e, "name", None),
+                  getattr(e, "path", None), _user_traceback(e))
+            return 1
+        r.rec("result", "ok")
+        report_module(r, target)
+        return 0
+    finally:
+        # The last record: the parent stops reading here, whether or not this
+        # process then exits (an atexit handler or a thread of the imported
+        # code may keep it alive) or a daemon it started holds the pipe.
+        r.rec("end")
 
 
 if __name__ == "__main__":
