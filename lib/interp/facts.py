@@ -6,8 +6,58 @@
 #
 # Output: one record per line, fields separated by TAB, with backslash,
 # TAB and newline escaped as \\, \t, \n. The first field names the record.
-import os
+#
+# Nothing of the project may run (docs/design/children.md): the child is
+# started as `PY -S -c <this>` in the project directory, so `-c` put that
+# directory first on sys.path and site has not run. The directory entry goes
+# before anything is imported; every module this script needs is imported
+# with sys.path cut to the interpreter's own library (_own_import); then
+# site.main() does what the interpreter does at startup -- with the same
+# sys.path, without the project directory -- and the user's sys.path[0] is
+# computed from the start mode instead of taken from this process.
 import sys
+
+_CHILD = __name__ == "__main__"
+_PATH0_REMOVED = False
+if _CHILD and sys.path and sys.path[0] == "" and not getattr(sys.flags, "safe_path", 0):
+    del sys.path[0]
+    _PATH0_REMOVED = True
+
+
+def _own_path():
+    """sys.path for this script's own imports: the entries inside the
+    interpreter's installation (the standard library), never the working
+    directory, PYTHONPATH or site-packages."""
+    roots = []
+    for name in ("base_prefix", "base_exec_prefix", "prefix", "exec_prefix"):
+        p = getattr(sys, name, None)
+        if p and p.rstrip("/") not in roots:
+            roots.append(p.rstrip("/"))
+    try:
+        import posix
+        cwd = posix.getcwd()
+    except Exception:
+        cwd = None
+    own = [e for e in sys.path if e and e != cwd and not e.startswith(".") and
+           any(e.startswith(r + "/") for r in roots) and "site-packages" not in e and
+           "dist-packages" not in e]
+    return own or [e for e in sys.path if e and e != cwd and not e.startswith(".")]
+
+
+def _own_import(name):
+    """Import a standard module for this script, from the standard library
+    only (a module already imported is used as it is)."""
+    if name not in sys.modules:
+        saved = sys.path[:]
+        try:
+            sys.path[:] = _own_path()
+            __import__(name)
+        finally:
+            sys.path[:] = saved
+    return sys.modules[name]
+
+
+os = _own_import("os")
 
 
 def _esc(s):
@@ -56,11 +106,18 @@ def _pth_entries(sitedir):
 
 
 def collect(mode="c", script=None):
-    import sysconfig
+    sysconfig = _own_import("sysconfig")
     try:
-        import site
+        site = _own_import("site")
     except Exception:
         site = None
+    no_site = sys.flags.no_site
+    if _CHILD and no_site and site is not None:
+        # The interpreter's own startup step, run here (the child has -S):
+        # .pth files, their import lines, sitecustomize, usercustomize -- as
+        # `python -c` runs them, before its working directory is on sys.path.
+        _run_site(site)
+        no_site = 0
     out = []
     cv = sysconfig.get_config_var
     impl = getattr(sys, "implementation", None)
@@ -91,7 +148,7 @@ def collect(mode="c", script=None):
         libc = None
     _rec(out, "libc", libc)
     try:
-        import importlib.machinery as m
+        m = _own_import("importlib.machinery")
         for s in m.EXTENSION_SUFFIXES:
             _rec(out, "ext_suffix", s)
         for s in m.SOURCE_SUFFIXES:
@@ -99,14 +156,15 @@ def collect(mode="c", script=None):
         for s in m.BYTECODE_SUFFIXES:
             _rec(out, "bytecode_suffix", s)
     except ImportError:  # Python 2: imp knows the suffixes
-        import imp
+        imp = _own_import("imp")
         for s, _, kind in imp.get_suffixes():
             _rec(out, "ext_suffix" if kind == imp.C_EXTENSION else
                  "source_suffix" if kind == imp.PY_SOURCE else "bytecode_suffix", s)
     flags = sys.flags
     for name in ("no_site", "no_user_site", "ignore_environment", "isolated",
                  "safe_path"):
-        _rec(out, "flag", name, "1" if getattr(flags, name, 0) else "0")
+        on = no_site if name == "no_site" else getattr(flags, name, 0)
+        _rec(out, "flag", name, "1" if on else "0")
     for var in ("PYTHONPATH", "PYTHONHOME", "PYTHONSAFEPATH", "PYTHONNOUSERSITE",
                 "PYTHONUSERBASE", "VIRTUAL_ENV", "CONDA_PREFIX", "LD_LIBRARY_PATH",
                 "LD_PRELOAD", "TOX_ENV_NAME", "PYTEST_CURRENT_TEST"):
@@ -151,13 +209,21 @@ def collect(mode="c", script=None):
     return out
 
 
+def _run_site(site):
+    """site.main(), as the interpreter runs it at startup."""
+    site.main()
+
+
 def _emit_sys_path(out, mode, script, sitedirs, pth, paths):
     entries = list(sys.path)
     # sys.path[0] as the user's start would set it (this process itself runs
-    # as `-c`, which inserts '' unless -P / PYTHONSAFEPATH).
+    # as `-c`, which inserts '' unless -P / PYTHONSAFEPATH; the child took it
+    # out first thing).
     safe = bool(getattr(sys.flags, "safe_path", 0))
     first = None
-    if entries and entries[0] == "" and not safe:
+    if _PATH0_REMOVED:
+        first = ""
+    elif entries and entries[0] == "" and not safe:
         first = entries.pop(0)
     if mode == "c" and first is not None:
         entries.insert(0, ("", "cwd"))
@@ -183,7 +249,7 @@ def _emit_sys_path(out, mode, script, sitedirs, pth, paths):
     std = [_norm(p) for p in (paths.get("stdlib"), paths.get("platstdlib")) if p]
     user = None
     try:
-        import site
+        site = _own_import("site")
         user = _norm(site.getusersitepackages())
     except Exception:
         pass

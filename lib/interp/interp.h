@@ -109,6 +109,12 @@ ep_status ep_run_python(const char *python, const char *flag,
                         size_t nargs, const char *workdir, double timeout,
                         ep_child *res, ep_error *err);
 
+/* name as an absolute path: made absolute against the working directory
+ * when it has a '/', else found on PATH as execvp would (relative PATH
+ * elements against the working directory). NULL with errno when not found.
+ * Ownership: caller frees with free(). */
+char *ep_which(const char *name);
+
 /* SIGKILL process group pgid and every process other than this one that
  * holds a pipe with one of these inodes (found in /proc/PID/fd). */
 void ep_child_kill_all(pid_t pgid, const unsigned long *inodes, size_t n);

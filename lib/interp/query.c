@@ -251,8 +251,10 @@ ep_interp_query(const char *python, const char *workdir, ep_start_mode start,
 {
     ep_child child;
     const char *args[] = {ep_start_mode_arg(start), script ? script : "", "3"};
+    /* -S: facts.py runs the site step itself, once it has taken the
+     * working directory off sys.path (docs/design/children.md). */
     *out = NULL;
-    ep_status st = ep_run_python(python, NULL, ep_facts_py, args, 3, workdir,
+    ep_status st = ep_run_python(python, "-S", ep_facts_py, args, 3, workdir,
                                  timeout, &child, err);
     if (st != EP_OK) {
         return st;

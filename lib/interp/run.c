@@ -277,12 +277,23 @@ ep_run_python(const char *python, const char *flag, const char *source,
     pid_t pid = -1;
 
     memset(res, 0, sizeof(*res));
+    /* Resolved here, in the caller's directory: the child starts in
+     * workdir, where a relative name would be another file. */
+    char *exe = ep_which(python);
+    if (exe == NULL) {
+        return errno == ENOMEM
+                   ? ep_fail_nomem(err)
+                   : ep_fail(err, EP_ERR_INTERP, "cannot run %s: %s", python,
+                             strchr(python, '/') ? strerror(errno)
+                                                 : "not found on PATH");
+    }
     argv = calloc(nargs + 5, sizeof(*argv));
     if (argv == NULL) {
+        free(exe);
         return ep_fail_nomem(err);
     }
     size_t k = 0;
-    argv[k++] = python;
+    argv[k++] = exe;
     if (flag != NULL) {
         argv[k++] = flag;
     }
@@ -319,7 +330,7 @@ ep_run_python(const char *python, const char *flag, const char *source,
     /* Its own process group, so a timeout kills what the import started. */
     posix_spawnattr_setpgroup(&attr, 0);
     posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP);
-    int rc = posix_spawnp(&pid, python, &fa, &attr, (char *const *)argv, environ);
+    int rc = posix_spawn(&pid, exe, &fa, &attr, (char *const *)argv, environ);
     if (rc != 0) {
         if (workdir != NULL && access(workdir, X_OK) != 0) {
             st = ep_fail(err, EP_ERR_INTERP, "cannot run %s in %s: %s", python,
@@ -359,6 +370,7 @@ out:
         posix_spawnattr_destroy(&attr);
     }
     free(argv);
+    free(exe);
     if (st != EP_OK) {
         ep_child_release(res);
     }
