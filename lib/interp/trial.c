@@ -89,7 +89,9 @@ ep_trial_run(ep_report *r, const char *python, const char *module,
     size_t n;
     const char *args[] = {module, "3", ep_start_mode_arg(start),
                           script ? script : ""};
-    ep_status st = ep_run_python(python, NULL, ep_trial_py, args, 4, workdir, timeout,
+    /* -B: the trial writes no __pycache__; what it leaves behind is only
+     * what the imported code itself does (docs/design/children.md). */
+    ep_status st = ep_run_python(python, "-B", ep_trial_py, args, 4, workdir, timeout,
                                  &child, err);
     if (st != EP_OK) {
         return st;
