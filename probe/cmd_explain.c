@@ -32,7 +32,9 @@ static const char explain_usage[] =
     "                      PYTHONSAFEPATH), or script:PATH (python PATH)\n"
     "  --no-import         static analysis only: import nothing (for untrusted\n"
     "                      code)\n"
-    "  --timeout SECONDS   limit for each child process (default 60)\n"
+    "  --timeout SECONDS   limit for the whole run of each child process\n"
+    "                      (default 60, at most 86400); what it started is\n"
+    "                      killed when it ends\n"
     "  --json              the report as JSON (docs/json.md); same as\n"
     "                      --format json\n"
     "  --format FORMAT     text (default), json, or github (workflow commands\n"
@@ -184,9 +186,12 @@ cmd_explain(int argc, char **argv)
         case 't': {
             char *end;
             opt.timeout = strtod(optarg, &end);
-            if (*end != '\0' || opt.timeout <= 0) {
-                cli_error("explain: --timeout takes a number of seconds, not '%s'",
-                          optarg);
+            /* !(t > 0) also refuses nan; inf and 1e9 are over the cap. */
+            if (end == optarg || *end != '\0' || !(opt.timeout > 0) ||
+                opt.timeout > EP_TIMEOUT_MAX) {
+                cli_error("explain: --timeout takes a number of seconds "
+                          "above 0 and at most %.0f, not '%s'",
+                          EP_TIMEOUT_MAX, optarg);
                 return EXIT_USAGE;
             }
             break;

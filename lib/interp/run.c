@@ -277,6 +277,13 @@ ep_run_python(const char *python, const char *flag, const char *source,
     pid_t pid = -1;
 
     memset(res, 0, sizeof(*res));
+    /* NaN fails both comparisons; the cap keeps poll()'s int milliseconds
+     * in range. */
+    if (!(timeout > 0) || timeout > EP_TIMEOUT_MAX) {
+        return ep_fail(err, EP_ERR_INVALID_ARG,
+                       "timeout %g s: not a number of seconds in (0, %.0f]",
+                       timeout, EP_TIMEOUT_MAX);
+    }
     /* Resolved here, in the caller's directory: the child starts in
      * workdir, where a relative name would be another file. */
     char *exe = ep_which(python);

@@ -68,6 +68,32 @@ def _facts(start, script):
     return "\n".join(namespace["collect"]("live", script)) + "\n"
 
 
+TIMEOUT_MAX = 86400.0   # EP_TIMEOUT_MAX: a day
+
+
+def _check_target(target):
+    """target as a str; a TypeError saying what is expected otherwise."""
+    if isinstance(target, os.PathLike):
+        target = os.fspath(target)
+    if not isinstance(target, str):
+        raise TypeError("target must be a dotted module name or the path to a "
+                        "compiled file (str or os.PathLike), not %s"
+                        % type(target).__name__)
+    return target
+
+
+def _check_timeout(timeout):
+    """timeout as a float in (0, TIMEOUT_MAX]; ValueError otherwise."""
+    try:
+        t = float(timeout)
+    except (TypeError, ValueError):
+        raise ValueError("timeout must be a number of seconds, not %r" % (timeout,))
+    if not 0 < t <= TIMEOUT_MAX:    # false for nan too
+        raise ValueError("timeout must be above 0 and at most %g seconds, not %r"
+                         % (TIMEOUT_MAX, timeout))
+    return t
+
+
 def probe(target, import_trial=True, timeout=60.0, python=None, workdir=None,
           color=False):
     """Diagnose ``import target`` in this interpreter (or in ``python``, run as
@@ -75,6 +101,8 @@ def probe(target, import_trial=True, timeout=60.0, python=None, workdir=None,
 
     ``target`` is a dotted module name, or the path to a compiled file.
     """
+    target = _check_target(target)
+    timeout = _check_timeout(timeout)
     core = _core()
     is_file = os.sep in target and os.path.isfile(target)
     start, script = _start_of_this_process()
@@ -86,7 +114,7 @@ def probe(target, import_trial=True, timeout=60.0, python=None, workdir=None,
     try:
         doc, text, has_errors, importable = core.explain(
             target, facts, python, workdir, start, script, bool(import_trial),
-            float(timeout), is_file, bool(color))
+            timeout, is_file, bool(color))
     except core.ProbeError as e:
         raise ProbeError(str(e))
     report = Report(json.loads(doc))

@@ -6,7 +6,14 @@ import argparse
 import os
 import sys
 
-from . import ProbeError, probe
+from . import ProbeError, _check_timeout, probe
+
+
+def _timeout(text):
+    try:
+        return _check_timeout(text)
+    except ValueError as e:
+        raise argparse.ArgumentTypeError(str(e))
 
 
 def main(argv=None):
@@ -19,8 +26,9 @@ def main(argv=None):
     parser.add_argument("--format", choices=("text", "json"), default=None)
     parser.add_argument("--no-import", action="store_true",
                         help="static analysis only: import nothing")
-    parser.add_argument("--timeout", type=float, default=60.0,
-                        help="seconds for the import trial (default 60)")
+    parser.add_argument("--timeout", type=_timeout, default=60.0,
+                        help="limit for the whole run of each child process, "
+                             "in seconds (default 60, at most 86400)")
     parser.add_argument("--color", choices=("auto", "always", "never"), default="auto")
     args = parser.parse_args(argv)
     color = args.color == "always" or (

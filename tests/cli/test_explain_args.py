@@ -62,6 +62,27 @@ for what, python, e in (
     if os.path.exists(marker):
         os.unlink(marker)
 
+# --timeout: a number of seconds, finite, above 0 and at most a day; else
+# exit 2 with one line naming the option -- never a run with a nonsense limit.
+for bad in ("nan", "inf", "-inf", "-1", "0", "1e9", "86401", "abc", "5s", ""):
+    rc, out, err = run(["explain", "json", "--python", "/usr/bin/python3", "--no-import",
+                        "--timeout", bad], env=env)
+    check(rc == 2 and "--timeout" in err and err.count("\n") == 1,
+          "--timeout %r: exit 2, one line naming --timeout (got %s: %r)" % (bad, rc, err))
+rc, out, err = run(["explain", "json", "--python", "/usr/bin/python3", "--no-import",
+                    "--timeout", "0.5"], env=env)
+check(rc == 0, "--timeout 0.5: accepted (got %s: %s)" % (rc, err.strip()))
+# python -m extprobe: the same rule, the same exit status.
+for bad in ("nan", "-1", "1e9"):
+    r = subprocess.run(["/usr/bin/python3", "-m", "extprobe", "json", "--no-import",
+                        "--timeout", bad], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                       universal_newlines=True, timeout=60,
+                       env=dict(env, PYTHONPATH=os.path.join(os.path.dirname(extprobe), "..",
+                                                             "pyshim")))
+    check(r.returncode == 2 and "--timeout" in r.stderr,
+          "python -m extprobe --timeout %r: exit 2 naming --timeout (got %s: %s)"
+          % (bad, r.returncode, r.stderr.strip()[-200:]))
+
 # deps --python asks a non-ELF interpreter (a wrapper script, a pyenv shim)
 # for its facts from here: a sysconfig.py here must not run either.
 trap_dir = os.path.join(scratch, "trap")
