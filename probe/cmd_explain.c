@@ -69,7 +69,18 @@ gh_escape(FILE *out, const char *s, bool property)
             fputs(property ? "%2C" : ",", out);
             break;
         default:
-            fputc(*s, out);
+            /* Other control characters are not GitHub's to decode: written
+             * out, so the log shows them instead of obeying them. */
+            if ((unsigned char)*s < 0x20 || *s == 0x7f) {
+                fprintf(out, "%%%02X", (unsigned)(unsigned char)*s);
+            } else if ((unsigned char)s[0] == 0xc2 &&
+                       (unsigned char)s[1] >= 0x80 &&
+                       (unsigned char)s[1] <= 0x9f) { /* C1, U+0080-U+009F */
+                fprintf(out, "%%C2%%%02X", (unsigned)(unsigned char)s[1]);
+                s++;
+            } else {
+                fputc(*s, out);
+            }
         }
     }
 }

@@ -60,6 +60,17 @@ def _own_import(name):
 os = _own_import("os")
 
 
+def _encode(text):
+    """UTF-8 bytes of text: file names' undecodable bytes as they were
+    (surrogateescape), any other lone surrogate written out."""
+    if sys.version_info[0] < 3:
+        return text
+    try:
+        return text.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "backslashreplace")
+
+
 def _esc(s):
     if s is None:
         return "\\0"
@@ -281,7 +292,7 @@ def main(argv):
     # this process does not exit (an atexit handler of a sitecustomize) or a
     # daemon it started keeps the pipe open.
     text = "\n".join(collect(mode, script) + ["end"]) + "\n"
-    data = text.encode("utf-8", "surrogateescape") if sys.version_info[0] >= 3 else text
+    data = _encode(text)
     while data:
         n = os.write(fd, data)
         data = data[n:]

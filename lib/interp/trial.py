@@ -9,6 +9,17 @@ import os
 import sys
 
 
+def _encode(text):
+    """UTF-8 bytes of text: file names' undecodable bytes as they were
+    (surrogateescape), any other lone surrogate written out."""
+    if sys.version_info[0] < 3:
+        return text
+    try:
+        return text.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "backslashreplace")
+
+
 def _esc(s):
     if s is None:
         return "\\0"
@@ -23,7 +34,7 @@ class Recorder(object):
 
     def rec(self, *fields):
         line = "\t".join(_esc(f) for f in fields) + "\n"
-        data = line.encode("utf-8", "surrogateescape") if sys.version_info[0] >= 3 else line
+        data = _encode(line)
         while data:
             n = os.write(self.fd, data)
             data = data[n:]

@@ -65,7 +65,10 @@ def _facts(start, script):
     CLI runs in a child of the target interpreter."""
     namespace = {"__name__": "extprobe_facts"}
     exec(compile(_core().facts_source(), "<extprobe facts>", "exec"), namespace)
-    return "\n".join(namespace["collect"]("live", script)) + "\n"
+    text = "\n".join(namespace["collect"]("live", script)) + "\n"
+    # Bytes, as the CLI's child writes them: a file name's undecodable bytes
+    # go back as they were (surrogateescape).
+    return namespace["_encode"](text)
 
 
 TIMEOUT_MAX = 86400.0   # EP_TIMEOUT_MAX: a day
