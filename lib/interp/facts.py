@@ -209,23 +209,61 @@ def collect(mode="c", script=None):
         _rec(out, "meta_path", "%s.%s" % (getattr(t, "__module__", "?"), getattr(t, "__name__", "?")),
              getattr(f, "__module__", "") or "")
     pth = {}
+    hooks = []
     for d in sitedirs:
         if d:
             for entry, pthfile, is_import in _pth_entries(d):
                 if is_import:
                     _rec(out, "pth_hook", pthfile, entry)
+                    hooks.append((pthfile, entry))
                 else:
                     pth.setdefault(entry, pthfile)
-    _emit_sys_path(out, mode, script, sitedirs, pth, paths)
+    pth.update(_SEEN_PTH)
+    _emit_sys_path(out, mode, script, sitedirs, pth, paths, hooks)
     return out
 
 
+_SEEN_PTH = {}   # sys.path entry (normalised) -> the .pth file that added it
+
+
 def _run_site(site):
-    """site.main(), as the interpreter runs it at startup."""
-    site.main()
+    """site.main(), as the interpreter runs it at startup, watching each .pth
+    file: an entry that appears while site processes a .pth file -- a
+    directory line, or an import line's `sys.path.insert(...)` -- is that
+    file's (the innermost one, when a line processes another site dir)."""
+    orig = getattr(site, "addpackage", None)
+
+    def addpackage(sitedir, name, known_paths):
+        before = set(sys.path)
+        try:
+            return orig(sitedir, name, known_paths)
+        finally:
+            full = os.path.join(sitedir, name)
+            for e in sys.path:
+                if e not in before:
+                    _SEEN_PTH.setdefault(_norm(e), full)
+
+    if orig is not None:
+        site.addpackage = addpackage   # site.addsitedir looks it up by name
+    try:
+        site.main()
+    finally:
+        if orig is not None:
+            site.addpackage = orig
 
 
-def _emit_sys_path(out, mode, script, sitedirs, pth, paths):
+def _added_by_hook(e, n, hooks):
+    """The .pth file whose import line names entry e (or its absolute form
+    n) as a string literal: in a running interpreter (the shim) site has run long ago,
+    so a line's text is the evidence left."""
+    quoted = [q % p for p in set((e, n)) if p for q in ("'%s'", '"%s"')]
+    for pthfile, line in hooks:
+        if any(q in line for q in quoted):
+            return pthfile
+    return None
+
+
+def _emit_sys_path(out, mode, script, sitedirs, pth, paths, hooks=()):
     entries = list(sys.path)
     # sys.path[0] as the user's start would set it (this process itself runs
     # as `-c`, which inserts '' unless -P / PYTHONSAFEPATH; the child took it
@@ -279,6 +317,8 @@ def _emit_sys_path(out, mode, script, sitedirs, pth, paths):
             origin, detail = "site-packages", ""
         elif any(n == s or n.startswith(s + os.sep) for s in std) or n.endswith(".zip"):
             origin, detail = "stdlib", ""
+        elif not _CHILD and _added_by_hook(e, n, hooks):
+            origin, detail = "pth", _added_by_hook(e, n, hooks)
         else:
             origin, detail = "other", ""
         _rec(out, "path", e, origin, detail)

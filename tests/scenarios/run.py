@@ -257,6 +257,18 @@ def check_report(doc, rc, exp, case):
                     got.get("path"), want["path"], role_path(case, want["path"])))
             if "kind" in want and got.get("kind") != want["kind"]:
                 probs.append("resolved kind %s, want %s" % (got.get("kind"), want["kind"]))
+    for spec in exp.get("sys_path", []):
+        target = role_path(case, spec["path"])
+        want = spec["origin"]
+        if "pth" in spec:
+            want = "pth:" + role_path(case, spec["pth"])
+        entries = [e for e in (doc.get("python") or {}).get("sys_path") or []
+                   if e.get("path") and os.path.realpath(e["path"]) == os.path.realpath(target)]
+        if not entries:
+            probs.append("sys.path has no entry %s (%s)" % (spec["path"], target))
+        elif not any(e.get("origin") == want for e in entries):
+            probs.append("sys.path entry %s has origin %s, want %s" % (
+                spec["path"], [e.get("origin") for e in entries], want))
     for spec in exp.get("candidates", []):
         target = role_path(case, spec["path"])
         statuses = spec["status"] if isinstance(spec["status"], list) else [spec["status"]]
