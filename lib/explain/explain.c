@@ -338,6 +338,9 @@ drop_last(ep_ctx *c)
 }
 
 #define MAX_SWALLOWED 3
+/* None attributes looked into (each costs up to four static lookups and a
+ * trial): a package may set thousands of names to None (issue 9). */
+#define MAX_NONE_ATTRS 64
 
 static const ep_finding_code static_codes[] = {
     EP_FINDING_MODULE_NOT_FOUND,       EP_FINDING_SHADOWED_BY_SOURCE,
@@ -492,7 +495,18 @@ none_attr_trials(ep_ctx *c, ep_analysis *main, ep_strvec *seen,
                  size_t *reported)
 {
     const ep_trial *t = &c->r->trial;
-    for (size_t i = 0; i < t->none_attrs.count && *reported < MAX_SWALLOWED;
+    size_t total = t->none_attrs_total > t->none_attrs.count
+                       ? t->none_attrs_total
+                       : t->none_attrs.count;
+    if (total > MAX_NONE_ATTRS) {
+        ep_report_note(c->r,
+                       "the package sets %zu attributes to None; only the "
+                       "first %d (names starting with _ first) were looked "
+                       "into for a failed import they stand for",
+                       total, MAX_NONE_ATTRS);
+    }
+    for (size_t i = 0; i < t->none_attrs.count && i < MAX_NONE_ATTRS &&
+                       *reported < MAX_SWALLOWED;
          i++) {
         const char *names[4];
         size_t n = none_candidates(c, t->none_attrs.items[i], names, 4);

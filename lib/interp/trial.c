@@ -71,6 +71,8 @@ apply_records(ep_report *r, const ep_record *recs, size_t n, ep_error *err)
         } else if (is(rec, "loaded_ext") && field(rec, 2)) {
             const char *s = ep_arena_printf(a, "%s\t%s", field(rec, 1), field(rec, 2));
             ok = s != NULL && ep_strvec_push(a, &t->loaded_ext, s);
+        } else if (is(rec, "none_attrs_total") && field(rec, 1)) {
+            t->none_attrs_total = strtoul(field(rec, 1), NULL, 10);
         } else if (is(rec, "none_attr") && field(rec, 2)) {
             const char *s = ep_arena_printf(a, "%s.%s", field(rec, 1), field(rec, 2));
             ok = s != NULL && ep_strvec_push(a, &t->none_attrs, s);

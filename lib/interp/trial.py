@@ -20,6 +20,9 @@ def _encode(text):
         return text.encode("utf-8", "backslashreplace")
 
 
+NONE_ATTRS_MAX = 1000
+
+
 def _esc(s):
     if s is None:
         return "\\0"
@@ -141,13 +144,20 @@ def report_module(r, target):
         if (name == prefix or name.startswith(prefix + ".")) and suffixes and f.endswith(suffixes):
             r.rec("loaded_ext", name, f)
     # Attributes a package set to None: the usual trace of a swallowed error.
+    # `_ext = None` names come first; past NONE_ATTRS_MAX only the count is
+    # sent (a package may hold thousands; each costs the parent a lookup).
+    nones = []
     for pkgname in sorted(n for n in sys.modules if n == prefix or n.startswith(prefix + ".")):
         pkg = sys.modules.get(pkgname)
         if pkg is None or not hasattr(pkg, "__path__"):
             continue
         for attr, value in sorted(vars(pkg).items()):
             if value is None and not attr.startswith("__"):
-                r.rec("none_attr", pkgname, attr)
+                nones.append((not attr.startswith("_"), pkgname, attr))
+    nones.sort()
+    r.rec("none_attrs_total", len(nones))
+    for _, pkgname, attr in nones[:NONE_ATTRS_MAX]:
+        r.rec("none_attr", pkgname, attr)
 
 
 def _user_traceback(e):
