@@ -23,6 +23,28 @@ def _encode(text):
 NONE_ATTRS_MAX = 1000
 
 
+def _own_import(name):
+    """Import a standard module for this script with sys.path cut to the
+    interpreter's own library (as facts.py does): the project's directory is
+    first on sys.path here, and a traceback.py of its own must not run
+    because this script wanted the standard one."""
+    if name not in sys.modules:
+        roots = [p.rstrip("/") for p in (getattr(sys, "base_prefix", None),
+                                          getattr(sys, "base_exec_prefix", None),
+                                          sys.prefix, sys.exec_prefix) if p]
+        cwd = os.getcwd()
+        saved = sys.path[:]
+        own = [e for e in saved if e and e != cwd and
+               any(e.startswith(r + "/") for r in roots) and
+               "site-packages" not in e and "dist-packages" not in e]
+        try:
+            sys.path[:] = own or [e for e in saved if e and e != cwd]
+            __import__(name)
+        finally:
+            sys.path[:] = saved
+    return sys.modules[name]
+
+
 def _esc(s):
     if s is None:
         return "\\0"
@@ -100,7 +122,7 @@ def install_hooks(r):
                 raise
         bootstrap._find_and_load = find_and_load
     try:
-        from importlib.machinery import ExtensionFileLoader
+        ExtensionFileLoader = _own_import("importlib.machinery").ExtensionFileLoader
     except ImportError:
         return
     orig_create = ExtensionFileLoader.create_module
@@ -134,8 +156,7 @@ def report_module(r, target):
         r.rec("module_path", p)
     suffixes = ()
     try:
-        import importlib.machinery as m
-        suffixes = tuple(m.EXTENSION_SUFFIXES)
+        suffixes = tuple(_own_import("importlib.machinery").EXTENSION_SUFFIXES)
     except ImportError:
         pass
     prefix = target.split(".")[0]
@@ -163,7 +184,7 @@ def report_module(r, target):
 def _user_traceback(e):
     """The traceback as the user would see it: without this script's hook
     frames (they run from "<string>") and importlib's bootstrap frames."""
-    import traceback
+    traceback = _own_import("traceback")
     frames = [f for f in traceback.extract_tb(sys.exc_info()[2])
               if f[0] != "<string>" and not f[0].startswith("<frozen importlib")]
     text = "".join(traceback.format_list(frames[-6:]))

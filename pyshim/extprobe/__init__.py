@@ -10,11 +10,32 @@ Importing this package does no work: the C core (_extprobe, built against
 the Limited API of 3.8) is loaded on first use.
 """
 
-import json
 import os
 import sys
 
 __all__ = ["explain", "probe", "inspect", "ProbeError", "Report"]
+
+
+def _own_import(name):
+    """A standard module for the shim itself, never one of the project's:
+    `python -m extprobe` in a project directory has that directory first on
+    sys.path, and a json.py or argparse.py there must not run because the
+    shim wanted the standard one. sys.path is cut to the interpreter's own
+    library while the module is imported."""
+    if name not in sys.modules:
+        roots = {p.rstrip(os.sep) for p in (sys.base_prefix, sys.base_exec_prefix,
+                                             sys.prefix, sys.exec_prefix) if p}
+        cwd = os.getcwd()
+        saved = sys.path[:]
+        own = [e for e in saved if e and e != cwd and
+               any(e.startswith(r + os.sep) for r in roots) and
+               "site-packages" not in e and "dist-packages" not in e]
+        try:
+            sys.path[:] = own or [e for e in saved if e and e != cwd]
+            __import__(name)
+        finally:
+            sys.path[:] = saved
+    return sys.modules[name]
 
 
 def _core():
@@ -120,7 +141,7 @@ def probe(target, import_trial=True, timeout=60.0, python=None, workdir=None,
             timeout, is_file, bool(color))
     except core.ProbeError as e:
         raise ProbeError(str(e))
-    report = Report(json.loads(doc))
+    report = Report(_own_import("json").loads(doc))
     report.text = text
     report.has_errors = has_errors
     return report
@@ -137,4 +158,4 @@ def explain(target, file=None, **kwargs):
 
 def inspect(path):
     """The ELF facts of one file (as ``extprobe inspect --json``), a dict."""
-    return json.loads(_core().inspect(path))["files"][0]
+    return _own_import("json").loads(_core().inspect(path))["files"][0]

@@ -2,11 +2,12 @@
 interpreter. Exit status as the extprobe CLI: 0 fine, 1 an error finding,
 2 usage error or the probe could not run."""
 
-import argparse
 import os
 import sys
 
-from . import ProbeError, _check_timeout, probe
+from . import ProbeError, _check_timeout, _own_import, probe
+
+argparse = _own_import("argparse")
 
 
 def _timeout(text):
@@ -40,7 +41,7 @@ def main(argv=None):
         sys.stderr.write("extprobe: %s\n" % e)
         return 2
     if args.json or args.format == "json":
-        import json
+        json = _own_import("json")
         sys.stdout.write(json.dumps(report, indent=2) + "\n")
     else:
         sys.stdout.write(report.text)

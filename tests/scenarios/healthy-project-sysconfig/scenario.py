@@ -1,18 +1,20 @@
 """healthy control -- a project directory whose files shadow standard modules.
 
-A checkout that has its own `sysconfig.py`, `os.py` and `site.py` (a build
-helper, a vendored module, an accident), and a plain module beside them. The
-real `python -c "import projmod"` in that directory never runs them: `os` and
-`site` are imported at startup, before the working directory is put on
-sys.path, and nothing imports `sysconfig`. The probe must not run them
-either -- not in its facts child (which used to `import sysconfig` with the
-working directory first: issue 9), not in the load trial, not in the shim --
-and must report the module as fine. Each trap appends its name to a marker
+A checkout that has its own `sysconfig.py`, `os.py`, `site.py`, `json.py`,
+`argparse.py` and `traceback.py` (a build helper, a vendored module, an
+accident), and a plain module beside them. The real `python -c "import
+projmod"` in that directory never runs them: `os` and `site` are imported at
+startup, before the working directory is put on sys.path, and nothing imports
+the others. The probe must not run them either -- not in its facts child
+(which used to `import sysconfig` with the working directory first: issue 9),
+not in the load trial, not in the shim (`python -m extprobe` in the project
+puts it first on sys.path, then imports json and argparse) -- and must report
+the module as fine. Each trap appends its name to a marker
 file; after each route the marker must be absent.
 """
 import os
 
-TITLE = "healthy: sysconfig.py, os.py, site.py in the project directory are never run"
+TITLE = "healthy: sysconfig.py, os.py, site.py, json.py ... in the project directory never run"
 
 TRAP = """\
 import os as _os
@@ -32,7 +34,7 @@ from posixpath import *
 def build(ctx, args=()):
     proj = ctx.mkdir("project")
     marker = os.path.join(ctx.root, "TRAP-RAN")
-    for name in ("sysconfig", "site"):
+    for name in ("sysconfig", "site", "json", "argparse", "traceback"):
         ctx.write(os.path.join(proj, name + ".py"), TRAP.format(marker=marker, name=name))
     ctx.write(os.path.join(proj, "os.py"), OS_TRAP.format(marker=marker))
     ctx.write(os.path.join(proj, "projmod.py"), "def answer():\n    return 42\n")
