@@ -5,7 +5,7 @@ holds ESC, CR, BEL and a byte that is not UTF-8. The text report (CLI, with
 and without colour, and the shim's) shows them written out and holds no
 control character but newlines (and, with colour, its own style codes); the
 GitHub format likewise; the JSON is valid UTF-8 and keeps the exact text.
-usage: test_text_escaping.py EXTPROBE PYSHIM_DIR SCRATCH_DIR
+usage: test_text_escaping.py EXTPROBE PYSHIM_DIR|- SCRATCH_DIR
 """
 import json
 import os
@@ -15,7 +15,7 @@ import subprocess
 import sys
 
 extprobe = os.path.abspath(sys.argv[1])
-pyshim = os.path.abspath(sys.argv[2])
+pyshim = None if sys.argv[2] == "-" else os.path.abspath(sys.argv[2])
 scratch = os.path.abspath(sys.argv[3])
 failures = []
 checks = 0
@@ -104,11 +104,15 @@ msgs = " ".join(str(f.get("detail")) + str(f.get("summary")) for f in doc.get("f
 check("\x1b]0;owned\x07" in msgs and "\r over" in msgs,
       "json: the exact message, controls and all (as JSON escapes)")
 
-rc, out, err = run([py, "-m", "extprobe", "evilpkg"],
-                   extra={b"PYTHONPATH": pyshim.encode() + b":" + site})
-check(rc == 1 and b"boom" in out and not controls(out),
-      "shim text: exit 1, no control character but newline (got %s: %s %r)"
-      % (rc, controls(out), err[-300:]))
+if pyshim is None:
+    print("note: the shim's text is not checked: this build's shim is built with "
+          "AddressSanitizer and cannot load into %s" % py)
+else:
+    rc, out, err = run([py, "-m", "extprobe", "evilpkg"],
+                       extra={b"PYTHONPATH": pyshim.encode() + b":" + site})
+    check(rc == 1 and b"boom" in out and not controls(out),
+          "shim text: exit 1, no control character but newline (got %s: %s %r)"
+          % (rc, controls(out), err[-300:]))
 
 print("%d checks, %d failed" % (checks, len(failures)))
 sys.exit(1 if failures else 0)
