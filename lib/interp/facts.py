@@ -1,5 +1,5 @@
 # Facts about the running interpreter, printed for libextprobe.
-# Run as `PY -c <this source> MODE FD` in the user's working directory and
+# Run as `PY -S -c <this source> MODE SCRIPT FD` in the user's working directory and
 # environment (lib/interp/query.c), or in-process by the Python shim, which
 # calls collect() directly. Must run unchanged on CPython 2.7 and 3.6+, so:
 # no f-strings, no walrus, nothing imported that the site may lack.
@@ -44,16 +44,21 @@ def _own_path():
     return own or [e for e in sys.path if e and e != cwd and not e.startswith(".")]
 
 
+def _with_own_path(fn, *args):
+    """fn(*args) with sys.path cut to _own_path() while it runs."""
+    saved = sys.path[:]
+    try:
+        sys.path[:] = _own_path()
+        return fn(*args)
+    finally:
+        sys.path[:] = saved
+
+
 def _own_import(name):
     """Import a standard module for this script, from the standard library
     only (a module already imported is used as it is)."""
     if name not in sys.modules:
-        saved = sys.path[:]
-        try:
-            sys.path[:] = _own_path()
-            __import__(name)
-        finally:
-            sys.path[:] = saved
+        _with_own_path(__import__, name)
     return sys.modules[name]
 
 
@@ -118,6 +123,9 @@ def _pth_entries(sitedir):
 
 def collect(mode="c", script=None):
     sysconfig = _own_import("sysconfig")
+    # The config vars come from a _sysconfigdata_* module imported on first
+    # use: that import too from the standard library only.
+    _with_own_path(sysconfig.get_config_vars)
     try:
         site = _own_import("site")
     except Exception:
