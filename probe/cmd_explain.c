@@ -32,7 +32,9 @@ static const char explain_usage[] =
     "                      PYTHONSAFEPATH), or script:PATH (python PATH)\n"
     "  --no-import         static analysis only: import nothing (for untrusted\n"
     "                      code)\n"
-    "  --timeout SECONDS   limit for each child process (default 60)\n"
+    "  --timeout SECONDS   limit for the whole run of each child process\n"
+    "                      (default 60, at most 86400); what it started is\n"
+    "                      killed when it ends\n"
     "  --json              the report as JSON (docs/json.md); same as\n"
     "                      --format json\n"
     "  --format FORMAT     text (default), json, or github (workflow commands\n"
@@ -67,7 +69,18 @@ gh_escape(FILE *out, const char *s, bool property)
             fputs(property ? "%2C" : ",", out);
             break;
         default:
-            fputc(*s, out);
+            /* Other control characters are not GitHub's to decode: written
+             * out, so the log shows them instead of obeying them. */
+            if ((unsigned char)*s < 0x20 || *s == 0x7f) {
+                fprintf(out, "%%%02X", (unsigned)(unsigned char)*s);
+            } else if ((unsigned char)s[0] == 0xc2 &&
+                       (unsigned char)s[1] >= 0x80 &&
+                       (unsigned char)s[1] <= 0x9f) { /* C1, U+0080-U+009F */
+                fprintf(out, "%%C2%%%02X", (unsigned)(unsigned char)s[1]);
+                s++;
+            } else {
+                fputc(*s, out);
+            }
         }
     }
 }
@@ -184,9 +197,12 @@ cmd_explain(int argc, char **argv)
         case 't': {
             char *end;
             opt.timeout = strtod(optarg, &end);
-            if (*end != '\0' || opt.timeout <= 0) {
-                cli_error("explain: --timeout takes a number of seconds, not '%s'",
-                          optarg);
+            /* !(t > 0) also refuses nan; inf and 1e9 are over the cap. */
+            if (end == optarg || *end != '\0' || !(opt.timeout > 0) ||
+                opt.timeout > EP_TIMEOUT_MAX) {
+                cli_error("explain: --timeout takes a number of seconds "
+                          "above 0 and at most %.0f, not '%s'",
+                          EP_TIMEOUT_MAX, optarg);
                 return EXIT_USAGE;
             }
             break;

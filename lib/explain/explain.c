@@ -247,6 +247,9 @@ drop_last(ep_ctx *c)
  * analysis: the first few are the story, each costs an analysis (and
  * maybe a child process). Beyond them a note counts what was left. */
 #define MAX_SWALLOWED 3
+/* None attributes looked into (each costs up to four static lookups and a
+ * trial): a package may set thousands of names to None (issue 9). */
+#define MAX_NONE_ATTRS 64
 
 /* The real import succeeded: the static findings it contradicts are the
  * trial's rules' business; where it loaded the module from is the report's
@@ -336,8 +339,20 @@ none_attr_trials(ep_ctx *c, ep_analysis *main, ep_strvec *seen,
                  size_t *reported)
 {
     const ep_trial *t = c->r->trial;
+    size_t total = t->none_attrs_total > t->none_attrs.count
+                       ? t->none_attrs_total
+                       : t->none_attrs.count;
+    if (total > MAX_NONE_ATTRS) {
+        ep_report_note(c->r,
+                       "the package sets %zu attributes to None; only the "
+                       "first %d (names starting with _ first) were looked "
+                       "into for a failed import they stand for",
+                       total, MAX_NONE_ATTRS);
+    }
     size_t i = 0;
-    for (; i < t->none_attrs.count && *reported < MAX_SWALLOWED; i++) {
+    for (; i < t->none_attrs.count && i < MAX_NONE_ATTRS &&
+           *reported < MAX_SWALLOWED;
+         i++) {
         const char *names[4];
         size_t n = none_candidates(c, t->none_attrs.items[i], names, 4);
         /* An attribute whose module already has its finding is explained. */
@@ -396,7 +411,7 @@ none_attr_trials(ep_ctx *c, ep_analysis *main, ep_strvec *seen,
         }
     }
     size_t left = 0;
-    for (; i < t->none_attrs.count; i++) {
+    for (; i < t->none_attrs.count && i < MAX_NONE_ATTRS; i++) {
         const char *names[4];
         size_t n = none_candidates(c, t->none_attrs.items[i], names, 4);
         bool explained = false;

@@ -1,13 +1,79 @@
 # Facts about the running interpreter, printed for libextprobe.
-# Run as `PY -c <this source> MODE FD` in the user's working directory and
+# Run as `PY -S -c <this source> MODE SCRIPT FD` in the user's working directory and
 # environment (lib/interp/query.c), or in-process by the Python shim, which
 # calls collect() directly. Must run unchanged on CPython 2.7 and 3.6+, so:
 # no f-strings, no walrus, nothing imported that the site may lack.
 #
 # Output: one record per line, fields separated by TAB, with backslash,
 # TAB and newline escaped as \\, \t, \n. The first field names the record.
-import os
+#
+# Nothing of the project may run (docs/design/children.md): the child is
+# started as `PY -S -c <this>` in the project directory, so `-c` put that
+# directory first on sys.path and site has not run. The directory entry goes
+# before anything is imported; every module this script needs is imported
+# with sys.path cut to the interpreter's own library (_own_import); then
+# site.main() does what the interpreter does at startup -- with the same
+# sys.path, without the project directory -- and the user's sys.path[0] is
+# computed from the start mode instead of taken from this process.
 import sys
+
+_CHILD = __name__ == "__main__"
+_PATH0_REMOVED = False
+if _CHILD and sys.path and sys.path[0] == "" and not getattr(sys.flags, "safe_path", 0):
+    del sys.path[0]
+    _PATH0_REMOVED = True
+
+
+def _own_path():
+    """sys.path for this script's own imports: the entries inside the
+    interpreter's installation (the standard library), never the working
+    directory, PYTHONPATH or site-packages."""
+    roots = []
+    for name in ("base_prefix", "base_exec_prefix", "prefix", "exec_prefix"):
+        p = getattr(sys, name, None)
+        if p and p.rstrip("/") not in roots:
+            roots.append(p.rstrip("/"))
+    try:
+        import posix
+        cwd = posix.getcwd()
+    except Exception:
+        cwd = None
+    own = [e for e in sys.path if e and e != cwd and not e.startswith(".") and
+           any(e.startswith(r + "/") for r in roots) and "site-packages" not in e and
+           "dist-packages" not in e]
+    return own or [e for e in sys.path if e and e != cwd and not e.startswith(".")]
+
+
+def _with_own_path(fn, *args):
+    """fn(*args) with sys.path cut to _own_path() while it runs."""
+    saved = sys.path[:]
+    try:
+        sys.path[:] = _own_path()
+        return fn(*args)
+    finally:
+        sys.path[:] = saved
+
+
+def _own_import(name):
+    """Import a standard module for this script, from the standard library
+    only (a module already imported is used as it is)."""
+    if name not in sys.modules:
+        _with_own_path(__import__, name)
+    return sys.modules[name]
+
+
+os = _own_import("os")
+
+
+def _encode(text):
+    """UTF-8 bytes of text: file names' undecodable bytes as they were
+    (surrogateescape), any other lone surrogate written out."""
+    if sys.version_info[0] < 3:
+        return text
+    try:
+        return text.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "backslashreplace")
 
 
 def _esc(s):
@@ -56,11 +122,21 @@ def _pth_entries(sitedir):
 
 
 def collect(mode="c", script=None):
-    import sysconfig
+    sysconfig = _own_import("sysconfig")
+    # The config vars come from a _sysconfigdata_* module imported on first
+    # use: that import too from the standard library only.
+    _with_own_path(sysconfig.get_config_vars)
     try:
-        import site
+        site = _own_import("site")
     except Exception:
         site = None
+    no_site = sys.flags.no_site
+    if _CHILD and no_site and site is not None:
+        # The interpreter's own startup step, run here (the child has -S):
+        # .pth files, their import lines, sitecustomize, usercustomize -- as
+        # `python -c` runs them, before its working directory is on sys.path.
+        _run_site(site)
+        no_site = 0
     out = []
     cv = sysconfig.get_config_var
     impl = getattr(sys, "implementation", None)
@@ -91,7 +167,7 @@ def collect(mode="c", script=None):
         libc = None
     _rec(out, "libc", libc)
     try:
-        import importlib.machinery as m
+        m = _own_import("importlib.machinery")
         for s in m.EXTENSION_SUFFIXES:
             _rec(out, "ext_suffix", s)
         for s in m.SOURCE_SUFFIXES:
@@ -99,14 +175,15 @@ def collect(mode="c", script=None):
         for s in m.BYTECODE_SUFFIXES:
             _rec(out, "bytecode_suffix", s)
     except ImportError:  # Python 2: imp knows the suffixes
-        import imp
+        imp = _own_import("imp")
         for s, _, kind in imp.get_suffixes():
             _rec(out, "ext_suffix" if kind == imp.C_EXTENSION else
                  "source_suffix" if kind == imp.PY_SOURCE else "bytecode_suffix", s)
     flags = sys.flags
     for name in ("no_site", "no_user_site", "ignore_environment", "isolated",
                  "safe_path"):
-        _rec(out, "flag", name, "1" if getattr(flags, name, 0) else "0")
+        on = no_site if name == "no_site" else getattr(flags, name, 0)
+        _rec(out, "flag", name, "1" if on else "0")
     for var in ("PYTHONPATH", "PYTHONHOME", "PYTHONSAFEPATH", "PYTHONNOUSERSITE",
                 "PYTHONUSERBASE", "VIRTUAL_ENV", "CONDA_PREFIX", "LD_LIBRARY_PATH",
                 "LD_PRELOAD", "TOX_ENV_NAME", "PYTEST_CURRENT_TEST"):
@@ -140,24 +217,70 @@ def collect(mode="c", script=None):
         _rec(out, "meta_path", "%s.%s" % (getattr(t, "__module__", "?"), getattr(t, "__name__", "?")),
              getattr(f, "__module__", "") or "")
     pth = {}
+    hooks = []
     for d in sitedirs:
         if d:
             for entry, pthfile, is_import in _pth_entries(d):
                 if is_import:
                     _rec(out, "pth_hook", pthfile, entry)
+                    hooks.append((pthfile, entry))
                 else:
                     pth.setdefault(entry, pthfile)
-    _emit_sys_path(out, mode, script, sitedirs, pth, paths)
+    pth.update(_SEEN_PTH)
+    _emit_sys_path(out, mode, script, sitedirs, pth, paths, hooks)
     return out
 
 
-def _emit_sys_path(out, mode, script, sitedirs, pth, paths):
+_SEEN_PTH = {}   # sys.path entry (normalised) -> the .pth file that added it
+
+
+def _run_site(site):
+    """site.main(), as the interpreter runs it at startup, watching each .pth
+    file: an entry that appears while site processes a .pth file -- a
+    directory line, or an import line's `sys.path.insert(...)` -- is that
+    file's (the innermost one, when a line processes another site dir)."""
+    orig = getattr(site, "addpackage", None)
+
+    def addpackage(sitedir, name, known_paths):
+        before = set(sys.path)
+        try:
+            return orig(sitedir, name, known_paths)
+        finally:
+            full = os.path.join(sitedir, name)
+            for e in sys.path:
+                if e not in before:
+                    _SEEN_PTH.setdefault(_norm(e), full)
+
+    if orig is not None:
+        site.addpackage = addpackage   # site.addsitedir looks it up by name
+    try:
+        site.main()
+    finally:
+        if orig is not None:
+            site.addpackage = orig
+
+
+def _added_by_hook(e, n, hooks):
+    """The .pth file whose import line names entry e (or its absolute form
+    n) as a string literal: in a running interpreter (the shim) site has run long ago,
+    so a line's text is the evidence left."""
+    quoted = [q % p for p in set((e, n)) if p for q in ("'%s'", '"%s"')]
+    for pthfile, line in hooks:
+        if any(q in line for q in quoted):
+            return pthfile
+    return None
+
+
+def _emit_sys_path(out, mode, script, sitedirs, pth, paths, hooks=()):
     entries = list(sys.path)
     # sys.path[0] as the user's start would set it (this process itself runs
-    # as `-c`, which inserts '' unless -P / PYTHONSAFEPATH).
+    # as `-c`, which inserts '' unless -P / PYTHONSAFEPATH; the child took it
+    # out first thing).
     safe = bool(getattr(sys.flags, "safe_path", 0))
     first = None
-    if entries and entries[0] == "" and not safe:
+    if _PATH0_REMOVED:
+        first = ""
+    elif entries and entries[0] == "" and not safe:
         first = entries.pop(0)
     if mode == "c" and first is not None:
         entries.insert(0, ("", "cwd"))
@@ -183,7 +306,7 @@ def _emit_sys_path(out, mode, script, sitedirs, pth, paths):
     std = [_norm(p) for p in (paths.get("stdlib"), paths.get("platstdlib")) if p]
     user = None
     try:
-        import site
+        site = _own_import("site")
         user = _norm(site.getusersitepackages())
     except Exception:
         pass
@@ -202,6 +325,8 @@ def _emit_sys_path(out, mode, script, sitedirs, pth, paths):
             origin, detail = "site-packages", ""
         elif any(n == s or n.startswith(s + os.sep) for s in std) or n.endswith(".zip"):
             origin, detail = "stdlib", ""
+        elif not _CHILD and _added_by_hook(e, n, hooks):
+            origin, detail = "pth", _added_by_hook(e, n, hooks)
         else:
             origin, detail = "other", ""
         _rec(out, "path", e, origin, detail)
@@ -211,8 +336,11 @@ def main(argv):
     mode = argv[1] if len(argv) > 1 else "c"
     script = argv[2] if len(argv) > 2 and argv[2] else None
     fd = int(argv[3]) if len(argv) > 3 else 1
-    text = "\n".join(collect(mode, script)) + "\n"
-    data = text.encode("utf-8", "surrogateescape") if sys.version_info[0] >= 3 else text
+    # "end" last: the parent stops reading there (lib/interp/run.c), even if
+    # this process does not exit (an atexit handler of a sitecustomize) or a
+    # daemon it started keeps the pipe open.
+    text = "\n".join(collect(mode, script) + ["end"]) + "\n"
+    data = _encode(text)
     while data:
         n = os.write(fd, data)
         data = data[n:]

@@ -8,6 +8,8 @@
 
 #include "util/arena.h"
 
+#include <sys/types.h>
+
 /* One sys.path entry and where it came from (CONTRACT.md "origin"). */
 typedef struct ep_path_entry {
     const char *path;   /* as in sys.path ('' is the working directory) */
@@ -84,7 +86,9 @@ const char *ep_interp_env(const ep_interp *in, const char *name);
 /* ---- child processes (run.c) ---------------------------------------------- */
 
 typedef struct ep_child {
-    bool timed_out;
+    bool timed_out;     /* the deadline passed before the records were complete */
+    bool complete;      /* the records end with the end record */
+    bool killed;        /* it had not exited by itself: killed */
     int exit_code;      /* exit status, or 128+signal */
     char *records;      /* what the child wrote to fd 3, NUL-terminated */
     size_t records_len;
@@ -93,12 +97,27 @@ typedef struct ep_child {
     bool output_truncated;
 } ep_child;
 
-/* Run `python -c source args... ` in workdir with fd 3 as the record channel
- * ("3" is appended to args by the caller where the script expects it). */
-ep_status ep_run_python(const char *python, const char *source,
-                        const char *const *args, size_t nargs,
-                        const char *workdir, double timeout, ep_child *res,
-                        ep_error *err);
+/* Run `python FLAG -c source args...` in workdir with fd 3 as the record
+ * channel (the caller passes "3" where the script expects it); flag (e.g.
+ * "-S", "-B") may be NULL. The run ends when the child exits, when its
+ * records are complete (last line "end") and it does not exit within a
+ * second, or at the timeout; then its process group and every process still
+ * holding its pipes are killed (reap.c), so nothing it started outlives it.
+ * A relative python is resolved here, before the child changes to workdir. */
+ep_status ep_run_python(const char *python, const char *flag,
+                        const char *source, const char *const *args,
+                        size_t nargs, const char *workdir, double timeout,
+                        ep_child *res, ep_error *err);
+
+/* name as an absolute path: made absolute against the working directory
+ * when it has a '/', else found on PATH as execvp would (relative PATH
+ * elements against the working directory). NULL with errno when not found.
+ * Ownership: caller frees with free(). */
+char *ep_which(const char *name);
+
+/* SIGKILL process group pgid and every process other than this one that
+ * holds a pipe with one of these inodes (found in /proc/PID/fd). */
+void ep_child_kill_all(pid_t pgid, const unsigned long *inodes, size_t n);
 
 void ep_child_release(ep_child *res);
 

@@ -251,13 +251,19 @@ ep_interp_query(const char *python, const char *workdir, ep_start_mode start,
 {
     ep_child child;
     const char *args[] = {ep_start_mode_arg(start), script ? script : "", "3"};
+    /* -S: facts.py runs the site step itself, once it has taken the
+     * working directory off sys.path (docs/design/children.md). */
     *out = NULL;
-    ep_status st = ep_run_python(python, ep_facts_py, args, 3, workdir,
+    ep_status st = ep_run_python(python, "-S", ep_facts_py, args, 3, workdir,
                                  timeout, &child, err);
     if (st != EP_OK) {
         return st;
     }
-    if (child.timed_out) {
+    if (child.complete) {
+        /* All facts are there, even if it had to be killed afterwards. */
+        st = ep_interp_from_records(python, child.records, child.records_len,
+                                    out, err);
+    } else if (child.timed_out) {
         st = ep_fail(err, EP_ERR_INTERP, "%s did not answer within %.0f s",
                      python, timeout);
     } else if (child.exit_code == 127 && child.records_len == 0) {

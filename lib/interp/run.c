@@ -14,6 +14,8 @@
 #include <spawn.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -27,6 +29,13 @@ extern char **environ;
 
 /* The child finds its record channel here. */
 #define RECORD_FD 3
+
+/* Records complete but no exit yet: the child gets this long to exit by
+ * itself (an atexit handler, a non-daemon thread) before it is killed. */
+#define COMPLETE_GRACE_S 1.0
+/* Without a pidfd (Linux < 5.3), how often to look whether the child has
+ * exited while its pipes are held open by someone else. */
+#define EXIT_POLL_MS 20
 
 void
 ep_child_release(ep_child *res)
@@ -76,60 +85,188 @@ append(char **buf, size_t *len, size_t cap, const char *data, size_t n,
     return true;
 }
 
-/* Read both pipes until EOF or the deadline. */
+/* A records stream is complete when its last line is the end record
+ * (facts.py and trial.py write it last): the status channel that does not
+ * wait for EOF, which a daemon holding the pipe would hold back forever. */
+static bool
+records_complete(const char *buf, size_t len)
+{
+    return (len == 4 && memcmp(buf, "end\n", 4) == 0) ||
+           (len > 4 && memcmp(buf + len - 5, "\nend\n", 5) == 0);
+}
+
+/* Whether the child has exited, without reaping it: while it is a zombie
+ * its pid, and so its process group id, cannot be reused. */
+static bool
+child_exited(pid_t pid)
+{
+    siginfo_t info;
+    memset(&info, 0, sizeof(info));
+    return waitid(P_PID, (id_t)pid, &info, WEXITED | WNOHANG | WNOWAIT) == 0 &&
+           info.si_pid == pid;
+}
+
+/* A file descriptor that polls readable when the child exits, or -1. */
+static int
+exit_fd(pid_t pid)
+{
+#ifdef SYS_pidfd_open
+    return (int)syscall(SYS_pidfd_open, pid, 0);
+#else
+    (void)pid;
+    return -1;
+#endif
+}
+
+/* Take what a pipe holds now (the fd is O_NONBLOCK); *eof when the far end
+ * is closed. Bounded, as a stray writer may still be running. */
+static bool
+drain(int fd, char **buf, size_t *len, size_t cap, bool *truncated,
+      bool *complete, bool *eof)
+{
+    char chunk[8192];
+    for (size_t total = 0; !*eof && total <= cap;) {
+        ssize_t got = read(fd, chunk, sizeof(chunk));
+        if (got < 0 && errno == EINTR) {
+            continue;
+        }
+        if (got <= 0) {
+            *eof = got == 0;
+            break;
+        }
+        total += (size_t)got;
+        if (!append(buf, len, cap, chunk, (size_t)got, truncated)) {
+            return false;
+        }
+        if (complete != NULL) {
+            *complete = records_complete(*buf, *len);
+        }
+    }
+    return true;
+}
+
+/* Read both pipes until the child has exited (and its pipes are drained),
+ * its records are complete (then it gets a moment to exit by itself), or
+ * the deadline. Then kill whatever is left of it. */
 static ep_status
 collect(int rec_fd, int out_fd, pid_t pid, double timeout, ep_child *res,
         ep_error *err)
 {
-    struct pollfd pfd[2] = {{rec_fd, POLLIN, 0}, {out_fd, POLLIN, 0}};
-    double deadline = now_s() + timeout;
+    struct pollfd pfd[3] = {
+        {rec_fd, POLLIN, 0}, {out_fd, POLLIN, 0}, {exit_fd(pid), POLLIN, 0}};
+    double deadline = now_s() + timeout, complete_at = 0;
     char chunk[8192];
-    int open_fds = 2;
-    while (open_fds > 0) {
-        double left = deadline - now_s();
-        if (left <= 0) {
-            res->timed_out = true;
-            kill(-pid, SIGKILL);
+    bool exited = false, eof[2] = {false, false};
+    ep_status st = EP_OK;
+    fcntl(rec_fd, F_SETFL, fcntl(rec_fd, F_GETFL) | O_NONBLOCK);
+    fcntl(out_fd, F_SETFL, fcntl(out_fd, F_GETFL) | O_NONBLOCK);
+    for (;;) {
+        if (child_exited(pid)) {
+            exited = true;
             break;
         }
-        int n = poll(pfd, 2, (int)(left * 1000) + 1);
-        if (n < 0 && errno == EINTR) {
-            continue;
+        double t = now_s();
+        if (res->complete && complete_at == 0) {
+            complete_at = t;
         }
-        if (n < 0) {
-            kill(-pid, SIGKILL);
-            return ep_fail_errno(err, errno, "poll");
+        if (res->complete && t - complete_at >= COMPLETE_GRACE_S) {
+            break; /* it said all it had to say, and then hung */
         }
-        for (int i = 0; i < 2; i++) {
-            if (pfd[i].fd < 0 || !(pfd[i].revents & (POLLIN | POLLHUP | POLLERR))) {
+        if (t >= deadline) {
+            res->timed_out = !res->complete;
+            break;
+        }
+        double left = deadline - t;
+        if (res->complete && COMPLETE_GRACE_S < left) {
+            left = COMPLETE_GRACE_S;
+        }
+        /* Without a pidfd, exit is only seen by looking: in short steps. */
+        int ms = (int)(left * 1000) + 1;
+        if (pfd[2].fd < 0 && ms > EXIT_POLL_MS) {
+            ms = EXIT_POLL_MS;
+        }
+        int n = poll(pfd, 3, ms);
+        if (n < 0 && errno != EINTR) {
+            st = ep_fail_errno(err, errno, "poll");
+            break;
+        }
+        for (int i = 0; n > 0 && i < 2; i++) {
+            if (pfd[i].fd < 0 ||
+                !(pfd[i].revents & (POLLIN | POLLHUP | POLLERR))) {
                 continue;
             }
             ssize_t got = read(pfd[i].fd, chunk, sizeof(chunk));
-            if (got < 0 && errno == EINTR) {
+            if (got < 0 && (errno == EINTR || errno == EAGAIN)) {
                 continue;
             }
             if (got <= 0) {
-                pfd[i].fd = -1;
-                open_fds--;
+                eof[i] = true;
+                pfd[i].fd = -1; /* poll ignores it from now on */
                 continue;
             }
-            bool ok = i == 0 ? append(&res->records, &res->records_len,
-                                      RECORDS_MAX, chunk, (size_t)got, NULL)
-                             : append(&res->output, &res->output_len, OUTPUT_MAX,
-                                      chunk, (size_t)got, &res->output_truncated);
+            bool ok = i == 0
+                          ? append(&res->records, &res->records_len,
+                                   RECORDS_MAX, chunk, (size_t)got, NULL)
+                          : append(&res->output, &res->output_len, OUTPUT_MAX,
+                                   chunk, (size_t)got, &res->output_truncated);
             if (!ok) {
-                kill(-pid, SIGKILL);
-                return ep_fail_nomem(err);
+                st = ep_fail_nomem(err);
+                break;
+            }
+            if (i == 0) {
+                res->complete =
+                    records_complete(res->records, res->records_len);
             }
         }
+        if (st != EP_OK) {
+            break;
+        }
     }
-    return EP_OK;
+    if (pfd[2].fd >= 0) {
+        close(pfd[2].fd);
+    }
+    res->killed = !exited;
+    if (!exited) {
+        kill(-pid, SIGKILL);
+    }
+    /* Take what the pipes hold. A pipe still open at the far end has a
+     * holder that left the group (setsid): kill it too, then read the
+     * rest -- nobody writes any more. */
+    for (int round = 0; round < 2; round++) {
+        if (st == EP_OK &&
+            (!drain(rec_fd, &res->records, &res->records_len, RECORDS_MAX, NULL,
+                    &res->complete, &eof[0]) ||
+             !drain(out_fd, &res->output, &res->output_len, OUTPUT_MAX,
+                    &res->output_truncated, NULL, &eof[1]))) {
+            st = ep_fail_nomem(err);
+            eof[0] = eof[1] = false; /* unread: kill whoever holds them */
+        }
+        unsigned long inodes[2];
+        size_t ninodes = 0;
+        int fds[2] = {rec_fd, out_fd};
+        struct stat sb;
+        for (int i = 0; i < 2; i++) {
+            if (!eof[i] && fstat(fds[i], &sb) == 0) {
+                inodes[ninodes++] = (unsigned long)sb.st_ino;
+            }
+        }
+        /* Always the group (a sleeper that closed its pipes is in it); the
+         * /proc scan only when some pipe is still held. */
+        ep_child_kill_all(pid, inodes, round == 0 ? ninodes : 0);
+        if (ninodes == 0) {
+            break;
+        }
+    }
+    if (res->complete) {
+        res->timed_out = false;
+    }
+    return st;
 }
 
 ep_status
-ep_run_python(const char *python, const char *source, const char *const *args,
-              size_t nargs, const char *workdir, double timeout, ep_child *res,
-              ep_error *err)
+ep_run_python(const char *python, const char *flag, const char *source,
+              const char *const *args, size_t nargs, const char *workdir,
+              double timeout, ep_child *res, ep_error *err)
 {
     ep_status st = EP_OK;
     int rec[2] = {-1, -1}, out[2] = {-1, -1};
@@ -140,17 +277,41 @@ ep_run_python(const char *python, const char *source, const char *const *args,
     pid_t pid = -1;
 
     memset(res, 0, sizeof(*res));
-    argv = calloc(nargs + 4, sizeof(*argv));
+    /* NaN fails both comparisons; the cap keeps poll()'s int milliseconds
+     * in range. */
+    if (!(timeout > 0) || timeout > EP_TIMEOUT_MAX) {
+        return ep_fail(err, EP_ERR_INVALID_ARG,
+                       "timeout %g s: not a number of seconds in (0, %.0f]",
+                       timeout, EP_TIMEOUT_MAX);
+    }
+    /* Resolved here, in the caller's directory: the child starts in
+     * workdir, where a relative name would be another file. */
+    char *exe = ep_which(python);
+    if (exe == NULL) {
+        return errno == ENOMEM
+                   ? ep_fail_nomem(err)
+                   : ep_fail(err, EP_ERR_INTERP, "cannot run %s: %s", python,
+                             strchr(python, '/') ? strerror(errno)
+                                                 : "not found on PATH");
+    }
+    argv = calloc(nargs + 5, sizeof(*argv));
     if (argv == NULL) {
+        free(exe);
         return ep_fail_nomem(err);
     }
-    argv[0] = python;
-    argv[1] = "-c";
-    argv[2] = source;
-    for (size_t i = 0; i < nargs; i++) {
-        argv[3 + i] = args[i];
+    size_t k = 0;
+    argv[k++] = exe;
+    if (flag != NULL) {
+        argv[k++] = flag;
     }
-    if (pipe(rec) != 0 || pipe(out) != 0) {
+    argv[k++] = "-c";
+    argv[k++] = source;
+    for (size_t i = 0; i < nargs; i++) {
+        argv[k++] = args[i];
+    }
+    /* Close-on-exec from the start: a child another thread spawns must not
+     * inherit a write end (it would hold the pipe open). */
+    if (pipe2(rec, O_CLOEXEC) != 0 || pipe2(out, O_CLOEXEC) != 0) {
         st = ep_fail_errno(err, errno, "pipe");
         goto out;
     }
@@ -176,7 +337,7 @@ ep_run_python(const char *python, const char *source, const char *const *args,
     /* Its own process group, so a timeout kills what the import started. */
     posix_spawnattr_setpgroup(&attr, 0);
     posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP);
-    int rc = posix_spawnp(&pid, python, &fa, &attr, (char *const *)argv, environ);
+    int rc = posix_spawn(&pid, exe, &fa, &attr, (char *const *)argv, environ);
     if (rc != 0) {
         if (workdir != NULL && access(workdir, X_OK) != 0) {
             st = ep_fail(err, EP_ERR_INTERP, "cannot run %s in %s: %s", python,
@@ -216,6 +377,7 @@ out:
         posix_spawnattr_destroy(&attr);
     }
     free(argv);
+    free(exe);
     if (st != EP_OK) {
         ep_child_release(res);
     }

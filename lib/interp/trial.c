@@ -103,6 +103,8 @@ apply_records(ep_trial *t, const ep_record *recs, size_t n, ep_error *err)
             const char *s =
                 ep_arena_printf(a, "%s\t%s", field(rec, 1), field(rec, 2));
             ok = s != NULL && ep_strvec_push(a, &t->loaded_ext, s);
+        } else if (is(rec, "none_attrs_total") && field(rec, 1)) {
+            t->none_attrs_total = strtoul(field(rec, 1), NULL, 10);
         } else if (is(rec, "none_attr") && field(rec, 2)) {
             const char *s =
                 ep_arena_printf(a, "%s.%s", field(rec, 1), field(rec, 2));
@@ -146,7 +148,9 @@ ep_trial_run(const char *python, const char *module, const char *workdir,
     *out = NULL;
     const char *args[] = {module, "3", ep_start_mode_arg(start),
                           script ? script : ""};
-    ep_status st = ep_run_python(python, ep_trial_py, args, 4, workdir, timeout,
+    /* -B: the trial writes no __pycache__; what it leaves behind is only
+     * what the imported code itself does (docs/design/children.md). */
+    ep_status st = ep_run_python(python, "-B", ep_trial_py, args, 4, workdir, timeout,
                                  &child, err);
     if (st != EP_OK) {
         return st;

@@ -9,6 +9,42 @@ import os
 import sys
 
 
+def _encode(text):
+    """UTF-8 bytes of text: file names' undecodable bytes as they were
+    (surrogateescape), any other lone surrogate written out."""
+    if sys.version_info[0] < 3:
+        return text
+    try:
+        return text.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "backslashreplace")
+
+
+NONE_ATTRS_MAX = 1000
+
+
+def _own_import(name):
+    """Import a standard module for this script with sys.path cut to the
+    interpreter's own library (as facts.py does): the project's directory is
+    first on sys.path here, and a traceback.py of its own must not run
+    because this script wanted the standard one."""
+    if name not in sys.modules:
+        roots = [p.rstrip("/") for p in (getattr(sys, "base_prefix", None),
+                                          getattr(sys, "base_exec_prefix", None),
+                                          sys.prefix, sys.exec_prefix) if p]
+        cwd = os.getcwd()
+        saved = sys.path[:]
+        own = [e for e in saved if e and e != cwd and
+               any(e.startswith(r + "/") for r in roots) and
+               "site-packages" not in e and "dist-packages" not in e]
+        try:
+            sys.path[:] = own or [e for e in saved if e and e != cwd]
+            __import__(name)
+        finally:
+            sys.path[:] = saved
+    return sys.modules[name]
+
+
 def _esc(s):
     if s is None:
         return "\\0"
@@ -23,7 +59,7 @@ class Recorder(object):
 
     def rec(self, *fields):
         line = "\t".join(_esc(f) for f in fields) + "\n"
-        data = line.encode("utf-8", "surrogateescape") if sys.version_info[0] >= 3 else line
+        data = _encode(line)
         while data:
             n = os.write(self.fd, data)
             data = data[n:]
@@ -86,7 +122,7 @@ def install_hooks(r):
                 raise
         bootstrap._find_and_load = find_and_load
     try:
-        from importlib.machinery import ExtensionFileLoader
+        ExtensionFileLoader = _own_import("importlib.machinery").ExtensionFileLoader
     except ImportError:
         return
     orig_create = ExtensionFileLoader.create_module
@@ -120,8 +156,7 @@ def report_module(r, target):
         r.rec("module_path", p)
     suffixes = ()
     try:
-        import importlib.machinery as m
-        suffixes = tuple(m.EXTENSION_SUFFIXES)
+        suffixes = tuple(_own_import("importlib.machinery").EXTENSION_SUFFIXES)
     except ImportError:
         pass
     prefix = target.split(".")[0]
@@ -130,19 +165,26 @@ def report_module(r, target):
         if (name == prefix or name.startswith(prefix + ".")) and suffixes and f.endswith(suffixes):
             r.rec("loaded_ext", name, f)
     # Attributes a package set to None: the usual trace of a swallowed error.
+    # `_ext = None` names come first; past NONE_ATTRS_MAX only the count is
+    # sent (a package may hold thousands; each costs the parent a lookup).
+    nones = []
     for pkgname in sorted(n for n in sys.modules if n == prefix or n.startswith(prefix + ".")):
         pkg = sys.modules.get(pkgname)
         if pkg is None or not hasattr(pkg, "__path__"):
             continue
         for attr, value in sorted(vars(pkg).items()):
             if value is None and not attr.startswith("__"):
-                r.rec("none_attr", pkgname, attr)
+                nones.append((not attr.startswith("_"), pkgname, attr))
+    nones.sort()
+    r.rec("none_attrs_total", len(nones))
+    for _, pkgname, attr in nones[:NONE_ATTRS_MAX]:
+        r.rec("none_attr", pkgname, attr)
 
 
 def _user_traceback(e):
     """The traceback as the user would see it: without this script's hook
     frames (they run from "<string>") and importlib's bootstrap frames."""
-    import traceback
+    traceback = _own_import("traceback")
     frames = [f for f in traceback.extract_tb(sys.exc_info()[2])
               if f[0] != "<string>" and not f[0].startswith("<frozen importlib")]
     text = "".join(traceback.format_list(frames[-6:]))
@@ -165,14 +207,20 @@ def main(argv):
             sys.path[0] = os.getcwd()
     install_hooks(r)
     try:
-        __import__(target)
-    except BaseException as e:
-        r.rec("result", "error", type(e).__name__, str(e), getattr(e, "name", None),
-              getattr(e, "path", None), _user_traceback(e))
-        return 1
-    r.rec("result", "ok")
-    report_module(r, target)
-    return 0
+        try:
+            __import__(target)
+        except BaseException as e:
+            r.rec("result", "error", type(e).__name__, str(e), getattr(e, "name", None),
+                  getattr(e, "path", None), _user_traceback(e))
+            return 1
+        r.rec("result", "ok")
+        report_module(r, target)
+        return 0
+    finally:
+        # The last record: the parent stops reading here, whether or not this
+        # process then exits (an atexit handler or a thread of the imported
+        # code may keep it alive) or a daemon it started holds the pipe.
+        r.rec("end")
 
 
 if __name__ == "__main__":

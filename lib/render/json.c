@@ -4,6 +4,7 @@
  */
 #include "util/strbuf.h"
 #include "render/json.h"
+#include "render/escape.h"
 
 #include <string.h>
 
@@ -103,21 +104,10 @@ put_escaped(ep_strbuf *sb, const char *s)
     ep_strbuf_putc(sb, '"');
     while (*p) {
         unsigned char c = *p;
-        size_t seq = 0;
         if (c >= 0x80) {
-            if ((c & 0xe0) == 0xc0 && c >= 0xc2) {
-                seq = 2;
-            } else if ((c & 0xf0) == 0xe0) {
-                seq = 3;
-            } else if ((c & 0xf8) == 0xf0 && c <= 0xf4) {
-                seq = 4;
-            }
-            for (size_t k = 1; k < seq; k++) {
-                if ((p[k] & 0xc0) != 0x80) {
-                    seq = 0;
-                    break;
-                }
-            }
+            /* Well-formed only: an encoded surrogate or overlong form would
+             * make the document invalid UTF-8 (render/escape.c). */
+            size_t seq = ep_utf8_seq(p);
             if (seq) {
                 ep_strbuf_append(sb, (const char *)p, seq);
                 p += seq;

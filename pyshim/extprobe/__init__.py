@@ -10,11 +10,32 @@ Importing this package does no work: the C core (_extprobe, built against
 the Limited API of 3.8) is loaded on first use.
 """
 
-import json
 import os
 import sys
 
 __all__ = ["explain", "probe", "inspect", "ProbeError", "Report"]
+
+
+def _own_import(name):
+    """A standard module for the shim itself, never one of the project's:
+    `python -m extprobe` in a project directory has that directory first on
+    sys.path, and a json.py or argparse.py there must not run because the
+    shim wanted the standard one. sys.path is cut to the interpreter's own
+    library while the module is imported."""
+    if name not in sys.modules:
+        roots = {p.rstrip(os.sep) for p in (sys.base_prefix, sys.base_exec_prefix,
+                                             sys.prefix, sys.exec_prefix) if p}
+        cwd = os.getcwd()
+        saved = sys.path[:]
+        own = [e for e in saved if e and e != cwd and
+               any(e.startswith(r + os.sep) for r in roots) and
+               "site-packages" not in e and "dist-packages" not in e]
+        try:
+            sys.path[:] = own or [e for e in saved if e and e != cwd]
+            __import__(name)
+        finally:
+            sys.path[:] = saved
+    return sys.modules[name]
 
 
 def _core():
@@ -65,7 +86,36 @@ def _facts(start, script):
     CLI runs in a child of the target interpreter."""
     namespace = {"__name__": "extprobe_facts"}
     exec(compile(_core().facts_source(), "<extprobe facts>", "exec"), namespace)
-    return "\n".join(namespace["collect"]("live", script)) + "\n"
+    text = "\n".join(namespace["collect"]("live", script)) + "\n"
+    # Bytes, as the CLI's child writes them: a file name's undecodable bytes
+    # go back as they were (surrogateescape).
+    return namespace["_encode"](text)
+
+
+TIMEOUT_MAX = 86400.0   # EP_TIMEOUT_MAX: a day
+
+
+def _check_target(target):
+    """target as a str; a TypeError saying what is expected otherwise."""
+    if isinstance(target, os.PathLike):
+        target = os.fspath(target)
+    if not isinstance(target, str):
+        raise TypeError("target must be a dotted module name or the path to a "
+                        "compiled file (str or os.PathLike), not %s"
+                        % type(target).__name__)
+    return target
+
+
+def _check_timeout(timeout):
+    """timeout as a float in (0, TIMEOUT_MAX]; ValueError otherwise."""
+    try:
+        t = float(timeout)
+    except (TypeError, ValueError):
+        raise ValueError("timeout must be a number of seconds, not %r" % (timeout,))
+    if not 0 < t <= TIMEOUT_MAX:    # false for nan too
+        raise ValueError("timeout must be above 0 and at most %g seconds, not %r"
+                         % (TIMEOUT_MAX, timeout))
+    return t
 
 
 def probe(target, import_trial=True, timeout=60.0, python=None, workdir=None,
@@ -75,6 +125,8 @@ def probe(target, import_trial=True, timeout=60.0, python=None, workdir=None,
 
     ``target`` is a dotted module name, or the path to a compiled file.
     """
+    target = _check_target(target)
+    timeout = _check_timeout(timeout)
     core = _core()
     is_file = os.sep in target and os.path.isfile(target)
     start, script = _start_of_this_process()
@@ -86,10 +138,10 @@ def probe(target, import_trial=True, timeout=60.0, python=None, workdir=None,
     try:
         doc, text, has_errors, importable = core.explain(
             target, facts, python, workdir, start, script, bool(import_trial),
-            float(timeout), is_file, bool(color))
+            timeout, is_file, bool(color))
     except core.ProbeError as e:
         raise ProbeError(str(e))
-    report = Report(json.loads(doc))
+    report = Report(_own_import("json").loads(doc))
     report.text = text
     report.has_errors = has_errors
     return report
@@ -106,4 +158,4 @@ def explain(target, file=None, **kwargs):
 
 def inspect(path):
     """The ELF facts of one file (as ``extprobe inspect --json``), a dict."""
-    return json.loads(_core().inspect(path))["files"][0]
+    return _own_import("json").loads(_core().inspect(path))["files"][0]

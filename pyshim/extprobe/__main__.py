@@ -2,11 +2,19 @@
 interpreter. Exit status as the extprobe CLI: 0 fine, 1 an error finding,
 2 usage error or the probe could not run."""
 
-import argparse
 import os
 import sys
 
-from . import ProbeError, probe
+from . import ProbeError, _check_timeout, _own_import, probe
+
+argparse = _own_import("argparse")
+
+
+def _timeout(text):
+    try:
+        return _check_timeout(text)
+    except ValueError as e:
+        raise argparse.ArgumentTypeError(str(e))
 
 
 def main(argv=None):
@@ -19,8 +27,9 @@ def main(argv=None):
     parser.add_argument("--format", choices=("text", "json"), default=None)
     parser.add_argument("--no-import", action="store_true",
                         help="static analysis only: import nothing")
-    parser.add_argument("--timeout", type=float, default=60.0,
-                        help="seconds for the import trial (default 60)")
+    parser.add_argument("--timeout", type=_timeout, default=60.0,
+                        help="limit for the whole run of each child process, "
+                             "in seconds (default 60, at most 86400)")
     parser.add_argument("--color", choices=("auto", "always", "never"), default="auto")
     args = parser.parse_args(argv)
     color = args.color == "always" or (
@@ -32,7 +41,7 @@ def main(argv=None):
         sys.stderr.write("extprobe: %s\n" % e)
         return 2
     if args.json or args.format == "json":
-        import json
+        json = _own_import("json")
         sys.stdout.write(json.dumps(report, indent=2) + "\n")
     else:
         sys.stdout.write(report.text)

@@ -100,3 +100,18 @@ def test_explain_prints_and_returns_the_report(tmp_path, capsys):
 def test_usage_error_exits_two(tmp_path):
     r = run_python(["-m", "extprobe"], tmp_path)
     assert r.returncode == 2
+
+
+@pytest.mark.parametrize("timeout", [-1, 0, float("nan"), float("inf"), 1e9])
+def test_probe_rejects_a_nonsense_timeout(timeout):
+    with pytest.raises(ValueError) as e:
+        extprobe.probe("json", timeout=timeout)
+    assert "timeout" in str(e.value)
+
+
+@pytest.mark.parametrize("fn", [extprobe.probe, extprobe.explain])
+@pytest.mark.parametrize("target", [None, 42, b"json"])
+def test_a_target_that_is_not_a_string_is_a_type_error(fn, target):
+    with pytest.raises(TypeError) as e:
+        fn(target)
+    assert "module name" in str(e.value) and type(target).__name__ in str(e.value)

@@ -137,8 +137,9 @@ class Case:
     PYTHONPATH and env; roles name the paths expected.json talks about."""
 
     def __init__(self, module, python, cwd, pythonpath=(), env=None, roles=None,
-                 vars=None, run_as=None):
+                 vars=None, run_as=None, args=()):
         self.module = module
+        self.args = list(args)      # extra extprobe options, both routes
         self.python = python
         self.cwd = cwd
         self.pythonpath = list(pythonpath)
@@ -369,9 +370,9 @@ class Context:
             raise Skip("%s does not accept .abi3.so" % self.py.key)
 
     def case(self, module, python=None, cwd=None, pythonpath=(), env=None, roles=None,
-             vars=None, run_as=None):
+             vars=None, run_as=None, args=()):
         return Case(module, python or self.py.executable, cwd or self.mkdir("work"),
-                    pythonpath, env, roles, vars, run_as)
+                    pythonpath, env, roles, vars, run_as, args)
 
     # ---- building ----------------------------------------------------------
     def _compile(self, argv, what):

@@ -257,6 +257,18 @@ def check_report(doc, rc, exp, case):
                     got.get("path"), want["path"], role_path(case, want["path"])))
             if "kind" in want and got.get("kind") != want["kind"]:
                 probs.append("resolved kind %s, want %s" % (got.get("kind"), want["kind"]))
+    for spec in exp.get("sys_path", []):
+        target = role_path(case, spec["path"])
+        want = spec["origin"]
+        if "pth" in spec:
+            want = "pth:" + role_path(case, spec["pth"])
+        entries = [e for e in (doc.get("python") or {}).get("sys_path") or []
+                   if e.get("path") and os.path.realpath(e["path"]) == os.path.realpath(target)]
+        if not entries:
+            probs.append("sys.path has no entry %s (%s)" % (spec["path"], target))
+        elif not any(e.get("origin") == want for e in entries):
+            probs.append("sys.path entry %s has origin %s, want %s" % (
+                spec["path"], [e.get("origin") for e in entries], want))
     for spec in exp.get("candidates", []):
         target = role_path(case, spec["path"])
         statuses = spec["status"] if isinstance(spec["status"], list) else [spec["status"]]
@@ -374,10 +386,11 @@ class Runner:
         neutral = ctx.mkdir("_probe_cwd")
         routes = (
             ("cli", [self.cli, "explain", case.module, "--python", case.python, "-C", case.cwd,
-                     "--json"], neutral, case.child_env()),
-            ("shim", [case.python, "-m", "extprobe", case.module, "--json"], case.cwd,
-             case.child_env(extra_path=[self.pyshim])),
+                     "--json"] + case.args, neutral, case.child_env()),
+            ("shim", [case.python, "-m", "extprobe", case.module, "--json"] + case.args,
+             case.cwd, case.child_env(extra_path=[self.pyshim])),
         )
+        after_route = getattr(sc.mod, "after_route", None)
         for name, argv, cwd, env in routes:
             r, doc, err, dt = run_route(argv, case, cwd, env, self.args.timeout)
             detail[name] = {"exit": r.returncode, "codes": codes_of(doc) if doc else None,
@@ -386,14 +399,17 @@ class Runner:
                                                                 "paths")}
                                          for f in (doc or {}).get("findings", [])],
                             "importable": doc.get("importable") if doc else None}
+            side = after_route(ctx, case, name) if after_route is not None else []
             if doc is None:
-                outs.append(Outcome(sc.slug, interp.key, name, "fail", err, dt))
+                outs.append(Outcome(sc.slug, interp.key, name, "fail",
+                                    "; ".join([err] + side), dt))
                 continue
             docs[name] = doc
             try:
                 probs = check_report(doc, r.returncode, exp, case)
             except ExpectError as e:
                 probs = ["expected.json: %s" % e]
+            probs += side
             if probs:
                 msg = "; ".join(probs) + "\n  reported: exit %s, %s" % (
                     r.returncode, ", ".join("%s/%s" % (f.get("code"), f.get("severity"))

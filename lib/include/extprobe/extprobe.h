@@ -405,6 +405,11 @@ typedef enum ep_start_mode {
     EP_START_MODE_SAFE = 3    /**< python -P or PYTHONSAFEPATH: none */
 } ep_start_mode;
 
+/** The longest timeout a child process may be given, in seconds (a day).
+ *  A timeout that is not a number in (0, EP_TIMEOUT_MAX] makes the call that
+ *  would start the child fail with EP_ERR_INVALID_ARG. */
+#define EP_TIMEOUT_MAX 86400.0
+
 /** Options of ep_explain() and ep_probe_file(). Initialise with
  *  ep_explain_options_init(); fields may be appended in later versions. */
 typedef struct ep_explain_options {
@@ -415,7 +420,8 @@ typedef struct ep_explain_options {
     const char *script;     /**< for EP_START_MODE_SCRIPT: the script path */
     bool import_trial;      /**< run a real import in a child process after
                                  the static analysis; default true */
-    double timeout;         /**< seconds for each child process; default 60 */
+    double timeout;         /**< seconds for each child process, in (0,
+                                 EP_TIMEOUT_MAX]; default 60 */
     const char *facts;      /**< interpreter facts already gathered (the
                                  Python shim passes its own); NULL: ask the
                                  interpreter in a child process */
