@@ -89,6 +89,12 @@ write_findings(ep_strbuf *sb, const ep_report *r, const style *st)
     }
 }
 
+void
+ep_report_text_findings(ep_strbuf *sb, const ep_report *r, bool color)
+{
+    write_findings(sb, r, color ? &ansi : &plain);
+}
+
 static void
 write_trial(ep_strbuf *sb, const ep_report *r, const style *st)
 {
