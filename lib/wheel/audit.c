@@ -81,7 +81,8 @@ target_from_interp(ep_wheels *ws, const ep_interp *in, ep_error *err)
     tg->from_interp = true;
     tg->major = in->major;
     tg->minor = in->minor;
-    tg->abiflags = in->abiflags ? in->abiflags : "";
+    /* copies: the interpreter's facts are freed after this */
+    tg->abiflags = ep_arena_strdup(a, in->abiflags ? in->abiflags : "");
     tg->plat.arch = arch_of_multiarch(in->multiarch);
     if (tg->plat.arch == NULL) {
         tg->plat.arch = in->pointer_bits == 32 ? "i686" : "x86_64";
@@ -98,7 +99,8 @@ target_from_interp(ep_wheels *ws, const ep_interp *in, ep_error *err)
         tg->plat.libc = EP_LIBC_LINUX;
     }
     for (size_t i = 0; i < in->ext_suffixes.count; i++) {
-        ep_strvec_push(a, &tg->ext_suffixes, in->ext_suffixes.items[i]);
+        ep_strvec_push(a, &tg->ext_suffixes,
+                       ep_arena_strdup(a, in->ext_suffixes.items[i]));
     }
     tg->tag = ep_arena_printf(a, "cp%d%d-cp%d%d%s-%s%s%s", tg->major, tg->minor,
                               tg->major, tg->minor, tg->abiflags,
@@ -609,8 +611,8 @@ report_record(ep_wheels *ws, ep_wheel *w, record_check *rc)
     }
     ep_finding_slot *f = ep_wheel_finding(
         w, EP_FINDING_WHEEL_RECORD_MISMATCH,
-        "RECORD does not match the archive: %zu problem%s", rc->paths.count,
-        rc->paths.count == 1 ? "" : "s");
+        "RECORD does not match the archive: %zu problem%s", rc->problems.count,
+        rc->problems.count == 1 ? "" : "s");
     size_t shown = 0;
     for (size_t i = 0; i < rc->problems.count; i++) {
         if (rc->problems.items[i][0] != '\0') {
@@ -618,8 +620,8 @@ report_record(ep_wheels *ws, ep_wheel *w, record_check *rc)
             shown++;
         }
     }
-    if (shown < rc->paths.count) {
-        ep_finding_detail(w->report, f, "... and %zu more", rc->paths.count - shown);
+    if (shown < rc->problems.count) {
+        ep_finding_detail(w->report, f, "... and %zu more", rc->problems.count - shown);
     }
     for (size_t i = 0; i < rc->paths.count && i < 30; i++) {
         ep_finding_path(w->report, f, rc->paths.items[i]);
