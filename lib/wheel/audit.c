@@ -629,7 +629,8 @@ report_record(ep_wheels *ws, ep_wheel *w, record_check *rc)
     ep_finding_fix(w->report, f,
                    "do not edit a built wheel by hand: rebuild it, or rewrite "
                    "RECORD with `python -m wheel unpack` + `python -m wheel pack`; "
-                   "pip refuses members whose hash differs from RECORD");
+                   "installers that verify RECORD refuse the wheel (pip 23 "
+                   "installs it without a word)");
 }
 
 /* ---- tag consistency ------------------------------------------------------ */

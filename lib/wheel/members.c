@@ -201,9 +201,11 @@ check_policy(ep_wheels *ws, ep_wheel *w, ep_wmember *m, const ep_wplat *pol)
         return;
     }
     ep_finding_detail(w->report, f, "the tag promises that the wheel loads on "
-                      "every %s system at least as new as %s (PEP 600/656); on "
-                      "an older one the import fails with: version `%s' not found",
-                      pol->libc == EP_LIBC_GLIBC ? "glibc" : "musl", tag,
+                      "every system with %s %d.%d or newer (PEP 600, PEP 656); "
+                      "pip installs it there, and where the libc is older than "
+                      "what the file needs the import fails with: version `%s' "
+                      "not found", pol->libc == EP_LIBC_GLIBC ? "glibc" : "musl",
+                      pol->major, pol->minor,
                       m->highest[0] ? m->highest[0] : "...");
     ep_finding_fix(w->report, f, "build inside the %s image of the tag "
                    "(quay.io/pypa/%s) or tag the wheel for the libc it needs; "
