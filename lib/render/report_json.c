@@ -8,6 +8,7 @@
 #include "util/strbuf.h"
 #include "util/arena.h"
 #include "render/json.h"
+#include "render/render.h"
 
 #include <string.h>
 

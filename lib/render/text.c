@@ -4,6 +4,7 @@
  * origin of each entry (that is what makes shadowing visible).
  */
 #include "report/report.h"
+#include "render/render.h"
 #include "util/error.h"
 #include "util/strbuf.h"
 

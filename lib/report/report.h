@@ -74,11 +74,6 @@ bool ep_report_add_candidate(ep_report *r, const char *path,
 void ep_report_set_resolved(ep_report *r, const char *path, const char *kind);
 void ep_report_note(ep_report *r, const char *fmt, ...) EP_PRINTF(2, 3);
 
-/* The findings array of the report (the "findings" key), and the findings
- * as text: shared with the wheel audit's writers (lib/wheel/). */
-void ep_report_json_findings(ep_json *j, const ep_report *r);
-void ep_report_text_findings(ep_strbuf *sb, const ep_report *r, bool color);
-
 /* Order findings, most likely root cause first (findings/rank.c). */
 void ep_report_rank(ep_report *r);
 

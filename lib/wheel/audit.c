@@ -40,7 +40,8 @@ ep_wheel_finding(ep_wheel *w, ep_finding_code code, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(buf, sizeof(buf), fmt, ap);
     va_end(ap);
-    return ep_report_add_finding(w->report, code, "%s", buf);
+    return ep_report_add_finding(w->report, code,
+                                 ep_finding_default_severity(code), "%s", buf);
 }
 
 /* ---- the target --------------------------------------------------------- */

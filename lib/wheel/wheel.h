@@ -2,14 +2,19 @@
  * The wheel auditor (extprobe wheel): the archive reader (zipread.c, the
  * only file that includes <zip.h>), RECORD and its hashes (record.c), wheel
  * tags, platforms and targets (tags.c), the manylinux/musllinux policy
- * (policy.c, policy.def), the checks (audit.c, members.c, family.c) and the
- * writers (wheel_json.c, wheel_text.c). Private to lib/.
+ * (policy.c, policy.def) and the checks (audit.c, members.c, family.c);
+ * the JSON and text writers are lib/render/wheel_out.c. Private to lib/.
  */
 #ifndef EXTPROBE_WHEEL_H
 #define EXTPROBE_WHEEL_H
 
-#include "internal.h"
 #include "report/report.h"
+#include "util/arena.h"
+#include "util/error.h"
+#include "util/path.h"
+#include "util/strbuf.h"
+
+#include <extprobe/extprobe.h>
 
 /* ---- the archive (zipread.c) ---------------------------------------------- */
 

@@ -4,6 +4,10 @@
  * in `extprobe wheel` and `extprobe explain`.
  */
 #include "wheel/wheel.h"
+#include "render/json.h"
+#include "render/render.h"
+#include "util/error.h"
+#include "util/strbuf.h"
 
 #include <stdio.h>
 #include <string.h>
