@@ -217,6 +217,7 @@ ep_wheels_free(ep_wheels *ws)
     }
     free(ws->families);
     free(ws->wheels);
+    free(ws->scratch);
     ep_arena_release(&ws->arena);
     free(ws);
 }
@@ -453,8 +454,38 @@ typedef struct stream_ctx {
     uint64_t size;
     bool keep;         /* collect the bytes (an ELF member) */
     bool maybe_elf;    /* decide from the first bytes */
-    ep_strbuf bytes;
+    bool failed;       /* the buffer could not grow */
+    ep_wheels *ws;     /* its scratch buffer holds the bytes */
+    size_t len;
 } stream_ctx;
+
+/* Append to the audit's scratch buffer, reused from member to member (one
+ * member in memory at a time; growing it once to the largest member avoids
+ * a copy per doubling and fresh pages per member). */
+static bool
+scratch_append(stream_ctx *c, const void *buf, size_t n)
+{
+    ep_wheels *ws = c->ws;
+    if (n > SIZE_MAX - c->len - 1) {
+        return false;
+    }
+    if (c->len + n + 1 > ws->scratch_cap) {
+        size_t cap = ws->scratch_cap ? ws->scratch_cap : 1 << 16;
+        while (cap < c->len + n + 1) {
+            cap = cap > SIZE_MAX / 2 ? c->len + n + 1 : cap * 2;
+        }
+        unsigned char *p = realloc(ws->scratch, cap);
+        if (p == NULL) {
+            return false;
+        }
+        ws->scratch = p;
+        ws->scratch_cap = cap;
+    }
+    memcpy(ws->scratch + c->len, buf, n);
+    c->len += n;
+    ws->scratch[c->len] = 0; /* Python sources are read as a string */
+    return true;
+}
 
 static bool
 stream_chunk(const void *buf, size_t n, void *vctx)
@@ -468,8 +499,8 @@ stream_chunk(const void *buf, size_t n, void *vctx)
         c->maybe_elf = false;
     }
     c->size += n;
-    if (c->keep) {
-        ep_strbuf_append(&c->bytes, buf, n);
+    if (c->keep && !c->failed && !scratch_append(c, buf, n)) {
+        c->failed = true;
     }
     return true;
 }
@@ -521,16 +552,18 @@ read_member(ep_wheels *ws, ep_wheel *w, ep_zip *z, const ep_zip_member *zm,
     bool is_record = w->distinfo != NULL &&
                      strcmp(m->path, ep_arena_printf(&ws->arena, "%s/RECORD",
                                                      w->distinfo)) == 0;
-    stream_ctx c = {0};
-    ep_strbuf_init(&c.bytes);
+    stream_ctx c = {.ws = ws};
     if (row != NULL) {
         rc->seen[row - rc->rows] = true;
         c.hash = ep_hash_new(row->algorithm ? row->algorithm : "sha256");
     }
     bool big = zm->size > ws->member_limit;
     bool source = strcmp(m->kind, "python") == 0 && zm->size <= PY_SCAN_CAP;
-    c.keep = source;
-    c.maybe_elf = !big && !source && strcmp(m->kind, "python") != 0 &&
+    bool ext = strcmp(m->kind, "extension") == 0 && !big;
+    /* an extension-named member is always read: not being ELF is its
+     * finding, with the reason (text, an LFS pointer, Mach-O) */
+    c.keep = source || ext;
+    c.maybe_elf = !big && !source && !ext && strcmp(m->kind, "python") != 0 &&
                   strcmp(m->kind, "dist-info") != 0;
     ep_error err;
     ep_status st = ep_zip_stream(z, zm, stream_chunk, &c, &err);
@@ -543,7 +576,6 @@ read_member(ep_wheels *ws, ep_wheel *w, ep_zip *z, const ep_zip_member *zm,
         ep_finding_path(w->report, f, w->path);
         *damaged = true;
         ep_hash_free(c.hash);
-        ep_strbuf_release(&c.bytes);
         return;
     }
     if (row != NULL && !is_record) {
@@ -575,26 +607,20 @@ read_member(ep_wheels *ws, ep_wheel *w, ep_zip *z, const ep_zip_member *zm,
                        "checked", m->path, (unsigned long long)zm->size,
                        (unsigned long long)ws->member_limit);
     }
-    if (source && !c.bytes.failed) {
-        ep_strbuf_append(&c.bytes, "", 0);
-        ep_wheel_scan_imports(ws, w, m, c.bytes.data ? c.bytes.data : "");
-    } else if (c.keep && !c.bytes.failed) {
+    if (c.failed) {
+        ep_report_note(w->report, "%s: out of memory reading %llu bytes: its "
+                       "facts were not checked", m->path,
+                       (unsigned long long)zm->size);
+    } else if (source) {
+        ep_wheel_scan_imports(ws, w, m, c.len ? (const char *)ws->scratch : "");
+    } else if (c.keep) {
         ep_object *obj = NULL;
-        if (ep_object_open_memory(c.bytes.data, c.bytes.len, m->path, &obj,
-                                  &err) == EP_OK) {
-            ep_wheel_check_elf(ws, w, m, obj);
-        }
-        ep_object_close(obj);
-    } else if (strcmp(m->kind, "extension") == 0 && !big) {
-        /* named like an extension but not ELF at all */
-        ep_object *obj = NULL;
-        if (ep_object_open_memory(c.bytes.data ? c.bytes.data : "", c.bytes.len,
-                                  m->path, &obj, &err) == EP_OK) {
+        if (ep_object_open_memory(c.len ? ws->scratch : (const unsigned char *)"",
+                                  c.len, m->path, &obj, &err) == EP_OK) {
             ep_wheel_check_elf(ws, w, m, obj);
         }
         ep_object_close(obj);
     }
-    ep_strbuf_release(&c.bytes);
 }
 
 static void

@@ -211,6 +211,8 @@ struct ep_wheels {
     ep_wfamily *families;
     size_t nfamilies;
     uint64_t member_limit;
+    unsigned char *scratch; /* the member being read (audit.c) */
+    size_t scratch_cap;
 };
 
 /* Read and check one wheel (audit.c). */

@@ -17,7 +17,7 @@ struct ep_zip {
     char *buf; /* one read buffer per archive: members are read in turn */
 };
 
-#define ZIP_BUF_SIZE (64 * 1024)
+#define ZIP_BUF_SIZE (256 * 1024)
 
 /* libzip's reason for an open failure code, copied at the boundary. */
 static ep_status
