@@ -7,6 +7,7 @@
  */
 #include "wheel/wheel.h"
 #include "importer/importer.h"
+#include "pyabi/stable_abi.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -261,6 +262,84 @@ check_target(ep_wheels *ws, ep_wheel *w, ep_wmember *m)
     }
 }
 
+/* The lowest 3.X of the wheel's cp3X-abi3 tags (the oldest CPython it
+ * claims), or -1 when no tag is abi3. */
+static int
+abi3_minor(const ep_wheel *w)
+{
+    int best = -1;
+    for (size_t i = 0; i < w->fname.ntags; i++) {
+        const ep_wtag *t = &w->fname.tags[i];
+        int minor;
+        char end;
+        if (strcmp(t->abi, "abi3") == 0 &&
+            sscanf(t->py, "cp3%d%c", &minor, &end) == 1 &&
+            (best < 0 || minor < best)) {
+            best = minor;
+        }
+    }
+    return best;
+}
+
+/* Every undefined Py/_Py import of an extension in an abi3 wheel against the
+ * Stable ABI manifest (PEP 384, PEP 652; lib/pyabi/stable_abi.h): a name
+ * outside it, or one that joined after the tag's 3.X, breaks the tag's
+ * promise that the module loads on every CPython from 3.X on. Weak
+ * references are left out: they cannot fail a load (gABI). */
+static void
+check_stable_abi(ep_wheels *ws, ep_wheel *w, ep_wmember *m, ep_object *obj)
+{
+    int minor = abi3_minor(w);
+    const ep_symbol *syms;
+    size_t n;
+    if (minor < 0 || strcmp(m->kind, "extension") != 0 ||
+        ep_object_symbols(obj, &syms, &n, NULL) != EP_OK) {
+        return;
+    }
+    ep_finding_slot *f = NULL;
+    size_t shown = 0, count = 0;
+    for (size_t i = 0; i < n; i++) {
+        const ep_symbol *s = &syms[i];
+        if (s->defined || s->weak ||
+            (strncmp(s->name, "Py", 2) != 0 && strncmp(s->name, "_Py", 3) != 0)) {
+            continue;
+        }
+        const ep_stable_abi_entry *e = ep_stable_abi_find(s->name);
+        if (e != NULL && e->added <= minor) {
+            continue;
+        }
+        count++;
+        const char *why = e == NULL
+            ? ep_arena_printf(&ws->arena, "%s is not in the Stable ABI", s->name)
+            : ep_arena_printf(&ws->arena, "%s joined the Stable ABI in 3.%d",
+                              s->name, e->added);
+        if (f == NULL) {
+            f = ep_wheel_finding(w, EP_FINDING_LIMITED_API_VIOLATION,
+                                 "%s imports %s, but the wheel is tagged cp3%d-abi3",
+                                 m->path, s->name, minor);
+        }
+        if (shown++ < 12) {
+            ep_finding_detail(w->report, f, "%s", why);
+        }
+    }
+    if (f == NULL) {
+        return;
+    }
+    if (shown < count) {
+        ep_finding_detail(w->report, f, "... %zu offending imports in all", count);
+    }
+    ep_finding_detail(w->report, f, "the tag promises that the module loads on "
+                      "every CPython from 3.%d on; a name outside the Stable ABI "
+                      "may be missing or different in another version, a newer "
+                      "one is missing before the version it joined (undefined "
+                      "symbol at import)", minor);
+    ep_finding_fix(w->report, f, "build with Py_LIMITED_API set to the tag's "
+                   "version (0x030%X0000 for cp3%d-abi3) so the compiler rejects "
+                   "what the version lacks, or raise the tag to the newest "
+                   "version a name needs", minor, minor);
+    ep_finding_path(w->report, f, m->path);
+}
+
 void
 ep_wheel_check_elf(ep_wheels *ws, ep_wheel *w, ep_wmember *m, ep_object *obj)
 {
@@ -301,6 +380,7 @@ ep_wheel_check_elf(ep_wheels *ws, ep_wheel *w, ep_wmember *m, ep_object *obj)
     check_arch(ws, w, m);
     if (strcmp(m->kind, "extension") == 0) {
         check_pyinit(ws, w, m);
+        check_stable_abi(ws, w, m, obj);
     }
     ep_wplat store;
     const ep_wplat *pol = weakest_policy(ws, w, &store);

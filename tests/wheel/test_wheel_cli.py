@@ -395,6 +395,46 @@ def test_family(work):
           "METADATA drift in a family: %s" % text_of(f))
 
 
+def test_abi3_manifest(work):
+    """abi3 members against the Stable ABI manifest, with the tag's version:
+    a module built without Py_LIMITED_API (3.11 headers) that calls
+    PyType_GetName (joined in 3.11) and _PyBytes_Resize (not in it)."""
+    so = bw.compile_c(os.path.join(work, "_sab.abi3.so"), "_sab",
+                      body="PyObject *b = PyBytes_FromStringAndSize(\"ab\", 2); "
+                           "if (b == NULL || _PyBytes_Resize(&b, 1) < 0) return NULL; "
+                           "Py_DECREF(b); return PyType_GetName(Py_TYPE(Py_None));",
+                      purpose="abi3-named, outside the Limited API")
+    files = {"sab/__init__.py": "", "sab/_sab.abi3.so": ("copy", so)}
+    d = os.path.join(work, "dist-sab")
+    w38 = bw.write_wheel(d, "sab", "1.0", "cp38-abi3-manylinux_2_17_x86_64", files)
+    rc, doc, _ = audit(w38, "--no-target")
+    f = finding(doc, "limited-api-violation")
+    check(rc == 1 and f and "cp38-abi3" in f["summary"] and
+          "PyType_GetName joined the Stable ABI in 3.11" in f["detail"] and
+          "_PyBytes_Resize is not in the Stable ABI" in f["detail"],
+          "abi3 manifest, cp38: %s" % text_of(f))
+    w311 = bw.write_wheel(d, "sab", "1.0", "cp311-abi3-manylinux_2_17_x86_64", files)
+    rc, doc, _ = audit(w311, "--no-target")
+    f = finding(doc, "limited-api-violation")
+    check(f and "PyType_GetName" not in f["detail"] and "_PyBytes_Resize" in f["detail"],
+          "abi3 manifest, cp311: only the name outside it: %s" % text_of(f))
+    # The oracle: CPython 3.10, which the cp38-abi3 tag admits, cannot load it.
+    import glob
+    py310 = sorted(glob.glob(os.path.expanduser("~/.pyenv/versions/3.10.*/bin/python3")))
+    if not py310:
+        skipped.append("no CPython 3.10 for the abi3 oracle")
+        return
+    site = os.path.join(work, "sab-site")
+    subprocess.run([PY, "-m", "pip", "install", "-q", "--no-index", "--no-deps", "--target", site,
+                    "--only-binary", ":all:", "--implementation", "cp", "--python-version", "3.10",
+                    "--platform", "manylinux_2_17_x86_64", "--abi", "abi3", w38],
+                   check=True, capture_output=True)
+    r = subprocess.run([py310[-1], "-c", "import sab._sab"], capture_output=True, text=True,
+                       env=dict(env(), PYTHONPATH=site))
+    check("undefined symbol: PyType_GetName" in r.stderr,
+          "oracle: CPython 3.10 fails on PyType_GetName: %r" % r.stderr[-300:])
+
+
 def main():
     os.makedirs(SCRATCH, exist_ok=True)
     work = os.path.join(SCRATCH, "work")
@@ -424,6 +464,7 @@ def main():
     test_usage()
     test_formats(work, healthy)
     test_family(work)
+    test_abi3_manifest(work)
     for s in skipped:
         print("skipped: " + s)
     print("wheel-cli: %d checks, %d failed" % (checks, len(failures)))
