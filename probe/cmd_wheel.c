@@ -36,7 +36,8 @@ static const char wheel_usage[] =
     "                      (default 1024)\n"
     "  --json              the audit as JSON (docs/json.md); same as\n"
     "                      --format json\n"
-    "  --format FORMAT     text (default), json, or github (workflow commands)\n"
+    "  --format FORMAT     text (default), json, or github (workflow "
+    "commands)\n"
     "  --color WHEN        auto (default), always, never\n"
     "\n"
     "exit status: 0 nothing wrong, 1 an error finding (or a damaged archive),\n"
@@ -134,8 +135,9 @@ cmd_wheel(int argc, char **argv)
             char *end;
             double mb = strtod(optarg, &end);
             if (*end != '\0' || mb <= 0) {
-                cli_error("wheel: --member-limit takes a number of MB, not '%s'",
-                          optarg);
+                cli_error(
+                    "wheel: --member-limit takes a number of MB, not '%s'",
+                    optarg);
                 return EXIT_USAGE;
             }
             opt.member_limit = (uint64_t)(mb * 1024 * 1024);
@@ -160,12 +162,14 @@ cmd_wheel(int argc, char **argv)
     }
     if (strcmp(format, "text") != 0 && strcmp(format, "json") != 0 &&
         strcmp(format, "github") != 0) {
-        cli_error("wheel: --format takes text, json or github, not '%s'", format);
+        cli_error("wheel: --format takes text, json or github, not '%s'",
+                  format);
         return EXIT_USAGE;
     }
     if (strcmp(color, "auto") != 0 && strcmp(color, "always") != 0 &&
         strcmp(color, "never") != 0) {
-        cli_error("wheel: --color takes auto, always or never, not '%s'", color);
+        cli_error("wheel: --color takes auto, always or never, not '%s'",
+                  color);
         return EXIT_USAGE;
     }
     if (optind >= argc) {
@@ -201,10 +205,11 @@ cmd_wheel(int argc, char **argv)
     } else {
         const char *nc = getenv("NO_COLOR");
         bool use_color = strcmp(color, "always") == 0 ||
-                         (strcmp(color, "auto") == 0 && (nc == NULL || !nc[0]) &&
-                          isatty(STDOUT_FILENO));
-        char *doc = strcmp(format, "json") == 0 ? ep_wheels_json(ws, &err)
-                                                : ep_wheels_text(ws, use_color, &err);
+                         (strcmp(color, "auto") == 0 &&
+                          (nc == NULL || !nc[0]) && isatty(STDOUT_FILENO));
+        char *doc = strcmp(format, "json") == 0
+                        ? ep_wheels_json(ws, &err)
+                        : ep_wheels_text(ws, use_color, &err);
         if (doc == NULL) {
             cli_error("%s", err.message);
             rc = EXIT_USAGE;

@@ -55,7 +55,8 @@ write_target(ep_json *j, const ep_wheels *ws)
         ep_json_null(j);
     }
     ep_json_member_string(j, "arch", tg->plat.arch);
-    ep_json_member_strlist(j, "ext_suffixes", ep_strvec_list(&tg->ext_suffixes));
+    ep_json_member_strlist(j, "ext_suffixes",
+                           ep_strvec_list(&tg->ext_suffixes));
     ep_json_end_object(j);
 }
 
@@ -104,11 +105,13 @@ write_wheel(ep_json *j, const ep_wheels *ws, const ep_wheel *w)
     ep_json_begin_object(j);
     ep_json_member_string(j, "file", w->path);
     ep_json_member_string(j, "error", w->error);
-    ep_json_member_string(j, "name", w->meta_name ? w->meta_name
-                                                  : (w->fname_ok ? w->fname.dist : NULL));
+    ep_json_member_string(j, "name",
+                          w->meta_name ? w->meta_name
+                                       : (w->fname_ok ? w->fname.dist : NULL));
     ep_json_member_string(j, "version",
-                          w->meta_version ? w->meta_version
-                                          : (w->fname_ok ? w->fname.version : NULL));
+                          w->meta_version
+                              ? w->meta_version
+                              : (w->fname_ok ? w->fname.version : NULL));
     ep_json_key(j, "tags");
     ep_json_begin_array(j);
     for (size_t i = 0; w->fname_ok && i < w->fname.ntags; i++) {
@@ -163,9 +166,11 @@ write_families(ep_json *j, const ep_wheels *ws)
             ep_json_string(j, ws->wheels[fam->wheels[k]].path);
         }
         ep_json_end_array(j);
-        ep_json_member_strlist(j, "native_modules", ep_strvec_list(&fam->modules));
+        ep_json_member_strlist(j, "native_modules",
+                               ep_strvec_list(&fam->modules));
         ep_json_member_strlist(j, "native", ep_strvec_list(&fam->native_tags));
-        ep_json_member_strlist(j, "pure_fallback", ep_strvec_list(&fam->pure_tags));
+        ep_json_member_strlist(j, "pure_fallback",
+                               ep_strvec_list(&fam->pure_tags));
         ep_json_end_object(j);
     }
     ep_json_end_array(j);
@@ -201,13 +206,15 @@ ep_wheels_json(const ep_wheels *ws, ep_error *err)
     return doc;
 }
 
-/* ---- text ------------------------------------------------------------------ */
+/* ---- text ------------------------------------------------------------------
+ */
 
 static void
 text_wheel(ep_strbuf *sb, const ep_wheels *ws, const ep_wheel *w, bool color)
 {
     const char *bold = color ? "\033[1m" : "", *reset = color ? "\033[0m" : "";
-    const char *red = color ? "\033[1;31m" : "", *green = color ? "\033[1;32m" : "";
+    const char *red = color ? "\033[1;31m" : "",
+               *green = color ? "\033[1;32m" : "";
     ep_strbuf_printf(sb, "%sextprobe: wheel %s%s\n", bold, w->path, reset);
     if (w->wheel_tags.count > 0) {
         ep_strbuf_puts(sb, "  tags:");
@@ -218,15 +225,19 @@ text_wheel(ep_strbuf *sb, const ep_wheels *ws, const ep_wheel *w, bool color)
     }
     if (ws->has_target && w->supported >= 0) {
         ep_strbuf_printf(sb, "  target %s: %s\n", ws->target.tag,
-                         w->supported ? "pip accepts the wheel" : "pip refuses the wheel");
+                         w->supported ? "pip accepts the wheel"
+                                      : "pip refuses the wheel");
     }
     size_t nlib = 0;
     for (size_t i = 0; i < w->nmembers; i++) {
         nlib += strcmp(w->members[i].kind, "library") == 0;
     }
-    ep_strbuf_printf(sb, "  members: %zu (%zu extension module%s, %zu other "
-                     "shared object%s)\n\n", w->nmembers, w->nextensions,
-                     w->nextensions == 1 ? "" : "s", nlib, nlib == 1 ? "" : "s");
+    ep_strbuf_printf(sb,
+                     "  members: %zu (%zu extension module%s, %zu other "
+                     "shared object%s)\n\n",
+                     w->nmembers, w->nextensions,
+                     w->nextensions == 1 ? "" : "s", nlib,
+                     nlib == 1 ? "" : "s");
     const ep_report *r = w->report;
     if (r->nfindings > 0 && r->findings[0]->pub.severity == EP_SEVERITY_ERROR) {
         ep_strbuf_printf(sb, "%sCause:%s %s\n\n", red, reset,
@@ -241,8 +252,8 @@ text_wheel(ep_strbuf *sb, const ep_wheels *ws, const ep_wheel *w, bool color)
         if (m->machine == NULL) {
             continue;
         }
-        ep_strbuf_printf(sb, "  %-9s %s  %s ELF%d", m->kind, m->path, m->machine,
-                         m->elf_class);
+        ep_strbuf_printf(sb, "  %-9s %s  %s ELF%d", m->kind, m->path,
+                         m->machine, m->elf_class);
         for (int k = 0; k < 4; k++) {
             if (m->highest[k] != NULL) {
                 ep_strbuf_printf(sb, " %s", m->highest[k]);
@@ -266,25 +277,28 @@ ep_wheels_text(const ep_wheels *ws, bool color, ep_error *err)
     ep_strbuf sb;
     ep_strbuf_init(&sb);
     if (ws->has_target) {
-        ep_strbuf_printf(&sb, "target: %s (%s)\n\n", ws->target.tag, ws->target.desc);
+        ep_strbuf_printf(&sb, "target: %s (%s)\n\n", ws->target.tag,
+                         ws->target.desc);
     }
     for (size_t i = 0; i < ws->count; i++) {
         text_wheel(&sb, ws, &ws->wheels[i], color);
     }
     for (size_t i = 0; i < ws->nfamilies; i++) {
         const ep_wfamily *fam = &ws->families[i];
-        ep_strbuf_printf(&sb, "family %s %s: %zu wheels\n", fam->name, fam->version,
-                         fam->nwheels);
+        ep_strbuf_printf(&sb, "family %s %s: %zu wheels\n", fam->name,
+                         fam->version, fam->nwheels);
         ep_strbuf_puts(&sb, "  native modules:");
         for (size_t k = 0; k < fam->modules.count; k++) {
             ep_strbuf_printf(&sb, " %s", fam->modules.items[k]);
         }
         ep_strbuf_puts(&sb, fam->modules.count ? "\n" : " none\n");
         for (size_t k = 0; k < fam->native_tags.count; k++) {
-            ep_strbuf_printf(&sb, "  native module:  %s\n", fam->native_tags.items[k]);
+            ep_strbuf_printf(&sb, "  native module:  %s\n",
+                             fam->native_tags.items[k]);
         }
         for (size_t k = 0; k < fam->pure_tags.count; k++) {
-            ep_strbuf_printf(&sb, "  pure fallback:  %s\n", fam->pure_tags.items[k]);
+            ep_strbuf_printf(&sb, "  pure fallback:  %s\n",
+                             fam->pure_tags.items[k]);
         }
         ep_strbuf_putc(&sb, '\n');
     }

@@ -53,9 +53,15 @@ arch_of_multiarch(const char *multiarch)
     static const struct {
         const char *prefix, *arch;
     } map[] = {
-        {"x86_64-", "x86_64"},   {"i386-", "i686"},       {"i686-", "i686"},
-        {"aarch64-", "aarch64"}, {"arm-", "armv7l"},      {"powerpc64le-", "ppc64le"},
-        {"s390x-", "s390x"},     {"riscv64-", "riscv64"}, {"loongarch64-", "loongarch64"},
+        {"x86_64-", "x86_64"},
+        {"i386-", "i686"},
+        {"i686-", "i686"},
+        {"aarch64-", "aarch64"},
+        {"arm-", "armv7l"},
+        {"powerpc64le-", "ppc64le"},
+        {"s390x-", "s390x"},
+        {"riscv64-", "riscv64"},
+        {"loongarch64-", "loongarch64"},
     };
     for (size_t i = 0; multiarch && i < sizeof(map) / sizeof(*map); i++) {
         if (strncmp(multiarch, map[i].prefix, strlen(map[i].prefix)) == 0) {
@@ -73,10 +79,12 @@ target_from_interp(ep_wheels *ws, const ep_interp *in, ep_error *err)
     ep_wtarget *tg = &ws->target;
     ep_arena *a = &ws->arena;
     memset(tg, 0, sizeof(*tg));
-    if (in->implementation == NULL || strcmp(in->implementation, "cpython") != 0) {
+    if (in->implementation == NULL ||
+        strcmp(in->implementation, "cpython") != 0) {
         return ep_fail(err, EP_ERR_INVALID_ARG,
                        "%s is %s; wheel targets are CPython interpreters "
-                       "(use --target)", in->python,
+                       "(use --target)",
+                       in->python,
                        in->implementation ? in->implementation : "unknown");
     }
     tg->from_interp = true;
@@ -105,12 +113,12 @@ target_from_interp(ep_wheels *ws, const ep_interp *in, ep_error *err)
     }
     tg->tag = ep_arena_printf(a, "cp%d%d-cp%d%d%s-%s%s%s", tg->major, tg->minor,
                               tg->major, tg->minor, tg->abiflags,
-                              tg->plat.policy ? tg->plat.policy : "linux",
-                              "_", tg->plat.arch);
-    tg->desc = ep_arena_printf(a, "%s (CPython %s, %s, %s)", in->python,
-                               in->version ? in->version : "?",
-                               in->libc ? in->libc : "libc unknown",
-                               tg->plat.arch);
+                              tg->plat.policy ? tg->plat.policy : "linux", "_",
+                              tg->plat.arch);
+    tg->desc =
+        ep_arena_printf(a, "%s (CPython %s, %s, %s)", in->python,
+                        in->version ? in->version : "?",
+                        in->libc ? in->libc : "libc unknown", tg->plat.arch);
     if (tg->tag == NULL || tg->desc == NULL) {
         return ep_fail(err, EP_ERR_NOMEM, "out of memory");
     }
@@ -167,7 +175,8 @@ ep_wheels_audit(const char *const *files, size_t count,
         return ep_fail(err, EP_ERR_NOMEM, "out of memory");
     }
     ep_arena_init(&ws->arena);
-    ws->member_limit = opt->member_limit ? opt->member_limit : (uint64_t)1 << 30;
+    ws->member_limit =
+        opt->member_limit ? opt->member_limit : (uint64_t)1 << 30;
     ep_status st = set_target(ws, opt, err);
     if (st != EP_OK) {
         goto fail;
@@ -289,7 +298,8 @@ find_distinfo(ep_wheels *ws, ep_wheel *w, ep_zip *z)
             strncmp(slash - 10, ".dist-info", 10) != 0) {
             continue;
         }
-        const char *dir = ep_arena_strndup(&ws->arena, name, (size_t)(slash - name));
+        const char *dir =
+            ep_arena_strndup(&ws->arena, name, (size_t)(slash - name));
         if (found == NULL) {
             found = dir;
         } else if (w->fname_ok) {
@@ -308,8 +318,8 @@ find_distinfo(ep_wheels *ws, ep_wheel *w, ep_zip *z)
 /* "Key: value" lines of an email-header file (WHEEL, METADATA) until the
  * first empty line; fn gets each pair. */
 static void
-each_header(char *text, void (*fn)(ep_wheels *, ep_wheel *, const char *,
-                                   const char *),
+each_header(char *text,
+            void (*fn)(ep_wheels *, ep_wheel *, const char *, const char *),
             ep_wheels *ws, ep_wheel *w)
 {
     char *save = NULL;
@@ -339,7 +349,8 @@ static void
 wheel_header(ep_wheels *ws, ep_wheel *w, const char *key, const char *value)
 {
     if (strcasecmp(key, "Tag") == 0) {
-        ep_strvec_push(&ws->arena, &w->wheel_tags, ep_arena_strdup(&ws->arena, value));
+        ep_strvec_push(&ws->arena, &w->wheel_tags,
+                       ep_arena_strdup(&ws->arena, value));
     } else if (strcasecmp(key, "Root-Is-Purelib") == 0) {
         w->root_is_purelib = ep_arena_strdup(&ws->arena, value);
     } else if (strcasecmp(key, "Generator") == 0) {
@@ -355,7 +366,8 @@ metadata_header(ep_wheels *ws, ep_wheel *w, const char *key, const char *value)
     } else if (strcasecmp(key, "Version") == 0) {
         w->meta_version = ep_arena_strdup(&ws->arena, value);
     } else if (strcasecmp(key, "Requires-Dist") == 0) {
-        ep_strvec_push(&ws->arena, &w->requires, ep_arena_strdup(&ws->arena, value));
+        ep_strvec_push(&ws->arena, &w->requires,
+                       ep_arena_strdup(&ws->arena, value));
     }
 }
 
@@ -367,7 +379,8 @@ cmp_str(const void *x, const void *y)
 
 static ep_status
 read_header_file(ep_wheels *ws, ep_wheel *w, ep_zip *z, const char *name,
-                 void (*fn)(ep_wheels *, ep_wheel *, const char *, const char *),
+                 void (*fn)(ep_wheels *, ep_wheel *, const char *,
+                            const char *),
                  bool *present, ep_error *err)
 {
     const char *path = ep_arena_printf(&ws->arena, "%s/%s", w->distinfo, name);
@@ -424,12 +437,12 @@ classify_member(ep_wheels *ws, ep_wheel *w, ep_wmember *m)
         ep_ext_tag *tag = NULL;
         if (ep_ext_tag_parse(base, &tag, NULL) == EP_OK) {
             m->suffix = ep_arena_strdup(&ws->arena, tag->suffix);
-            const char *dir = ep_arena_strndup(&ws->arena, inst,
-                                               (size_t)(strrchr(inst, '/')
-                                                            ? strrchr(inst, '/') - inst
-                                                            : 0));
-            char *dotted = ep_arena_printf(&ws->arena, "%s%s%s", dir ? dir : "",
-                                           dir && dir[0] ? "." : "", tag->module);
+            const char *dir = ep_arena_strndup(
+                &ws->arena, inst,
+                (size_t)(strrchr(inst, '/') ? strrchr(inst, '/') - inst : 0));
+            char *dotted =
+                ep_arena_printf(&ws->arena, "%s%s%s", dir ? dir : "",
+                                dir && dir[0] ? "." : "", tag->module);
             for (char *c = dotted; c && *c; c++) {
                 if (*c == '/') {
                     *c = '.';
@@ -452,10 +465,10 @@ classify_member(ep_wheels *ws, ep_wheel *w, ep_wmember *m)
 typedef struct stream_ctx {
     ep_hash *hash;
     uint64_t size;
-    bool keep;         /* collect the bytes (an ELF member) */
-    bool maybe_elf;    /* decide from the first bytes */
-    bool failed;       /* the buffer could not grow */
-    ep_wheels *ws;     /* its scratch buffer holds the bytes */
+    bool keep;      /* collect the bytes (an ELF member) */
+    bool maybe_elf; /* decide from the first bytes */
+    bool failed;    /* the buffer could not grow */
+    ep_wheels *ws;  /* its scratch buffer holds the bytes */
     size_t len;
 } stream_ctx;
 
@@ -508,7 +521,8 @@ stream_chunk(const void *buf, size_t n, void *vctx)
 static int
 cmp_row(const void *x, const void *y)
 {
-    return strcmp(((const ep_record_row *)x)->path, ((const ep_record_row *)y)->path);
+    return strcmp(((const ep_record_row *)x)->path,
+                  ((const ep_record_row *)y)->path);
 }
 
 typedef struct record_check {
@@ -568,11 +582,12 @@ read_member(ep_wheels *ws, ep_wheel *w, ep_zip *z, const ep_zip_member *zm,
     ep_error err;
     ep_status st = ep_zip_stream(z, zm, stream_chunk, &c, &err);
     if (st != EP_OK) {
-        ep_finding_slot *f = ep_wheel_finding(w, EP_FINDING_WHEEL_DAMAGED,
-                                              "member %s cannot be read", m->path);
+        ep_finding_slot *f = ep_wheel_finding(
+            w, EP_FINDING_WHEEL_DAMAGED, "member %s cannot be read", m->path);
         ep_finding_detail(w->report, f, "%s", err.message);
-        ep_finding_fix(w->report, f, "rebuild or download the wheel again; "
-                                     "pip refuses an archive with a damaged member");
+        ep_finding_fix(w->report, f,
+                       "rebuild or download the wheel again; "
+                       "pip refuses an archive with a damaged member");
         ep_finding_path(w->report, f, w->path);
         *damaged = true;
         ep_hash_free(c.hash);
@@ -580,42 +595,54 @@ read_member(ep_wheels *ws, ep_wheel *w, ep_zip *z, const ep_zip_member *zm,
     }
     if (row != NULL && !is_record) {
         if (row->algorithm != NULL && c.hash == NULL) {
-            record_problem(ws, rc, m->path, "%s: hash algorithm %s is not one "
+            record_problem(ws, rc, m->path,
+                           "%s: hash algorithm %s is not one "
                            "RECORD may use (sha256, sha384, sha512)%s",
                            row->algorithm, "");
         } else if (c.hash != NULL && row->digest != NULL) {
             const char *got = ep_hash_finish(c.hash, &ws->arena);
             if (got != NULL && strcmp(got, row->digest) != 0) {
-                record_problem(ws, rc, m->path, "%s: hash %s in RECORD, the "
-                               "member's is %s", row->digest, got);
+                record_problem(ws, rc, m->path,
+                               "%s: hash %s in RECORD, the "
+                               "member's is %s",
+                               row->digest, got);
             }
         } else if (row->digest == NULL) {
-            record_problem(ws, rc, m->path, "%s: no hash in RECORD%s%s", "", "");
+            record_problem(ws, rc, m->path, "%s: no hash in RECORD%s%s", "",
+                           "");
         }
-        if (row->size == -2 || (row->size >= 0 && (uint64_t)row->size != c.size)) {
-            record_problem(ws, rc, m->path, "%s: size %s in RECORD, the member "
-                           "has %s", ep_arena_printf(&ws->arena, "%lld",
-                                                     (long long)row->size),
-                           ep_arena_printf(&ws->arena, "%llu",
-                                           (unsigned long long)c.size));
+        if (row->size == -2 ||
+            (row->size >= 0 && (uint64_t)row->size != c.size)) {
+            record_problem(
+                ws, rc, m->path,
+                "%s: size %s in RECORD, the member "
+                "has %s",
+                ep_arena_printf(&ws->arena, "%lld", (long long)row->size),
+                ep_arena_printf(&ws->arena, "%llu",
+                                (unsigned long long)c.size));
         }
     }
     ep_hash_free(c.hash);
-    if (big && (strcmp(m->kind, "extension") == 0 || strcmp(m->kind, "library") == 0)) {
-        ep_report_note(w->report, "%s: %llu bytes, more than the %llu read "
+    if (big && (strcmp(m->kind, "extension") == 0 ||
+                strcmp(m->kind, "library") == 0)) {
+        ep_report_note(w->report,
+                       "%s: %llu bytes, more than the %llu read "
                        "into memory (--member-limit): its ELF facts were not "
-                       "checked", m->path, (unsigned long long)zm->size,
+                       "checked",
+                       m->path, (unsigned long long)zm->size,
                        (unsigned long long)ws->member_limit);
     }
     if (c.failed) {
-        ep_report_note(w->report, "%s: out of memory reading %llu bytes: its "
-                       "facts were not checked", m->path,
-                       (unsigned long long)zm->size);
+        ep_report_note(w->report,
+                       "%s: out of memory reading %llu bytes: its "
+                       "facts were not checked",
+                       m->path, (unsigned long long)zm->size);
     } else if (source) {
         ep_wheel_scan_imports(ws, w, m, c.len ? (const char *)ws->scratch : "");
     } else if (c.keep) {
         ep_object *obj = NULL;
-        if (ep_object_open_memory(c.len ? ws->scratch : (const unsigned char *)"",
+        if (ep_object_open_memory(c.len ? ws->scratch
+                                        : (const unsigned char *)"",
                                   c.len, m->path, &obj, &err) == EP_OK) {
             ep_wheel_check_elf(ws, w, m, obj);
         }
@@ -629,8 +656,10 @@ report_record(ep_wheels *ws, ep_wheel *w, record_check *rc)
     for (size_t i = 0; i < rc->nrows; i++) {
         const ep_record_row *r = &rc->rows[i];
         if (!rc->seen[i] && r->path[0] != '\0') {
-            record_problem(ws, rc, r->path, "%s: listed in RECORD, not in the "
-                           "archive%s%s", "", "");
+            record_problem(ws, rc, r->path,
+                           "%s: listed in RECORD, not in the "
+                           "archive%s%s",
+                           "", "");
         }
     }
     if (rc->problems.count == 0) {
@@ -648,19 +677,22 @@ report_record(ep_wheels *ws, ep_wheel *w, record_check *rc)
         }
     }
     if (shown < rc->problems.count) {
-        ep_finding_detail(w->report, f, "... and %zu more", rc->problems.count - shown);
+        ep_finding_detail(w->report, f, "... and %zu more",
+                          rc->problems.count - shown);
     }
     for (size_t i = 0; i < rc->paths.count && i < 30; i++) {
         ep_finding_path(w->report, f, rc->paths.items[i]);
     }
-    ep_finding_fix(w->report, f,
-                   "do not edit a built wheel by hand: rebuild it, or rewrite "
-                   "RECORD with `python -m wheel unpack` + `python -m wheel pack`; "
-                   "installers that verify RECORD refuse the wheel (pip 23 "
-                   "installs it without a word)");
+    ep_finding_fix(
+        w->report, f,
+        "do not edit a built wheel by hand: rebuild it, or rewrite "
+        "RECORD with `python -m wheel unpack` + `python -m wheel pack`; "
+        "installers that verify RECORD refuse the wheel (pip 23 "
+        "installs it without a word)");
 }
 
-/* ---- tag consistency ------------------------------------------------------ */
+/* ---- tag consistency ------------------------------------------------------
+ */
 
 static bool
 all_plat_any(const ep_wheel *w)
@@ -706,11 +738,12 @@ check_wheel_tags(ep_wheels *ws, ep_wheel *w)
         }
     }
     if (w->wheel_tags.count == 0) {
-        ep_finding_slot *f = ep_wheel_finding(w, EP_FINDING_WHEEL_TAG_MISMATCH,
-                                              "%s/WHEEL has no Tag: line",
-                                              w->distinfo);
-        ep_finding_fix(w->report, f, "let the build backend write WHEEL; "
-                                     "every tag of the file name needs a Tag: line");
+        ep_finding_slot *f =
+            ep_wheel_finding(w, EP_FINDING_WHEEL_TAG_MISMATCH,
+                             "%s/WHEEL has no Tag: line", w->distinfo);
+        ep_finding_fix(w->report, f,
+                       "let the build backend write WHEEL; "
+                       "every tag of the file name needs a Tag: line");
         ep_finding_path(w->report, f, w->path);
     } else if (only_fn.count || only_wh.count) {
         ep_finding_slot *f = ep_wheel_finding(
@@ -721,11 +754,13 @@ check_wheel_tags(ep_wheels *ws, ep_wheel *w)
                               only_fn.items[i]);
         }
         for (size_t i = 0; i < only_wh.count; i++) {
-            ep_finding_detail(w->report, f, "only in WHEEL: %s", only_wh.items[i]);
+            ep_finding_detail(w->report, f, "only in WHEEL: %s",
+                              only_wh.items[i]);
         }
-        ep_finding_fix(w->report, f, "a wheel renamed by hand keeps its old "
-                                     "WHEEL: retag it with `wheel tags` (wheel >= "
-                                     "0.40) or rebuild it for the tag you want");
+        ep_finding_fix(w->report, f,
+                       "a wheel renamed by hand keeps its old "
+                       "WHEEL: retag it with `wheel tags` (wheel >= "
+                       "0.40) or rebuild it for the tag you want");
         ep_finding_path(w->report, f, w->path);
     }
 
@@ -744,31 +779,36 @@ check_wheel_tags(ep_wheels *ws, ep_wheel *w)
             w, EP_FINDING_WHEEL_TAG_MISMATCH,
             "a platform-independent wheel (%s) holds compiled code: %s",
             ep_wtag_str(a, &w->fname.tags[0]), first_ext->path);
-        ep_finding_detail(w->report, f, "pip installs an 'any' wheel on every "
-                          "platform and interpreter; the compiled file loads on "
-                          "one (%s%s%s)",
-                          first_ext->machine ? first_ext->machine : "?",
-                          first_ext->suffix ? ", " : "",
-                          first_ext->suffix ? first_ext->suffix : "");
-        ep_finding_fix(w->report, f, "declare the extension so the backend "
-                                     "tags the wheel for its platform (setuptools: "
-                                     "ext_modules, or a Distribution with "
-                                     "has_ext_modules() True)");
+        ep_finding_detail(
+            w->report, f,
+            "pip installs an 'any' wheel on every "
+            "platform and interpreter; the compiled file loads on "
+            "one (%s%s%s)",
+            first_ext->machine ? first_ext->machine : "?",
+            first_ext->suffix ? ", " : "",
+            first_ext->suffix ? first_ext->suffix : "");
+        ep_finding_fix(w->report, f,
+                       "declare the extension so the backend "
+                       "tags the wheel for its platform (setuptools: "
+                       "ext_modules, or a Distribution with "
+                       "has_ext_modules() True)");
         ep_finding_path(w->report, f, first_ext->path);
     } else if (!pure && w->fname.ntags > 0 && first_ext == NULL) {
-        ep_finding_slot *f = ep_wheel_finding(
-            w, EP_FINDING_WHEEL_TAG_MISMATCH,
-            "a platform wheel (%s) holds no compiled file",
-            ep_wtag_str(a, &w->fname.tags[0]));
+        ep_finding_slot *f =
+            ep_wheel_finding(w, EP_FINDING_WHEEL_TAG_MISMATCH,
+                             "a platform wheel (%s) holds no compiled file",
+                             ep_wtag_str(a, &w->fname.tags[0]));
         ep_finding_severity(f, EP_SEVERITY_WARNING);
-        ep_finding_detail(w->report, f, "the tag says the wheel is for one "
+        ep_finding_detail(w->report, f,
+                          "the tag says the wheel is for one "
                           "interpreter and platform, but nothing in it is a "
                           "compiled module: the extension build was skipped or "
                           "failed quietly, and the package will fall back to "
                           "pure Python or fail at import");
-        ep_finding_fix(w->report, f, "look at the build log for the skipped "
-                                     "extension (optional=True in setuptools hides "
-                                     "a failed compile)");
+        ep_finding_fix(w->report, f,
+                       "look at the build log for the skipped "
+                       "extension (optional=True in setuptools hides "
+                       "a failed compile)");
         ep_finding_path(w->report, f, w->path);
     }
     if (w->root_is_purelib != NULL && strcmp(w->root_is_purelib, "true") == 0 &&
@@ -776,13 +816,16 @@ check_wheel_tags(ep_wheels *ws, ep_wheel *w)
         ep_finding_slot *f = ep_wheel_finding(
             w, EP_FINDING_WHEEL_TAG_MISMATCH,
             "WHEEL says Root-Is-Purelib: true, but the wheel holds compiled "
-            "code (%s)", first_ext->path);
+            "code (%s)",
+            first_ext->path);
         ep_finding_severity(f, EP_SEVERITY_WARNING);
-        ep_finding_detail(w->report, f, "installers put a purelib root in "
+        ep_finding_detail(w->report, f,
+                          "installers put a purelib root in "
                           "purelib, which differs from platlib on some systems "
                           "(lib vs lib64)");
-        ep_finding_fix(w->report, f, "set Root-Is-Purelib: false (the build "
-                                     "backend does when it knows of the extension)");
+        ep_finding_fix(w->report, f,
+                       "set Root-Is-Purelib: false (the build "
+                       "backend does when it knows of the extension)");
         ep_finding_path(w->report, f, w->path);
     }
 }
@@ -806,8 +849,8 @@ check_suffixes(ep_wheels *ws, ep_wheel *w)
         if (tag->version != NULL && tag->implementation != NULL &&
             strcmp(tag->implementation, "cpython") == 0) {
             /* the interpreter version the file is named for */
-            const char *want = ep_arena_printf(a, "cp%c%s", tag->version[0],
-                                               tag->version + 2);
+            const char *want =
+                ep_arena_printf(a, "cp%c%s", tag->version[0], tag->version + 2);
             bool abi3 = false, match = false;
             for (size_t k = 0; k < w->fname.ntags; k++) {
                 const ep_wtag *t = &w->fname.tags[k];
@@ -823,25 +866,34 @@ check_suffixes(ep_wheels *ws, ep_wheel *w)
                     w, EP_FINDING_WHEEL_TAG_MISMATCH,
                     "an abi3 wheel holds %s, named for CPython %s only",
                     m->path, tag->version);
-                ep_finding_detail(w->report, f, "pip installs an abi3 wheel on "
-                                  "every newer CPython too, whose finder does not "
-                                  "look for '%s': the module is not found there",
-                                  m->suffix);
-                ep_finding_fix(w->report, f, "name the file .abi3.so (build with "
-                               "Py_LIMITED_API: setuptools py_limited_api=True, "
-                               "meson limited_api:, maturin abi3 feature), or tag "
-                               "the wheel %s-%s", want, want);
+                ep_finding_detail(
+                    w->report, f,
+                    "pip installs an abi3 wheel on "
+                    "every newer CPython too, whose finder does not "
+                    "look for '%s': the module is not found there",
+                    m->suffix);
+                ep_finding_fix(
+                    w->report, f,
+                    "name the file .abi3.so (build with "
+                    "Py_LIMITED_API: setuptools py_limited_api=True, "
+                    "meson limited_api:, maturin abi3 feature), or tag "
+                    "the wheel %s-%s",
+                    want, want);
                 ep_finding_path(w->report, f, m->path);
             } else if (!match && !all_plat_any(w)) {
                 ep_finding_slot *f = ep_wheel_finding(
                     w, EP_FINDING_WHEEL_TAG_MISMATCH,
                     "%s is named for CPython %s, the wheel is tagged %s",
                     m->path, tag->version, ep_wtag_str(a, &w->fname.tags[0]));
-                ep_finding_detail(w->report, f, "the interpreter that installs "
-                                  "this wheel does not look for '%s'", m->suffix);
-                ep_finding_fix(w->report, f, "build the wheel with the "
+                ep_finding_detail(w->report, f,
+                                  "the interpreter that installs "
+                                  "this wheel does not look for '%s'",
+                                  m->suffix);
+                ep_finding_fix(w->report, f,
+                               "build the wheel with the "
                                "interpreter it is tagged for (the build used "
-                               "another python), or tag it %s", want);
+                               "another python), or tag it %s",
+                               want);
                 ep_finding_path(w->report, f, m->path);
             }
         }
@@ -866,10 +918,13 @@ check_target_tags(ep_wheels *ws, ep_wheel *w)
     ep_finding_slot *f = ep_wheel_finding(
         w, EP_FINDING_ABI_TAG_MISMATCH,
         "no tag of %s is accepted by the target %s", w->file, ws->target.tag);
-    ep_finding_detail(w->report, f, "pip says: %s is not a supported wheel on "
-                      "this platform", w->file);
+    ep_finding_detail(w->report, f,
+                      "pip says: %s is not a supported wheel on "
+                      "this platform",
+                      w->file);
     ep_finding_detail(w->report, f, "target: %s", ws->target.desc);
-    ep_finding_fix(w->report, f, "build (or download) the wheel for %s; an "
+    ep_finding_fix(w->report, f,
+                   "build (or download) the wheel for %s; an "
                    "abi3 wheel (cp3X-abi3) serves every CPython from 3.X on",
                    ws->target.tag);
     ep_finding_path(w->report, f, w->path);
@@ -887,22 +942,25 @@ ep_wheel_audit_one(ep_wheels *ws, ep_wheel *w)
     w->fname_ok = ep_wheel_fname_parse(a, w->file, &w->fname, &why);
     if (ep_zip_open(w->path, a, &z, &err) != EP_OK) {
         w->error = ep_arena_strdup(a, err.message);
-        ep_finding_slot *f = ep_wheel_finding(w, EP_FINDING_WHEEL_DAMAGED,
-                                              "%s cannot be read as a zip archive",
-                                              w->file);
+        ep_finding_slot *f =
+            ep_wheel_finding(w, EP_FINDING_WHEEL_DAMAGED,
+                             "%s cannot be read as a zip archive", w->file);
         ep_finding_detail(w->report, f, "%s", err.message);
-        ep_finding_fix(w->report, f, "download or build the wheel again; a "
-                                     "truncated upload or an HTML error page saved "
-                                     "as .whl looks like this");
+        ep_finding_fix(w->report, f,
+                       "download or build the wheel again; a "
+                       "truncated upload or an HTML error page saved "
+                       "as .whl looks like this");
         ep_finding_path(w->report, f, w->path);
         return;
     }
     if (!w->fname_ok) {
-        ep_finding_slot *f = ep_wheel_finding(w, EP_FINDING_WHEEL_TAG_MISMATCH,
-                                              "%s is not a wheel file name", w->file);
+        ep_finding_slot *f =
+            ep_wheel_finding(w, EP_FINDING_WHEEL_TAG_MISMATCH,
+                             "%s is not a wheel file name", w->file);
         ep_finding_detail(w->report, f, "%s", why);
-        ep_finding_fix(w->report, f, "keep the name the build backend gave the "
-                                     "file; pip refuses other names");
+        ep_finding_fix(w->report, f,
+                       "keep the name the build backend gave the "
+                       "file; pip refuses other names");
         ep_finding_path(w->report, f, w->path);
     }
     w->distinfo = find_distinfo(ws, w, z);
@@ -911,19 +969,24 @@ ep_wheel_audit_one(ep_wheels *ws, ep_wheel *w)
                                    w->path);
         ep_finding_slot *f = ep_wheel_finding(
             w, EP_FINDING_WHEEL_DAMAGED, "%s has no .dist-info/WHEEL", w->file);
-        ep_finding_detail(w->report, f, "every wheel holds NAME-VERSION.dist-info/"
-                          "WHEEL at its top level (PEP 427); this zip file is not "
-                          "a wheel");
-        ep_finding_fix(w->report, f, "build the wheel with `pip wheel` or "
-                                     "`python -m build`, not by zipping a directory");
+        ep_finding_detail(
+            w->report, f,
+            "every wheel holds NAME-VERSION.dist-info/"
+            "WHEEL at its top level (PEP 427); this zip file is not "
+            "a wheel");
+        ep_finding_fix(w->report, f,
+                       "build the wheel with `pip wheel` or "
+                       "`python -m build`, not by zipping a directory");
         ep_finding_path(w->report, f, w->path);
         ep_zip_close(z);
         return;
     }
     bool present;
-    ep_status st = read_header_file(ws, w, z, "WHEEL", wheel_header, &present, &err);
+    ep_status st =
+        read_header_file(ws, w, z, "WHEEL", wheel_header, &present, &err);
     if (st == EP_OK) {
-        st = read_header_file(ws, w, z, "METADATA", metadata_header, &present, &err);
+        st = read_header_file(ws, w, z, "METADATA", metadata_header, &present,
+                              &err);
     }
     if (w->requires.count > 1) {
         qsort(w->requires.items, w->requires.count, sizeof(char *), cmp_str);
@@ -936,9 +999,9 @@ ep_wheel_audit_one(ep_wheels *ws, ep_wheel *w)
     }
     if (st != EP_OK) {
         w->error = ep_arena_strdup(a, err.message);
-        ep_finding_slot *f = ep_wheel_finding(w, EP_FINDING_WHEEL_DAMAGED,
-                                              "the metadata of %s cannot be read",
-                                              w->file);
+        ep_finding_slot *f =
+            ep_wheel_finding(w, EP_FINDING_WHEEL_DAMAGED,
+                             "the metadata of %s cannot be read", w->file);
         ep_finding_detail(w->report, f, "%s", err.message);
         ep_finding_path(w->report, f, w->path);
         ep_zip_close(z);
@@ -951,12 +1014,15 @@ ep_wheel_audit_one(ep_wheels *ws, ep_wheel *w)
         rc.seen = ep_arena_alloc(a, rc.nrows + 1);
     }
     if (!w->has_record) {
-        ep_finding_slot *f = ep_wheel_finding(w, EP_FINDING_WHEEL_RECORD_MISMATCH,
-                                              "%s/RECORD is missing", w->distinfo);
-        ep_finding_detail(w->report, f, "PEP 427 requires RECORD: the list of "
+        ep_finding_slot *f =
+            ep_wheel_finding(w, EP_FINDING_WHEEL_RECORD_MISMATCH,
+                             "%s/RECORD is missing", w->distinfo);
+        ep_finding_detail(w->report, f,
+                          "PEP 427 requires RECORD: the list of "
                           "every file with its hash; pip refuses the wheel");
-        ep_finding_fix(w->report, f, "rebuild the wheel, or `python -m wheel "
-                                     "unpack` + `python -m wheel pack` to write it");
+        ep_finding_fix(w->report, f,
+                       "rebuild the wheel, or `python -m wheel "
+                       "unpack` + `python -m wheel pack` to write it");
         ep_finding_path(w->report, f, w->path);
     }
 
@@ -977,8 +1043,10 @@ ep_wheel_audit_one(ep_wheels *ws, ep_wheel *w)
         classify_member(ws, w, m);
         if (rc.rows != NULL && record_find(&rc, m->path) == NULL &&
             strncmp(ep_basename(m->path), "RECORD", 6) != 0) {
-            record_problem(ws, &rc, m->path, "%s: in the archive, not listed in "
-                           "RECORD%s%s", "", "");
+            record_problem(ws, &rc, m->path,
+                           "%s: in the archive, not listed in "
+                           "RECORD%s%s",
+                           "", "");
         }
         read_member(ws, w, z, zm, m, &rc, &damaged);
     }

@@ -187,11 +187,12 @@ check_metadata(ep_wheels *ws, ep_wfamily *fam)
             "the METADATA of %s differs from %s of the same release", w->file,
             ref->file);
         if (!name_ok || !ver_ok) {
-            ep_finding_detail(w->report, f, "Name/Version: %s %s here, %s %s in %s",
-                              w->meta_name ? w->meta_name : "?",
-                              w->meta_version ? w->meta_version : "?",
-                              ref->meta_name ? ref->meta_name : "?",
-                              ref->meta_version ? ref->meta_version : "?", ref->file);
+            ep_finding_detail(
+                w->report, f, "Name/Version: %s %s here, %s %s in %s",
+                w->meta_name ? w->meta_name : "?",
+                w->meta_version ? w->meta_version : "?",
+                ref->meta_name ? ref->meta_name : "?",
+                ref->meta_version ? ref->meta_version : "?", ref->file);
         }
         for (size_t k = 0; !req_ok && k < w->requires.count; k++) {
             if (!ep_strvec_contains(&ref->requires, w->requires.items[k])) {
@@ -205,9 +206,10 @@ check_metadata(ep_wheels *ws, ep_wfamily *fam)
                                   ref->file, ref->requires.items[k]);
             }
         }
-        ep_finding_fix(w->report, f, "build every wheel of a release from the "
-                                     "same source and configuration: pip resolves "
-                                     "dependencies from whichever wheel it picks");
+        ep_finding_fix(w->report, f,
+                       "build every wheel of a release from the "
+                       "same source and configuration: pip resolves "
+                       "dependencies from whichever wheel it picks");
         ep_finding_path(w->report, f, w->path);
     }
 }
@@ -240,7 +242,8 @@ check_native(ep_wheels *ws, ep_wfamily *fam)
             const char *dot = strchr(mod, '.');
             size_t top = dot ? (size_t)(dot - mod) : strlen(mod);
             ours = has_module(w, mod) ||
-                   (dot != NULL && has_source(a, w, ep_arena_strndup(a, mod, top)));
+                   (dot != NULL &&
+                    has_source(a, w, ep_arena_strndup(a, mod, top)));
         }
         if (ours && !ep_strvec_contains(&fam->modules, mod)) {
             ep_strvec_push(a, &fam->modules, mod);
@@ -257,7 +260,8 @@ check_native(ep_wheels *ws, ep_wfamily *fam)
     }
     for (size_t i = 0; i < fam->nwheels; i++) {
         ep_wheel *w = &ws->wheels[fam->wheels[i]];
-        const char *tag = w->fname.ntags ? ep_wtag_str(a, &w->fname.tags[0]) : w->file;
+        const char *tag =
+            w->fname.ntags ? ep_wtag_str(a, &w->fname.tags[0]) : w->file;
         if (is_pure(w)) {
             ep_strvec_push(a, &fam->pure_tags, tag);
             continue;
@@ -270,20 +274,25 @@ check_native(ep_wheels *ws, ep_wfamily *fam)
             if (f == NULL) {
                 f = ep_wheel_finding(w, EP_FINDING_WHEEL_FAMILY_MISMATCH,
                                      "the native wheel %s lacks %s: on %s the "
-                                     "package falls back to pure Python", w->file,
-                                     fam->modules.items[k], tag);
+                                     "package falls back to pure Python",
+                                     w->file, fam->modules.items[k], tag);
             } else {
-                ep_finding_detail(w->report, f, "also lacks %s", fam->modules.items[k]);
+                ep_finding_detail(w->report, f, "also lacks %s",
+                                  fam->modules.items[k]);
             }
         }
         if (f != NULL) {
-            ep_finding_detail(w->report, f, "the other wheels of %s %s hold the "
-                              "compiled module (or the pure package imports it "
-                              "under a guard): is_available()-style checks quietly "
-                              "report False here", fam->name, fam->version);
-            ep_finding_fix(w->report, f, "fail the build when the extension does "
-                                         "not compile (setuptools: optional=False), "
-                                         "and check the wheel before upload");
+            ep_finding_detail(
+                w->report, f,
+                "the other wheels of %s %s hold the "
+                "compiled module (or the pure package imports it "
+                "under a guard): is_available()-style checks quietly "
+                "report False here",
+                fam->name, fam->version);
+            ep_finding_fix(w->report, f,
+                           "fail the build when the extension does "
+                           "not compile (setuptools: optional=False), "
+                           "and check the wheel before upload");
             ep_finding_path(w->report, f, w->path);
             ep_strvec_push(a, &fam->pure_tags, tag);
         } else {
@@ -314,7 +323,8 @@ ep_wheel_families(ep_wheels *ws)
         if (members < 2) {
             continue;
         }
-        ep_wfamily *fams = realloc(ws->families, (ws->nfamilies + 1) * sizeof(*fams));
+        ep_wfamily *fams =
+            realloc(ws->families, (ws->nfamilies + 1) * sizeof(*fams));
         if (fams == NULL) {
             break;
         }

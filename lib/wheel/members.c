@@ -63,7 +63,8 @@ highest_versions(ep_wheels *ws, ep_wmember *m, ep_object *obj)
         size_t fl = ep_version_family_len(v);
         for (int k = 0; fl > 0 && k < 4; k++) {
             if (strlen(families[k]) == fl && strncmp(v, families[k], fl) == 0 &&
-                (m->highest[k] == NULL || ep_version_compare(v, m->highest[k]) > 0)) {
+                (m->highest[k] == NULL ||
+                 ep_version_compare(v, m->highest[k]) > 0)) {
                 m->highest[k] = ep_arena_strdup(&ws->arena, v);
                 m->highest_from[k] = ep_arena_strdup(&ws->arena, needs[i].file);
             }
@@ -90,14 +91,17 @@ check_arch(ep_wheels *ws, ep_wheel *w, ep_wmember *m)
             w, EP_FINDING_WRONG_ARCHITECTURE,
             "%s is %s (ELF%d), the wheel is tagged %s", m->path, m->machine,
             m->elf_class, w->fname.tags[i].plat);
-        ep_finding_detail(w->report, f, "a %s interpreter needs %s ELF%d "
+        ep_finding_detail(w->report, f,
+                          "a %s interpreter needs %s ELF%d "
                           "objects; the loader refuses this file with a "
                           "misleading 'cannot open shared object file'",
                           p.arch, machine, cls);
-        ep_finding_fix(w->report, f, "build the wheel on (or cross-compile "
-                       "for) %s, or tag it for %s; check the CI matrix that "
-                       "produced it (cibuildwheel CIBW_ARCHS, maturin --target)",
-                       p.arch, m->machine);
+        ep_finding_fix(
+            w->report, f,
+            "build the wheel on (or cross-compile "
+            "for) %s, or tag it for %s; check the CI matrix that "
+            "produced it (cibuildwheel CIBW_ARCHS, maturin --target)",
+            p.arch, m->machine);
         ep_finding_path(w->report, f, m->path);
         return;
     }
@@ -106,10 +110,10 @@ check_arch(ep_wheels *ws, ep_wheel *w, ep_wmember *m)
     if (ws->has_target && w->supported != 0 &&
         ep_wplat_arch_elf(ws->target.plat.arch, &machine, &cls) &&
         (strcmp(machine, m->machine) != 0 || cls != m->elf_class)) {
-        ep_finding_slot *f = ep_wheel_finding(
-            w, EP_FINDING_WRONG_ARCHITECTURE,
-            "%s is %s (ELF%d), the target is %s", m->path, m->machine,
-            m->elf_class, ws->target.plat.arch);
+        ep_finding_slot *f =
+            ep_wheel_finding(w, EP_FINDING_WRONG_ARCHITECTURE,
+                             "%s is %s (ELF%d), the target is %s", m->path,
+                             m->machine, m->elf_class, ws->target.plat.arch);
         ep_finding_detail(w->report, f, "target: %s", ws->target.desc);
         ep_finding_fix(w->report, f, "install the wheel built for %s",
                        ws->target.plat.arch);
@@ -131,20 +135,28 @@ check_pyinit(ep_wheels *ws, ep_wheel *w, ep_wmember *m)
             return;
         }
     }
-    ep_finding_slot *f = ep_wheel_finding(w, EP_FINDING_MISSING_INIT_FUNCTION,
-                                          "%s does not export %s", m->path, want);
+    ep_finding_slot *f =
+        ep_wheel_finding(w, EP_FINDING_MISSING_INIT_FUNCTION,
+                         "%s does not export %s", m->path, want);
     if (m->pyinit.count > 0) {
-        ep_finding_detail(w->report, f, "it exports %s: it was built as "
-                          "another module", m->pyinit.items[0]);
+        ep_finding_detail(w->report, f,
+                          "it exports %s: it was built as "
+                          "another module",
+                          m->pyinit.items[0]);
     } else {
-        ep_finding_detail(w->report, f, "it exports no PyInit_ function at all");
+        ep_finding_detail(w->report, f,
+                          "it exports no PyInit_ function at all");
     }
-    ep_finding_detail(w->report, f, "import %s fails with: ImportError: dynamic "
+    ep_finding_detail(w->report, f,
+                      "import %s fails with: ImportError: dynamic "
                       "module does not define module export function (%s)",
                       m->module, want);
-    ep_finding_fix(w->report, f, "make the file name and the module name agree "
-                   "(maturin: [lib] name / module-name vs #[pymodule] fn %s; C: "
-                   "PyInit_%s and the Extension name)", last, last);
+    ep_finding_fix(
+        w->report, f,
+        "make the file name and the module name agree "
+        "(maturin: [lib] name / module-name vs #[pymodule] fn %s; C: "
+        "PyInit_%s and the Extension name)",
+        last, last);
     ep_finding_path(w->report, f, m->path);
 }
 
@@ -164,12 +176,13 @@ check_policy(ep_wheels *ws, ep_wheel *w, ep_wmember *m, const ep_wplat *pol)
             continue;
         }
         if (f == NULL) {
-            f = ep_wheel_finding(w, EP_FINDING_WHEEL_POLICY_VIOLATION,
-                                 "%s needs %s (from %s), the tag %s allows up to %s",
-                                 m->path, m->highest[k], m->highest_from[k], tag,
-                                 limit);
+            f = ep_wheel_finding(
+                w, EP_FINDING_WHEEL_POLICY_VIOLATION,
+                "%s needs %s (from %s), the tag %s allows up to %s", m->path,
+                m->highest[k], m->highest_from[k], tag, limit);
         } else {
-            ep_finding_detail(w->report, f, "also %s (from %s), allowed up to %s",
+            ep_finding_detail(w->report, f,
+                              "also %s (from %s), allowed up to %s",
                               m->highest[k], m->highest_from[k], limit);
         }
     }
@@ -179,11 +192,12 @@ check_policy(ep_wheels *ws, ep_wheel *w, ep_wmember *m, const ep_wplat *pol)
         }
         const char *kind = pol->libc == EP_LIBC_GLIBC ? "musl" : "glibc";
         if (f == NULL) {
-            f = ep_wheel_finding(w, EP_FINDING_WHEEL_POLICY_VIOLATION,
-                                 "%s is linked against %s's C library (%s), the "
-                                 "tag %s is for %s", m->path, kind,
-                                 m->needed.items[i], tag,
-                                 pol->libc == EP_LIBC_GLIBC ? "glibc" : "musl");
+            f = ep_wheel_finding(
+                w, EP_FINDING_WHEEL_POLICY_VIOLATION,
+                "%s is linked against %s's C library (%s), the "
+                "tag %s is for %s",
+                m->path, kind, m->needed.items[i], tag,
+                pol->libc == EP_LIBC_GLIBC ? "glibc" : "musl");
         } else {
             ep_finding_detail(w->report, f, "also needs %s, %s's C library",
                               m->needed.items[i], kind);
@@ -194,23 +208,27 @@ check_policy(ep_wheels *ws, ep_wheel *w, ep_wmember *m, const ep_wplat *pol)
             if (f == NULL) {
                 f = ep_wheel_finding(w, EP_FINDING_WHEEL_POLICY_VIOLATION,
                                      "%s needs %s: a glibc symbol version in a "
-                                     "musllinux wheel", m->path, m->highest[k]);
+                                     "musllinux wheel",
+                                     m->path, m->highest[k]);
             }
         }
     }
     if (f == NULL) {
         return;
     }
-    ep_finding_detail(w->report, f, "the tag promises that the wheel loads on "
+    ep_finding_detail(w->report, f,
+                      "the tag promises that the wheel loads on "
                       "every system with %s %d.%d or newer (PEP 600, PEP 656); "
                       "pip installs it there, and where the libc is older than "
                       "what the file needs the import fails with: version `%s' "
-                      "not found", pol->libc == EP_LIBC_GLIBC ? "glibc" : "musl",
-                      pol->major, pol->minor,
-                      m->highest[0] ? m->highest[0] : "...");
-    ep_finding_fix(w->report, f, "build inside the %s image of the tag "
+                      "not found",
+                      pol->libc == EP_LIBC_GLIBC ? "glibc" : "musl", pol->major,
+                      pol->minor, m->highest[0] ? m->highest[0] : "...");
+    ep_finding_fix(w->report, f,
+                   "build inside the %s image of the tag "
                    "(quay.io/pypa/%s) or tag the wheel for the libc it needs; "
-                   "auditwheel repair picks the right tag", tag, tag);
+                   "auditwheel repair picks the right tag",
+                   tag, tag);
     ep_finding_path(w->report, f, m->path);
 }
 
@@ -227,19 +245,24 @@ check_target(ep_wheels *ws, ep_wheel *w, ep_wmember *m)
         ep_finding_slot *f = ep_wheel_finding(
             w, EP_FINDING_ABI_TAG_MISMATCH,
             "%s is not found by the target's finder: '%s' is not one of its "
-            "extension suffixes", m->path, m->suffix);
+            "extension suffixes",
+            m->path, m->suffix);
         ep_finding_detail(w->report, f, "target: %s", tg->desc);
-        ep_finding_detail(w->report, f, "EXTENSION_SUFFIXES there: %s%s%s%s%s",
-                          tg->ext_suffixes.count > 0 ? tg->ext_suffixes.items[0] : "",
-                          tg->ext_suffixes.count > 1 ? ", " : "",
-                          tg->ext_suffixes.count > 1 ? tg->ext_suffixes.items[1] : "",
-                          tg->ext_suffixes.count > 2 ? ", " : "",
-                          tg->ext_suffixes.count > 2 ? tg->ext_suffixes.items[2] : "");
-        ep_finding_detail(w->report, f, "import %s fails with "
+        ep_finding_detail(
+            w->report, f, "EXTENSION_SUFFIXES there: %s%s%s%s%s",
+            tg->ext_suffixes.count > 0 ? tg->ext_suffixes.items[0] : "",
+            tg->ext_suffixes.count > 1 ? ", " : "",
+            tg->ext_suffixes.count > 1 ? tg->ext_suffixes.items[1] : "",
+            tg->ext_suffixes.count > 2 ? ", " : "",
+            tg->ext_suffixes.count > 2 ? tg->ext_suffixes.items[2] : "");
+        ep_finding_detail(w->report, f,
+                          "import %s fails with "
                           "ModuleNotFoundError although pip installs the wheel",
                           m->module ? m->module : m->path);
-        ep_finding_fix(w->report, f, "build the module for %s (or as .abi3.so "
-                       "with the Limited API)", tg->tag);
+        ep_finding_fix(w->report, f,
+                       "build the module for %s (or as .abi3.so "
+                       "with the Limited API)",
+                       tg->tag);
         ep_finding_path(w->report, f, m->path);
     }
     if (tg->plat.libc == EP_LIBC_GLIBC && m->highest[0] != NULL) {
@@ -247,16 +270,20 @@ check_target(ep_wheels *ws, ep_wheel *w, ep_wmember *m)
                                            tg->plat.major, tg->plat.minor);
         if (ep_version_compare(m->highest[0], have) > 0) {
             ep_finding_slot *f = ep_wheel_finding(
-                w, EP_FINDING_GLIBC_TOO_NEW, "%s needs %s, the target has glibc %d.%d",
-                m->path, m->highest[0], tg->plat.major, tg->plat.minor);
+                w, EP_FINDING_GLIBC_TOO_NEW,
+                "%s needs %s, the target has glibc %d.%d", m->path,
+                m->highest[0], tg->plat.major, tg->plat.minor);
             ep_finding_detail(w->report, f, "target: %s", tg->desc);
-            ep_finding_detail(w->report, f, "the import fails there with: %s: "
+            ep_finding_detail(w->report, f,
+                              "the import fails there with: %s: "
                               "version `%s' not found (required by %s)",
                               m->highest_from[0], m->highest[0], m->path);
-            ep_finding_fix(w->report, f, "build against glibc %d.%d or older "
+            ep_finding_fix(w->report, f,
+                           "build against glibc %d.%d or older "
                            "(the manylinux_%d_%d image), or deploy on a newer "
-                           "system", tg->plat.major, tg->plat.minor,
-                           tg->plat.major, tg->plat.minor);
+                           "system",
+                           tg->plat.major, tg->plat.minor, tg->plat.major,
+                           tg->plat.minor);
             ep_finding_path(w->report, f, m->path);
         }
     }
@@ -301,7 +328,8 @@ check_stable_abi(ep_wheels *ws, ep_wheel *w, ep_wmember *m, ep_object *obj)
     for (size_t i = 0; i < n; i++) {
         const ep_symbol *s = &syms[i];
         if (s->defined || s->weak ||
-            (strncmp(s->name, "Py", 2) != 0 && strncmp(s->name, "_Py", 3) != 0)) {
+            (strncmp(s->name, "Py", 2) != 0 &&
+             strncmp(s->name, "_Py", 3) != 0)) {
             continue;
         }
         const ep_stable_abi_entry *e = ep_stable_abi_find(s->name);
@@ -309,14 +337,17 @@ check_stable_abi(ep_wheels *ws, ep_wheel *w, ep_wmember *m, ep_object *obj)
             continue;
         }
         count++;
-        const char *why = e == NULL
-            ? ep_arena_printf(&ws->arena, "%s is not in the Stable ABI", s->name)
-            : ep_arena_printf(&ws->arena, "%s joined the Stable ABI in 3.%d",
-                              s->name, e->added);
+        const char *why =
+            e == NULL ? ep_arena_printf(&ws->arena,
+                                        "%s is not in the Stable ABI", s->name)
+                      : ep_arena_printf(&ws->arena,
+                                        "%s joined the Stable ABI in 3.%d",
+                                        s->name, e->added);
         if (f == NULL) {
-            f = ep_wheel_finding(w, EP_FINDING_LIMITED_API_VIOLATION,
-                                 "%s imports %s, but the wheel is tagged cp3%d-abi3",
-                                 m->path, s->name, minor);
+            f = ep_wheel_finding(
+                w, EP_FINDING_LIMITED_API_VIOLATION,
+                "%s imports %s, but the wheel is tagged cp3%d-abi3", m->path,
+                s->name, minor);
         }
         if (shown++ < 12) {
             ep_finding_detail(w->report, f, "%s", why);
@@ -326,17 +357,24 @@ check_stable_abi(ep_wheels *ws, ep_wheel *w, ep_wmember *m, ep_object *obj)
         return;
     }
     if (shown < count) {
-        ep_finding_detail(w->report, f, "... %zu offending imports in all", count);
+        ep_finding_detail(w->report, f, "... %zu offending imports in all",
+                          count);
     }
-    ep_finding_detail(w->report, f, "the tag promises that the module loads on "
-                      "every CPython from 3.%d on; a name outside the Stable ABI "
-                      "may be missing or different in another version, a newer "
-                      "one is missing before the version it joined (undefined "
-                      "symbol at import)", minor);
-    ep_finding_fix(w->report, f, "build with Py_LIMITED_API set to the tag's "
-                   "version (0x030%X0000 for cp3%d-abi3) so the compiler rejects "
-                   "what the version lacks, or raise the tag to the newest "
-                   "version a name needs", minor, minor);
+    ep_finding_detail(
+        w->report, f,
+        "the tag promises that the module loads on "
+        "every CPython from 3.%d on; a name outside the Stable ABI "
+        "may be missing or different in another version, a newer "
+        "one is missing before the version it joined (undefined "
+        "symbol at import)",
+        minor);
+    ep_finding_fix(
+        w->report, f,
+        "build with Py_LIMITED_API set to the tag's "
+        "version (0x030%X0000 for cp3%d-abi3) so the compiler rejects "
+        "what the version lacks, or raise the tag to the newest "
+        "version a name needs",
+        minor, minor);
     ep_finding_path(w->report, f, m->path);
 }
 
@@ -349,11 +387,13 @@ ep_wheel_check_elf(ep_wheels *ws, ep_wheel *w, ep_wmember *m, ep_object *obj)
     if (kind != EP_KIND_ELF) {
         if (strcmp(m->kind, "extension") == 0) {
             ep_finding_slot *f = ep_wheel_finding(
-                w, EP_FINDING_NOT_AN_EXTENSION, "%s is not a loadable ELF object: %s",
-                m->path, ep_object_reason(obj) ? ep_object_reason(obj) : m->elf_kind);
-            ep_finding_fix(w->report, f, "rebuild the wheel: the file was damaged "
-                                         "or replaced before it was packed (a Git "
-                                         "LFS pointer, a file from another OS)");
+                w, EP_FINDING_NOT_AN_EXTENSION,
+                "%s is not a loadable ELF object: %s", m->path,
+                ep_object_reason(obj) ? ep_object_reason(obj) : m->elf_kind);
+            ep_finding_fix(w->report, f,
+                           "rebuild the wheel: the file was damaged "
+                           "or replaced before it was packed (a Git "
+                           "LFS pointer, a file from another OS)");
             ep_finding_path(w->report, f, m->path);
         }
         return;
@@ -365,7 +405,8 @@ ep_wheel_check_elf(ep_wheels *ws, ep_wheel *w, ep_wmember *m, ep_object *obj)
     m->machine = ep_arena_strdup(a, info->machine_name);
     m->elf_class = info->elf_class;
     m->needed = copy_list(a, info->needed);
-    m->runpath = copy_list(a, info->runpath.count ? info->runpath : info->rpath);
+    m->runpath =
+        copy_list(a, info->runpath.count ? info->runpath : info->rpath);
     ep_strlist init = {0};
     if (ep_object_pyinit(obj, &init, NULL) == EP_OK) {
         m->pyinit = copy_list(a, init);
@@ -416,11 +457,13 @@ member_named(const ep_wheel *w, const char *base)
 /* Whether needed resolves inside the archive through m's $ORIGIN entries
  * (auditwheel repair writes RUNPATH $ORIGIN/../<pkg>.libs). */
 static bool
-vendored(ep_wheels *ws, const ep_wheel *w, const ep_wmember *m, const char *needed)
+vendored(ep_wheels *ws, const ep_wheel *w, const ep_wmember *m,
+         const char *needed)
 {
     ep_arena *a = &ws->arena;
     const char *slash = strrchr(m->path, '/');
-    const char *dir = slash ? ep_arena_strndup(a, m->path, (size_t)(slash - m->path)) : "";
+    const char *dir =
+        slash ? ep_arena_strndup(a, m->path, (size_t)(slash - m->path)) : "";
     for (size_t i = 0; i < m->runpath.count; i++) {
         const char *e = m->runpath.items[i];
         const char *rest = NULL;
@@ -432,8 +475,8 @@ vendored(ep_wheels *ws, const ep_wheel *w, const ep_wmember *m, const char *need
         if (rest == NULL) {
             continue;
         }
-        const char *p = ep_path_normalize(a, ep_arena_printf(a, "%s%s/%s", dir,
-                                                             rest, needed));
+        const char *p = ep_path_normalize(
+            a, ep_arena_printf(a, "%s%s/%s", dir, rest, needed));
         if (p != NULL && member_at(w, p) != NULL) {
             return true;
         }
@@ -459,40 +502,48 @@ ep_wheel_check_libraries(ep_wheels *ws, ep_wheel *w)
         ep_finding_slot *f = NULL;
         for (size_t k = 0; k < m->needed.count; k++) {
             const char *needed = m->needed.items[k];
-            if (ep_policy_allows(pol, needed) || ep_policy_wrong_libc(pol, needed) ||
+            if (ep_policy_allows(pol, needed) ||
+                ep_policy_wrong_libc(pol, needed) ||
                 vendored(ws, w, m, needed)) {
                 continue;
             }
             const ep_wmember *there = member_named(w, needed);
             if (f == NULL) {
-                f = ep_wheel_finding(w, EP_FINDING_WHEEL_UNVENDORED_LIBRARY,
-                                     "%s needs %s, which is neither in the wheel "
-                                     "nor a system library the tag %s may assume",
-                                     m->path, needed, tag);
+                f = ep_wheel_finding(
+                    w, EP_FINDING_WHEEL_UNVENDORED_LIBRARY,
+                    "%s needs %s, which is neither in the wheel "
+                    "nor a system library the tag %s may assume",
+                    m->path, needed, tag);
             } else {
                 ep_finding_detail(w->report, f, "also needs %s", needed);
             }
             if (there != NULL) {
-                ep_finding_detail(w->report, f, "%s is in the wheel at %s, but "
+                ep_finding_detail(w->report, f,
+                                  "%s is in the wheel at %s, but "
                                   "no $ORIGIN entry of the RUNPATH/RPATH (%zu "
-                                  "entries) leads there", needed, there->path,
-                                  m->runpath.count);
+                                  "entries) leads there",
+                                  needed, there->path, m->runpath.count);
                 ep_finding_path(w->report, f, there->path);
             } else if (strncmp(needed, "libpython", 9) == 0) {
-                ep_finding_detail(w->report, f, "an extension module must not "
-                                  "link libpython: the interpreter provides its "
-                                  "symbols (and is often static)");
+                ep_finding_detail(
+                    w->report, f,
+                    "an extension module must not "
+                    "link libpython: the interpreter provides its "
+                    "symbols (and is often static)");
             } else {
-                ep_finding_detail(w->report, f, "on a system without %s the "
+                ep_finding_detail(w->report, f,
+                                  "on a system without %s the "
                                   "import fails with: %s: cannot open shared "
                                   "object file: No such file or directory",
                                   needed, needed);
             }
         }
         if (f != NULL) {
-            ep_finding_fix(w->report, f, "vendor the library with `auditwheel "
-                           "repair` (it copies it to <pkg>.libs/ and sets RUNPATH "
-                           "$ORIGIN/../<pkg>.libs), or link it statically");
+            ep_finding_fix(
+                w->report, f,
+                "vendor the library with `auditwheel "
+                "repair` (it copies it to <pkg>.libs/ and sets RUNPATH "
+                "$ORIGIN/../<pkg>.libs), or link it statically");
             ep_finding_path(w->report, f, m->path);
         }
     }

@@ -70,9 +70,9 @@ ep_policy_highest(const ep_wplat *plat, const char *family, ep_arena *a)
             /* no exact row: the tag itself is the glibc promise (PEP 600) */
             return ep_arena_printf(a, "GLIBC_%d.%d", plat->major, plat->minor);
         }
-        return r && r->highest[k] ? ep_arena_printf(a, "%s%s", family,
-                                                    r->highest[k])
-                                  : NULL;
+        return r && r->highest[k]
+                   ? ep_arena_printf(a, "%s%s", family, r->highest[k])
+                   : NULL;
     }
     return NULL;
 }
@@ -82,15 +82,16 @@ ep_policy_allows(const ep_wplat *plat, const char *needed)
 {
     for (size_t i = 0; i < sizeof(libs) / sizeof(*libs); i++) {
         if (libs[i].libc == plat->libc && strcmp(libs[i].name, needed) == 0 &&
-            (plat->libc != EP_LIBC_GLIBC || plat->minor >= libs[i].since_minor ||
-             plat->major > 2)) {
+            (plat->libc != EP_LIBC_GLIBC ||
+             plat->minor >= libs[i].since_minor || plat->major > 2)) {
             return true;
         }
     }
     /* musl's libc is named for its arch on Alpine (libc.musl-x86_64.so.1),
      * and so is its loader (ld-musl-x86_64.so.1) */
-    return plat->libc == EP_LIBC_MUSL && (strncmp(needed, "ld-musl-", 8) == 0 ||
-                                          strncmp(needed, "libc.musl-", 10) == 0);
+    return plat->libc == EP_LIBC_MUSL &&
+           (strncmp(needed, "ld-musl-", 8) == 0 ||
+            strncmp(needed, "libc.musl-", 10) == 0);
 }
 
 bool
@@ -99,8 +100,8 @@ ep_policy_wrong_libc(const ep_wplat *plat, const char *needed)
     bool musl = strncmp(needed, "libc.musl-", 10) == 0 ||
                 strncmp(needed, "ld-musl-", 8) == 0 ||
                 strcmp(needed, "libc.so") == 0;
-    bool glibc = strcmp(needed, "libc.so.6") == 0 ||
-                 strncmp(needed, "ld-linux", 8) == 0;
+    bool glibc =
+        strcmp(needed, "libc.so.6") == 0 || strncmp(needed, "ld-linux", 8) == 0;
     return (plat->libc == EP_LIBC_GLIBC && musl) ||
            (plat->libc == EP_LIBC_MUSL && glibc);
 }

@@ -98,8 +98,8 @@ ep_wheel_fname_parse(ep_arena *a, const char *basename, ep_wheel_fname *out,
             return false;
         }
     }
-    const char *tag = ep_arena_printf(a, "%s-%s-%s", part[n - 3], part[n - 2],
-                                      part[n - 1]);
+    const char *tag =
+        ep_arena_printf(a, "%s-%s-%s", part[n - 3], part[n - 2], part[n - 1]);
     if (tag == NULL || !ep_wtag_expand(a, tag, &out->tags, &out->ntags)) {
         *why = "its tags are not python-abi-platform (PEP 425)";
         return false;
@@ -143,8 +143,8 @@ ep_wplat_parse(ep_arena *a, const char *plat, ep_wplat *out)
             out->major = legacy[i].major;
             out->minor = legacy[i].minor;
             out->arch = plat + n;
-            out->policy = ep_arena_printf(a, "manylinux_%d_%d", out->major,
-                                          out->minor);
+            out->policy =
+                ep_arena_printf(a, "manylinux_%d_%d", out->major, out->minor);
             return true;
         }
     }
@@ -156,8 +156,8 @@ ep_wplat_parse(ep_arena *a, const char *plat, ep_wplat *out)
         }
         out->libc = plat[1] == 'a' ? EP_LIBC_GLIBC : EP_LIBC_MUSL;
         out->arch = plat + 10 + n;
-        out->policy = ep_arena_printf(a, "%.9s_%d_%d", plat, out->major,
-                                      out->minor);
+        out->policy =
+            ep_arena_printf(a, "%.9s_%d_%d", plat, out->major, out->minor);
         return true;
     }
     if (strncmp(plat, "linux_", 6) == 0 && plat[6]) {
@@ -285,9 +285,9 @@ ep_wtarget_from_tag(ep_arena *a, const char *tag, ep_wtarget *out,
         return false;
     }
     if (out->plat.libc == EP_LIBC_MUSL) {
-        multi = ep_arena_printf(a, "%.*smusl%s",
-                                (int)(strstr(r->multiarch, "gnu") - r->multiarch),
-                                r->multiarch, strstr(r->multiarch, "gnu") + 3);
+        multi = ep_arena_printf(
+            a, "%.*smusl%s", (int)(strstr(r->multiarch, "gnu") - r->multiarch),
+            r->multiarch, strstr(r->multiarch, "gnu") + 3);
     }
     /* importlib.machinery.EXTENSION_SUFFIXES of that CPython on Linux; a
      * free-threaded build has no abi3 (PEP 703). */

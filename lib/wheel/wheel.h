@@ -16,16 +16,17 @@
 
 #include <extprobe/extprobe.h>
 
-/* ---- the archive (zipread.c) ---------------------------------------------- */
+/* ---- the archive (zipread.c) ----------------------------------------------
+ */
 
 typedef struct ep_zip ep_zip;
 
 typedef struct ep_zip_member {
-    const char *name;   /* as stored (UTF-8 or CP437 guessed by libzip) */
-    uint64_t size;      /* uncompressed */
+    const char *name; /* as stored (UTF-8 or CP437 guessed by libzip) */
+    uint64_t size;    /* uncompressed */
     uint64_t comp_size;
-    uint64_t index;     /* libzip's index */
-    bool is_dir;        /* name ends in '/' */
+    uint64_t index; /* libzip's index */
+    bool is_dir;    /* name ends in '/' */
 } ep_zip_member;
 
 /* Open an archive read-only with libzip's consistency checks. On failure
@@ -49,7 +50,8 @@ ep_status ep_zip_stream(ep_zip *z, const ep_zip_member *m, ep_zip_chunk_fn fn,
 ep_status ep_zip_read_text(ep_zip *z, const ep_zip_member *m, ep_arena *a,
                            size_t cap, char **out, ep_error *err);
 
-/* ---- hashes and RECORD (record.c) ------------------------------------------ */
+/* ---- hashes and RECORD (record.c) ------------------------------------------
+ */
 
 typedef struct ep_hash ep_hash;
 /* A digest of RECORD's algorithms (PEP 376/427: sha256, also sha384 and
@@ -76,7 +78,8 @@ typedef struct ep_record_row {
 ep_status ep_record_parse(ep_arena *a, const char *text, ep_record_row **rows,
                           size_t *count, ep_error *err);
 
-/* ---- tags, platforms and targets (tags.c) ---------------------------------- */
+/* ---- tags, platforms and targets (tags.c) ----------------------------------
+ */
 
 typedef struct ep_wtag {
     const char *py;   /* "cp311", "py3" */
@@ -98,16 +101,21 @@ bool ep_wheel_fname_parse(ep_arena *a, const char *basename,
 bool ep_wtag_expand(ep_arena *a, const char *tag, ep_wtag **tags, size_t *n);
 const char *ep_wtag_str(ep_arena *a, const ep_wtag *t);
 
-enum { EP_LIBC_NONE = 0, EP_LIBC_GLIBC = 1, EP_LIBC_MUSL = 2,
-       EP_LIBC_LINUX = 3, EP_LIBC_OTHER = 4 };
+enum {
+    EP_LIBC_NONE = 0,
+    EP_LIBC_GLIBC = 1,
+    EP_LIBC_MUSL = 2,
+    EP_LIBC_LINUX = 3,
+    EP_LIBC_OTHER = 4
+};
 
 /* What a platform tag promises. */
 typedef struct ep_wplat {
-    int libc;        /* EP_LIBC_*: NONE for "any", LINUX for linux_<arch>,
-                        OTHER for macOS/Windows/... */
-    int major, minor; /* glibc or musl version floor (manylinux_2_28: 2.28;
-                         manylinux2014 is 2.17) */
-    const char *arch; /* "x86_64", "aarch64" (the tag's spelling) */
+    int libc;           /* EP_LIBC_*: NONE for "any", LINUX for linux_<arch>,
+                           OTHER for macOS/Windows/... */
+    int major, minor;   /* glibc or musl version floor (manylinux_2_28: 2.28;
+                           manylinux2014 is 2.17) */
+    const char *arch;   /* "x86_64", "aarch64" (the tag's spelling) */
     const char *policy; /* canonical name, "manylinux_2_17", or NULL */
 } ep_wplat;
 
@@ -117,13 +125,13 @@ bool ep_wplat_parse(ep_arena *a, const char *plat, ep_wplat *out);
 bool ep_wplat_arch_elf(const char *arch, const char **machine, int *cls);
 
 typedef struct ep_wtarget {
-    const char *desc;      /* for messages: the tag, or "python3 (...)" */
-    const char *tag;       /* a tag for the target, "cp312-cp312-plat" */
-    int major, minor;      /* CPython version */
-    const char *abiflags;  /* "", "t", "d" */
-    ep_wplat plat;         /* libc, its version, arch */
+    const char *desc;     /* for messages: the tag, or "python3 (...)" */
+    const char *tag;      /* a tag for the target, "cp312-cp312-plat" */
+    int major, minor;     /* CPython version */
+    const char *abiflags; /* "", "t", "d" */
+    ep_wplat plat;        /* libc, its version, arch */
     ep_strvec ext_suffixes;
-    bool from_interp;      /* facts of a real interpreter */
+    bool from_interp; /* facts of a real interpreter */
 } ep_wtarget;
 
 /* A target from a tag ("cp312-manylinux_2_28_aarch64", 2 or 3 parts). */
@@ -133,7 +141,8 @@ bool ep_wtarget_from_tag(ep_arena *a, const char *tag, ep_wtarget *out,
 bool ep_wtarget_supports(const ep_wtarget *tg, const ep_wtag *t);
 bool ep_wtarget_has_suffix(const ep_wtarget *tg, const char *suffix);
 
-/* ---- the manylinux/musllinux policy (policy.c) ----------------------------- */
+/* ---- the manylinux/musllinux policy (policy.c) -----------------------------
+ */
 
 typedef struct ep_policy_limit {
     const char *family;  /* "GLIBC_", "GLIBCXX_", "CXXABI_", "GCC_" */
@@ -151,55 +160,56 @@ bool ep_policy_allows(const ep_wplat *plat, const char *needed);
  * wheel, glibc's in a musllinux wheel). */
 bool ep_policy_wrong_libc(const ep_wplat *plat, const char *needed);
 
-/* ---- one wheel, and the audit (audit.c, members.c, family.c) -------------- */
+/* ---- one wheel, and the audit (audit.c, members.c, family.c) --------------
+ */
 
 typedef struct ep_wmember {
-    const char *path;       /* in the archive */
+    const char *path; /* in the archive */
     uint64_t size;
-    const char *kind;       /* "extension", "library", "python", "dist-info",
-                               "data", "other" */
-    const char *module;     /* dotted module name of an extension */
-    const char *elf_kind;   /* ep_kind_str() of an ELF-looking member */
+    const char *kind;     /* "extension", "library", "python", "dist-info",
+                             "data", "other" */
+    const char *module;   /* dotted module name of an extension */
+    const char *elf_kind; /* ep_kind_str() of an ELF-looking member */
     const char *machine;
     int elf_class;
     ep_strlist needed;
-    ep_strlist runpath;     /* RUNPATH, or RPATH when there is none */
+    ep_strlist runpath; /* RUNPATH, or RPATH when there is none */
     ep_strlist pyinit;
-    const char *suffix;     /* extension suffix, ".abi3.so" */
-    const char *highest[4]; /* GLIBC_, GLIBCXX_, CXXABI_, GCC_ needed */
+    const char *suffix;          /* extension suffix, ".abi3.so" */
+    const char *highest[4];      /* GLIBC_, GLIBCXX_, CXXABI_, GCC_ needed */
     const char *highest_from[4]; /* the symbol-version file of each */
 } ep_wmember;
 
 typedef struct ep_wheel {
     const char *path;
-    const char *file;       /* basename */
-    const char *error;      /* why it could not be read at all, or NULL */
-    ep_report *report;      /* findings; module = file */
+    const char *file;  /* basename */
+    const char *error; /* why it could not be read at all, or NULL */
+    ep_report *report; /* findings; module = file */
     bool fname_ok;
     ep_wheel_fname fname;
-    const char *distinfo;   /* "name-1.0.dist-info" */
-    ep_strvec wheel_tags;   /* Tag: lines of WHEEL */
+    const char *distinfo;        /* "name-1.0.dist-info" */
+    ep_strvec wheel_tags;        /* Tag: lines of WHEEL */
     const char *root_is_purelib; /* "true", "false", NULL */
     const char *generator;
     const char *meta_name, *meta_version;
-    ep_strvec requires;     /* Requires-Dist, sorted */
+    ep_strvec requires; /* Requires-Dist, sorted */
     ep_wmember *members;
     size_t nmembers;
     size_t nextensions;
     bool has_record;
-    int supported;          /* by the target: 1, 0, or -1 (no target) */
+    int supported;              /* by the target: 1, 0, or -1 (no target) */
     ep_strvec optional_imports; /* modules the Python sources import inside
                                    try: (family check) */
-    size_t family;          /* index into ep_wheels.families, or SIZE_MAX */
+    size_t family;              /* index into ep_wheels.families, or SIZE_MAX */
 } ep_wheel;
 
 typedef struct ep_wfamily {
     const char *name, *version;
     size_t *wheels;
     size_t nwheels;
-    ep_strvec native_tags;  /* tags whose wheels carry the native modules */
-    ep_strvec pure_tags;    /* tags whose wheels fall back to pure Python */
-    ep_strvec modules;      /* extension modules of the native wheels */
+    ep_strvec native_tags; /* tags whose wheels carry the native modules */
+    ep_strvec pure_tags;   /* tags whose wheels fall back to pure Python */
+    ep_strvec modules;     /* extension modules of the native wheels */
 } ep_wfamily;
 
 struct ep_wheels {

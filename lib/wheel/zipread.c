@@ -25,10 +25,11 @@ open_failure(ep_error *err, const char *path, int code)
 {
     zip_error_t ze;
     zip_error_init_with_code(&ze, code);
-    ep_status st = ep_fail(err, code == ZIP_ER_OPEN || code == ZIP_ER_READ
-                                    ? EP_ERR_IO
-                                    : EP_ERR_MALFORMED,
-                           "%s: %s", path, zip_error_strerror(&ze));
+    ep_status st =
+        ep_fail(err,
+                code == ZIP_ER_OPEN || code == ZIP_ER_READ ? EP_ERR_IO
+                                                           : EP_ERR_MALFORMED,
+                "%s: %s", path, zip_error_strerror(&ze));
     zip_error_fini(&ze);
     return st;
 }
@@ -134,8 +135,8 @@ ep_zip_find(const ep_zip *z, const char *name)
 }
 
 ep_status
-ep_zip_stream(ep_zip *z, const ep_zip_member *m, ep_zip_chunk_fn fn,
-              void *ctx, ep_error *err)
+ep_zip_stream(ep_zip *z, const ep_zip_member *m, ep_zip_chunk_fn fn, void *ctx,
+              ep_error *err)
 {
     zip_file_t *f = zip_fopen_index(z->za, m->index, 0);
     if (f == NULL) {
@@ -147,8 +148,8 @@ ep_zip_stream(ep_zip *z, const ep_zip_member *m, ep_zip_chunk_fn fn,
         zip_int64_t got = zip_fread(f, z->buf, ZIP_BUF_SIZE);
         if (got < 0) {
             /* a bad CRC shows here, at the end of the member's data */
-            st = ep_fail(err, EP_ERR_MALFORMED, "%s: %s: %s", z->path,
-                         m->name, zip_file_strerror(f));
+            st = ep_fail(err, EP_ERR_MALFORMED, "%s: %s: %s", z->path, m->name,
+                         zip_file_strerror(f));
             break;
         }
         if (got == 0) {
@@ -188,9 +189,10 @@ ep_zip_read_text(ep_zip *z, const ep_zip_member *m, ep_arena *a, size_t cap,
     ep_strbuf_init(&c.sb);
     *out = NULL;
     if (m->size > cap) {
-        return ep_fail(err, EP_ERR_MALFORMED, "%s: %s: %llu bytes, more than "
-                       "the %zu read for a metadata file", z->path, m->name,
-                       (unsigned long long)m->size, cap);
+        return ep_fail(err, EP_ERR_MALFORMED,
+                       "%s: %s: %llu bytes, more than "
+                       "the %zu read for a metadata file",
+                       z->path, m->name, (unsigned long long)m->size, cap);
     }
     ep_status st = ep_zip_stream(z, m, text_chunk, &c, err);
     if (st == EP_OK && c.over) {
