@@ -27,6 +27,9 @@ static const char usage[] =
     "  explain MODULE|FILE [--python PY] [-C DIR] [--json]\n"
     "                             why `import MODULE` fails or gives None in PY\n"
     "                             started in DIR: the cause, the evidence, the fix\n"
+    "  wheel FILE.whl... [--target TAG] [--python PY] [--json]\n"
+    "                             audit wheels before install: tags, RECORD,\n"
+    "                             compiled members, manylinux policy, families\n"
     "\n"
     "options:\n"
     "  -h, --help                 this text (also: extprobe <command> --help)\n"
@@ -82,6 +85,9 @@ main(int argc, char **argv)
     }
     if (strcmp(cmd, "explain") == 0) {
         return cmd_explain(argc - 1, argv + 1);
+    }
+    if (strcmp(cmd, "wheel") == 0) {
+        return cmd_wheel(argc - 1, argv + 1);
     }
     cli_error("unknown command '%s' (try 'extprobe --help')", cmd);
     return EXIT_USAGE;

@@ -4,7 +4,7 @@
 set -euo pipefail
 pkgs=(build-essential pkg-config meson ninja-build libelf-dev
       libcriterion-dev python3-dev python3-venv python3-mesonpy python3-pytest
-      binutils elfutils)
+      binutils elfutils libzip-dev nettle-dev)
 if [ "${1:-}" = "--ci" ]; then
   # fixtures from real compilers, the oracles, sanitizers, fuzzing, benchmarks
   pkgs+=(gcc-aarch64-linux-gnu libc6-dev-arm64-cross cython3 python3.11-dbg

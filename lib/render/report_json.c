@@ -8,6 +8,7 @@
 #include "util/strbuf.h"
 #include "util/arena.h"
 #include "render/json.h"
+#include "render/render.h"
 
 #include <string.h>
 
@@ -59,8 +60,8 @@ write_python(ep_json *j, const ep_report *r)
     ep_json_end_object(j);
 }
 
-static void
-write_findings(ep_json *j, const ep_report *r)
+void
+ep_report_json_findings(ep_json *j, const ep_report *r)
 {
     ep_json_begin_array(j);
     for (size_t i = 0; i < r->nfindings; i++) {
@@ -166,7 +167,7 @@ ep_report_json(const ep_report *r, ep_error *err)
     }
     ep_json_end_array(&j);
     ep_json_key(&j, "findings");
-    write_findings(&j, r);
+    ep_report_json_findings(&j, r);
     ep_json_key(&j, "trial");
     write_trial(&j, r->trial);
     ep_json_member_strlist(&j, "notes", ep_strvec_list(&r->notes));

@@ -5,6 +5,7 @@
  */
 #include "render/escape.h"
 #include "report/report.h"
+#include "render/render.h"
 #include "util/error.h"
 #include "util/strbuf.h"
 
@@ -100,6 +101,12 @@ write_findings(ep_strbuf *sb, const ep_report *r, const style *st)
         }
         ep_strbuf_putc(sb, '\n');
     }
+}
+
+void
+ep_report_text_findings(ep_strbuf *sb, const ep_report *r, bool color)
+{
+    write_findings(sb, r, color ? &ansi : &plain);
 }
 
 static void

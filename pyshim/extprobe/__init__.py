@@ -13,7 +13,7 @@ the Limited API of 3.8) is loaded on first use.
 import os
 import sys
 
-__all__ = ["explain", "probe", "inspect", "ProbeError", "Report"]
+__all__ = ["explain", "probe", "inspect", "wheel", "ProbeError", "Report"]
 
 
 def _own_import(name):
@@ -159,3 +159,34 @@ def explain(target, file=None, **kwargs):
 def inspect(path):
     """The ELF facts of one file (as ``extprobe inspect --json``), a dict."""
     return _own_import("json").loads(_core().inspect(path))["files"][0]
+
+
+def wheel(*files, target=None, python=None, timeout=30.0, color=False):
+    """Audit wheel files before install (as ``extprobe wheel --json``) and
+    return the Report: ``report["wheels"]`` holds each wheel's tags,
+    findings and members, ``report["families"]`` the pure/native families.
+
+    Without ``target`` (a tag such as ``"cp312-manylinux_2_28_aarch64"``) the
+    wheels are judged for this interpreter, or for ``python`` (run once in a
+    child process). Nothing is extracted or installed.
+    """
+    paths = []
+    for f in files:
+        if isinstance(f, (list, tuple)):
+            paths.extend(os.fspath(x) for x in f)
+        else:
+            paths.append(os.fspath(f))
+    if not paths:
+        raise TypeError("wheel() needs at least one wheel file")
+    facts = None
+    if target is None and python is None:
+        facts = _facts("c", None)
+    try:
+        doc, text, has_errors = _core().wheel(
+            "\0".join(paths), target, python, facts, float(timeout), bool(color))
+    except _core().ProbeError as e:
+        raise ProbeError(str(e))
+    report = Report(_own_import("json").loads(doc))
+    report.text = text
+    report.has_errors = has_errors
+    return report

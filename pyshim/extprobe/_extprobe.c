@@ -144,6 +144,69 @@ shim_inspect(PyObject *module, PyObject *args)
     return result;
 }
 
+/* wheel(files, target, python, facts, timeout, color) -> (json, text,
+ * has_errors); files: the paths joined by NUL characters (no tuple walking
+ * in the 3.8 limited API) */
+static PyObject *
+shim_wheel(PyObject *module, PyObject *args)
+{
+    const char *blob, *target = NULL, *python = NULL, *facts = NULL;
+    Py_ssize_t blob_len, facts_len = 0;
+    double timeout = 30.0;
+    int color = 0;
+    if (!PyArg_ParseTuple(args, "s#|zzz#dp", &blob, &blob_len, &target, &python,
+                          &facts, &facts_len, &timeout, &color)) {
+        return NULL;
+    }
+    size_t count = 0;
+    for (Py_ssize_t i = 0; i <= blob_len; i++) {
+        count += i == blob_len || blob[i] == '\0';
+    }
+    const char **files = PyMem_Malloc(count * sizeof(*files));
+    if (files == NULL) {
+        return PyErr_NoMemory();
+    }
+    size_t k = 0;
+    for (const char *p = blob; k < count; p += strlen(p) + 1) {
+        files[k++] = p;
+    }
+    ep_wheel_options opt;
+    ep_wheel_options_init(&opt);
+    opt.target = target;
+    opt.python = python;
+    opt.facts = facts;
+    opt.facts_len = (size_t)facts_len;
+    opt.timeout = timeout;
+    ep_wheels *ws = NULL;
+    ep_error err;
+    ep_status st;
+    Py_BEGIN_ALLOW_THREADS
+    st = ep_wheels_audit(files, count, &opt, &ws, &err);
+    Py_END_ALLOW_THREADS
+    PyMem_Free(files);
+    if (st != EP_OK) {
+        return raise_status(module, st, &err);
+    }
+    char *json = ep_wheels_json(ws, &err);
+    char *text = json ? ep_wheels_text(ws, color != 0, &err) : NULL;
+    PyObject *result = NULL;
+    if (json != NULL && text != NULL) {
+        PyObject *j = decode(json), *t = decode(text);
+        if (j != NULL && t != NULL) {
+            result = Py_BuildValue("(OOO)", j, t,
+                                   ep_wheels_has_errors(ws) ? Py_True : Py_False);
+        }
+        Py_XDECREF(j);
+        Py_XDECREF(t);
+    } else {
+        raise_status(module, EP_ERR_NOMEM, &err);
+    }
+    ep_free(json);
+    ep_free(text);
+    ep_wheels_free(ws);
+    return result;
+}
+
 /* facts_source() -> the script that gathers interpreter facts */
 static PyObject *
 shim_facts_source(PyObject *module, PyObject *unused)
@@ -158,6 +221,9 @@ static PyMethodDef shim_methods[] = {
      "explain(target, facts=None, python=None, workdir=None, start='c', "
      "script=None, import_trial=True, timeout=60.0, is_file=False, "
      "color=False) -> (json, text, has_errors, importable)"},
+    {"wheel", shim_wheel, METH_VARARGS,
+     "wheel(files, target=None, python=None, facts=None, timeout=30.0, "
+     "color=False) -> (json, text, has_errors); files NUL-joined"},
     {"inspect", shim_inspect, METH_VARARGS,
      "inspect(path) -> JSON text of the ELF facts of one file"},
     {"facts_source", shim_facts_source, METH_NOARGS,

@@ -600,6 +600,87 @@ class Context:
             f.write(buf.getvalue())
         return di
 
+    # ---- wheels (extprobe wheel scenarios) -------------------------------------
+    def make_wheel(self, name, version, tag, files, out_dir=None, wheel_tags=None,
+                   purelib=None, requires=(), generator="bdist_wheel (0.38.4)",
+                   record=True, record_rows=None):
+        """A wheel file NAME-VERSION-TAG.whl written with Python's zipfile (a
+        real zip writer): FILES (arcname -> text, bytes or ('copy', path)),
+        NAME-VERSION.dist-info with METADATA, WHEEL (Tag: lines WHEEL_TAGS,
+        default the file's tag) and RECORD with each member's sha256 and size,
+        as bdist_wheel writes them. record_rows(rows) may edit the rows."""
+        import zipfile
+        out_dir = out_dir or self.mkdir("dist")
+        di = "%s-%s.dist-info" % (name.replace("-", "_"), version)
+        if purelib is None:
+            purelib = tag.endswith("-any")
+        meta = "Metadata-Version: 2.1\nName: %s\nVersion: %s\n" % (name, version)
+        meta += "".join("Requires-Dist: %s\n" % r for r in requires)
+        wheel = "Wheel-Version: 1.0\nGenerator: %s\nRoot-Is-Purelib: %s\n" % (
+            generator, "true" if purelib else "false")
+        wheel += "".join("Tag: %s\n" % t for t in (wheel_tags or [tag])) + "\n"
+        members = []
+        for rel in sorted(files):
+            content = files[rel]
+            if isinstance(content, tuple) and content[0] == "copy":
+                with open(content[1], "rb") as f:
+                    data = f.read()
+            else:
+                data = content if isinstance(content, bytes) else content.encode()
+            members.append((rel, data))
+        members += [(di + "/METADATA", meta.encode()), (di + "/WHEEL", wheel.encode())]
+        rows = [(rel, _record_hash(data), str(len(data))) for rel, data in members]
+        rows.append((di + "/RECORD", "", ""))
+        if record_rows:
+            rows = record_rows(rows)
+        buf = io.StringIO()
+        csv.writer(buf, lineterminator="\n").writerows(rows)
+        path = os.path.join(out_dir, "%s-%s-%s.whl" % (name.replace("-", "_"), version, tag))
+        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+            for rel, data in members:
+                z.writestr(rel, data)
+            if record:
+                z.writestr(di + "/RECORD", buf.getvalue())
+        return path
+
+    def pip_target(self, wheel, target_dir, python_version=None, platform=None, abi=None,
+                   dry_run=False):
+        """Debian's pip installs WHEEL into TARGET_DIR (--target), offline; for
+        another interpreter or platform with --python-version/--platform/--abi
+        (pip's own tag check decides). Returns the Result."""
+        argv = ["/usr/bin/python3", "-m", "pip", "install", "--no-index", "--no-deps",
+                "--disable-pip-version-check", "--no-compile", "--target", target_dir]
+        if python_version or platform or abi:
+            argv += ["--only-binary", ":all:", "--implementation", "cp"]
+            if python_version:
+                argv += ["--python-version", python_version]
+            if platform:
+                argv += ["--platform", platform]
+            if abi:
+                argv += ["--abi", abi]
+        if dry_run:
+            argv.append("--dry-run")
+        return run(argv + [wheel], env=base_env(), timeout=120)
+
+    def wheel_case(self, wheels, target=None, python=None, roles=None, vars=None,
+                   pythonpath=(), module="wheel"):
+        """An `extprobe wheel` case: WHEELS audited for TARGET (a tag), or for
+        PYTHON (default the case's interpreter) when TARGET is None."""
+        c = self.case(module, python=python, pythonpath=pythonpath, roles=roles, vars=vars)
+        c.wheels = list(wheels)
+        c.target = target
+        return c
+
+    def expect_run(self, argv, fragment, what, want_fail=True, stream="stderr"):
+        """A command (pip, unzip, python -m wheel) fails (or succeeds) saying
+        FRAGMENT on STREAM."""
+        r = run(argv, env=base_env(), timeout=120)
+        text = r.stderr if stream == "stderr" else r.stdout
+        rc_ok = (r.returncode not in (0, "timeout")) if want_fail else r.returncode == 0
+        ok = rc_ok and fragment in text
+        self.expect(ok, "%s says %r (%s)" % (what, fragment, r.describe() if not ok else "ok"))
+        return r
+
     def unprivileged(self, python):
         """How to run a case as a user without root's permission override:
         None when the suite is not root, "nobody" (through setpriv) when it is.

@@ -197,8 +197,21 @@ def codes_of(doc):
     return [f.get("code") for f in doc.get("findings", [])]
 
 
+def flatten_wheels(doc, case):
+    """An `extprobe wheel` document as the checks read a report: the findings
+    of every wheel in order, module and importable taken from the case."""
+    if "wheels" not in doc:
+        return doc
+    flat = dict(doc)
+    flat["findings"] = [f for w in doc.get("wheels") or [] for f in w.get("findings") or []]
+    flat["module"] = case.module
+    flat["importable"] = doc.get("ok")
+    return flat
+
+
 def check_report(doc, rc, exp, case):
     """Every difference between a report (and exit status) and expected.json."""
+    doc = flatten_wheels(doc, case)
     probs = []
     want_rc = exp["exit"] if isinstance(exp["exit"], list) else [exp["exit"]]
     if rc not in want_rc:
@@ -390,9 +403,19 @@ class Runner:
             ("shim", [case.python, "-m", "extprobe", case.module, "--json"] + case.args,
              case.cwd, case.child_env(extra_path=[self.pyshim])),
         )
+        if getattr(case, "wheels", None):
+            judge = ["--target", case.target] if case.target else []
+            routes = (
+                ("cli", [self.cli, "wheel"] + case.wheels + ["--json"] +
+                 (judge or ["--python", case.python]), neutral, case.child_env()),
+                ("shim", [case.python, "-m", "extprobe", "wheel"] + case.wheels +
+                 ["--json"] + judge, case.cwd, case.child_env(extra_path=[self.pyshim])),
+            )
         after_route = getattr(sc.mod, "after_route", None)
         for name, argv, cwd, env in routes:
             r, doc, err, dt = run_route(argv, case, cwd, env, self.args.timeout)
+            if doc is not None:
+                doc = flatten_wheels(doc, case)
             detail[name] = {"exit": r.returncode, "codes": codes_of(doc) if doc else None,
                             "error": err,
                             "findings": [{k: f.get(k) for k in ("code", "severity", "summary",
@@ -420,6 +443,7 @@ class Runner:
         if len(docs) == 2:
             a, b = docs["cli"], docs["shim"]
             diff = []
+            a, b = flatten_wheels(a, case), flatten_wheels(b, case)
             if codes_of(a) != codes_of(b):
                 diff.append("codes differ: cli %s, shim %s" % (codes_of(a), codes_of(b)))
             if a.get("importable") != b.get("importable"):

@@ -366,11 +366,17 @@ typedef enum ep_finding_code {
     EP_FINDING_LIMITED_API_VIOLATION = 13,
     EP_FINDING_UNREADABLE = 14,
     EP_FINDING_MODULE_NOT_FOUND = 15,
-    EP_FINDING_IMPORT_ERROR = 16
+    EP_FINDING_IMPORT_ERROR = 16,
+    EP_FINDING_WHEEL_DAMAGED = 17,
+    EP_FINDING_WHEEL_TAG_MISMATCH = 18,
+    EP_FINDING_WHEEL_RECORD_MISMATCH = 19,
+    EP_FINDING_WHEEL_POLICY_VIOLATION = 20,
+    EP_FINDING_WHEEL_UNVENDORED_LIBRARY = 21,
+    EP_FINDING_WHEEL_FAMILY_MISMATCH = 22
 } ep_finding_code;
 
 /** Number of codes + 1 (codes run from 1 to EP_FINDING_CODE_END - 1). */
-#define EP_FINDING_CODE_END 17
+#define EP_FINDING_CODE_END 23
 
 /** One finding. Read-only; lives inside its ep_report. Fields may be appended
  *  in later versions. */
@@ -760,6 +766,102 @@ EP_API ep_status ep_deps_session_analyze(ep_deps_session *session,
  *  freed. Accepts NULL.
  *  Ownership: releases the session. */
 EP_API void ep_deps_session_free(ep_deps_session *session);
+
+/* ------------------------------------------------------------------------ */
+/* Wheels: will these wheels import on that target?                          */
+/* ------------------------------------------------------------------------ */
+
+/**
+ * An audit of one or more wheel files before they are installed. Each
+ * archive is read in place through libzip: the central directory, the
+ * .dist-info files (WHEEL, METADATA, RECORD) and every member once, as a
+ * stream (for its RECORD hash); ELF members are held in memory one at a time
+ * while their facts are read. Nothing is extracted, loaded or run. The
+ * checks and their finding codes are in docs/wheel.md.
+ */
+typedef struct ep_wheels ep_wheels;
+
+/** Options of ep_wheels_audit(). Initialise with ep_wheel_options_init();
+ *  fields may be appended in later versions. */
+typedef struct ep_wheel_options {
+    const char *target;    /**< judge the wheels for this interpreter and
+                                platform instead of python's: a wheel tag,
+                                "cp312-manylinux_2_28_aarch64" or
+                                "cp312-cp312-manylinux_2_28_aarch64" (the
+                                first tag of packaging.tags.sys_tags()), also
+                                "cp312t-..." (free-threaded) and
+                                musllinux_X_Y / linux platforms. Default NULL:
+                                the interpreter python */
+    const char *python;    /**< the interpreter to judge for when target is
+                                NULL (asked once in a child process); default
+                                "python3". NULL together with target NULL:
+                                only the wheels' own consistency is checked */
+    double timeout;        /**< seconds for asking python; default 30 */
+    const char *facts;     /**< interpreter facts already gathered (the
+                                Python shim passes its own); NULL: ask */
+    size_t facts_len;
+    uint64_t member_limit; /**< largest ELF member read into memory, bytes;
+                                a larger one is reported, not read. Default
+                                1 GiB */
+} ep_wheel_options;
+
+/** Set every field to its documented default.  Ownership: not applicable. */
+EP_API void ep_wheel_options_init(ep_wheel_options *opt);
+
+/**
+ * Audit wheel files: each against its own tags, its RECORD and the
+ * manylinux/musllinux policy its platform tags promise, and against the
+ * target; wheels of one project and version together as a family.
+ * A damaged or unreadable archive is a result (a wheel-damaged finding and
+ * ep_wheels_error()), not a failure of the call.
+ *
+ * @param[in]  files  paths of .whl files
+ * @param[in]  count  number of files
+ * @param[in]  opt    options, or NULL for the defaults
+ * @param[out] out    the audit
+ * @param[out] err    optional error detail
+ * @return EP_OK, EP_ERR_INVALID_ARG (no files, or a target that is not a
+ *         wheel tag), EP_ERR_NOMEM, EP_ERR_INTERP (python could not be run)
+ * Ownership: caller frees with ep_wheels_free().
+ */
+EP_API ep_status ep_wheels_audit(const char *const *files, size_t count,
+                                 const ep_wheel_options *opt, ep_wheels **out,
+                                 ep_error *err);
+
+/** Free an audit. Accepts NULL.  Ownership: releases the audit. */
+EP_API void ep_wheels_free(ep_wheels *wheels);
+
+/** Number of wheels audited (as given).  Ownership: not applicable. */
+EP_API size_t ep_wheels_count(const ep_wheels *wheels);
+
+/** The findings of wheel i as a report (ep_report_finding() and friends;
+ *  ep_report_module() is the wheel's file name), NULL when out of range.
+ *  Ownership: borrowed (valid until ep_wheels_free()). */
+EP_API const ep_report *ep_wheels_report(const ep_wheels *wheels, size_t i);
+
+/** Why wheel i could not be read at all, one line naming the file, or NULL
+ *  when it was read.  Ownership: borrowed (valid until ep_wheels_free()). */
+EP_API const char *ep_wheels_error(const ep_wheels *wheels, size_t i);
+
+/** Whether any wheel has an error finding (exit status 1 of the CLI).
+ *  Ownership: not applicable. */
+EP_API bool ep_wheels_has_errors(const ep_wheels *wheels);
+
+/**
+ * The audit as JSON (schema 1; keys in docs/json.md), trailing newline.
+ * @return the document, or NULL when memory ran out (err says so)
+ * Ownership: caller frees with ep_free().
+ */
+EP_API char *ep_wheels_json(const ep_wheels *wheels, ep_error *err);
+
+/**
+ * The audit as text for a person: per wheel its tags, the verdict, the
+ * findings with evidence and fix; then the families.
+ * @return the text, or NULL when memory ran out (err says so)
+ * Ownership: caller frees with ep_free().
+ */
+EP_API char *ep_wheels_text(const ep_wheels *wheels, bool color,
+                            ep_error *err);
 
 #ifdef __cplusplus
 }
