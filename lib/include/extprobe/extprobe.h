@@ -336,6 +336,43 @@ EP_API const ep_ext_tag *ep_object_ext_tag(const ep_object *obj);
 EP_API ep_status ep_inspect_json(ep_object *const *objs, size_t count,
                                  char **json, ep_error *err);
 
+/** The same document written to a file descriptor one object at a time,
+ *  so that a caller can close each object once it is added: memory and
+ *  open files stay flat however many files there are. */
+typedef struct ep_inspect_writer ep_inspect_writer;
+
+/**
+ * Start an inspect document on fd (the writer never closes fd).
+ *
+ * @param[in]  fd   where the document goes, e.g. STDOUT_FILENO
+ * @param[out] out  the writer
+ * @param[out] err  optional error detail
+ * @return EP_OK, EP_ERR_INVALID_ARG, EP_ERR_NOMEM
+ * Ownership: caller frees with ep_inspect_writer_free().
+ */
+EP_API ep_status ep_inspect_writer_new(int fd, ep_inspect_writer **out,
+                                       ep_error *err);
+
+/**
+ * Append one object's record; the object may be closed right after.
+ *
+ * @return EP_OK, EP_ERR_INVALID_ARG, EP_ERR_NOMEM, EP_ERR_IO (a write to fd
+ *         failed; later calls fail the same way)
+ */
+EP_API ep_status ep_inspect_writer_add(ep_inspect_writer *w,
+                                       ep_object *obj, ep_error *err);
+
+/**
+ * End the document and write out what is left.
+ *
+ * @return EP_OK, EP_ERR_INVALID_ARG, EP_ERR_NOMEM, EP_ERR_IO
+ */
+EP_API ep_status ep_inspect_writer_finish(ep_inspect_writer *w,
+                                          ep_error *err);
+
+/** Release a writer (NULL ok); an unfinished document stays unfinished. */
+EP_API void ep_inspect_writer_free(ep_inspect_writer *w);
+
 /* ------------------------------------------------------------------------ */
 /* Diagnosis: findings, reports, explain                                     */
 /* ------------------------------------------------------------------------ */
