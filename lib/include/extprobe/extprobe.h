@@ -634,16 +634,19 @@ typedef struct ep_deps_symbol {
 typedef struct ep_deps_options {
     const char *python;      /**< the interpreter whose process dlopen()s the
                                   file: a name looked up on PATH, or a path.
-                                  An ELF file is read directly; anything else
-                                  (a pyenv shim) is run once, in a child
-                                  process with a timeout, to ask for its
-                                  sys.executable. Default "python3". NULL
+                                  Nothing is run: symlinks, a pyenv shim (by
+                                  pyenv's own rules) and a venv's pyvenv.cfg
+                                  lead to the ELF executable, which is read
+                                  (docs/deps.md); a wrapper script of any
+                                  other kind is EP_ERR_INTERP. Default
+                                  "python3". NULL
                                   together with executable NULL: standalone,
                                   the file is loaded on its own, as
                                   `ld.so --list FILE` (ldd) loads it */
     const char *executable;  /**< the interpreter's ELF executable, when
                                   known; overrides python. Default NULL */
-    double timeout;          /**< seconds for asking python; default 30 */
+    double timeout;          /**< unused: the interpreter is not run (kept
+                                  for source compatibility); default 30 */
     const char *ld_library_path; /**< the LD_LIBRARY_PATH value to emulate;
                                   NULL: this process's environment; "": none */
     const char *ld_so_cache; /**< cache file; NULL: /etc/ld.so.cache; "":
@@ -660,6 +663,12 @@ typedef struct ep_deps_options {
                                   ("avx512_1:x86_64"); NULL: from the CPU */
     bool symbols;            /**< check versions and resolve symbols;
                                   default true */
+    bool plain_unless_extension; /**< only a Python extension (a file that
+                                  defines a PyInit_* dynamic symbol) is
+                                  dlopen()ed by the interpreter; any other
+                                  file is loaded on its own, as with python
+                                  NULL (docs/deps.md). Default false; the
+                                  CLI sets it unless --python is given */
 } ep_deps_options;
 
 /** Set every field to its documented default.  Ownership: not applicable. */
