@@ -478,7 +478,10 @@ ld_session_new(const ep_deps_options *opt, const ld_process *proc,
     ep_arena_init(&s->a);
     s->refs = 1;
     s->symbols = opt->symbols;
-    s->map_files = opt->symbols;
+    /* Never map whole files: pread of the ranges needed is faster from a
+     * cold cache, and a mapped file truncated under us would raise SIGBUS
+     * on the next touch (tests/unit/loader_robust.c). */
+    s->map_files = false;
     s->plain_unless_ext = opt->plain_unless_extension;
     ep_status st = ld_platform_init(&s->a, &s->pf, opt, err);
     if (st != EP_OK) {
