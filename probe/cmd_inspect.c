@@ -170,8 +170,9 @@ print_symbols(ep_object *obj, bool all)
             at = syms[i].defined && !syms[i].hidden_version ? "@@" : "@";
         }
         printf("    %s %-6s %-6s %s%s%s\n", syms[i].defined ? "def" : "und",
-               ep_symbol_type_str(syms[i].type), ep_symbol_bind_str(syms[i].bind),
-               syms[i].name, at, syms[i].version ? syms[i].version : "");
+               ep_symbol_type_str(syms[i].type),
+               ep_symbol_bind_str(syms[i].bind), syms[i].name, at,
+               syms[i].version ? syms[i].version : "");
     }
 }
 
@@ -210,7 +211,8 @@ print_text(ep_object *obj, bool all_symbols)
         printf("  %-11s %s\n", "abi-tag", in->abi_tag);
     }
     print_list("compiler", in->comments);
-    printf("  %-11s %s, %s\n", "debug", in->stripped ? "stripped" : "not stripped",
+    printf("  %-11s %s, %s\n", "debug",
+           in->stripped ? "stripped" : "not stripped",
            in->has_debug_info ? "with DWARF" : "no DWARF");
 }
 

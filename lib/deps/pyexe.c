@@ -41,8 +41,8 @@ is_dir(const char *path)
  * first executable regular file of that name on path (PATH when NULL),
  * leaving out the directory skip (pyenv's shims, for its `system`). */
 static char *
-find_on_path(ep_arena *a, const char *name, const char *path,
-             const char *skip1, const char *skip2)
+find_on_path(ep_arena *a, const char *name, const char *path, const char *skip1,
+             const char *skip2)
 {
     if (strchr(name, '/') != NULL) {
         return ep_arena_strdup(a, name);
@@ -279,8 +279,8 @@ latest_installed(pyenv *pe, const char *prefix)
     while ((e = readdir(d)) != NULL) {
         const char *v = e->d_name;
         size_t n = strlen(v);
-        bool is_t = n >= 2 && v[n - 1] == 't' && v[n - 2] >= '0' &&
-                    v[n - 2] <= '9';
+        bool is_t =
+            n >= 2 && v[n - 1] == 't' && v[n - 2] >= '0' && v[n - 2] <= '9';
         if (strncmp(v, prefix, plen) != 0 ||
             (v[plen] != '.' && v[plen] != '-') || is_t != want_t ||
             ends_with(v, "-dev") || ends_with(v, "-src") ||
@@ -303,8 +303,8 @@ installed_name(pyenv *pe, const char *v)
     const char *norm = strncmp(v, "python-", 7) == 0 ? v + 7 : v;
     const char *cands[2] = {v, norm};
     for (int i = 0; i < 2; i++) {
-        char *dir = ep_arena_printf(pe->a, "%s/versions/%s", pe->root,
-                                    cands[i]);
+        char *dir =
+            ep_arena_printf(pe->a, "%s/versions/%s", pe->root, cands[i]);
         if (dir != NULL && is_dir(dir)) {
             return cands[i];
         }
@@ -326,8 +326,8 @@ pyenv_which(pyenv *pe, const char **out, const char **how, ep_error *err)
     if (setting == NULL || strcmp(setting, "system") == 0) {
         setting = "";
     }
-    char *list = ep_arena_printf(pe->a, "%s%ssystem", setting,
-                                 *setting ? ":" : "");
+    char *list =
+        ep_arena_printf(pe->a, "%s%ssystem", setting, *setting ? ":" : "");
     if (list == NULL) {
         return ep_fail_nomem(err);
     }
@@ -346,8 +346,8 @@ pyenv_which(pyenv *pe, const char **out, const char **how, ep_error *err)
                 *out = cmd;
                 *how = ep_arena_printf(
                     pe->a, "pyenv shim: version system (set by %s)%s%s",
-                    pe->origin ? pe->origin : "default",
-                    missing ? ", as " : "", missing ? missing : "");
+                    pe->origin ? pe->origin : "default", missing ? ", as " : "",
+                    missing ? missing : "");
                 return EP_OK;
             }
         } else if (*v != '\0') {
@@ -356,14 +356,14 @@ pyenv_which(pyenv *pe, const char **out, const char **how, ep_error *err)
                                                pe->root, inst, pe->program)
                              : NULL;
             if (inst == NULL && missing == NULL) {
-                missing = ep_arena_printf(
-                    pe->a, "version %s is not installed", v);
+                missing =
+                    ep_arena_printf(pe->a, "version %s is not installed", v);
             }
             if (cmd != NULL && is_exec_file(cmd)) {
                 *out = cmd;
-                *how = ep_arena_printf(pe->a,
-                                       "pyenv shim: version %s (set by %s)",
-                                       inst, pe->origin ? pe->origin : "?");
+                *how =
+                    ep_arena_printf(pe->a, "pyenv shim: version %s (set by %s)",
+                                    inst, pe->origin ? pe->origin : "?");
                 return EP_OK;
             }
         }
@@ -371,8 +371,8 @@ pyenv_which(pyenv *pe, const char **out, const char **how, ep_error *err)
     }
     return ep_fail(err, EP_ERR_INTERP,
                    "pyenv: %s: command not found (%s%sversion set by %s)",
-                   pe->program, missing ? missing : "",
-                   missing ? "; " : "", pe->origin ? pe->origin : "default");
+                   pe->program, missing ? missing : "", missing ? "; " : "",
+                   pe->origin ? pe->origin : "default");
 }
 
 /* A pyenv shim as pyenv-rehash writes it: a bash script that execs
@@ -397,9 +397,9 @@ venv_home(ep_arena *a, const char *path)
     }
     *slash = '\0';
     slash = strrchr(dir, '/');
-    char *cfg = ep_arena_printf(a, "%.*s/pyvenv.cfg",
-                                (int)(slash ? slash - dir : 1),
-                                slash ? dir : ".");
+    char *cfg =
+        ep_arena_printf(a, "%.*s/pyvenv.cfg", (int)(slash ? slash - dir : 1),
+                        slash ? dir : ".");
     char buf[SCRIPT_HEAD];
     if (cfg == NULL || read_head(cfg, buf, sizeof(buf)) <= 0) {
         return NULL;

@@ -47,8 +47,8 @@ ld_exe_libpython(ep_arena *a, const char *exe, const char **needed,
 static bool
 is_pyinit_def(const char *name, const ep_elf_symcand *sym, void *ctx)
 {
-    bool hit = sym->shndx != 0 /* SHN_UNDEF */ &&
-               strncmp(name, "PyInit_", 7) == 0;
+    bool hit =
+        sym->shndx != 0 /* SHN_UNDEF */ && strncmp(name, "PyInit_", 7) == 0;
     *(bool *)ctx = hit;
     return hit;
 }

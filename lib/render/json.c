@@ -202,15 +202,62 @@ utf8_seq(const unsigned char *p)
  * '"' and '\\'. Bytes >= 0x80 are decided by utf8_seq(). */
 static const unsigned char plain_ascii[256] = {
 #define R16(v) v, v, v, v, v, v, v, v, v, v, v, v, v, v, v, v
-    R16(0), R16(0),
+    R16(0),
+    R16(0),
     /* 0x20..0x2f, '"' is 0x22 */
-    1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
-    R16(1), R16(1),
+    1,
+    1,
+    0,
+    1,
+    1,
+    1,
+    1,
+    1,
+    1,
+    1,
+    1,
+    1,
+    1,
+    1,
+    1,
+    1,
+    R16(1),
+    R16(1),
     /* 0x50..0x5f, '\\' is 0x5c */
-    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1,
+    1,
+    1,
+    1,
+    1,
+    1,
+    1,
+    1,
+    1,
+    1,
+    1,
+    1,
+    1,
+    0,
+    1,
+    1,
+    1,
     R16(1),
     /* 0x70..0x7f, DEL is escaped */
-    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0,
+    1,
+    1,
+    1,
+    1,
+    1,
+    1,
+    1,
+    1,
+    1,
+    1,
+    1,
+    1,
+    1,
+    1,
+    1,
+    0,
 #undef R16
 };
 
@@ -317,8 +364,8 @@ ep_json_int(ep_json *j, long long v)
 {
     before_value(j);
     /* The magnitude in unsigned arithmetic, so LLONG_MIN is not overflow. */
-    put_decimal(j, v < 0, v < 0 ? 0ULL - (unsigned long long)v
-                                : (unsigned long long)v);
+    put_decimal(j, v < 0,
+                v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v);
 }
 
 void

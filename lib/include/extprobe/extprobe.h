@@ -801,6 +801,95 @@ EP_API ep_status ep_deps_session_analyze(ep_deps_session *session,
  *  Ownership: releases the session. */
 EP_API void ep_deps_session_free(ep_deps_session *session);
 
+/* ------------------------------------------------------------------------ */
+/* Scan: every extension module of an environment, statically               */
+/* ------------------------------------------------------------------------ */
+
+/** Options of ep_scan_run(). Initialise with ep_scan_options_init(). */
+typedef struct ep_scan_options {
+    const char *python;  /**< the interpreter whose environment is scanned
+                              and whose process loads the modules; default
+                              "python3" */
+    bool symbols;        /**< check versions and symbols; default true */
+} ep_scan_options;
+
+/** Set every field to its documented default. */
+EP_API void ep_scan_options_init(ep_scan_options *opt);
+
+/** One problem of a module: a finding code of CONTRACT.md and one line. */
+typedef struct ep_scan_finding {
+    const char *code;    /**< "missing-dependency", "abi-tag-mismatch", ... */
+    const char *summary; /**< one line, no trailing newline */
+} ep_scan_finding;
+
+/** One extension module as the interpreter would import it. */
+typedef struct ep_scan_module {
+    const char *module;  /**< dotted name from its root ("pkg.sub._ext") */
+    const char *file;    /**< the file */
+    const char *root;    /**< the tree it was found under */
+    const char *tag;     /**< the file-name suffix (".abi3.so", ...) */
+    bool ok;             /**< it would load: no finding */
+    size_t nfindings;
+    const ep_scan_finding *findings;
+} ep_scan_module;
+
+/** What a scan saw: its interpreter, its roots, its counts. */
+typedef struct ep_scan_summary {
+    const char *python;      /**< as named */
+    const char *executable;  /**< the interpreter's executable */
+    ep_strlist suffixes;     /**< the extension suffixes it accepts */
+    ep_strlist roots;        /**< the trees walked */
+    size_t modules, ok, failed;
+    void *_private;          /**< the storage of the strings above */
+} ep_scan_summary;
+
+/** Called for each module, in walk order (sorted names, depth first), with
+ *  done = modules checked so far and total = candidates found; return false
+ *  to stop the scan. The module and its strings are borrowed for the call. */
+typedef bool (*ep_scan_fn)(const ep_scan_module *m, size_t done, size_t total,
+                           void *ctx);
+
+/**
+ * Check every extension module under paths (or, when npaths is 0, under the
+ * interpreter's site-packages and lib-dynload) the way opt->python would
+ * import it: the file-name tag against its extension suffixes, the
+ * PyInit_ function, the ELF class and machine, and the loader's verdict in
+ * its process (libraries, versions, symbols) -- nothing is loaded. The
+ * interpreter is asked once for its suffixes and sys.path (lib/interp/,
+ * child process with a timeout); the loader models it from its files.
+ *
+ * @param[in]  opt      options, or NULL for the defaults
+ * @param[in]  paths    trees to walk (files are taken as they are)
+ * @param[in]  npaths   how many
+ * @param[in]  fn       called for each module
+ * @param[in]  ctx      passed to fn
+ * @param[out] summary  counts and the interpreter; strings valid until
+ *                      ep_scan_summary_release()
+ * @param[out] err      optional error detail
+ * @return EP_OK (also when modules fail), EP_ERR_INTERP, EP_ERR_IO (a path
+ *         cannot be read), EP_ERR_NOMEM
+ * Ownership: release summary with ep_scan_summary_release().
+ */
+EP_API ep_status ep_scan_run(const ep_scan_options *opt,
+                             const char *const *paths, size_t npaths,
+                             ep_scan_fn fn, void *ctx,
+                             ep_scan_summary *summary, ep_error *err);
+
+/** Free the strings of a summary (NULL ok). */
+EP_API void ep_scan_summary_release(ep_scan_summary *summary);
+
+/** One module as a JSON object (no trailing newline; keys in docs/json.md).
+ *  Ownership: caller frees with ep_free(). NULL when memory ran out. */
+EP_API char *ep_scan_module_json(const ep_scan_module *m);
+
+/** The summary as JSON members `"python": {...}, "roots": [...]` and
+ *  `"summary": {...}` with by_code counts given by the caller (codes[i]
+ *  seen counts[i] times), for the end of the document.
+ *  Ownership: caller frees with ep_free(). */
+EP_API char *ep_scan_summary_json(const ep_scan_summary *summary,
+                                  const char *const *codes,
+                                  const size_t *counts, size_t ncodes);
+
 #ifdef __cplusplus
 }
 #endif
