@@ -173,9 +173,13 @@ default_roots(ep_arena *a, const ep_interp *in, ep_strvec *roots, ep_error *err)
         const ep_path_entry *e = &in->path[i];
         bool dynload = strcmp(e->origin, "stdlib") == 0 &&
                        strcmp(ep_basename(e->abs), "lib-dynload") == 0;
-        if ((strcmp(e->origin, "site-packages") == 0 || dynload) &&
-            !ep_strvec_contains(roots, e->abs) &&
-            !ep_strvec_push(a, roots, e->abs)) {
+        if ((strcmp(e->origin, "site-packages") != 0 && !dynload) ||
+            ep_strvec_contains(roots, e->abs)) {
+            continue;
+        }
+        /* Copied: the summary outlives the interpreter's facts. */
+        const char *copy = ep_arena_strdup(a, e->abs);
+        if (copy == NULL || !ep_strvec_push(a, roots, copy)) {
             return ep_fail_nomem(err);
         }
     }
@@ -353,7 +357,9 @@ ep_scan_run(const ep_scan_options *opt, const char *const *paths, size_t npaths,
     ep_strvec roots = {0};
     ep_strvec suffixes = {0};
     for (size_t i = 0; i < in->ext_suffixes.count; i++) {
-        if (!ep_strvec_push(a, &suffixes, in->ext_suffixes.items[i])) {
+        /* Copied: the summary outlives the interpreter's facts. */
+        const char *copy = ep_arena_strdup(a, in->ext_suffixes.items[i]);
+        if (copy == NULL || !ep_strvec_push(a, &suffixes, copy)) {
             st = ep_fail_nomem(err);
             goto out;
         }
