@@ -25,8 +25,11 @@ static const char deps_usage[] =
     "directories, or already loaded by the interpreter), every place tried "
     "for\n"
     "a library that is not found, version requirements the system lacks, and\n"
-    "undefined symbols nothing provides. Nothing is loaded or run, except PY\n"
-    "itself when it is a script (a pyenv shim), to ask for its executable.\n"
+    "undefined symbols nothing provides. Nothing is loaded or run: PY is\n"
+    "modelled from its files (a pyenv shim or a venv link leads to the\n"
+    "interpreter's executable, whose libpython comes from its DT_NEEDED).\n"
+    "Without --python, a FILE that is not a Python extension (no PyInit_*)\n"
+    "is loaded on its own, as ldd loads it.\n"
     "\n"
     "  --python PY         the interpreter (default: python3 on PATH)\n"
     "  --standalone        no interpreter: load FILE on its own, as ldd does\n"
@@ -253,6 +256,7 @@ cmd_deps(int argc, char **argv)
     };
     ep_deps_options opt;
     ep_deps_options_init(&opt);
+    opt.plain_unless_extension = true; /* until --python names one */
     bool json = false;
     int c;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -262,6 +266,7 @@ cmd_deps(int argc, char **argv)
             break;
         case 'p':
             opt.python = optarg;
+            opt.plain_unless_extension = false;
             break;
         case 's':
             opt.python = NULL;

@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static const char inspect_usage[] =
     "usage: extprobe inspect FILE... [--json] [--symbols]\n"
@@ -169,8 +170,9 @@ print_symbols(ep_object *obj, bool all)
             at = syms[i].defined && !syms[i].hidden_version ? "@@" : "@";
         }
         printf("    %s %-6s %-6s %s%s%s\n", syms[i].defined ? "def" : "und",
-               ep_symbol_type_str(syms[i].type), ep_symbol_bind_str(syms[i].bind),
-               syms[i].name, at, syms[i].version ? syms[i].version : "");
+               ep_symbol_type_str(syms[i].type),
+               ep_symbol_bind_str(syms[i].bind), syms[i].name, at,
+               syms[i].version ? syms[i].version : "");
     }
 }
 
@@ -209,7 +211,8 @@ print_text(ep_object *obj, bool all_symbols)
         printf("  %-11s %s\n", "abi-tag", in->abi_tag);
     }
     print_list("compiler", in->comments);
-    printf("  %-11s %s, %s\n", "debug", in->stripped ? "stripped" : "not stripped",
+    printf("  %-11s %s, %s\n", "debug",
+           in->stripped ? "stripped" : "not stripped",
            in->has_debug_info ? "with DWARF" : "no DWARF");
 }
 
@@ -245,57 +248,59 @@ cmd_inspect(int argc, char **argv)
         fputs(inspect_usage, stderr);
         return EXIT_USAGE;
     }
-    size_t n = (size_t)(argc - optind);
-    ep_object **objs = calloc(n, sizeof(*objs));
-    if (objs == NULL) {
-        cli_error("out of memory");
+    /* Each file is opened, reported and closed before the next: open
+     * files and memory stay flat for any number of files, and the JSON
+     * document streams out as it is made. */
+    ep_inspect_writer *writer = NULL;
+    ep_error err;
+    int rc = EXIT_OK;
+    if (json && ep_inspect_writer_new(STDOUT_FILENO, &writer, &err) != EP_OK) {
+        cli_error("%s", err.message);
         return EXIT_USAGE;
     }
-    int rc = EXIT_OK;
-    for (size_t i = 0; i < n; i++) {
-        ep_error err;
-        const char *path = argv[optind + (int)i];
-        if (ep_object_open(path, &objs[i], &err) != EP_OK) {
+    for (int i = optind; i < argc; i++) {
+        ep_object *obj = NULL;
+        const char *path = argv[i];
+        if (ep_object_open(path, &obj, &err) != EP_OK) {
             cli_error("%s", err.message);
             rc = EXIT_USAGE;
-            goto out;
+            break;
         }
-        if (ep_object_reason(objs[i]) != NULL) {
+        if (ep_object_reason(obj) != NULL) {
             char shown[4096];
             cli_error("%s: %s: %s", one_line(path, shown, sizeof(shown)),
-                      ep_kind_str(ep_object_kind(objs[i])),
-                      ep_object_reason(objs[i]));
+                      ep_kind_str(ep_object_kind(obj)), ep_object_reason(obj));
             rc = EXIT_FINDINGS;
         }
-    }
-    if (json) {
-        char *doc = NULL;
-        ep_error err;
-        if (ep_inspect_json(objs, n, &doc, &err) != EP_OK) {
-            cli_error("%s", err.message);
-            rc = EXIT_USAGE;
-            goto out;
-        }
-        if (!cli_write_stdout(doc)) {
-            rc = EXIT_USAGE;
-        }
-        ep_free(doc);
-    } else {
-        for (size_t i = 0; i < n; i++) {
-            if (i > 0) {
+        if (writer != NULL) {
+            ep_status st = ep_inspect_writer_add(writer, obj, &err);
+            ep_object_close(obj);
+            if (st != EP_OK) {
+                cli_error("%s", err.message);
+                rc = EXIT_USAGE;
+                break;
+            }
+        } else {
+            if (i > optind) {
                 putchar('\n');
             }
-            print_text(objs[i], symbols);
+            print_text(obj, symbols);
+            ep_object_close(obj);
+            if (ferror(stdout)) {
+                break;
+            }
         }
-        if (fflush(stdout) != 0 || ferror(stdout)) {
-            cli_error("cannot write the report to standard output");
+    }
+    if (writer != NULL) {
+        if (rc != EXIT_USAGE &&
+            ep_inspect_writer_finish(writer, &err) != EP_OK) {
+            cli_error("%s", err.message);
             rc = EXIT_USAGE;
         }
+        ep_inspect_writer_free(writer);
+    } else if (fflush(stdout) != 0 || ferror(stdout)) {
+        cli_error("cannot write the report to standard output");
+        rc = EXIT_USAGE;
     }
-out:
-    for (size_t i = 0; i < n; i++) {
-        ep_object_close(objs[i]);
-    }
-    free(objs);
     return rc;
 }

@@ -8,6 +8,7 @@ int cmd_inspect(int argc, char **argv);
 int cmd_deps(int argc, char **argv);
 int cmd_explain(int argc, char **argv);
 int cmd_wheel(int argc, char **argv);
+int cmd_scan(int argc, char **argv);
 
 /* Print "extprobe: <msg>" on stderr (one line). */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -24,6 +24,10 @@ static const char usage[] =
     "                             needed-library tree as ld.so would build it for\n"
     "                             PY: how each library is found, or every place\n"
     "                             tried; missing versions and symbols\n"
+    "  scan [--python PY] [PATH...] [--json]\n"
+    "                             every extension module of PY's environment\n"
+    "                             (or under PATH) checked statically: tag,\n"
+    "                             PyInit_, loader verdict, symbols\n"
     "  explain MODULE|FILE [--python PY] [-C DIR] [--json]\n"
     "                             why `import MODULE` fails or gives None in PY\n"
     "                             started in DIR: the cause, the evidence, the fix\n"
@@ -82,6 +86,9 @@ main(int argc, char **argv)
     }
     if (strcmp(cmd, "deps") == 0) {
         return cmd_deps(argc - 1, argv + 1);
+    }
+    if (strcmp(cmd, "scan") == 0) {
+        return cmd_scan(argc - 1, argv + 1);
     }
     if (strcmp(cmd, "explain") == 0) {
         return cmd_explain(argc - 1, argv + 1);

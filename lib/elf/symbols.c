@@ -28,30 +28,62 @@ find_section(Elf *elf, GElf_Word type, GElf_Shdr *sh)
 
 /* Name the version at .gnu.version index ndx, and for an import the file it
  * is required from. Indexes 0 and 1 mean "local" and "global, unversioned". */
+/* The version names by .gnu.version index, built once per object: a
+ * library has thousands of symbols and dozens of versions, and a search of
+ * the lists for each symbol was most of inspect's own time. need_*: the
+ * requirement of that index (an undefined symbol's version), def_name: the
+ * (non-base) definition. */
+typedef struct version_index {
+    size_t size;
+    const char **need_name, **need_file, **def_name;
+} version_index;
+
+static bool
+version_index_build(const ep_object *obj, version_index *vi)
+{
+    size_t max = 0;
+    for (size_t i = 0; i < obj->nneeds; i++) {
+        max = obj->needs[i].index > max ? obj->needs[i].index : max;
+    }
+    for (size_t i = 0; i < obj->ndefs; i++) {
+        max = obj->defs[i].index > max ? obj->defs[i].index : max;
+    }
+    vi->size = max + 1;
+    vi->need_name = calloc(3 * vi->size, sizeof(*vi->need_name));
+    if (vi->need_name == NULL) {
+        return false;
+    }
+    vi->need_file = vi->need_name + vi->size;
+    vi->def_name = vi->need_file + vi->size;
+    /* The first entry of an index wins, as the linear search it replaces
+     * found it. */
+    for (size_t i = obj->nneeds; i-- > 0;) {
+        vi->need_name[obj->needs[i].index] = obj->needs[i].version;
+        vi->need_file[obj->needs[i].index] = obj->needs[i].file;
+    }
+    for (size_t i = obj->ndefs; i-- > 0;) {
+        if (!obj->defs[i].base) {
+            vi->def_name[obj->defs[i].index] = obj->defs[i].name;
+        }
+    }
+    return true;
+}
+
 static void
-version_of(ep_object *obj, uint16_t ndx, bool defined, const char **name,
-           const char **file)
+version_of(const version_index *vi, uint16_t ndx, bool defined,
+           const char **name, const char **file)
 {
     *name = NULL;
     *file = NULL;
-    if (ndx <= 1) {
+    if (ndx <= 1 || ndx >= vi->size) {
         return;
     }
-    if (!defined) {
-        for (size_t i = 0; i < obj->nneeds; i++) {
-            if (obj->needs[i].index == ndx) {
-                *name = obj->needs[i].version;
-                *file = obj->needs[i].file;
-                return;
-            }
-        }
+    if (!defined && vi->need_name[ndx] != NULL) {
+        *name = vi->need_name[ndx];
+        *file = vi->need_file[ndx];
+        return;
     }
-    for (size_t i = 0; i < obj->ndefs; i++) {
-        if (obj->defs[i].index == ndx && !obj->defs[i].base) {
-            *name = obj->defs[i].name;
-            return;
-        }
-    }
+    *name = vi->def_name[ndx];
 }
 
 static ep_status
@@ -83,13 +115,19 @@ read_symbols(ep_object *obj, ep_error *err)
     if (vscn != NULL) {
         vdata = elf_getdata(vscn, NULL);
     }
+    version_index vi;
+    if (!version_index_build(obj, &vi)) {
+        return ep_fail(err, EP_ERR_NOMEM, "%s: out of memory", obj->path);
+    }
     obj->symbols = calloc(count ? count : 1, sizeof(*obj->symbols));
     if (obj->symbols == NULL) {
+        free(vi.need_name);
         return ep_fail(err, EP_ERR_NOMEM, "%s: out of memory", obj->path);
     }
     for (size_t i = 1; i < count; i++) {
         GElf_Sym s;
         if (gelf_getsym(data, (int)i, &s) == NULL) {
+            free(vi.need_name);
             return ep_fail(err, EP_ERR_MALFORMED, "%s: unreadable symbol %zu: %s",
                            obj->path, i, elf_errmsg(-1));
         }
@@ -113,11 +151,12 @@ read_symbols(ep_object *obj, ep_error *err)
         GElf_Versym vs;
         if (vdata != NULL && gelf_getversym(vdata, (int)i, &vs) != NULL) {
             sym->hidden_version = (vs & 0x8000) != 0;
-            version_of(obj, vs & 0x7fff, sym->defined, &sym->version,
+            version_of(&vi, vs & 0x7fff, sym->defined, &sym->version,
                        &sym->version_file);
         }
         obj->nsymbols++;
     }
+    free(vi.need_name);
     return EP_OK;
 }
 

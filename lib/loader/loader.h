@@ -277,6 +277,7 @@ struct ep_deps_session {
     bool shared;
     const char *libpython;
     const char *caller_prefix;
+    bool plain_unless_ext; /* opt->plain_unless_extension */
 };
 
 /* The process a file is dlopen()ed in, as the caller decided it (the
@@ -293,6 +294,16 @@ typedef struct ld_process {
                                 * dlopen(): the first whose SONAME (or file
                                 * name) starts with this; else the executable */
 } ld_process;
+
+/* python.c: the DT_NEEDED entry of the executable exe that names a
+ * libpython ("libpython3.11.so.1.0"), or NULL for a static build; in a.
+ * EP_ERR_IO when exe cannot be opened, EP_ERR_INTERP when it is not an
+ * object ld.so could start. */
+ep_status ld_exe_libpython(ep_arena *a, const char *exe, const char **needed,
+                           ep_error *err);
+/* python.c: whether the file at path defines a PyInit_* dynamic symbol,
+ * i.e. is a Python extension module (false when it cannot be read). */
+bool ld_exports_pyinit(ld_sess *s, const char *path);
 
 /* A session emulating proc (copied) with opt's search settings. */
 ep_status ld_session_new(const ep_deps_options *opt, const ld_process *proc,

@@ -478,7 +478,11 @@ ld_session_new(const ep_deps_options *opt, const ld_process *proc,
     ep_arena_init(&s->a);
     s->refs = 1;
     s->symbols = opt->symbols;
-    s->map_files = opt->symbols;
+    /* Never map whole files: pread of the ranges needed is faster from a
+     * cold cache, and a mapped file truncated under us would raise SIGBUS
+     * on the next touch (tests/unit/loader_robust.c). */
+    s->map_files = false;
+    s->plain_unless_ext = opt->plain_unless_extension;
     ep_status st = ld_platform_init(&s->a, &s->pf, opt, err);
     if (st != EP_OK) {
         goto fail;
@@ -546,6 +550,19 @@ analyze(ld_ctx *cx, const char *path, ep_error *err)
         return ep_fail_nomem(err);
     }
     const char *exe = s->exe;
+    if (exe != NULL && s->plain_unless_ext && !ld_exports_pyinit(s, path)) {
+        /* Not an extension module: no import dlopen()s it, so the tree
+         * is the one it has on its own (docs/deps.md). */
+        exe = NULL;
+        d->python = NULL;
+        d->asked = d->shared = false;
+        d->libpython = NULL;
+        if (!ld_note(cx, "no PyInit_* function: not a Python extension, so "
+                         "loaded on its own (as ldd loads it); --python "
+                         "loads it in the interpreter")) {
+            return ep_fail_nomem(err);
+        }
+    }
     ld_obj **pscope = NULL, **mscope = NULL;
     size_t npscope = 0, nmscope = 0;
     ep_status st;

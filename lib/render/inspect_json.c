@@ -6,6 +6,7 @@
 #include "render/json.h"
 
 #include <ctype.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* Highest version per family ("GLIBC" -> "GLIBC_2.34") over all needs;
@@ -226,4 +227,83 @@ ep_inspect_json(ep_object *const *objs, size_t count, char **json,
         return ep_fail_nomem(err);
     }
     return EP_OK;
+}
+
+struct ep_inspect_writer {
+    ep_json j;
+    size_t count;
+};
+
+ep_status
+ep_inspect_writer_new(int fd, ep_inspect_writer **out, ep_error *err)
+{
+    if (out == NULL || fd < 0) {
+        return ep_fail(err, EP_ERR_INVALID_ARG,
+                       "ep_inspect_writer_new: bad argument");
+    }
+    *out = calloc(1, sizeof(**out));
+    if (*out == NULL) {
+        return ep_fail_nomem(err);
+    }
+    ep_json *j = &(*out)->j;
+    ep_json_init_fd(j, true, fd);
+    ep_json_begin_object(j);
+    ep_json_member_int(j, "schema", 1);
+    ep_json_key(j, "files");
+    ep_json_begin_array(j);
+    return EP_OK;
+}
+
+/* The failure a streaming writer has run into, if any. */
+static ep_status
+writer_status(ep_json *j, ep_error *err)
+{
+    if (j->out.failed) {
+        return ep_fail_nomem(err);
+    }
+    if (j->write_errno != 0) {
+        return ep_fail_errno(err, j->write_errno,
+                             "cannot write the JSON document");
+    }
+    return EP_OK;
+}
+
+ep_status
+ep_inspect_writer_add(ep_inspect_writer *w, ep_object *obj, ep_error *err)
+{
+    if (w == NULL || obj == NULL) {
+        return ep_fail(err, EP_ERR_INVALID_ARG,
+                       "ep_inspect_writer_add: NULL argument");
+    }
+    ep_json_begin_object(&w->j);
+    ep_inspect_json_object(&w->j, obj);
+    ep_json_end_object(&w->j);
+    w->count++;
+    ep_json_flush(&w->j, false);
+    return writer_status(&w->j, err);
+}
+
+ep_status
+ep_inspect_writer_finish(ep_inspect_writer *w, ep_error *err)
+{
+    if (w == NULL) {
+        return ep_fail(err, EP_ERR_INVALID_ARG,
+                       "ep_inspect_writer_finish: NULL argument");
+    }
+    ep_status st = writer_status(&w->j, err);
+    if (st != EP_OK) {
+        return st;
+    }
+    ep_json_end_array(&w->j);
+    ep_json_end_object(&w->j);
+    return ep_json_finish_fd(&w->j, err);
+}
+
+void
+ep_inspect_writer_free(ep_inspect_writer *w)
+{
+    if (w != NULL) {
+        ep_strbuf_release(&w->j.out);
+        free(w);
+    }
 }

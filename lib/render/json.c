@@ -4,26 +4,97 @@
  */
 #include "util/strbuf.h"
 #include "render/json.h"
-#include "render/escape.h"
 
+#include <errno.h>
 #include <string.h>
+#include <unistd.h>
 
 void
 ep_json_init(ep_json *j, bool pretty)
 {
     memset(j, 0, sizeof(*j));
     ep_strbuf_init(&j->out);
+    j->fd = -1;
     j->pretty = pretty;
+}
+
+void
+ep_json_init_fd(ep_json *j, bool pretty, int fd)
+{
+    ep_json_init(j, pretty);
+    j->fd = fd;
+}
+
+/* The writer's hot path: one byte or a short run straight into the buffer
+ * when it has room, the strbuf's growth otherwise. */
+static inline void
+put(ep_json *j, const char *s, size_t n)
+{
+    ep_strbuf *sb = &j->out;
+    if (sb->len + n < sb->cap) {
+        memcpy(sb->data + sb->len, s, n);
+        sb->len += n;
+        sb->data[sb->len] = '\0';
+    } else {
+        ep_strbuf_append(sb, s, n);
+    }
+}
+
+static inline void
+put1(ep_json *j, char c)
+{
+    ep_strbuf *sb = &j->out;
+    if (sb->len + 1 < sb->cap) {
+        sb->data[sb->len++] = c;
+        sb->data[sb->len] = '\0';
+    } else {
+        ep_strbuf_append(sb, &c, 1);
+    }
+}
+
+bool
+ep_json_flush(ep_json *j, bool force)
+{
+    ep_strbuf *sb = &j->out;
+    if (j->fd < 0) {
+        return !sb->failed;
+    }
+    if (sb->failed || j->write_errno != 0) {
+        return false;
+    }
+    if (!force && sb->len < EP_JSON_CHUNK) {
+        return true;
+    }
+    size_t done = 0;
+    while (done < sb->len) {
+        ssize_t w = write(j->fd, sb->data + done, sb->len - done);
+        if (w < 0 && errno == EINTR) {
+            continue;
+        }
+        if (w <= 0) {
+            j->write_errno = w < 0 ? errno : EIO;
+            return false;
+        }
+        done += (size_t)w;
+    }
+    sb->len = 0;
+    if (sb->data != NULL) {
+        sb->data[0] = '\0';
+    }
+    return true;
 }
 
 static void
 newline(ep_json *j)
 {
     if (j->pretty) {
-        ep_strbuf_putc(&j->out, '\n');
-        for (int i = 0; i < j->depth; i++) {
-            ep_strbuf_puts(&j->out, "  ");
-        }
+        /* Indentation is two spaces a level; levels are bounded by
+         * EP_JSON_MAX_DEPTH, so one constant run covers them all. */
+        static const char spaces[2 * EP_JSON_MAX_DEPTH + 2] =
+            "\n"
+            "                                "
+            "                                ";
+        put(j, spaces, 1 + 2 * (size_t)j->depth);
     }
 }
 
@@ -37,7 +108,7 @@ before_value(ep_json *j)
     }
     if (j->depth > 0) {
         if (j->need_comma[j->depth]) {
-            ep_strbuf_putc(&j->out, ',');
+            put1(j, ',');
         }
         newline(j);
         j->need_comma[j->depth] = true;
@@ -48,7 +119,7 @@ static void
 open_container(ep_json *j, char c)
 {
     before_value(j);
-    ep_strbuf_putc(&j->out, c);
+    put1(j, c);
     if (j->depth + 1 < EP_JSON_MAX_DEPTH) {
         j->depth++;
         j->need_comma[j->depth] = false;
@@ -67,7 +138,7 @@ close_container(ep_json *j, char c)
     if (had_members) {
         newline(j);
     }
-    ep_strbuf_putc(&j->out, c);
+    put1(j, c);
 }
 
 void
@@ -94,62 +165,170 @@ ep_json_end_array(ep_json *j)
     close_container(j, ']');
 }
 
-/* RFC 8259 escaping; bytes that are not valid UTF-8 come out as \u00XX of the
- * byte so that any file name or symbol still yields parseable JSON. */
+/* The length of the well-formed UTF-8 sequence at p (RFC 3629 section 4:
+ * no overlong forms, no surrogates U+D800..DFFF, nothing above U+10FFFF),
+ * or 0 when the bytes there are not one. */
+static size_t
+utf8_seq(const unsigned char *p)
+{
+    unsigned char c = p[0];
+    unsigned char lo = 0x80, hi = 0xbf;
+    size_t n;
+    if (c >= 0xc2 && c <= 0xdf) {
+        n = 2;
+    } else if (c >= 0xe0 && c <= 0xef) {
+        n = 3;
+        lo = c == 0xe0 ? 0xa0 : 0x80; /* E0 80..9F would be overlong */
+        hi = c == 0xed ? 0x9f : 0xbf; /* ED A0..BF would be a surrogate */
+    } else if (c >= 0xf0 && c <= 0xf4) {
+        n = 4;
+        lo = c == 0xf0 ? 0x90 : 0x80; /* F0 80..8F would be overlong */
+        hi = c == 0xf4 ? 0x8f : 0xbf; /* F4 90.. is above U+10FFFF */
+    } else {
+        return 0; /* 80..C1 (continuation, overlong lead), F5..FF */
+    }
+    if (p[1] < lo || p[1] > hi) {
+        return 0; /* also a NUL: the sequence is truncated */
+    }
+    for (size_t k = 2; k < n; k++) {
+        if ((p[k] & 0xc0) != 0x80) {
+            return 0;
+        }
+    }
+    return n;
+}
+
+/* Bytes that go out as they are inside a JSON string: printable ASCII but
+ * '"' and '\\'. Bytes >= 0x80 are decided by utf8_seq(). */
+static const unsigned char plain_ascii[256] = {
+#define R16(v) v, v, v, v, v, v, v, v, v, v, v, v, v, v, v, v
+    R16(0),
+    R16(0),
+    /* 0x20..0x2f, '"' is 0x22 */
+    1,
+    1,
+    0,
+    1,
+    1,
+    1,
+    1,
+    1,
+    1,
+    1,
+    1,
+    1,
+    1,
+    1,
+    1,
+    1,
+    R16(1),
+    R16(1),
+    /* 0x50..0x5f, '\\' is 0x5c */
+    1,
+    1,
+    1,
+    1,
+    1,
+    1,
+    1,
+    1,
+    1,
+    1,
+    1,
+    1,
+    0,
+    1,
+    1,
+    1,
+    R16(1),
+    /* 0x70..0x7f, DEL is escaped */
+    1,
+    1,
+    1,
+    1,
+    1,
+    1,
+    1,
+    1,
+    1,
+    1,
+    1,
+    1,
+    1,
+    1,
+    1,
+    0,
+#undef R16
+};
+
+/* RFC 8259 escaping, with runs that need none appended in one piece. A
+ * byte that does not start a well-formed UTF-8 sequence (a stray
+ * continuation byte, an overlong form, a surrogate, a truncated sequence,
+ * F5..FF) comes out as \u00XX of that byte, so any file name or symbol
+ * still yields JSON every parser accepts (docs/json.md). */
 static void
-put_escaped(ep_strbuf *sb, const char *s)
+put_escaped(ep_json *j, const char *s)
 {
     static const char hex[] = "0123456789abcdef";
     const unsigned char *p = (const unsigned char *)s;
-    ep_strbuf_putc(sb, '"');
-    while (*p) {
+    const unsigned char *run = p;
+    put1(j, '"');
+    for (;;) {
         unsigned char c = *p;
+        if (plain_ascii[c]) {
+            p++;
+            continue;
+        }
         if (c >= 0x80) {
-            /* Well-formed only: an encoded surrogate or overlong form would
-             * make the document invalid UTF-8 (render/escape.c). */
-            size_t seq = ep_utf8_seq(p);
-            if (seq) {
-                ep_strbuf_append(sb, (const char *)p, seq);
+            size_t seq = utf8_seq(p);
+            if (seq != 0) {
                 p += seq;
                 continue;
             }
         }
+        if (p > run) {
+            put(j, (const char *)run, (size_t)(p - run));
+        }
+        if (c == '\0') {
+            break;
+        }
         switch (c) {
         case '"':
-            ep_strbuf_puts(sb, "\\\"");
+            put(j, "\\\"", 2);
             break;
         case '\\':
-            ep_strbuf_puts(sb, "\\\\");
+            put(j, "\\\\", 2);
             break;
         case '\n':
-            ep_strbuf_puts(sb, "\\n");
+            put(j, "\\n", 2);
             break;
         case '\t':
-            ep_strbuf_puts(sb, "\\t");
+            put(j, "\\t", 2);
             break;
         case '\r':
-            ep_strbuf_puts(sb, "\\r");
+            put(j, "\\r", 2);
             break;
-        default:
-            if (c < 0x20 || c >= 0x7f) {
-                char esc[7] = {'\\',        'u',         '0', '0',
-                               hex[c >> 4], hex[c & 15], 0};
-                ep_strbuf_puts(sb, esc);
-            } else {
-                ep_strbuf_putc(sb, (char)c);
-            }
+        default: {
+            char esc[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
+            put(j, esc, sizeof(esc));
+        }
         }
         p++;
+        run = p;
     }
-    ep_strbuf_putc(sb, '"');
+    put1(j, '"');
 }
 
 void
 ep_json_key(ep_json *j, const char *key)
 {
     before_value(j);
-    put_escaped(&j->out, key);
-    ep_strbuf_puts(&j->out, j->pretty ? ": " : ":");
+    put_escaped(j, key);
+    if (j->pretty) {
+        put(j, ": ", 2);
+    } else {
+        put1(j, ':');
+    }
     j->after_key = true;
 }
 
@@ -161,35 +340,57 @@ ep_json_string(ep_json *j, const char *s)
         return;
     }
     before_value(j);
-    put_escaped(&j->out, s);
+    put_escaped(j, s);
+}
+
+/* Decimal digits without printf: numbers are frequent (sizes, counts). */
+static void
+put_decimal(ep_json *j, bool negative, unsigned long long v)
+{
+    char buf[24];
+    size_t i = sizeof(buf);
+    do {
+        buf[--i] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v != 0);
+    if (negative) {
+        buf[--i] = '-';
+    }
+    put(j, buf + i, sizeof(buf) - i);
 }
 
 void
 ep_json_int(ep_json *j, long long v)
 {
     before_value(j);
-    ep_strbuf_printf(&j->out, "%lld", v);
+    /* The magnitude in unsigned arithmetic, so LLONG_MIN is not overflow. */
+    put_decimal(j, v < 0,
+                v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v);
 }
 
 void
 ep_json_uint(ep_json *j, unsigned long long v)
 {
     before_value(j);
-    ep_strbuf_printf(&j->out, "%llu", v);
+    put_decimal(j, false, v);
 }
 
 void
 ep_json_bool(ep_json *j, bool v)
 {
     before_value(j);
-    ep_strbuf_puts(&j->out, v ? "true" : "false");
+    if (v) {
+        put(j, "true", 4);
+    } else {
+        put(j, "false", 5);
+    }
 }
 
 void
 ep_json_null(ep_json *j)
 {
     before_value(j);
-    ep_strbuf_puts(&j->out, "null");
+    put(j, "null", 4);
 }
 
 void
@@ -240,6 +441,23 @@ ep_json_member_strlist(ep_json *j, const char *key, ep_strlist list)
 char *
 ep_json_finish(ep_json *j)
 {
-    ep_strbuf_putc(&j->out, '\n');
+    put1(j, '\n');
     return ep_strbuf_take(&j->out);
+}
+
+ep_status
+ep_json_finish_fd(ep_json *j, ep_error *err)
+{
+    put1(j, '\n');
+    bool nomem = j->out.failed;
+    bool ok = ep_json_flush(j, true);
+    int e = j->write_errno;
+    ep_strbuf_release(&j->out);
+    if (nomem) {
+        return ep_fail_nomem(err);
+    }
+    if (!ok) {
+        return ep_fail_errno(err, e, "cannot write the JSON document");
+    }
+    return EP_OK;
 }

@@ -14,13 +14,28 @@
 
 typedef struct ep_json {
     ep_strbuf out;
+    int fd;          /* -1: the document is built in out; else it is
+                      * written to fd whenever out holds EP_JSON_CHUNK */
+    int write_errno; /* the first failed write (sticky), 0 when none */
     int depth;
     bool pretty;
     bool need_comma[EP_JSON_MAX_DEPTH];
     bool after_key;
 } ep_json;
 
+/* Bytes gathered before a streaming writer writes them out: large enough
+ * that write(2) costs nothing per record, small enough that memory stays
+ * flat however many documents stream through. */
+#define EP_JSON_CHUNK (64 * 1024)
+
 void ep_json_init(ep_json *j, bool pretty);
+/* A writer that streams to fd (not closed by the writer): every document
+ * goes out in EP_JSON_CHUNK pieces, so nothing grows with the input. */
+void ep_json_init_fd(ep_json *j, bool pretty, int fd);
+/* Write out what is gathered when it is at least EP_JSON_CHUNK (or always,
+ * with force). No-op for a string writer. False once a write or an
+ * allocation failed. */
+bool ep_json_flush(ep_json *j, bool force);
 void ep_json_begin_object(ep_json *j);
 void ep_json_end_object(ep_json *j);
 void ep_json_begin_array(ep_json *j);
@@ -40,5 +55,8 @@ void ep_json_member_bool(ep_json *j, const char *key, bool v);
 void ep_json_member_strlist(ep_json *j, const char *key, ep_strlist list);
 /* The document with a trailing newline, or NULL when memory ran out. */
 char *ep_json_finish(ep_json *j);
+/* A streaming writer's end: the trailing newline, everything written out,
+ * the buffer released. EP_ERR_IO (with the errno) or EP_ERR_NOMEM. */
+ep_status ep_json_finish_fd(ep_json *j, ep_error *err);
 
 #endif

@@ -50,9 +50,26 @@ ep_arena_alloc(ep_arena *a, size_t size)
         if (cap > SIZE_MAX - sizeof(*b)) {
             return NULL;
         }
-        b = malloc(sizeof(*b) + cap);
+        /* A block of its own for a large request comes from calloc: fresh
+         * pages from the kernel are zero already, so the memset below
+         * (and the page faults it causes on untouched slots of a big
+         * hash table) is skipped for it. */
+        bool own = rounded > BLOCK_MIN;
+        b = own ? calloc(1, sizeof(*b) + cap) : malloc(sizeof(*b) + cap);
         if (b == NULL) {
             return NULL;
+        }
+        if (own) {
+            b->used = rounded;
+            b->cap = cap;
+            if (a->head != NULL) {
+                b->next = a->head->next;
+                a->head->next = b;
+            } else {
+                b->next = NULL;
+                a->head = b;
+            }
+            return b->data;
         }
         b->used = 0;
         b->cap = cap;

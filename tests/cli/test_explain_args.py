@@ -83,8 +83,9 @@ for bad in ("nan", "-1", "1e9"):
           "python -m extprobe --timeout %r: exit 2 naming --timeout (got %s: %s)"
           % (bad, r.returncode, r.stderr.strip()[-200:]))
 
-# deps --python asks a non-ELF interpreter (a wrapper script, a pyenv shim)
-# for its facts from here: a sysconfig.py here must not run either.
+# deps --python never runs the interpreter (it is modelled from its files):
+# a wrapper script that is neither a pyenv shim nor a venv interpreter is
+# refused in one line, and a sysconfig.py here never runs.
 trap_dir = os.path.join(scratch, "trap")
 os.makedirs(trap_dir)
 with open(os.path.join(trap_dir, "sysconfig.py"), "w") as f:
@@ -97,8 +98,9 @@ lib = [p for p in (os.path.join("/usr/lib/python3.11/lib-dynload", n)
                    for n in sorted(os.listdir("/usr/lib/python3.11/lib-dynload")))
        if p.endswith(".so")][0]
 rc, out, err = run(["deps", lib, "--python", wrapper, "--json"], env=env, cwd=trap_dir)
-check(rc in (0, 1) and out.startswith("{"), "deps --python WRAPPER in a directory with a "
-      "sysconfig.py: a report (got %s: %s)" % (rc, err.strip()[-200:]))
+check(rc == 2 and out == "" and err.count("\n") == 1 and "wrapped-python" in err,
+      "deps --python WRAPPER in a directory with a sysconfig.py: refused in "
+      "one line, nothing run (got %s: %s)" % (rc, err.strip()[-200:]))
 check(not os.path.exists(marker), "deps --python: the directory's sysconfig.py never ran")
 
 print("%d checks, %d failed" % (checks, len(failures)))

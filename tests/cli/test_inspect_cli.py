@@ -11,6 +11,7 @@ line; exits 1 on any failure, 77 (skip) when the binary is missing.
 """
 import json
 import os
+import resource
 import shutil
 import stat
 import subprocess
@@ -270,6 +271,32 @@ def test_awkward_file_names():
               "non-UTF-8 name: kind %r" % doc["files"][0]["kind"])
     except ValueError as e:
         check(False, "non-UTF-8 name: JSON does not parse: %s" % e)
+    # Ill-formed UTF-8 that a lead-byte check alone lets through: an
+    # overlong '/', a surrogate, a sequence cut short, bytes above U+10FFFF.
+    # Each byte comes out as \u00XX (docs/json.md); well-formed UTF-8 stays.
+    for raw, shown in ((b"\xe0\x80\xaf", "\u00e0\u0080\u00af"),
+                       (b"\xed\xa0\x80", "\u00ed\u00a0\u0080"),
+                       (b"\xe2\x82", "\u00e2\u0082"),
+                       (b"\xf4\x90\x80\x80", "\u00f4\u0090\u0080\u0080"),
+                       (b"\xc0\xaf", "\u00c0\u00af"),
+                       (b"\xe2\x82\xac", "\u20ac")):
+        odd = os.path.join(os.fsencode(SCRATCH), b"ill" + raw + b".so")
+        with open(odd, "wb") as f:
+            f.write(b"\x7fELF")
+        p = subprocess.run([EXTPROBE, "inspect", "--json", odd],
+                           capture_output=True, timeout=HANG_GUARD,
+                           env=sanitizer_env())
+        try:
+            text = p.stdout.decode("utf-8")  # strict: must be valid UTF-8
+            doc = json.loads(text)
+            want = os.path.join(SCRATCH, "ill" + shown + ".so")
+            check(doc["files"][0]["path"] == want,
+                  "name with %r: path %r, want %r" %
+                  (raw, doc["files"][0]["path"], want))
+        except ValueError as e:
+            check(False, "name with %r: JSON is not valid UTF-8 JSON: %s"
+                  % (raw, e))
+        os.unlink(odd)
     p = run("inspect", "--", "--json.so")
     check(p.returncode == EXIT_FINDINGS and "--json.so: unreadable" in p.stderr,
           "a file named like an option after --: %r" % p.stderr)
@@ -407,6 +434,55 @@ def test_json_of_damaged_files_keeps_the_header():
           "2-byte file has no header facts: %r" % magic)
 
 
+def test_many_files_under_a_low_descriptor_limit():
+    """5,000 files in one call with at most 256 open descriptors: each file
+    is closed once reported, so text and JSON cover every file (a version
+    that kept them open failed with "Too many open files" near 250)."""
+    lib = fx("libfxlib.so.2")
+    mod = fx("fxmod" + EXT_SUFFIX)
+    many = os.path.join(SCRATCH, "many")
+    os.makedirs(many)
+    files = []
+    for i in range(5000):
+        # Hard links: 5,000 names, each opened on its own, no copies.
+        src, name = (mod, "m%04d%s" % (i, EXT_SUFFIX)) if i % 2 else \
+            (lib, "libm%04d.so" % i)
+        os.link(src, os.path.join(many, name))
+        files.append(os.path.join(many, name))
+
+    def low_limit():
+        resource.setrlimit(resource.RLIMIT_NOFILE, (256, 256))
+
+    for args in (["inspect"], ["inspect", "--json"]):
+        try:
+            p = subprocess.run([EXTPROBE] + args + files, capture_output=True,
+                               text=True, errors="replace",
+                               timeout=HANG_GUARD * 4, env=sanitizer_env(),
+                               preexec_fn=low_limit)
+        except subprocess.TimeoutExpired:
+            check(False, "5,000 files: %s hung" % " ".join(args))
+            continue
+        what = "5,000 files under ulimit -n 256, %s" % " ".join(args)
+        check(p.returncode == EXIT_OK, "%s: exit %d, stderr %r" %
+              (what, p.returncode, p.stderr[-300:]))
+        if "--json" in args:
+            doc = parse_json(p, what)
+            paths = [f["path"] for f in doc["files"]] if doc else []
+            check(paths == files, "%s: every file once, in order" % what)
+            check(doc is not None and
+                  all(f["kind"] == "elf" for f in doc["files"]) and
+                  all(f["pyinit"] == ["PyInit_fxmod"]
+                      for f in doc["files"][1::2]),
+                  "%s: every record complete" % what)
+        else:
+            heads = [line for line in p.stdout.splitlines() if line in files]
+            check(heads == files, "%s: one report per file, in order (%d)" %
+                  (what, len(heads)))
+            check(p.stdout.count("PyInit      PyInit_fxmod") == 2500,
+                  "%s: each module's PyInit" % what)
+    shutil.rmtree(many, ignore_errors=True)
+
+
 def main():
     global EXTPROBE, FIXTURES, SCRATCH, EXT_SUFFIX
     if len(sys.argv) != 5:
@@ -424,7 +500,8 @@ def main():
              test_mixed_inputs_report_all_and_exit_1,
              test_awkward_file_names,
              test_json_of_every_good_fixture,
-             test_json_of_damaged_files_keeps_the_header]
+             test_json_of_damaged_files_keeps_the_header,
+             test_many_files_under_a_low_descriptor_limit]
     for t in tests:
         before = len(failures)
         t()

@@ -2,7 +2,8 @@
  * Sessions: several files analysed with what one emulated process computes
  * once (the interpreter, the hwcaps, the cache, each file read once) must
  * give each file exactly the tree a fresh analysis gives it, trees must
- * outlive their session, and a script interpreter is asked only once.
+ * outlive their session; the interpreter is modelled from its files, never
+ * run (pyenv shims by pyenv's rules, other wrappers refused).
  */
 #include "loader_oracle.h"
 
@@ -108,45 +109,155 @@ Test(loader, trees_outlive_their_session)
     ep_deps_free(a);
 }
 
-Test(loader, session_asks_a_script_interpreter_once)
+/* Write text to path with mode. */
+static void
+write_file(const char *path, const char *text, mode_t mode)
 {
-    /* A shim like pyenv's: a shell script that runs the real python. This
-     * one also counts its runs. */
+    FILE *f = fopen(path, "w");
+    cr_assert(f != NULL, "%s", path);
+    fputs(text, f);
+    fclose(f);
+    cr_assert(eq(int, chmod(path, mode), 0));
+}
+
+Test(loader, session_refuses_a_wrapper_script_without_running_it)
+{
+    /* A wrapper of no known kind: which interpreter it starts cannot be
+     * known without running it, and nothing is run: one clear error. */
     char dir[] = "/tmp/ep-session-XXXXXX";
     cr_assert(mkdtemp(dir) != NULL);
-    char shim[256], log[256];
+    char shim[256], log[256], text[512];
     snprintf(shim, sizeof(shim), "%s/python3", dir);
     snprintf(log, sizeof(log), "%s/runs", dir);
-    FILE *f = fopen(shim, "w");
-    cr_assert(f != NULL);
-    fprintf(f, "#!/bin/sh\necho run >> '%s'\nexec /usr/bin/python3 \"$@\"\n",
-            log);
-    fclose(f);
-    cr_assert(eq(int, chmod(shim, 0755), 0));
+    snprintf(text, sizeof(text),
+             "#!/bin/sh\necho run >> '%s'\nexec /usr/bin/python3 \"$@\"\n",
+             log);
+    write_file(shim, text, 0755);
     ep_deps_options o = opts(shim, NULL);
     ep_deps_session *s = NULL;
     ep_error err;
-    cr_assert(eq(int, ep_deps_session_new(&o, &s, &err), EP_OK), "%s",
-              err.message);
-    for (int i = 0; i < 3; i++) {
-        ep_deps *d = NULL;
-        cr_assert(eq(
-            int, ep_deps_session_analyze(s, fx("rpath/mod_rpath.so"), &d, &err),
-            EP_OK));
-        cr_assert(ep_deps_interpreter(d) != NULL);
-        ep_deps_free(d);
-    }
-    ep_deps_session_free(s);
-    char buf[256] = "";
-    f = fopen(log, "r");
-    cr_assert(f != NULL);
-    size_t n = fread(buf, 1, sizeof(buf) - 1, f);
-    fclose(f);
-    buf[n] = '\0';
-    cr_assert(strcmp(buf, "run\n") == 0, "the shim ran: %s", buf);
-    unlink(log);
+    cr_assert(eq(int, ep_deps_session_new(&o, &s, &err), EP_ERR_INTERP));
+    cr_assert(strstr(err.message, shim) != NULL &&
+                  strstr(err.message, "neither a pyenv shim nor") != NULL,
+              "%s", err.message);
+    cr_assert(eq(int, access(log, F_OK), -1), "the wrapper was run");
     unlink(shim);
     rmdir(dir);
+}
+
+/* A pyenv tree of our own: PYENV_ROOT/versions/<v>/bin/python3 linking
+ * to an ELF executable each (which one shows which version was taken),
+ * and a shim exactly as pyenv-rehash writes it
+ * (its libexec/pyenv does not exist: running the shim would fail). */
+static void
+make_pyenv(const char *root, const char *const *versions,
+           const char *const *targets, size_t n)
+{
+    char p[512], text[1024];
+    snprintf(p, sizeof(p), "%s/shims", root);
+    cr_assert(eq(int, mkdir(p, 0755), 0));
+    snprintf(p, sizeof(p), "%s/versions", root);
+    cr_assert(eq(int, mkdir(p, 0755), 0));
+    for (size_t i = 0; i < n; i++) {
+        snprintf(p, sizeof(p), "%s/versions/%s", root, versions[i]);
+        cr_assert(eq(int, mkdir(p, 0755), 0));
+        snprintf(p, sizeof(p), "%s/versions/%s/bin", root, versions[i]);
+        cr_assert(eq(int, mkdir(p, 0755), 0));
+        snprintf(p, sizeof(p), "%s/versions/%s/bin/python3", root,
+                 versions[i]);
+        cr_assert(eq(int, symlink(targets[i], p), 0));
+    }
+    snprintf(p, sizeof(p), "%s/shims/python3", root);
+    snprintf(text, sizeof(text),
+             "#!/usr/bin/env bash\nset -e\n[ -n \"$PYENV_DEBUG\" ] && set -x\n"
+             "\nprogram=\"${0##*/}\"\n\nexport PYENV_ROOT=\"%s\"\n"
+             "exec \"%s/libexec/pyenv\" exec \"$program\" \"$@\"\n",
+             root, root);
+    write_file(p, text, 0755);
+}
+
+/* The interpreter a session models for python, or its error. */
+static const char *
+modelled_exe(const char *python, char *buf, size_t size)
+{
+    ep_deps_options o = opts(python, NULL);
+    ep_deps_session *s = NULL;
+    ep_deps *d = NULL;
+    ep_error err;
+    if (ep_deps_session_new(&o, &s, &err) != EP_OK) {
+        snprintf(buf, size, "error: %s", err.message);
+        return buf;
+    }
+    cr_assert(eq(int,
+                 ep_deps_session_analyze(s, fx("rpath/mod_rpath.so"), &d,
+                                         &err),
+                 EP_OK));
+    snprintf(buf, size, "%s", ep_deps_interpreter(d));
+    ep_deps_free(d);
+    ep_deps_session_free(s);
+    return buf;
+}
+
+Test(loader, session_follows_a_pyenv_shim_by_pyenv_rules)
+{
+    char root[] = "/tmp/ep-pyenv-XXXXXX";
+    cr_assert(mkdtemp(root) != NULL);
+    const char *const versions[] = {"3.99.1", "3.99.12", "3.98.0",
+                                    "3.99.13a1"};
+    const char *const targets[] = {"/bin/true", "/usr/bin/python3",
+                                   "/bin/false", "/bin/true"};
+    make_pyenv(root, versions, targets, 4);
+    char shim[512], file[512], want[4096], other[4096], got[4096];
+    char old_cwd[4096];
+    snprintf(shim, sizeof(shim), "%s/shims/python3", root);
+    cr_assert(realpath("/usr/bin/python3", want) != NULL);
+    cr_assert(realpath("/bin/false", other) != NULL);
+    cr_assert(getcwd(old_cwd, sizeof(old_cwd)) != NULL);
+    cr_assert(eq(int, chdir(root), 0));
+    unsetenv("PYENV_DIR");
+
+    /* PYENV_VERSION first; a prefix means its newest installed version,
+     * numerically (3.99.12 over 3.99.1), pre-releases left out. */
+    setenv("PYENV_VERSION", "3.99", 1);
+    assert_str_eq(modelled_exe(shim, got, sizeof(got)), want);
+    /* Not installed, and no system python3 on PATH after the shims: the
+     * error pyenv gives, naming the version and where it was set. */
+    setenv("PYENV_VERSION", "3.42", 1);
+    char *path = strdup(getenv("PATH"));
+    setenv("PATH", "/nonexistent", 1);
+    modelled_exe(shim, got, sizeof(got));
+    setenv("PATH", path, 1);
+    free(path);
+    cr_assert(strstr(got, "3.42 is not installed") != NULL &&
+                  strstr(got, "PYENV_VERSION") != NULL,
+              "%s", got);
+    unsetenv("PYENV_VERSION");
+
+    /* Then .python-version from the working directory upwards ... */
+    snprintf(file, sizeof(file), "%s/versions/sub", root);
+    cr_assert(eq(int, mkdir(file, 0755), 0));
+    snprintf(file, sizeof(file), "%s/.python-version", root);
+    write_file(file, "# pinned\n3.98.0\n", 0644);
+    snprintf(file, sizeof(file), "%s/versions/sub", root);
+    cr_assert(eq(int, chdir(file), 0));
+    assert_str_eq(modelled_exe(shim, got, sizeof(got)), other);
+    /* ... then $(pyenv root)/version; an unknown version falls back to the
+     * next one on PATH after the shims (pyenv-which's `system`). */
+    snprintf(file, sizeof(file), "%s/.python-version", root);
+    unlink(file);
+    snprintf(file, sizeof(file), "%s/version", root);
+    write_file(file, "system\n", 0644);
+    char *saved = strdup(getenv("PATH"));
+    char shims_first[1200];
+    snprintf(shims_first, sizeof(shims_first), "%s/shims:/usr/bin:/bin", root);
+    setenv("PATH", shims_first, 1);
+    assert_str_eq(modelled_exe(shim, got, sizeof(got)), want);
+    setenv("PATH", saved, 1);
+    free(saved);
+    cr_assert(eq(int, chdir(old_cwd), 0));
+    char cmd[1100];
+    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
+    cr_assert(eq(int, system(cmd), 0));
 }
 
 Test(loader, session_rejects_null_arguments)

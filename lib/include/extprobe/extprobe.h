@@ -336,6 +336,43 @@ EP_API const ep_ext_tag *ep_object_ext_tag(const ep_object *obj);
 EP_API ep_status ep_inspect_json(ep_object *const *objs, size_t count,
                                  char **json, ep_error *err);
 
+/** The same document written to a file descriptor one object at a time,
+ *  so that a caller can close each object once it is added: memory and
+ *  open files stay flat however many files there are. */
+typedef struct ep_inspect_writer ep_inspect_writer;
+
+/**
+ * Start an inspect document on fd (the writer never closes fd).
+ *
+ * @param[in]  fd   where the document goes, e.g. STDOUT_FILENO
+ * @param[out] out  the writer
+ * @param[out] err  optional error detail
+ * @return EP_OK, EP_ERR_INVALID_ARG, EP_ERR_NOMEM
+ * Ownership: caller frees with ep_inspect_writer_free().
+ */
+EP_API ep_status ep_inspect_writer_new(int fd, ep_inspect_writer **out,
+                                       ep_error *err);
+
+/**
+ * Append one object's record; the object may be closed right after.
+ *
+ * @return EP_OK, EP_ERR_INVALID_ARG, EP_ERR_NOMEM, EP_ERR_IO (a write to fd
+ *         failed; later calls fail the same way)
+ */
+EP_API ep_status ep_inspect_writer_add(ep_inspect_writer *w,
+                                       ep_object *obj, ep_error *err);
+
+/**
+ * End the document and write out what is left.
+ *
+ * @return EP_OK, EP_ERR_INVALID_ARG, EP_ERR_NOMEM, EP_ERR_IO
+ */
+EP_API ep_status ep_inspect_writer_finish(ep_inspect_writer *w,
+                                          ep_error *err);
+
+/** Release a writer (NULL ok); an unfinished document stays unfinished. */
+EP_API void ep_inspect_writer_free(ep_inspect_writer *w);
+
 /* ------------------------------------------------------------------------ */
 /* Diagnosis: findings, reports, explain                                     */
 /* ------------------------------------------------------------------------ */
@@ -609,16 +646,19 @@ typedef struct ep_deps_symbol {
 typedef struct ep_deps_options {
     const char *python;      /**< the interpreter whose process dlopen()s the
                                   file: a name looked up on PATH, or a path.
-                                  An ELF file is read directly; anything else
-                                  (a pyenv shim) is run once, in a child
-                                  process with a timeout, to ask for its
-                                  sys.executable. Default "python3". NULL
+                                  Nothing is run: symlinks, a pyenv shim (by
+                                  pyenv's own rules) and a venv's pyvenv.cfg
+                                  lead to the ELF executable, which is read
+                                  (docs/deps.md); a wrapper script of any
+                                  other kind is EP_ERR_INTERP. Default
+                                  "python3". NULL
                                   together with executable NULL: standalone,
                                   the file is loaded on its own, as
                                   `ld.so --list FILE` (ldd) loads it */
     const char *executable;  /**< the interpreter's ELF executable, when
                                   known; overrides python. Default NULL */
-    double timeout;          /**< seconds for asking python; default 30 */
+    double timeout;          /**< unused: the interpreter is not run (kept
+                                  for source compatibility); default 30 */
     const char *ld_library_path; /**< the LD_LIBRARY_PATH value to emulate;
                                   NULL: this process's environment; "": none */
     const char *ld_so_cache; /**< cache file; NULL: /etc/ld.so.cache; "":
@@ -635,6 +675,12 @@ typedef struct ep_deps_options {
                                   ("avx512_1:x86_64"); NULL: from the CPU */
     bool symbols;            /**< check versions and resolve symbols;
                                   default true */
+    bool plain_unless_extension; /**< only a Python extension (a file that
+                                  defines a PyInit_* dynamic symbol) is
+                                  dlopen()ed by the interpreter; any other
+                                  file is loaded on its own, as with python
+                                  NULL (docs/deps.md). Default false; the
+                                  CLI sets it unless --python is given */
 } ep_deps_options;
 
 /** Set every field to its documented default.  Ownership: not applicable. */
@@ -862,6 +908,93 @@ EP_API char *ep_wheels_json(const ep_wheels *wheels, ep_error *err);
  */
 EP_API char *ep_wheels_text(const ep_wheels *wheels, bool color,
                             ep_error *err);
+/* Scan: every extension module of an environment, statically               */
+/* ------------------------------------------------------------------------ */
+
+/** Options of ep_scan_run(). Initialise with ep_scan_options_init(). */
+typedef struct ep_scan_options {
+    const char *python;  /**< the interpreter whose environment is scanned
+                              and whose process loads the modules; default
+                              "python3" */
+    bool symbols;        /**< check versions and symbols; default true */
+} ep_scan_options;
+
+/** Set every field to its documented default. */
+EP_API void ep_scan_options_init(ep_scan_options *opt);
+
+/** One problem of a module: a finding code of CONTRACT.md and one line. */
+typedef struct ep_scan_finding {
+    const char *code;    /**< "missing-dependency", "abi-tag-mismatch", ... */
+    const char *summary; /**< one line, no trailing newline */
+} ep_scan_finding;
+
+/** One extension module as the interpreter would import it. */
+typedef struct ep_scan_module {
+    const char *module;  /**< dotted name from its root ("pkg.sub._ext") */
+    const char *file;    /**< the file */
+    const char *root;    /**< the tree it was found under */
+    const char *tag;     /**< the file-name suffix (".abi3.so", ...) */
+    bool ok;             /**< it would load: no finding */
+    size_t nfindings;
+    const ep_scan_finding *findings;
+} ep_scan_module;
+
+/** What a scan saw: its interpreter, its roots, its counts. */
+typedef struct ep_scan_summary {
+    const char *python;      /**< as named */
+    const char *executable;  /**< the interpreter's executable */
+    ep_strlist suffixes;     /**< the extension suffixes it accepts */
+    ep_strlist roots;        /**< the trees walked */
+    size_t modules, ok, failed;
+    void *_private;          /**< the storage of the strings above */
+} ep_scan_summary;
+
+/** Called for each module, in walk order (sorted names, depth first), with
+ *  done = modules checked so far and total = candidates found; return false
+ *  to stop the scan. The module and its strings are borrowed for the call. */
+typedef bool (*ep_scan_fn)(const ep_scan_module *m, size_t done, size_t total,
+                           void *ctx);
+
+/**
+ * Check every extension module under paths (or, when npaths is 0, under the
+ * interpreter's site-packages and lib-dynload) the way opt->python would
+ * import it: the file-name tag against its extension suffixes, the
+ * PyInit_ function, the ELF class and machine, and the loader's verdict in
+ * its process (libraries, versions, symbols) -- nothing is loaded. The
+ * interpreter is asked once for its suffixes and sys.path (lib/interp/,
+ * child process with a timeout); the loader models it from its files.
+ *
+ * @param[in]  opt      options, or NULL for the defaults
+ * @param[in]  paths    trees to walk (files are taken as they are)
+ * @param[in]  npaths   how many
+ * @param[in]  fn       called for each module
+ * @param[in]  ctx      passed to fn
+ * @param[out] summary  counts and the interpreter; strings valid until
+ *                      ep_scan_summary_release()
+ * @param[out] err      optional error detail
+ * @return EP_OK (also when modules fail), EP_ERR_INTERP, EP_ERR_IO (a path
+ *         cannot be read), EP_ERR_NOMEM
+ * Ownership: release summary with ep_scan_summary_release().
+ */
+EP_API ep_status ep_scan_run(const ep_scan_options *opt,
+                             const char *const *paths, size_t npaths,
+                             ep_scan_fn fn, void *ctx,
+                             ep_scan_summary *summary, ep_error *err);
+
+/** Free the strings of a summary (NULL ok). */
+EP_API void ep_scan_summary_release(ep_scan_summary *summary);
+
+/** One module as a JSON object (no trailing newline; keys in docs/json.md).
+ *  Ownership: caller frees with ep_free(). NULL when memory ran out. */
+EP_API char *ep_scan_module_json(const ep_scan_module *m);
+
+/** The summary as JSON members `"python": {...}, "roots": [...]` and
+ *  `"summary": {...}` with by_code counts given by the caller (codes[i]
+ *  seen counts[i] times), for the end of the document.
+ *  Ownership: caller frees with ep_free(). */
+EP_API char *ep_scan_summary_json(const ep_scan_summary *summary,
+                                  const char *const *codes,
+                                  const size_t *counts, size_t ncodes);
 
 #ifdef __cplusplus
 }

@@ -1,0 +1,90 @@
+/*
+ * The two Python questions the loader answers from a file's dynamic
+ * section alone: which libpython an interpreter executable needs, and
+ * whether a file is a Python extension (exports a PyInit_ function).
+ */
+#include "elf/dynread.h"
+#include "loader/loader.h"
+#include "util/path.h"
+
+#include <string.h>
+
+ep_status
+ld_exe_libpython(ep_arena *a, const char *exe, const char **needed,
+                 ep_error *err)
+{
+    *needed = NULL;
+    ep_elf_symtab *t = NULL;
+    int errnum = 0;
+    ep_status st = ep_elf_symtab_openfile(exe, false, &t, &errnum, err);
+    if (st != EP_OK) {
+        return st;
+    }
+    const ep_elf_dynfacts *f = NULL;
+    const char *why = NULL;
+    if (!ep_elf_symtab_load(t, &f, &why)) {
+        st = ep_fail(err, EP_ERR_INTERP,
+                     "%s: not a usable interpreter executable: %s", exe,
+                     why ? why : "unreadable dynamic section");
+    } else {
+        /* CPython's shared build links the executable against
+         * libpython3.X[d|t].so.1.0 (Py_ENABLE_SHARED): its DT_NEEDED is
+         * what sysconfig's LDLIBRARY would have said. */
+        for (size_t i = 0; i < f->needed.count; i++) {
+            if (strncmp(f->needed.items[i], "libpython", 9) == 0) {
+                *needed = ep_arena_strdup(a, f->needed.items[i]);
+                if (*needed == NULL) {
+                    st = ep_fail_nomem(err);
+                }
+                break;
+            }
+        }
+    }
+    ep_elf_symtab_close(t);
+    return st;
+}
+
+static bool
+is_pyinit_def(const char *name, const ep_elf_symcand *sym, void *ctx)
+{
+    bool hit =
+        sym->shndx != 0 /* SHN_UNDEF */ && strncmp(name, "PyInit_", 7) == 0;
+    *(bool *)ctx = hit;
+    return hit;
+}
+
+static bool
+found_def(const ep_elf_symcand *sym, void *ctx)
+{
+    *(bool *)ctx = sym->shndx != 0;
+    return *(bool *)ctx;
+}
+
+bool
+ld_exports_pyinit(ld_sess *s, const char *path)
+{
+    ld_file *f = ld_sess_file(s, path, false);
+    if (f == NULL || f->img == NULL || f->img->symtab == NULL) {
+        return false;
+    }
+    ep_elf_symtab *t = f->img->symtab;
+    /* The name the import system asks for first (PEP 489: PyInit_ and the
+     * file name up to its first dot) is one hash lookup; any other
+     * PyInit_ export takes a walk over the symbol table. */
+    char name[256];
+    const char *base = ep_basename(path);
+    size_t stem = strcspn(base, ".");
+    if (stem > 0 && stem + 8 < sizeof(name)) {
+        memcpy(name, "PyInit_", 7);
+        memcpy(name + 7, base, stem);
+        name[7 + stem] = '\0';
+        bool def = false;
+        ep_elf_symtab_find(t, name, 7 + stem, ep_elf_gnu_hash(name), 0,
+                           found_def, &def);
+        if (def) {
+            return true;
+        }
+    }
+    bool any = false;
+    return ep_elf_symtab_each(t, false, is_pyinit_def, &any) == EP_OK && any;
+}
