@@ -2,7 +2,7 @@
 # Install the Debian packages extprobe needs (sudo when not root). Idempotent:
 # does nothing when everything is there. --ci adds what the full test run uses.
 set -euo pipefail
-pkgs=(build-essential pkg-config meson ninja-build libelf-dev
+pkgs=(build-essential pkg-config meson ninja-build libelf-dev libdwarf-dev
       libcriterion-dev python3-dev python3-venv python3-mesonpy python3-pytest
       binutils elfutils)
 if [ "${1:-}" = "--ci" ]; then
