@@ -258,6 +258,23 @@ print_text(ep_object *obj, bool all_symbols)
     print_list("rpath", in->rpath);
     print_list("runpath", in->runpath);
     print_list("flags", in->flag_names);
+    /* PF_X in PT_GNU_STACK, or no PT_GNU_STACK (the x86 ABI default is an
+     * executable stack): glibc >= 2.41 refuses to dlopen() either. */
+    if (in->stack_flags < 0) {
+        printf("  %-11s no PT_GNU_STACK: executable by default; glibc >= 2.41 "
+               "refuses to dlopen it\n", "stack");
+    } else if (in->stack_flags & 1) {
+        printf("  %-11s executable (PT_GNU_STACK RWE): glibc >= 2.41 refuses "
+               "to dlopen it\n", "stack");
+    } else {
+        printf("  %-11s not executable\n", "stack");
+    }
+    if (in->tls_size > 0) {
+        printf("  %-11s %llu bytes%s\n", "tls", (unsigned long long)in->tls_size,
+               (in->dt_flags & 0x10 /* DF_STATIC_TLS */)
+                   ? ", static model (DF_STATIC_TLS)"
+                   : "");
+    }
     print_symbols(obj, all_symbols);
     print_versions(obj);
     printf("  %-11s %s\n", "build-id", in->build_id ? in->build_id : "-");

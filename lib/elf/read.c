@@ -332,6 +332,10 @@ read_program_headers(ep_object *obj, ep_error *err)
             st = read_notes(obj, &ph, err);
         } else if (ph.p_type == PT_GNU_STACK) {
             obj->info.stack_flags = (int)ph.p_flags;
+        } else if (ph.p_type == PT_TLS) {
+            /* The thread-local block a static-TLS module needs from the
+             * loader's fixed surplus (glibc: rtld.optional_static_tls). */
+            obj->info.tls_size = ph.p_memsz;
         }
         if (st != EP_OK) {
             return st;

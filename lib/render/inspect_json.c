@@ -238,6 +238,7 @@ ep_inspect_json_object(ep_json *j, ep_object *obj)
     } else {
         ep_json_bool(j, (in->stack_flags & 1) != 0); /* PF_X */
     }
+    ep_json_member_uint(j, "tls_size", in->tls_size);
     ep_json_member_string(j, "build_id", in->build_id);
     ep_json_member_string(j, "abi_tag", in->abi_tag);
     ep_json_member_strlist(j, "comments", in->comments);

@@ -172,6 +172,7 @@ typedef struct ep_elf_info {
     bool has_debug_info;      /**< a .debug_info section is present */
     const char *debuglink;    /**< .gnu_debuglink file name, or NULL */
     uint32_t debuglink_crc;   /**< its CRC-32 (valid when debuglink is set) */
+    uint64_t tls_size;        /**< p_memsz of PT_TLS, 0 without one */
 } ep_elf_info;
 
 /** ELF facts of the object, or NULL when not even its ELF header could be
