@@ -10,7 +10,7 @@ if [ "${1:-}" = "--ci" ]; then
   pkgs+=(gcc-aarch64-linux-gnu libc6-dev-arm64-cross cython3 python3.11-dbg
          python3-numpy python3-yaml python3-lxml python3-exceptiongroup
          pax-utils libtree clang lld llvm libclang-rt-14-dev tox hyperfine
-         python3-pyelftools)
+         python3-pyelftools musl-tools)
 fi
 missing=()
 for p in "${pkgs[@]}"; do

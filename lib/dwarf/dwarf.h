@@ -14,9 +14,9 @@
  *                                         DW_LANG number in decimal (0: none),
  *                                         MACROS 1 when it has .debug_macro
  *   pyhdr PATH                            a Python header in its line table
- *   macro NAME  VALUE                     a Python macro (see ep_dwarf_macro_wanted)
- *   error MESSAGE                         libdwarf refused the file
- *   end   UNITS                           the scan finished: UNITS units
+ *   macro NAME  VALUE                     a Python macro (see
+ * ep_dwarf_macro_wanted) error MESSAGE                         libdwarf refused
+ * the file end   UNITS                           the scan finished: UNITS units
  */
 #ifndef EXTPROBE_DWARF_DWARF_H
 #define EXTPROBE_DWARF_DWARF_H
@@ -40,8 +40,8 @@
 void ep_dwarf_scan(int fd, ep_strbuf *out);
 
 /* records.c: one record line, fields escaped, newline-terminated. */
-void ep_dwarf_record(ep_strbuf *out, const char *kind, const char *const *fields,
-                     size_t nfields);
+void ep_dwarf_record(ep_strbuf *out, const char *kind,
+                     const char *const *fields, size_t nfields);
 
 /* The macros worth a record: the Python version and ABI switches. */
 bool ep_dwarf_macro_wanted(const char *name, size_t len);

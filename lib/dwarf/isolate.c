@@ -46,11 +46,10 @@ ep_dwarf_helper_path(ep_arena *a)
     /* Next to the object holding this code: build/probe/extprobe, the
      * shim's _extprobe.abi3.so, or libextprobe.so. */
     Dl_info info;
-    if (dladdr(&here, &info) != 0 &&
-        info.dli_fname != NULL && strchr(info.dli_fname, '/') != NULL) {
+    if (dladdr(&here, &info) != 0 && info.dli_fname != NULL &&
+        strchr(info.dli_fname, '/') != NULL) {
         const char *slash = strrchr(info.dli_fname, '/');
-        char *p = ep_arena_printf(a, "%.*s/%s",
-                                  (int)(slash - info.dli_fname),
+        char *p = ep_arena_printf(a, "%.*s/%s", (int)(slash - info.dli_fname),
                                   info.dli_fname, EP_DWARF_HELPER);
         if (p != NULL && executable(p)) {
             return p;
@@ -189,14 +188,13 @@ ep_dwarf_run_helper(const char *helper, const char *file, ep_arena *a,
         int sig = WTERMSIG(status);
         *why = ep_arena_printf(
             a, "the reader (libdwarf) died of signal %d (%s)%s", sig,
-            strsignal(sig),
-            sig == SIGXCPU ? ": CPU time limit" : "");
+            strsignal(sig), sig == SIGXCPU ? ": CPU time limit" : "");
     } else if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
         /* A sanitizer's report of a libdwarf double free ends here too. */
-        *why = ep_arena_printf(a, "the reader (libdwarf) failed with exit "
-                               "status %d", WIFEXITED(status)
-                                                ? WEXITSTATUS(status)
-                                                : -1);
+        *why = ep_arena_printf(a,
+                               "the reader (libdwarf) failed with exit "
+                               "status %d",
+                               WIFEXITED(status) ? WEXITSTATUS(status) : -1);
     }
     if (*why != NULL || sb.data == NULL) {
         ep_strbuf_release(&sb);

@@ -126,9 +126,9 @@ ep_dwarf_locate(const ep_object *obj, ep_arena *a, const char **path,
     }
     if (in->build_id != NULL && strlen(in->build_id) > 2) {
         for (size_t i = 0; i < dirs.count; i++) {
-            char *p = ep_arena_printf(a, "%s/.build-id/%.2s/%s.debug",
-                                      dirs.items[i], in->build_id,
-                                      in->build_id + 2);
+            char *p =
+                ep_arena_printf(a, "%s/.build-id/%.2s/%s.debug", dirs.items[i],
+                                in->build_id, in->build_id + 2);
             if (p == NULL) {
                 return ep_fail_nomem(err);
             }
@@ -155,8 +155,8 @@ ep_dwarf_locate(const ep_object *obj, ep_arena *a, const char **path,
     candidates[nc++] = ep_arena_printf(a, "%s%s", dir, in->debuglink);
     candidates[nc++] = ep_arena_printf(a, "%s.debug/%s", dir, in->debuglink);
     for (size_t i = 0; absdir != NULL && i < dirs.count && nc < 19; i++) {
-        candidates[nc++] = ep_arena_printf(a, "%s%s/%s", dirs.items[i], absdir,
-                                           in->debuglink);
+        candidates[nc++] =
+            ep_arena_printf(a, "%s%s/%s", dirs.items[i], absdir, in->debuglink);
     }
     free(absdir);
     const char *mismatch = NULL;
@@ -176,16 +176,17 @@ ep_dwarf_locate(const ep_object *obj, ep_arena *a, const char **path,
         }
         if (mismatch == NULL) {
             mismatch = ep_arena_printf(
-                a, "%s has CRC %08x, the .gnu_debuglink wants %08x: "
-                   "not this build's debug file",
+                a,
+                "%s has CRC %08x, the .gnu_debuglink wants %08x: "
+                "not this build's debug file",
                 candidates[i], crc, in->debuglink_crc);
         }
     }
     *note = mismatch != NULL
                 ? mismatch
-                : ep_arena_printf(a, "no separate debug file %s found (looked in "
-                                     "%s, %s.debug/ and the debug directories)",
-                                  in->debuglink, dir[0] ? dir : "./",
-                                  dir);
+                : ep_arena_printf(a,
+                                  "no separate debug file %s found (looked in "
+                                  "%s, %s.debug/ and the debug directories)",
+                                  in->debuglink, dir[0] ? dir : "./", dir);
     return *note ? EP_OK : ep_fail_nomem(err);
 }

@@ -39,12 +39,15 @@ language_name(ep_arena *a, unsigned long lang)
         unsigned long code;
         const char *name;
     } langs[] = {
-        {0x1, "C89"},        {0x2, "C"},          {0x4, "C++"},
-        {0x7, "Fortran77"},  {0x8, "Fortran90"},  {0xc, "C99"},
-        {0xe, "Fortran95"},  {0x16, "Go"},        {0x19, "C++03"},
-        {0x1a, "C++11"},     {0x1c, "Rust"},      {0x1d, "C11"},
-        {0x21, "C++14"},     {0x22, "Fortran03"}, {0x23, "Fortran08"},
-        {0x2c, "C17"},       {0x8001, "assembler"},
+        {0x1, "C89"},          {0x2, "C"},
+        {0x4, "C++"},          {0x7, "Fortran77"},
+        {0x8, "Fortran90"},    {0xc, "C99"},
+        {0xe, "Fortran95"},    {0x16, "Go"},
+        {0x19, "C++03"},       {0x1a, "C++11"},
+        {0x1c, "Rust"},        {0x1d, "C11"},
+        {0x21, "C++14"},       {0x22, "Fortran03"},
+        {0x23, "Fortran08"},   {0x2c, "C17"},
+        {0x8001, "assembler"},
     };
     if (lang == 0) {
         return NULL;
@@ -74,10 +77,10 @@ parse_producer(ep_arena *a, ep_build_unit *u)
         u->compiler_version = ep_arena_strndup(a, rv, strcspn(rv, " )"));
     } else if (strncmp(p, "GNU ", 4) == 0) {
         /* GNU <language> <version> <options> */
-        u->compiler = strncmp(p + 4, "C++", 3) == 0 ? "g++"
+        u->compiler = strncmp(p + 4, "C++", 3) == 0       ? "g++"
                       : strncmp(p + 4, "Fortran", 7) == 0 ? "gfortran"
                       : strncmp(p + 4, "AS", 2) == 0      ? "as"
-                                                           : "gcc";
+                                                          : "gcc";
         const char *v = strchr(p + 4, ' ');
         if (v != NULL) {
             v++;

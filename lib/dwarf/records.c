@@ -56,9 +56,10 @@ ep_dwarf_is_python_header(const char *path)
      * project is likely to use; object.h or pyport.h show up in the line
      * table even when Python.h itself has no line entry. */
     static const char *const names[] = {
-        "Python.h", "patchlevel.h", "pyport.h", "object.h", "pymacro.h",
-        "pytypedefs.h", "moduleobject.h", "methodobject.h", "modsupport.h",
-        "longobject.h", "unicodeobject.h", "pyerrors.h", "pystate.h",
+        "Python.h",     "patchlevel.h", "pyport.h",        "object.h",
+        "pymacro.h",    "pytypedefs.h", "moduleobject.h",  "methodobject.h",
+        "modsupport.h", "longobject.h", "unicodeobject.h", "pyerrors.h",
+        "pystate.h",
     };
     const char *base = ep_basename(path);
     for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {

@@ -120,8 +120,8 @@ macro_unit(scan *s, Dwarf_Die cu, Dwarf_Macro_Context ctx, Dwarf_Unsigned nops,
         }
         if (op == DW_MACRO_define || op == DW_MACRO_define_strp ||
             op == DW_MACRO_define_strx || op == DW_MACRO_define_sup) {
-            if (dwarf_get_macro_defundef(ctx, i, &line, &index, &offset, &nforms,
-                                         &text, &e) != DW_DLV_OK) {
+            if (dwarf_get_macro_defundef(ctx, i, &line, &index, &offset,
+                                         &nforms, &text, &e) != DW_DLV_OK) {
                 drop_error(s->dbg, &e);
                 continue;
             }
