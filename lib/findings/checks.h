@@ -250,6 +250,8 @@ ep_status ep_check_abi_tag_mismatch(ep_ctx *c, ep_analysis *an);
 /* The file's own name (an->ext_path) carries another interpreter's tag. */
 ep_status ep_check_abi_tag_mismatch_file(ep_ctx *c, ep_analysis *an);
 ep_status ep_check_module_not_found(ep_ctx *c, ep_analysis *an);
+/* Nothing on sys.path has it, another interpreter of this machine does. */
+ep_status ep_check_installed_elsewhere(ep_ctx *c, ep_analysis *an);
 /* The package itself imports, but another sys.path entry's copy of it has
  * compiled modules this copy lacks (run once per explain, after the trial). */
 ep_status ep_check_package_shadowing(ep_ctx *c, ep_analysis *an);
@@ -259,6 +261,10 @@ ep_status ep_check_not_an_extension(ep_ctx *c, ep_analysis *an);
 ep_status ep_check_wrong_architecture(ep_ctx *c, ep_analysis *an);
 ep_status ep_check_missing_init_function(ep_ctx *c, ep_analysis *an);
 ep_status ep_check_limited_api_violation(ep_ctx *c, ep_analysis *an);
+ep_status ep_check_libc_mismatch(ep_ctx *c, ep_analysis *an);
+ep_status ep_check_executable_stack(ep_ctx *c, ep_analysis *an);
+ep_status ep_check_static_tls(ep_ctx *c, ep_analysis *an);
+ep_status ep_check_links_libpython(ep_ctx *c, ep_analysis *an);
 ep_status ep_check_undefined_symbol(ep_ctx *c, ep_analysis *an,
                                     const ep_loader_facts *lf);
 ep_status ep_check_missing_dependency(ep_ctx *c, ep_analysis *an,

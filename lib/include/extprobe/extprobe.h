@@ -441,11 +441,16 @@ typedef enum ep_finding_code {
     EP_FINDING_LIMITED_API_VIOLATION = 13,
     EP_FINDING_UNREADABLE = 14,
     EP_FINDING_MODULE_NOT_FOUND = 15,
-    EP_FINDING_IMPORT_ERROR = 16
+    EP_FINDING_IMPORT_ERROR = 16,
+    EP_FINDING_EXECUTABLE_STACK = 17,
+    EP_FINDING_STATIC_TLS = 18,
+    EP_FINDING_LINKS_LIBPYTHON = 19,
+    EP_FINDING_LIBC_MISMATCH = 20,
+    EP_FINDING_INSTALLED_ELSEWHERE = 21
 } ep_finding_code;
 
 /** Number of codes + 1 (codes run from 1 to EP_FINDING_CODE_END - 1). */
-#define EP_FINDING_CODE_END 17
+#define EP_FINDING_CODE_END 22
 
 /** One finding. Read-only; lives inside its ep_report. Fields may be appended
  *  in later versions. */
