@@ -176,6 +176,62 @@ print_symbols(ep_object *obj, bool all)
     }
 }
 
+/* Build provenance (DWARF, read by the isolated helper). */
+static void
+print_provenance(const ep_object *obj)
+{
+    ep_provenance *prov = NULL;
+    ep_error err;
+    if (ep_provenance_read(obj, &prov, &err) != EP_OK) {
+        printf("  %-11s %s\n", "debug-info", err.message);
+        return;
+    }
+    const ep_provenance_info *in = ep_provenance_get(prov);
+    if (in->status == EP_DEBUG_ABSENT) {
+        printf("  %-11s absent%s%s\n", "debug-info", in->reason ? ": " : "",
+               in->reason ? in->reason : "");
+    } else if (in->status == EP_DEBUG_UNREADABLE) {
+        printf("  %-11s %s %s: debug info unreadable: %s\n", "debug-info",
+               in->source, in->debug_file, in->reason);
+    } else {
+        printf("  %-11s %s %s, %zu unit%s\n", "debug-info", in->source,
+               in->debug_file, in->units, in->units == 1 ? "" : "s");
+    }
+    /* "gcc 12.2.0, C11, 1 unit: GNU C17 12.2.0 -O2 ...": the compiler by
+     * name (rustc units as rustc, though their producer starts "clang"). */
+    for (size_t i = 0; i < in->nproducers; i++) {
+        const ep_build_unit *u = &in->producers[i];
+        printf("  %-11s ", i == 0 ? "producer" : "");
+        if (u->compiler != NULL) {
+            printf("%s %s, ", u->compiler,
+                   u->compiler_version ? u->compiler_version : "?");
+        }
+        if (u->language != NULL) {
+            printf("%s, ", u->language);
+        }
+        printf("%zu unit%s: %s\n", u->units, u->units == 1 ? "" : "s",
+               u->producer[0] ? u->producer : "(no DW_AT_producer)");
+    }
+    for (size_t i = 0; i < in->python_headers.count; i++) {
+        printf("  %-11s %s\n", i == 0 ? "py-headers" : "",
+               in->python_headers.items[i]);
+    }
+    if (in->status == EP_DEBUG_READ && in->python_headers.count > 0) {
+        if (!in->has_macros) {
+            printf("  %-11s no macro info (built without -g3)\n", "py-macros");
+        } else {
+            printf("  %-11s PY_VERSION %s, Py_LIMITED_API %s%s%s\n",
+                   "py-macros", in->py_version ? in->py_version : "unknown",
+                   in->limited_api == NULL   ? "not defined"
+                   : in->limited_api[0] != 0 ? in->limited_api
+                                             : "defined",
+                   in->py_debug ? ", Py_DEBUG" : "",
+                   in->py_gil_disabled ? ", Py_GIL_DISABLED" : "");
+        }
+    }
+    ep_provenance_free(prov);
+}
+
 static void
 print_text(ep_object *obj, bool all_symbols)
 {
@@ -204,6 +260,23 @@ print_text(ep_object *obj, bool all_symbols)
     print_list("rpath", in->rpath);
     print_list("runpath", in->runpath);
     print_list("flags", in->flag_names);
+    /* PF_X in PT_GNU_STACK, or no PT_GNU_STACK (the x86 ABI default is an
+     * executable stack): glibc >= 2.41 refuses to dlopen() either. */
+    if (in->stack_flags < 0) {
+        printf("  %-11s no PT_GNU_STACK: executable by default; glibc >= 2.41 "
+               "refuses to dlopen it\n", "stack");
+    } else if (in->stack_flags & 1) {
+        printf("  %-11s executable (PT_GNU_STACK RWE): glibc >= 2.41 refuses "
+               "to dlopen it\n", "stack");
+    } else {
+        printf("  %-11s not executable\n", "stack");
+    }
+    if (in->tls_size > 0) {
+        printf("  %-11s %llu bytes%s\n", "tls", (unsigned long long)in->tls_size,
+               (in->dt_flags & 0x10 /* DF_STATIC_TLS */)
+                   ? ", static model (DF_STATIC_TLS)"
+                   : "");
+    }
     print_symbols(obj, all_symbols);
     print_versions(obj);
     printf("  %-11s %s\n", "build-id", in->build_id ? in->build_id : "-");
@@ -214,6 +287,7 @@ print_text(ep_object *obj, bool all_symbols)
     printf("  %-11s %s, %s\n", "debug",
            in->stripped ? "stripped" : "not stripped",
            in->has_debug_info ? "with DWARF" : "no DWARF");
+    print_provenance(obj);
 }
 
 int

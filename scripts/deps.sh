@@ -2,7 +2,7 @@
 # Install the Debian packages extprobe needs (sudo when not root). Idempotent:
 # does nothing when everything is there. --ci adds what the full test run uses.
 set -euo pipefail
-pkgs=(build-essential pkg-config meson ninja-build libelf-dev
+pkgs=(build-essential pkg-config meson ninja-build libelf-dev libdwarf-dev
       libcriterion-dev python3-dev python3-venv python3-mesonpy python3-pytest
       binutils elfutils libzip-dev nettle-dev)
 if [ "${1:-}" = "--ci" ]; then
@@ -10,7 +10,7 @@ if [ "${1:-}" = "--ci" ]; then
   pkgs+=(gcc-aarch64-linux-gnu libc6-dev-arm64-cross cython3 python3.11-dbg
          python3-numpy python3-yaml python3-lxml python3-exceptiongroup
          pax-utils libtree clang lld llvm libclang-rt-14-dev tox hyperfine
-         python3-pyelftools)
+         python3-pyelftools musl-tools)
 fi
 missing=()
 for p in "${pkgs[@]}"; do

@@ -332,6 +332,10 @@ read_program_headers(ep_object *obj, ep_error *err)
             st = read_notes(obj, &ph, err);
         } else if (ph.p_type == PT_GNU_STACK) {
             obj->info.stack_flags = (int)ph.p_flags;
+        } else if (ph.p_type == PT_TLS) {
+            /* The thread-local block a static-TLS module needs from the
+             * loader's fixed surplus (glibc: rtld.optional_static_tls). */
+            obj->info.tls_size = ph.p_memsz;
         }
         if (st != EP_OK) {
             return st;
@@ -371,6 +375,33 @@ read_comment(ep_object *obj, Elf_Scn *scn, ep_error *err)
     return EP_OK;
 }
 
+/* .gnu_debuglink: the separate debug file's name, NUL-terminated and padded
+ * to 4 bytes, then its CRC-32 in the file's byte order (gdb manual,
+ * "Debugging Information in Separate Files"). A malformed section is
+ * ignored: it only stops the search for debug info. */
+static void
+read_debuglink(ep_object *obj, Elf_Scn *scn)
+{
+    Elf_Data *d = elf_getdata(scn, NULL);
+    if (d == NULL || d->d_buf == NULL || d->d_size < 8) {
+        return;
+    }
+    const unsigned char *p = d->d_buf;
+    size_t len = strnlen((const char *)p, d->d_size);
+    size_t at = (len + 4) & ~(size_t)3;
+    if (len == 0 || len == d->d_size || at + 4 > d->d_size ||
+        memchr(p, '/', len) != NULL) {
+        return;
+    }
+    uint32_t crc = obj->info.data == ELFDATA2MSB
+                       ? (uint32_t)p[at] << 24 | (uint32_t)p[at + 1] << 16 |
+                             (uint32_t)p[at + 2] << 8 | p[at + 3]
+                       : (uint32_t)p[at + 3] << 24 | (uint32_t)p[at + 2] << 16 |
+                             (uint32_t)p[at + 1] << 8 | p[at];
+    obj->info.debuglink = ep_arena_strndup(&obj->arena, (const char *)p, len);
+    obj->info.debuglink_crc = crc;
+}
+
 static ep_status
 read_sections(ep_object *obj, ep_error *err)
 {
@@ -388,7 +419,7 @@ read_sections(ep_object *obj, ep_error *err)
     if (elf_getshdrstrndx(obj->elf, &shstrndx) != 0) {
         shstrndx = 0;
     }
-    Elf_Scn *comment = NULL;
+    Elf_Scn *comment = NULL, *debuglink = NULL;
     for (Elf_Scn *scn = elf_nextscn(obj->elf, NULL); scn != NULL;
          scn = elf_nextscn(obj->elf, scn)) {
         GElf_Shdr sh;
@@ -421,7 +452,13 @@ read_sections(ep_object *obj, ep_error *err)
         } else if (strcmp(name, ".debug_info") == 0 ||
                    strcmp(name, ".zdebug_info") == 0) {
             obj->info.has_debug_info = true;
+        } else if (strcmp(name, ".gnu_debuglink") == 0 &&
+                   sh.sh_type == SHT_PROGBITS) {
+            debuglink = scn;
         }
+    }
+    if (debuglink != NULL) {
+        read_debuglink(obj, debuglink);
     }
     return comment ? read_comment(obj, comment, err) : EP_OK;
 }

@@ -74,6 +74,12 @@ ep_check_abi_tag_mismatch(ep_ctx *c, ep_analysis *an)
                       "suffixes, in order: %s",
                       c->in->executable ? c->in->executable : c->in->python,
                       ep_suffix_list(c));
+    if (first != SIZE_MAX) {
+        ep_status st = ep_provenance_detail(c, fs, f->cands[first].path, NULL);
+        if (st != EP_OK) {
+            return st;
+        }
+    }
     if (wheel != NULL) {
         ep_finding_detail(c->r, fs, "%s: %s", an->dist->dir, wheel);
         ep_finding_path(c->r, fs, an->dist->dir);
@@ -113,5 +119,5 @@ ep_check_abi_tag_mismatch_file(ep_ctx *c, ep_analysis *an)
     ep_finding_path(c->r, fs, an->ext_path);
     ep_finding_fix(c->r, fs, "Rebuild or reinstall for this interpreter: %s",
                    ep_fix_rebuild(c, an));
-    return EP_OK;
+    return ep_provenance_detail(c, fs, an->ext_path, an->ext);
 }

@@ -112,6 +112,56 @@ add_fix(ep_ctx *c, ep_analysis *an, ep_finding_slot *fs, int minor,
     }
 }
 
+/* The symbols are within the Limited API, but the macro info of a -g3
+ * build shows the module was compiled without Py_LIMITED_API: the abi3
+ * name is not backed by the build (full-API macros and struct layouts may
+ * be inlined, which no import table shows). Without macro info nothing
+ * can be said. */
+static ep_status
+no_limited_api_macro(ep_ctx *c, ep_analysis *an)
+{
+    ep_provenance *prov = NULL;
+    ep_status st = ep_provenance_read(an->ext, &prov, c->err);
+    const ep_provenance_info *in = ep_provenance_get(prov);
+    if (st != EP_OK || in == NULL || in->status != EP_DEBUG_READ ||
+        !in->has_macros || in->python_headers.count == 0 ||
+        in->limited_api != NULL) {
+        ep_provenance_free(prov);
+        return st;
+    }
+    ep_finding_slot *fs =
+        ep_check_add(c, an, EP_FINDING_LIMITED_API_VIOLATION,
+                     "%s is named abi3 but was compiled without Py_LIMITED_API",
+                     ep_basename(an->ext_path));
+    if (fs == NULL) {
+        ep_provenance_free(prov);
+        return ep_fail_nomem(c->err);
+    }
+    ep_finding_severity(fs, EP_SEVERITY_WARNING);
+    ep_finding_detail(c->r, fs,
+                      "Its debug info (%s) has macro info for %zu "
+                      "compilation unit%s that include%s the Python headers "
+                      "(%s%s%s), and none defines Py_LIMITED_API",
+                      in->debug_file, in->units, in->units == 1 ? "" : "s",
+                      in->units == 1 ? "s" : "", in->python_headers.items[0],
+                      in->py_version ? ", PY_VERSION " : "",
+                      in->py_version ? in->py_version : "");
+    ep_finding_detail(c->r, fs,
+                      "Its imports are all in the Limited API, but the full "
+                      "API's macros and struct layouts of those headers may be "
+                      "compiled in: other Python versions can crash or "
+                      "misbehave rather than refuse it");
+    ep_finding_path(c->r, fs, an->ext_path);
+    ep_finding_fix(c->r, fs,
+                   "Compile with Py_LIMITED_API defined to the oldest version "
+                   "it supports (e.g. -DPy_LIMITED_API=0x03080000; "
+                   "setuptools py_limited_api=True with the define; meson "
+                   "limited_api: '3.8'), or name it for one version instead "
+                   "of .abi3.so");
+    ep_provenance_free(prov);
+    return EP_OK;
+}
+
 ep_status
 ep_check_limited_api_violation(ep_ctx *c, ep_analysis *an)
 {
@@ -144,7 +194,7 @@ ep_check_limited_api_violation(ep_ctx *c, ep_analysis *an)
         }
     }
     if (t.count == 0) {
-        return EP_OK;
+        return no_limited_api_macro(c, an);
     }
     const char *lead = t.outside ? t.outside : t.newer;
     ep_finding_slot *fs = ep_check_add(

@@ -161,6 +161,10 @@ ep_check_undefined_symbol(ep_ctx *c, ep_analysis *an, const ep_loader_facts *lf)
                       "symbol: %s",
                       an->ext_path, first);
     ep_finding_path(c->r, fs, an->ext_path);
+    st = ep_provenance_detail(c, fs, an->ext_path, an->ext);
+    if (st != EP_OK) {
+        return st;
+    }
     if (py.count > 0) {
         ep_finding_fix(c->r, fs,
                        "Rebuild the module against this "

@@ -19,6 +19,7 @@ location_checks(ep_ctx *c, ep_analysis *an)
         ep_check_editable_without_build,
         ep_check_extension_not_installed,
         ep_check_abi_tag_mismatch,
+        ep_check_installed_elsewhere,
         ep_check_module_not_found,
     };
     for (size_t i = 0; i < sizeof(checks) / sizeof(*checks); i++) {
@@ -55,6 +56,20 @@ file_checks(ep_ctx *c, ep_analysis *an)
     }
     if (st == EP_OK) {
         st = ep_check_limited_api_violation(c, an);
+    }
+    /* What the loader refuses, or accepts to the process's harm, before
+     * the needed-library tree: the C library, the stack, static TLS, a
+     * second libpython. */
+    ep_status (*const loader_checks[])(ep_ctx *, ep_analysis *) = {
+        ep_check_libc_mismatch,
+        ep_check_executable_stack,
+        ep_check_static_tls,
+        ep_check_links_libpython,
+    };
+    for (size_t i = 0; st == EP_OK && !an->elf_bad &&
+                       i < sizeof(loader_checks) / sizeof(*loader_checks);
+         i++) {
+        st = loader_checks[i](c, an);
     }
     if (st != EP_OK || an->elf_bad) {
         return st;

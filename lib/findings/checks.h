@@ -131,6 +131,16 @@ const char *ep_where(ep_ctx *c, const ep_search_dir *sd);
 /* The interpreter's EXTENSION_SUFFIXES, comma-separated, in the arena. */
 const char *ep_suffix_list(ep_ctx *c);
 
+/* ---- build provenance (provenance.c) -------------------------------------- */
+
+/* What the debug info of a compiled file says about its build, as one
+ * detail line of fs: "Built against the Python 3.12 headers
+ * (/usr/include/python3.12, PY_VERSION 3.12.1) by gcc 12.2.0". obj may be
+ * NULL (path is then opened). Adds nothing when there is no debug info or
+ * it names no Python headers. */
+ep_status ep_provenance_detail(ep_ctx *c, ep_finding_slot *fs,
+                               const char *path, const ep_object *obj);
+
 /* ---- build systems and fixes (buildsys.c) -------------------------------- */
 
 void ep_buildsys_detect(ep_ctx *c, ep_analysis *an, const char *hint_dir);
@@ -250,6 +260,8 @@ ep_status ep_check_abi_tag_mismatch(ep_ctx *c, ep_analysis *an);
 /* The file's own name (an->ext_path) carries another interpreter's tag. */
 ep_status ep_check_abi_tag_mismatch_file(ep_ctx *c, ep_analysis *an);
 ep_status ep_check_module_not_found(ep_ctx *c, ep_analysis *an);
+/* Nothing on sys.path has it, another interpreter of this machine does. */
+ep_status ep_check_installed_elsewhere(ep_ctx *c, ep_analysis *an);
 /* The package itself imports, but another sys.path entry's copy of it has
  * compiled modules this copy lacks (run once per explain, after the trial). */
 ep_status ep_check_package_shadowing(ep_ctx *c, ep_analysis *an);
@@ -259,6 +271,10 @@ ep_status ep_check_not_an_extension(ep_ctx *c, ep_analysis *an);
 ep_status ep_check_wrong_architecture(ep_ctx *c, ep_analysis *an);
 ep_status ep_check_missing_init_function(ep_ctx *c, ep_analysis *an);
 ep_status ep_check_limited_api_violation(ep_ctx *c, ep_analysis *an);
+ep_status ep_check_libc_mismatch(ep_ctx *c, ep_analysis *an);
+ep_status ep_check_executable_stack(ep_ctx *c, ep_analysis *an);
+ep_status ep_check_static_tls(ep_ctx *c, ep_analysis *an);
+ep_status ep_check_links_libpython(ep_ctx *c, ep_analysis *an);
 ep_status ep_check_undefined_symbol(ep_ctx *c, ep_analysis *an,
                                     const ep_loader_facts *lf);
 ep_status ep_check_missing_dependency(ep_ctx *c, ep_analysis *an,

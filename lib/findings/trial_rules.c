@@ -78,6 +78,13 @@ classify(ep_arena *a, const char *exc_type, const char *message,
     if (strstr(msg, "wrong ELF class") != NULL) {
         return EP_FINDING_WRONG_ARCHITECTURE;
     }
+    /* glibc's own words (elf/dl-load.c, elf/dl-tls.c; 2.41 for the stack). */
+    if (strstr(msg, "cannot allocate memory in static TLS block") != NULL) {
+        return EP_FINDING_STATIC_TLS;
+    }
+    if (strstr(msg, "cannot enable executable stack") != NULL) {
+        return EP_FINDING_EXECUTABLE_STACK;
+    }
     if (strstr(msg, "invalid ELF header") != NULL ||
         strstr(msg, "file too short") != NULL ||
         strstr(msg, "ELF load command") != NULL ||
@@ -174,6 +181,15 @@ ep_trial_rule_raised(ep_ctx *c, ep_analysis *an, ep_trial_outcome outcome,
         fs = ep_check_find_about(c, an, EP_ABOUT_LOCATION, 0);
     } else if (code != EP_FINDING_IMPORT_ERROR) {
         fs = ep_check_find(c, an, code);
+    }
+    if (fs == NULL && (code == EP_FINDING_NOT_AN_EXTENSION ||
+                       code == EP_FINDING_MISSING_DEPENDENCY ||
+                       code == EP_FINDING_UNDEFINED_SYMBOL ||
+                       code == EP_FINDING_GLIBC_TOO_NEW)) {
+        /* A musl module under glibc fails on its C library: glibc's
+         * libc.so linker script ("invalid ELF header"), a missing
+         * libc.musl-*.so.1, or musl-only symbols. */
+        fs = ep_check_find(c, an, EP_FINDING_LIBC_MISMATCH);
     }
     if (fs != NULL) {
         ep_finding_detail(c->r, fs,

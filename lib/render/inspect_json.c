@@ -158,6 +158,52 @@ write_tag(ep_json *j, const ep_ext_tag *t)
     ep_json_end_object(j);
 }
 
+/* Build provenance; the helper ran in its own process (lib/dwarf). */
+static void
+write_provenance(ep_json *j, const ep_object *obj)
+{
+    ep_provenance *prov = NULL;
+    ep_error err;
+    ep_json_key(j, "provenance");
+    if (ep_provenance_read(obj, &prov, &err) != EP_OK) {
+        ep_json_begin_object(j);
+        ep_json_member_string(j, "status", "unreadable");
+        ep_json_member_string(j, "reason", err.message);
+        ep_json_end_object(j);
+        return;
+    }
+    const ep_provenance_info *in = ep_provenance_get(prov);
+    ep_json_begin_object(j);
+    ep_json_member_string(j, "status", ep_debug_status_str(in->status));
+    ep_json_member_string(j, "source", in->source);
+    ep_json_member_string(j, "debug_file", in->debug_file);
+    ep_json_member_string(j, "reason", in->reason);
+    ep_json_member_uint(j, "units", in->units);
+    ep_json_key(j, "producers");
+    ep_json_begin_array(j);
+    for (size_t i = 0; i < in->nproducers; i++) {
+        const ep_build_unit *u = &in->producers[i];
+        ep_json_begin_object(j);
+        ep_json_member_string(j, "producer", u->producer);
+        ep_json_member_string(j, "compiler", u->compiler);
+        ep_json_member_string(j, "compiler_version", u->compiler_version);
+        ep_json_member_string(j, "language", u->language);
+        ep_json_member_strlist(j, "flags", u->flags);
+        ep_json_member_uint(j, "units", u->units);
+        ep_json_end_object(j);
+    }
+    ep_json_end_array(j);
+    ep_json_member_bool(j, "rust", in->rust);
+    ep_json_member_strlist(j, "python_headers", in->python_headers);
+    ep_json_member_bool(j, "macro_info", in->has_macros);
+    ep_json_member_string(j, "py_version", in->py_version);
+    ep_json_member_string(j, "limited_api", in->limited_api);
+    ep_json_member_bool(j, "py_debug", in->py_debug);
+    ep_json_member_bool(j, "gil_disabled", in->py_gil_disabled);
+    ep_json_end_object(j);
+    ep_provenance_free(prov);
+}
+
 /* One object's inspect record (an open JSON object's members). */
 static void
 ep_inspect_json_object(ep_json *j, ep_object *obj)
@@ -193,11 +239,14 @@ ep_inspect_json_object(ep_json *j, ep_object *obj)
     } else {
         ep_json_bool(j, (in->stack_flags & 1) != 0); /* PF_X */
     }
+    ep_json_member_uint(j, "tls_size", in->tls_size);
     ep_json_member_string(j, "build_id", in->build_id);
     ep_json_member_string(j, "abi_tag", in->abi_tag);
     ep_json_member_strlist(j, "comments", in->comments);
     ep_json_member_bool(j, "stripped", in->stripped);
     ep_json_member_bool(j, "debug_info", in->has_debug_info);
+    ep_json_member_string(j, "debuglink", in->debuglink);
+    write_provenance(j, obj);
     write_symbols(j, obj);
     write_versions(j, obj);
 }

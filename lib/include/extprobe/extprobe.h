@@ -170,6 +170,9 @@ typedef struct ep_elf_info {
     bool has_section_headers; /**< false for sstrip'ed files */
     bool stripped;            /**< no .symtab */
     bool has_debug_info;      /**< a .debug_info section is present */
+    const char *debuglink;    /**< .gnu_debuglink file name, or NULL */
+    uint32_t debuglink_crc;   /**< its CRC-32 (valid when debuglink is set) */
+    uint64_t tls_size;        /**< p_memsz of PT_TLS, 0 without one */
 } ep_elf_info;
 
 /** ELF facts of the object, or NULL when not even its ELF header could be
@@ -319,6 +322,78 @@ EP_API void ep_ext_tag_free(ep_ext_tag *tag);
 EP_API const ep_ext_tag *ep_object_ext_tag(const ep_object *obj);
 
 /* ------------------------------------------------------------------------ */
+/* Build provenance (DWARF)                                                  */
+/* ------------------------------------------------------------------------ */
+
+/** Where the debug info of an object stands. Values are ABI: append only. */
+typedef enum ep_debug_status {
+    EP_DEBUG_ABSENT = 0,    /**< no DWARF in the file nor a separate file */
+    EP_DEBUG_READ = 1,      /**< read; the fields below are set */
+    EP_DEBUG_UNREADABLE = 2 /**< present, but the reader failed (reason) */
+} ep_debug_status;
+
+/** Compilation units that share one producer and one language. */
+typedef struct ep_build_unit {
+    const char *producer;         /**< DW_AT_producer as written, or "" */
+    const char *compiler;         /**< "gcc", "clang", "rustc", ... or NULL */
+    const char *compiler_version; /**< "12.2.0", "1.95.0", or NULL */
+    ep_strlist flags;             /**< the producer's options ("-O2", ...) */
+    const char *language;         /**< "C11", "C++17", "Rust", ... or NULL */
+    size_t units;                 /**< how many units */
+} ep_build_unit;
+
+/** What the debug info says about how an object was built.
+ *  Read-only; fields may be appended in later versions. */
+typedef struct ep_provenance_info {
+    ep_debug_status status;
+    const char *source;     /**< "embedded", "debuglink", "build-id", or NULL */
+    const char *debug_file; /**< the file the DWARF was read from, or NULL */
+    const char *reason;     /**< unreadable: why, one line; else NULL */
+    size_t units;           /**< compilation units */
+    size_t nproducers;
+    const ep_build_unit *producers; /**< distinct (producer, language) */
+    bool rust;              /**< some unit was compiled by rustc */
+    ep_strlist python_headers; /**< directories of the Python headers used */
+    bool has_macros;        /**< some unit carries .debug_macro (-g3) */
+    const char *py_version; /**< PY_VERSION from .debug_macro, or NULL */
+    const char *limited_api; /**< Py_LIMITED_API's value ("" when defined
+                                  empty); NULL when no unit defined it */
+    bool py_debug;          /**< Py_DEBUG was defined (macro info) */
+    bool py_gil_disabled;   /**< Py_GIL_DISABLED was defined to non-zero */
+} ep_provenance_info;
+
+/** Build provenance of one object. */
+typedef struct ep_provenance ep_provenance;
+
+/**
+ * Read the build provenance of an ELF object from its DWARF: in the file, or
+ * in a separate debug file found through .gnu_debuglink (same directory,
+ * .debug/, /usr/lib/debug/DIR/; CRC checked) or the build-id
+ * (/usr/lib/debug/.build-id/xx/rest.debug). libdwarf runs in a helper
+ * process (extprobe-dwarf) under time and memory limits: a crash or limit
+ * there is EP_DEBUG_UNREADABLE with a reason, never the caller's failure.
+ *
+ * @param[in]  obj  an object of any kind (non-ELF: EP_DEBUG_ABSENT)
+ * @param[out] out  the provenance
+ * @param[out] err  optional error detail
+ * @return EP_OK (also when the debug info is absent or unreadable),
+ *         EP_ERR_INVALID_ARG, EP_ERR_NOMEM, EP_ERR_IO (pipe/poll failed)
+ * Ownership: caller frees with ep_provenance_free().
+ */
+EP_API ep_status ep_provenance_read(const ep_object *obj, ep_provenance **out,
+                                    ep_error *err);
+
+/** The facts of a provenance.
+ *  Ownership: borrowed (valid until ep_provenance_free()). */
+EP_API const ep_provenance_info *ep_provenance_get(const ep_provenance *prov);
+
+/** Release a provenance. Accepts NULL.  Ownership: releases it. */
+EP_API void ep_provenance_free(ep_provenance *prov);
+
+/** "absent", "read" or "unreadable".  Ownership: static. */
+EP_API const char *ep_debug_status_str(ep_debug_status status);
+
+/* ------------------------------------------------------------------------ */
 /* Reports as JSON                                                           */
 /* ------------------------------------------------------------------------ */
 
@@ -409,11 +484,16 @@ typedef enum ep_finding_code {
     EP_FINDING_WHEEL_RECORD_MISMATCH = 19,
     EP_FINDING_WHEEL_POLICY_VIOLATION = 20,
     EP_FINDING_WHEEL_UNVENDORED_LIBRARY = 21,
-    EP_FINDING_WHEEL_FAMILY_MISMATCH = 22
+    EP_FINDING_WHEEL_FAMILY_MISMATCH = 22,
+    EP_FINDING_EXECUTABLE_STACK = 23,
+    EP_FINDING_STATIC_TLS = 24,
+    EP_FINDING_LINKS_LIBPYTHON = 25,
+    EP_FINDING_LIBC_MISMATCH = 26,
+    EP_FINDING_INSTALLED_ELSEWHERE = 27
 } ep_finding_code;
 
 /** Number of codes + 1 (codes run from 1 to EP_FINDING_CODE_END - 1). */
-#define EP_FINDING_CODE_END 23
+#define EP_FINDING_CODE_END 28
 
 /** One finding. Read-only; lives inside its ep_report. Fields may be appended
  *  in later versions. */

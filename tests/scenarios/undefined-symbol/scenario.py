@@ -32,8 +32,9 @@ def applies(ctx):
 def build(ctx):
     hdr = newer(ctx)
     python, site = ctx.venv()
+    # -g: the debug info names the headers, which the finding quotes.
     built = ctx.c_module("_geo", ctx.mkdir("built"), include=hdr.include, body=BODY,
-                         suffix=ctx.py.ext_suffix,
+                         suffix=ctx.py.ext_suffix, cflags=["-g"],
                          purpose="Compiled against CPython %s headers." % hdr.version_str)
     rel = "fastgeo/_geo" + ctx.py.ext_suffix
     ctx.install_dist(site, "fastgeo", "2.1", {

@@ -1,0 +1,53 @@
+/*
+ * Build provenance from DWARF, shared by the files of lib/dwarf/ and the
+ * helper program (helper_main.c). Only lib/dwarf/scan.c includes
+ * libdwarf; everything else here is plain C that never touches DWARF bytes.
+ *
+ * Debian's libdwarf 20210528 double-frees on malformed input, so the scan
+ * never runs in the caller's process: the helper program `extprobe-dwarf`
+ * runs it under CPU, memory and wall-clock limits and writes records to its
+ * standard output; the caller parses them (docs/design/dwarf.md).
+ *
+ * Records, one a line, fields separated by a tab; in each field a backslash,
+ * tab or newline is written \\, \t, \n:
+ *   unit  PRODUCER  LANG  NAME  MACROS    one compilation unit; LANG is the
+ *                                         DW_LANG number in decimal (0: none),
+ *                                         MACROS 1 when it has .debug_macro
+ *   pyhdr PATH                            a Python header in its line table
+ *   macro NAME  VALUE                     a Python macro (see
+ * ep_dwarf_macro_wanted) error MESSAGE                         libdwarf refused
+ * the file end   UNITS                           the scan finished: UNITS units
+ */
+#ifndef EXTPROBE_DWARF_DWARF_H
+#define EXTPROBE_DWARF_DWARF_H
+
+#include "util/arena.h"
+#include "util/strbuf.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* The helper's name, and the limits it runs under. */
+#define EP_DWARF_HELPER "extprobe-dwarf"
+#define EP_DWARF_CPU_SECONDS 20
+#define EP_DWARF_WALL_SECONDS 30.0
+#define EP_DWARF_MEMORY_BYTES (1024ull * 1024 * 1024)
+/* A well-formed answer is a few KB; more is a runaway reader. */
+#define EP_DWARF_RECORDS_MAX (4u * 1024 * 1024)
+
+/* scan.c: read the DWARF of the ELF file open on fd and append records to
+ * out, ending with "end" or "error". Runs in the helper only. */
+void ep_dwarf_scan(int fd, ep_strbuf *out);
+
+/* records.c: one record line, fields escaped, newline-terminated. */
+void ep_dwarf_record(ep_strbuf *out, const char *kind,
+                     const char *const *fields, size_t nfields);
+
+/* The macros worth a record: the Python version and ABI switches. */
+bool ep_dwarf_macro_wanted(const char *name, size_t len);
+
+/* A file of the line table that is one of CPython's public headers (by its
+ * base name); its directory names the headers the unit was built against. */
+bool ep_dwarf_is_python_header(const char *path);
+
+#endif

@@ -1,0 +1,32 @@
+/*
+ * lib/dwarf's own declarations beyond dwarf.h: finding the debug file and
+ * running the helper. The public entry is ep_provenance_read().
+ */
+#ifndef EXTPROBE_DWARF_PROVENANCE_H
+#define EXTPROBE_DWARF_PROVENANCE_H
+
+#include "dwarf/dwarf.h"
+#include "util/arena.h"
+#include "util/error.h"
+
+/* isolate.c: the helper program's path ($EXTPROBE_DWARF_HELPER, next to the
+ * object holding this code, EP_LIBEXECDIR), or NULL when there is none. */
+const char *ep_dwarf_helper_path(ep_arena *a);
+
+/* isolate.c: run the helper on file. On EP_OK either *records is the
+ * helper's answer (caller frees with free()) or *why says why there is none
+ * (in a). Failures of our own process (pipe, memory) are the status. */
+ep_status ep_dwarf_run_helper(const char *helper, const char *file, ep_arena *a,
+                              char **records, const char **why, ep_error *err);
+
+/* locate.c: the file holding obj's DWARF and how it was found ("embedded",
+ * "build-id", "debuglink"), or *path NULL with *note saying what was tried
+ * (NULL when nothing was there to try). */
+ep_status ep_dwarf_locate(const ep_object *obj, ep_arena *a, const char **path,
+                          const char **how, const char **note, ep_error *err);
+
+/* locate.c: CRC-32 (IEEE 802.3, as zlib and gdb's .gnu_debuglink compute)
+ * of a whole file; false when it cannot be read. */
+bool ep_dwarf_file_crc32(const char *path, uint32_t *crc);
+
+#endif

@@ -1,0 +1,319 @@
+#!/usr/bin/env python3
+"""CLI tests of build provenance (`extprobe inspect`, DWARF read by the
+isolated helper extprobe-dwarf), against readelf --debug-dump as the oracle.
+
+Real modules are built here: gcc -g against Debian's python3 headers, gcc -g3
+(.debug_macro) against pyenv 3.12's, -DPy_LIMITED_API, rustc -g; a separate
+debug file found by .gnu_debuglink (same directory, .debug/) and by build-id;
+a debug file whose CRC does not match; a corrupted .debug_info
+(objcopy --update-section); a seeded series of mutated debug sections, each
+of which must end in "read" or "unreadable", never in a crash of extprobe.
+
+usage: test_provenance.py EXTPROBE SOURCE_DIR SCRATCH_DIR
+Prints each failed check and a summary; exit 1 on failure, 77 to skip.
+"""
+import json
+import os
+import random
+import re
+import shutil
+import subprocess
+import sys
+import sysconfig
+
+HANG_GUARD = 120
+failures = []
+checks = 0
+
+
+def check(cond, what):
+    global checks
+    checks += 1
+    if not cond:
+        failures.append(what)
+        print("FAIL: " + what)
+    return cond
+
+
+def env_for(extra=None):
+    env = dict(os.environ)
+    for var in ("ASAN_OPTIONS", "UBSAN_OPTIONS"):
+        env[var] = ":".join(x for x in (env.get(var, ""), "exitcode=86") if x)
+    env.update(extra or {})
+    return env
+
+
+def inspect(path, extra_env=None, text=False):
+    args = [EXTPROBE, "inspect"] + ([] if text else ["--json"]) + [path]
+    try:
+        p = subprocess.run(args, capture_output=True, text=True, errors="replace",
+                           timeout=HANG_GUARD, env=env_for(extra_env))
+    except subprocess.TimeoutExpired:
+        check(False, "%s hung" % " ".join(args))
+        return None
+    check(p.returncode == 0, "%s: exit %d (crash?)\n%s" % (" ".join(args), p.returncode,
+                                                           p.stderr[-1500:]))
+    if text:
+        return p.stdout
+    try:
+        return json.loads(p.stdout)["files"][0]["provenance"]
+    except (ValueError, KeyError, IndexError) as e:
+        check(False, "%s: no provenance in the JSON (%s)\n%s" % (path, e, p.stdout[-500:]))
+        return None
+
+
+def sh(*cmd, **kw):
+    subprocess.run(cmd, check=True, capture_output=True, **kw)
+
+
+def readelf_units(path):
+    """(producer, language name) of every compilation unit, per readelf."""
+    out = subprocess.run(["readelf", "--debug-dump=info", path], capture_output=True,
+                         text=True, errors="replace").stdout
+    units, cur = [], None
+    for line in out.splitlines():
+        if "Compilation Unit @" in line:
+            cur = {"producer": None, "language": None}
+            units.append(cur)
+        elif cur is not None and "DW_AT_producer" in line and cur["producer"] is None:
+            cur["producer"] = line.split("): ", 1)[1] if "): " in line else \
+                line.split(": ", 1)[1].strip()
+        elif cur is not None and "DW_AT_language" in line and cur["language"] is None:
+            m = re.search(r"\((.*)\)\s*$", line)
+            cur["language"] = m.group(1) if m else None
+    return units
+
+
+def readelf_macros(path):
+    out = subprocess.run(["readelf", "--debug-dump=macro", path], capture_output=True,
+                         text=True, errors="replace").stdout
+    found = {}
+    for m in re.finditer(r"DW_MACRO_define\w* - lineno : \d+ macro : (\w+) ?(.*)", out):
+        found.setdefault(m.group(1), m.group(2).strip())
+    return found
+
+
+def readelf_python_dirs(path):
+    """Directories of the line tables that hold Python.h's siblings."""
+    out = subprocess.run(["readelf", "--debug-dump=line", path], capture_output=True,
+                         text=True, errors="replace").stdout
+    dirs = set()
+    for m in re.finditer(r"(/\S*python3\.\d+)(/cpython)?\s*$", out, re.M):
+        dirs.add(m.group(1))
+    return dirs
+
+
+def compare_with_readelf(prov, path, name):
+    units = readelf_units(path)
+    check(prov["units"] == len(units), "%s: %d units, readelf says %d"
+          % (name, prov["units"], len(units)))
+    want = {}
+    for u in units:
+        key = (u["producer"], u["language"])
+        want[key] = want.get(key, 0) + 1
+    got = {(p["producer"], p["language"]): p["units"] for p in prov["producers"]}
+    check(got == want, "%s: producers %s, readelf says %s" % (name, got, want))
+
+
+def build_c(out, inc, extra=()):
+    sh(CC, "-shared", "-fPIC", "-O1", *extra, "-I" + inc, FXMOD, "-o", out)
+
+
+def mutate_all(base, count, seed):
+    """Mutated copies of base's debug sections through the isolated reader:
+    every one ends as read or unreadable, extprobe itself never fails."""
+    data = open(base, "rb").read()
+    out = subprocess.run(["readelf", "-SW", base], capture_output=True, text=True).stdout
+    ranges = []
+    for line in out.splitlines():
+        f = line.replace("[ ", "[").split()
+        if len(f) > 5 and f[1].startswith(".debug_"):
+            ranges.append((int(f[4], 16), int(f[5], 16)))
+    rng = random.Random(seed)
+    seen = {"read": 0, "unreadable": 0}
+    target = os.path.join(SCRATCH, "mutated.so")
+    for _ in range(count):
+        d = bytearray(data)
+        off, size = rng.choice(ranges)
+        for _ in range(rng.randint(1, 16)):
+            d[off + rng.randrange(size)] = rng.randrange(256)
+        with open(target, "wb") as f:
+            f.write(d)
+        prov = inspect(target)
+        if prov is None:
+            return
+        ok = check(prov["status"] in seen, "mutated: status %r" % prov["status"])
+        if ok:
+            seen[prov["status"]] += 1
+            if prov["status"] == "unreadable":
+                check(bool(prov["reason"]), "mutated: unreadable without a reason")
+    print("mutated debug sections: %d read, %d unreadable, 0 crashes of extprobe"
+          % (seen["read"], seen["unreadable"]))
+
+
+def main():
+    os.makedirs(SCRATCH, exist_ok=True)
+    deb_inc = subprocess.run(["/usr/bin/python3", "-c",
+                              "import sysconfig; print(sysconfig.get_paths()['include'])"],
+                             capture_output=True, text=True).stdout.strip()
+    if not os.path.isfile(os.path.join(deb_inc, "Python.h")):
+        print("SKIP: no Python.h for /usr/bin/python3")
+        return 77
+    deb_ver = subprocess.run(["/usr/bin/python3", "-c", "import platform; "
+                              "print(platform.python_version())"],
+                             capture_output=True, text=True).stdout.strip()
+
+    # 1. gcc -g against Debian's headers: producer, language, headers; no
+    #    macro info without -g3.
+    g = os.path.join(SCRATCH, "fxg.so")
+    build_c(g, deb_inc, ["-g"])
+    prov = inspect(g)
+    check(prov["status"] == "read" and prov["source"] == "embedded",
+          "gcc -g: %s/%s" % (prov["status"], prov["source"]))
+    compare_with_readelf(prov, g, "gcc -g")
+    check(prov["producers"][0]["compiler"] == "gcc" and
+          "-O1" in prov["producers"][0]["flags"] and "-fPIC" in prov["producers"][0]["flags"],
+          "gcc -g: compiler/flags %s" % prov["producers"][0])
+    check(prov["python_headers"] == sorted(readelf_python_dirs(g)) == [deb_inc],
+          "gcc -g: python_headers %s, readelf %s, want %s"
+          % (prov["python_headers"], readelf_python_dirs(g), deb_inc))
+    check(prov["macro_info"] is False and prov["py_version"] is None,
+          "gcc -g: macro info %s %s" % (prov["macro_info"], prov["py_version"]))
+    text = inspect(g, text=True)
+    check("py-headers  " + deb_inc in text and "built without -g3" in text,
+          "gcc -g: text report\n" + text)
+
+    # 2. -g3 with and without Py_LIMITED_API: PY_VERSION and the macro.
+    for name, extra, limited in (("fxg3.so", [], None),
+                                 ("fxlim.abi3.so", ["-DPy_LIMITED_API=0x03080000"],
+                                  "0x03080000")):
+        p3 = os.path.join(SCRATCH, name)
+        build_c(p3, deb_inc, ["-g3"] + extra)
+        prov = inspect(p3)
+        mac = readelf_macros(p3)
+        check(prov["macro_info"] is True, "%s: no macro info" % name)
+        check(prov["py_version"] == deb_ver == mac.get("PY_VERSION", "").strip('"'),
+              "%s: PY_VERSION %s, readelf %s, python %s"
+              % (name, prov["py_version"], mac.get("PY_VERSION"), deb_ver))
+        check(prov["limited_api"] == limited == mac.get("Py_LIMITED_API"),
+              "%s: Py_LIMITED_API %s, readelf %s" % (name, prov["limited_api"],
+                                                     mac.get("Py_LIMITED_API")))
+        compare_with_readelf(prov, p3, name)
+
+    # 3. pyenv 3.12's headers: the other include directory and version.
+    inc312 = None
+    try:
+        root = subprocess.run(["pyenv", "root"], capture_output=True, text=True).stdout.strip()
+        cand = os.path.join(root, "versions", "3.12.1", "include", "python3.12")
+        inc312 = cand if os.path.isfile(os.path.join(cand, "Python.h")) else None
+    except OSError:
+        pass
+    if inc312:
+        p12 = os.path.join(SCRATCH, "fx312.so")
+        build_c(p12, inc312, ["-g3"])
+        prov = inspect(p12)
+        check(prov["python_headers"] == [inc312] and prov["py_version"] == "3.12.1",
+              "3.12 headers: %s %s" % (prov["python_headers"], prov["py_version"]))
+        text = inspect(p12, text=True)
+        check("PY_VERSION 3.12.1, Py_LIMITED_API not defined" in text,
+              "3.12 text:\n" + text)
+    else:
+        print("note: pyenv 3.12.1 headers absent, that case skipped")
+
+    # 4. rustc -g: units named as rustc's.
+    rustc = shutil.which("rustc")
+    if rustc:
+        rs = os.path.join(SCRATCH, "rsfx.abi3.so")
+        sh(rustc, "--edition", "2021", "--crate-type", "cdylib", "-C", "opt-level=1",
+           "-g", RSFX, "-o", rs)
+        prov = inspect(rs)
+        compare_with_readelf(prov, rs, "rustc")
+        check(prov["rust"] and all(p["compiler"] == "rustc" and p["language"] == "Rust"
+                                   for p in prov["producers"]),
+              "rustc: %s" % prov["producers"])
+        text = inspect(rs, text=True)
+        check(re.search(r"producer +rustc \d+\.\d+\.\d+, Rust, \d+ units", text),
+              "rustc text:\n" + text)
+    else:
+        print("note: rustc absent, that case skipped")
+
+    # 5. A separate debug file by .gnu_debuglink: beside, in .debug/, and a
+    #    file of the same name from another build (CRC differs).
+    sp = os.path.join(SCRATCH, "fxsplit.so")
+    shutil.copy(g, sp)
+    sh("objcopy", "--only-keep-debug", sp, sp + ".debug")
+    sh("objcopy", "--strip-debug", "--add-gnu-debuglink=" + sp + ".debug", sp)
+    prov = inspect(sp)
+    check(prov["status"] == "read" and prov["source"] == "debuglink" and
+          prov["debug_file"].endswith("fxsplit.so.debug") and
+          prov["python_headers"] == [deb_inc],
+          "debuglink beside: %s" % prov)
+    os.makedirs(os.path.join(SCRATCH, ".debug"), exist_ok=True)
+    os.replace(sp + ".debug", os.path.join(SCRATCH, ".debug", "fxsplit.so.debug"))
+    prov = inspect(sp)
+    check(prov["status"] == "read" and "/.debug/fxsplit.so.debug" in prov["debug_file"],
+          "debuglink in .debug/: %s" % prov)
+    shutil.copy(os.path.join(SCRATCH, "fxg3.so"), sp + ".debug")
+    os.remove(os.path.join(SCRATCH, ".debug", "fxsplit.so.debug"))
+    prov = inspect(sp)
+    check(prov["status"] == "absent" and "CRC" in (prov["reason"] or ""),
+          "debuglink CRC mismatch: %s" % prov)
+
+    # 6. By build-id under a debug directory.
+    bid = os.path.join(SCRATCH, "fxbid.so")
+    shutil.copy(g, bid)
+    notes = subprocess.run(["readelf", "-n", bid], capture_output=True, text=True).stdout
+    build_id = re.search(r"Build ID: ([0-9a-f]+)", notes).group(1)
+    dbgdir = os.path.join(SCRATCH, "debugroot")
+    os.makedirs(os.path.join(dbgdir, ".build-id", build_id[:2]), exist_ok=True)
+    sh("objcopy", "--only-keep-debug", bid,
+       os.path.join(dbgdir, ".build-id", build_id[:2], build_id[2:] + ".debug"))
+    sh("objcopy", "--strip-debug", bid)
+    prov = inspect(bid, {"EXTPROBE_DEBUG_DIRS": dbgdir})
+    check(prov["status"] == "read" and prov["source"] == "build-id" and prov["units"] == 1,
+          "build-id: %s" % prov)
+    prov = inspect(bid)
+    check(prov["status"] == "absent", "build-id, default dirs: %s" % prov)
+
+    # 7. Corrupted .debug_info: libdwarf refuses it, in the helper.
+    bad = os.path.join(SCRATCH, "fxcorrupt.so")
+    garbage = os.path.join(SCRATCH, "garbage")
+    with open(garbage, "wb") as f:
+        f.write(random.Random(7).randbytes(4000))
+    sh("objcopy", "--update-section", ".debug_info=" + garbage, g, bad)
+    readelf = subprocess.run(["readelf", "--debug-dump=info", bad], capture_output=True,
+                             text=True, errors="replace")
+    check("Corrupt unit length" in readelf.stderr or "Warning" in readelf.stderr,
+          "oracle: readelf accepts the corrupted .debug_info?\n" + readelf.stderr[:300])
+    prov = inspect(bad)
+    check(prov["status"] == "unreadable" and "DW_DLE_" in (prov["reason"] or ""),
+          "corrupt: %s" % prov)
+    text = inspect(bad, text=True)
+    check("debug info unreadable: " in text, "corrupt text:\n" + text)
+
+    # 8. No debug info anywhere; no helper at all.
+    stripped = os.path.join(SCRATCH, "fxstripped.so")
+    sh("strip", "--strip-all", g, "-o", stripped)
+    prov = inspect(stripped)
+    check(prov["status"] == "absent" and prov["units"] == 0, "stripped: %s" % prov)
+    prov = inspect(g, {"EXTPROBE_DWARF_HELPER": os.path.join(SCRATCH, "no-such-helper")})
+    check(prov["status"] == "unreadable" and "cannot run" in prov["reason"],
+          "missing helper: %s" % prov)
+
+    # 9. The isolated reader under mutated input (seeded, repeatable).
+    mutate_all(g, int(os.environ.get("EP_DWARF_MUTATIONS", "120")), 2026)
+    return 0
+
+
+if len(sys.argv) != 4:
+    sys.exit(__doc__)
+EXTPROBE, SOURCE, SCRATCH = sys.argv[1:]
+if not os.access(EXTPROBE, os.X_OK) or not shutil.which("readelf"):
+    print("SKIP: extprobe or readelf missing")
+    sys.exit(77)
+CC = shutil.which("gcc") or shutil.which("cc")
+FXMOD = os.path.join(SOURCE, "tests", "fixtures", "fxmod.c")
+RSFX = os.path.join(SOURCE, "tests", "fixtures", "rsfx.rs")
+rc = main()
+print("provenance: %d checks, %d failed" % (checks, len(failures)))
+sys.exit(rc if rc else (1 if failures else 0))
