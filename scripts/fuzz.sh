@@ -25,7 +25,8 @@ if [ ! -f "$build/build.ninja" ]; then
   CC=clang meson setup "$build" -Dfuzz=true -Dpython=false -Dtests=disabled \
     -Db_sanitize=address,undefined -Db_lundef=false || exit 2
 fi
-meson compile -C "$build" || exit 2
+# The fuzz targets and their seeds only, not the whole project.
+ninja -C "$build" fuzz/seeds "${targets[@]/#/fuzz/fuzz_}" || exit 2
 
 fz=$build/fuzz
 mkdir -p "$fz/artifacts" "$fz/logs"
