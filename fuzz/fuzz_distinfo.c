@@ -71,8 +71,18 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (ep_dists_load(&a, interp, &ds, NULL) == EP_OK) {
         ep_editables none;
         memset(&none, 0, sizeof(none));
+        /* The lookups first (they read lazily, in their own order), then
+         * every distribution. */
+        const ep_dist *owner;
+        (void)ep_dists_owner(&ds, "fuzz_pkg", &none);
+        (void)ep_dists_compiled_named(&ds, "_ext", &owner);
+        snprintf(path, sizeof(path), "%s/fuzz_pkg/_ext.so", site);
+        (void)ep_dists_owner_of_file(&ds, path);
         for (size_t i = 0; i < ds.count; i++) {
-            const ep_dist *d = &ds.items[i];
+            const ep_dist *d = ep_dists_get(&ds, i);
+            if (d == NULL) {
+                continue;
+            }
             (void)ep_dist_compiled_count(d);
             (void)ep_dist_tag_mismatch(&a, d, interp);
             (void)ep_dist_compiled_for(d, interp, "fuzz_pkg._ext", false);
@@ -85,9 +95,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 (void)ep_dists_owner_of_file(&ds, path);
             }
         }
-        const ep_dist *owner;
-        (void)ep_dists_owner(&ds, "fuzz_pkg", &none);
-        (void)ep_dists_compiled_named(&ds, "_ext", &owner);
         free(ds.items);
     }
     ep_arena_release(&a);
