@@ -5,7 +5,7 @@ at build time (nothing binary is committed).
 usage: make_seeds.py OUTDIR [ELF...]
 
 OUTDIR/<target>/ gets, per target:
-  object, dynread  small shared objects of the system (glibc's stub
+  object, dynread, deps  small shared objects of the system (glibc's stub
                    libraries, libz, libelf, CPython's lib-dynload modules),
                    the ELF files given, a Python source and an empty file;
   ldcache          /etc/ld.so.cache;
@@ -70,9 +70,9 @@ for p in elves:
         continue
     base = os.path.basename(p)
     tags.add(base)
-    for t in ("object", "dynread"):
+    for t in ("object", "dynread", "deps"):
         put(t, base, data)
-for t in ("object", "dynread"):
+for t in ("object", "dynread", "deps"):
     put(t, "source.py", b"import os\nprint('not an extension')\n")
     put(t, "empty", b"")
 

@@ -17,7 +17,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 secs=${1:-60}
 shift || true
 build=${FUZZ_BUILD:-build-fuzz}
-all=(object dynread ldcache distinfo editable literal records ext_tag)
+all=(object dynread deps ldcache distinfo editable literal records ext_tag)
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=("${all[@]}")
 
@@ -35,7 +35,7 @@ cases=""
 for t in "${targets[@]}"; do
   bin=$fz/fuzz_$t
   [ -x "$bin" ] || { echo "fuzz.sh: no target $t in $fz" >&2; exit 2; }
-  case $t in object | dynread) maxlen=131072 ;; *) maxlen=65536 ;; esac
+  case $t in object | dynread | deps) maxlen=131072 ;; *) maxlen=65536 ;; esac
   mkdir -p "$fz/corpus/$t"
   log=$fz/logs/$t.log
   # shellcheck disable=SC2086
