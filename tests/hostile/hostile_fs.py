@@ -79,6 +79,55 @@ def case(name, args, rc, line, stream="stderr", limit=30, cwd=S, skip=None, pref
     results.append((name, err, None, dt))
 
 
+# The JSON writer of main lets overlong and surrogate UTF-8 through (issue
+# 12); the fix is on its way (branch perf). Until it lands these cases are
+# expected failures, and an unexpected pass fails so that this is dropped.
+JSON_XFAIL = "the JSON escaper passes overlong/surrogate UTF-8 through (fix pending on branch perf)"
+
+
+def _path_bytes(s):
+    r"""A JSON path back to bytes: valid UTF-8 as is, \u00XX (>= 80) as the
+    byte XX -- the writer's convention for bytes that are not UTF-8."""
+    out = bytearray()
+    for ch in s:
+        if 0x80 <= ord(ch) <= 0xff:
+            out.append(ord(ch))
+        else:
+            out += ch.encode("utf-8", "surrogateescape")
+    return bytes(out)
+
+
+def json_case(name, args, check, rc=0, limit=30, xfail=None):
+    """One --json case: stdout is strict UTF-8 and one JSON document, and
+    check(doc) holds."""
+    import json
+    t0 = time.monotonic()
+    p = run(args, limit)
+    dt = time.monotonic() - t0
+    err = None
+    if p is None:
+        err = "did not finish within %d s (a hang)" % limit
+    elif p.returncode != rc:
+        err = "exit %d, expected %d: %s" % (p.returncode, rc, p.stderr[-300:])
+    else:
+        try:
+            doc = json.loads(p.stdout.decode("utf-8"))
+            if not check(doc):
+                err = "the document does not hold the expected value"
+        except (UnicodeDecodeError, ValueError) as e:
+            err = "stdout is not valid JSON in UTF-8: %s" % e
+    skip = None
+    if xfail and err:
+        print("XFAIL %-33s %s" % (name, err[:120]))
+        err, skip = None, "expected failure: " + xfail
+    elif xfail:
+        err = "passed, but it is marked as an expected failure (%s): drop the mark" % xfail
+    if skip is None:
+        print("%s %-34s %.2fs%s" % ("ok  " if err is None else "FAIL", name, dt,
+                                    "" if err is None else "\n    " + err))
+    results.append((name, err, skip, dt))
+
+
 def is_root():
     return os.geteuid() == 0
 
@@ -124,6 +173,17 @@ with open(raw, "wb") as f:
 case("inspect non-UTF-8 name with a newline", ["inspect", os.fsdecode(raw)], 1,
      "extprobe: %s/caf\\xe9\\x0a.so: truncated: ELF identification cut short "
      "after 4 bytes" % S)
+# Names whose bytes look like UTF-8 but are not (an overlong '/', a
+# surrogate, past U+10FFFF): --json must still be valid JSON, and the path
+# must come back as its bytes (each invalid byte as \u00XX).
+for label, name in (("overlong", b"ovl\xe0\x80\xaf.so"), ("surrogate", b"sur\xed\xa0\x80.so"),
+                    ("past U+10FFFF", b"big\xf4\x90\x80\x80.so")):
+    raw = os.path.join(os.fsencode(S), name)
+    shutil.copy(REAL_LIB, raw)
+    json_case("inspect --json: %s UTF-8 in the name" % label, ["inspect", "--json", os.fsdecode(raw)],
+              lambda doc, raw=raw: _path_bytes(doc["files"][0]["path"]) == raw,
+              xfail=JSON_XFAIL)
+
 # PATH_MAX (4096 with the NUL): a path of 4000 bytes works, one of 4200
 # fails with the kernel's reason.
 deep = S
