@@ -116,11 +116,9 @@ def _check_target(target):
     """target as a str; a TypeError saying what is expected otherwise."""
     if isinstance(target, os.PathLike):
         target = os.fspath(target)
-    if isinstance(target, bytes):
-        target = os.fsdecode(target)   # a file name that is not UTF-8
     if not isinstance(target, str):
         raise TypeError("target must be a dotted module name or the path to a "
-                        "compiled file (str, bytes or os.PathLike), not %s"
+                        "compiled file (str or os.PathLike), not %s"
                         % type(target).__name__)
     return target
 
@@ -143,8 +141,7 @@ def probe(target, import_trial=True, timeout=60.0, python=None, workdir=None,
     a child process in ``workdir``) and return the Report without printing.
 
     ``target`` is a dotted module name, or the path to a compiled file
-    (str, bytes or PathLike; a name that is not UTF-8 as os.fsdecode gives
-    it). Paths in the report are strs in the same convention:
+    (str or PathLike; a name that is not UTF-8 as os.fsdecode gives it). Paths in the report are strs in the same convention:
     os.fsencode() gives their bytes back.
     """
     target = _check_target(target)
