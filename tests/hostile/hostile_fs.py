@@ -79,12 +79,6 @@ def case(name, args, rc, line, stream="stderr", limit=30, cwd=S, skip=None, pref
     results.append((name, err, None, dt))
 
 
-# The JSON writer of main lets overlong and surrogate UTF-8 through (issue
-# 12); the fix is on its way (branch perf). Until it lands these cases are
-# expected failures, and an unexpected pass fails so that this is dropped.
-JSON_XFAIL = "the JSON escaper passes overlong/surrogate UTF-8 through (fix pending on branch perf)"
-
-
 def _path_bytes(s):
     r"""A JSON path back to bytes: valid UTF-8 as is, \u00XX (>= 80) as the
     byte XX -- the writer's convention for bytes that are not UTF-8."""
@@ -181,8 +175,7 @@ for label, name in (("overlong", b"ovl\xe0\x80\xaf.so"), ("surrogate", b"sur\xed
     raw = os.path.join(os.fsencode(S), name)
     shutil.copy(REAL_LIB, raw)
     json_case("inspect --json: %s UTF-8 in the name" % label, ["inspect", "--json", os.fsdecode(raw)],
-              lambda doc, raw=raw: _path_bytes(doc["files"][0]["path"]) == raw,
-              xfail=JSON_XFAIL)
+              lambda doc, raw=raw: _path_bytes(doc["files"][0]["path"]) == raw)
 
 # PATH_MAX (4096 with the NUL): a path of 4000 bytes works, one of 4200
 # fails with the kernel's reason.
