@@ -162,5 +162,12 @@ tags |= {"m.cpython-313t-x86_64-linux-gnu.so", "m.cpython-311d-x86_64-linux-gnu.
 for i, t in enumerate(sorted(tags)):
     put("ext_tag", "name%02d" % i, t.encode())
 
+# Wheels: the real ones pip keeps for offline installs, smallest first.
+whls = sorted(glob.glob("/usr/share/python-wheels/*.whl") +
+              glob.glob("/opt/wheels/*.whl"), key=os.path.getsize)
+for p in [w for w in whls if os.path.getsize(w) <= (256 << 10)][:8]:
+    put("wheel", os.path.basename(p), read(p))
+put("wheel", "empty", b"")
+
 with open(os.path.join(OUT, "stamp"), "w") as f:
     f.write("\n".join(sorted(os.listdir(OUT))) + "\n")

@@ -17,7 +17,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 secs=${1:-60}
 shift || true
 build=${FUZZ_BUILD:-build-fuzz}
-all=(object dynread deps ldcache distinfo editable literal records ext_tag)
+all=(object dynread deps ldcache distinfo editable literal records ext_tag wheel)
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=("${all[@]}")
 
