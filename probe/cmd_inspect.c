@@ -38,7 +38,9 @@ one_line(const char *path, char *buf, size_t size)
     size_t o = 0;
     for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
         bool ctl = *p < 0x20 || *p == 0x7f;
-        if (o + (ctl ? 4 : 1) >= size) {
+        if (o + (ctl ? 4 : 1) + 3 >= size) {
+            memcpy(buf + o, "...", 3); /* longer than any usable path */
+            o += 3;
             break;
         }
         if (ctl) {
@@ -341,7 +343,7 @@ cmd_inspect(int argc, char **argv)
             break;
         }
         if (ep_object_reason(obj) != NULL) {
-            char shown[4096];
+            char shown[16384];
             cli_error("%s: %s: %s", one_line(path, shown, sizeof(shown)),
                       ep_kind_str(ep_object_kind(obj)), ep_object_reason(obj));
             rc = EXIT_FINDINGS;

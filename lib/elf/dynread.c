@@ -1170,8 +1170,14 @@ ep_elf_symtab_find(ep_elf_symtab *t, const char *name, size_t namelen,
                t->hash.data + t->bloom_rel +
                    ((gnu_hash / bits) & (t->bloom_size - 1)) * sizeof(bloom_t),
                sizeof(bword));
+        /* ld.so shifts its uint_fast32_t hash (64 bits here) by the
+         * header's word as is, and the CPU uses the shift modulo the
+         * width; in C a shift that large is undefined, so say so. */
+        const unsigned hbits = sizeof(uint_fast32_t) * 8;
         bloom_t mask = ((bloom_t)1 << (gnu_hash % bits)) |
-                       ((bloom_t)1 << ((gnu_hash >> t->bloom_shift) % bits));
+                       ((bloom_t)1 << (((uint_fast32_t)gnu_hash >>
+                                        (t->bloom_shift % hbits)) %
+                                       bits));
         if ((bword & mask) != mask) {
             return 0;
         }

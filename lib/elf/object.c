@@ -147,7 +147,14 @@ ep_object_open(const char *path, ep_object **out, ep_error *err)
     /* O_NONBLOCK: opening a FIFO must not wait for a writer. */
     obj->fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
     if (obj->fd < 0) {
-        ep_object_set_bad(obj, EP_KIND_UNREADABLE, "%s", strerror(errno));
+        int e = errno;
+        /* open() of a socket fails with ENXIO: say what the file is. */
+        if (e == ENXIO && stat(path, &sb) == 0 && S_ISSOCK(sb.st_mode)) {
+            ep_object_set_bad(obj, EP_KIND_UNREADABLE,
+                              "not a regular file (a socket)");
+        } else {
+            ep_object_set_bad(obj, EP_KIND_UNREADABLE, "%s", strerror(e));
+        }
         goto done;
     }
     if (fstat(obj->fd, &sb) != 0) {

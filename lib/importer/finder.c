@@ -333,16 +333,21 @@ unreadable_name(walk *w, size_t step, const ep_search_dir *sd, bool alternative,
     if (S_ISLNK(st.st_mode)) {
         ssize_t n = readlink(full, target, sizeof(target) - 1);
         target[n > 0 ? n : 0] = '\0';
-        /* A link that resolves to a device or FIFO is not dangling. */
+        /* A link that resolves to a device or FIFO is not dangling, and
+         * neither is one that leads back to itself. */
         why = stat(full, &st) != 0
-                  ? ep_arena_printf(w->a, "it is a dangling symlink to %s (%s)",
+                  ? ep_arena_printf(w->a,
+                                    errno == ELOOP
+                                        ? "it is a symlink loop through %s (%s)"
+                                        : "it is a dangling symlink to %s (%s)",
                                     target, strerror(errno))
                   : ep_arena_printf(w->a,
                                     "it is a symlink to %s, which is not a "
                                     "regular file",
                                     target);
     } else if (S_ISDIR(st.st_mode)) {
-        return; /* a directory named like a module file: not a match */
+        /* Named like a module file, but FileFinder takes files only. */
+        why = "it is a directory, not a file";
     } else {
         why = "it is not a regular file";
     }

@@ -221,7 +221,8 @@ ld_cache_open(ep_arena *a, const char *path, ld_cache **out, const char **note,
 {
     *out = NULL;
     *note = NULL;
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    /* O_NONBLOCK: opening a FIFO for reading would wait for a writer. */
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
     if (fd < 0) {
         if (errno != ENOENT) {
             *note = ep_arena_printf(a,

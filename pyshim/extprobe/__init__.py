@@ -81,6 +81,23 @@ def _start_of_this_process():
     return "safe", None
 
 
+# The JSON writer passes valid UTF-8 through and writes each byte that is
+# not valid UTF-8 as \u00XX (XX >= 80). Read such an escape as os.fsdecode
+# reads the byte (surrogateescape, \udcXX), so that a non-UTF-8 path in the
+# report gives back its bytes with os.fsencode(). Only an escape preceded by
+# an even number of backslashes is one.
+_RAW_BYTE = r"(\\+)u00([89a-fA-F][0-9a-fA-F])"
+
+
+def _loads(doc):
+    def fix(m):
+        if len(m.group(1)) % 2 == 0:
+            return m.group(0)
+        return m.group(1) + "udc" + m.group(2)
+    doc = _own_import("re").sub(_RAW_BYTE, fix, doc)
+    return _own_import("json").loads(doc)
+
+
 def _facts(start, script):
     """This interpreter's facts, gathered in-process by the same script the
     CLI runs in a child of the target interpreter."""
@@ -123,7 +140,9 @@ def probe(target, import_trial=True, timeout=60.0, python=None, workdir=None,
     """Diagnose ``import target`` in this interpreter (or in ``python``, run as
     a child process in ``workdir``) and return the Report without printing.
 
-    ``target`` is a dotted module name, or the path to a compiled file.
+    ``target`` is a dotted module name, or the path to a compiled file
+    (str or PathLike; a name that is not UTF-8 as os.fsdecode gives it). Paths in the report are strs in the same convention:
+    os.fsencode() gives their bytes back.
     """
     target = _check_target(target)
     timeout = _check_timeout(timeout)
@@ -141,7 +160,7 @@ def probe(target, import_trial=True, timeout=60.0, python=None, workdir=None,
             timeout, is_file, bool(color))
     except core.ProbeError as e:
         raise ProbeError(str(e))
-    report = Report(_own_import("json").loads(doc))
+    report = Report(_loads(doc))
     report.text = text
     report.has_errors = has_errors
     return report
@@ -157,8 +176,9 @@ def explain(target, file=None, **kwargs):
 
 
 def inspect(path):
-    """The ELF facts of one file (as ``extprobe inspect --json``), a dict."""
-    return _own_import("json").loads(_core().inspect(path))["files"][0]
+    """The ELF facts of one file (as ``extprobe inspect --json``), a dict.
+    ``path``: str, bytes or PathLike, as os.fsencode() takes it."""
+    return _loads(_core().inspect(path))["files"][0]
 
 
 def wheel(*files, target=None, python=None, timeout=30.0, color=False):
@@ -186,7 +206,7 @@ def wheel(*files, target=None, python=None, timeout=30.0, color=False):
             "\0".join(paths), target, python, facts, float(timeout), bool(color))
     except _core().ProbeError as e:
         raise ProbeError(str(e))
-    report = Report(_own_import("json").loads(doc))
+    report = Report(_loads(doc))
     report.text = text
     report.has_errors = has_errors
     return report

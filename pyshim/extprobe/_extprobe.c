@@ -38,10 +38,31 @@ raise_status(PyObject *module, ep_status st, const ep_error *err)
     return NULL;
 }
 
+/* JSON is UTF-8 (bytes that are not come escaped); the text report shows
+ * such bytes as \xNN, as Python shows bytes, instead of failing. */
 static PyObject *
 decode(const char *s)
 {
-    return PyUnicode_DecodeUTF8(s, (Py_ssize_t)strlen(s), "replace");
+    return PyUnicode_DecodeUTF8(s, (Py_ssize_t)strlen(s), "backslashreplace");
+}
+
+/* O& converter for a path or None: str (encoded as os.fsencode does, so a
+ * surrogate-escaped name becomes its original bytes), bytes or PathLike.
+ * *out is a new bytes reference, or NULL for None. */
+static int
+fs_path_or_none(PyObject *obj, void *out)
+{
+    if (obj == Py_None) {
+        *(PyObject **)out = NULL;
+        return 1;
+    }
+    return PyUnicode_FSConverter(obj, out);
+}
+
+static const char *
+bytes_or_null(PyObject *b)
+{
+    return b != NULL ? PyBytes_AsString(b) : NULL;
 }
 
 static ep_start_mode
@@ -64,25 +85,35 @@ start_mode(const char *s)
 static PyObject *
 shim_explain(PyObject *module, PyObject *args)
 {
-    const char *target, *facts = NULL, *python = NULL, *workdir = NULL;
-    const char *start = "c", *script = NULL;
+    PyObject *target_b = NULL, *python_b = NULL, *workdir_b = NULL;
+    PyObject *script_b = NULL;
+    const char *facts = NULL, *start = "c";
     Py_ssize_t facts_len = 0;
     int import_trial = 1, is_file = 0, color = 0;
     double timeout = 60.0;
-    /* Positional only: __init__.py is the one caller. */
-    if (!PyArg_ParseTuple(args, "s|z#zzzzpdpp", &target, &facts, &facts_len, &python,
-                                     &workdir, &start, &script, &import_trial,
-                                     &timeout, &is_file, &color)) {
+    /* Positional only: __init__.py is the one caller. Paths (target,
+     * python, workdir, script) may be str, bytes or PathLike; facts is the
+     * record text as bytes. */
+    if (!PyArg_ParseTuple(args, "O&|z#O&O&zO&pdpp", PyUnicode_FSConverter,
+                          &target_b, &facts, &facts_len, fs_path_or_none,
+                          &python_b, fs_path_or_none, &workdir_b, &start,
+                          fs_path_or_none, &script_b, &import_trial, &timeout,
+                          &is_file, &color)) {
+        Py_XDECREF(target_b);
+        Py_XDECREF(python_b);
+        Py_XDECREF(workdir_b);
+        Py_XDECREF(script_b);
         return NULL;
     }
+    const char *target = bytes_or_null(target_b);
     ep_explain_options opt;
     ep_explain_options_init(&opt);
-    if (python != NULL) {
-        opt.python = python;
+    if (python_b != NULL) {
+        opt.python = bytes_or_null(python_b);
     }
-    opt.workdir = workdir;
+    opt.workdir = bytes_or_null(workdir_b);
     opt.start = start_mode(start);
-    opt.script = script;
+    opt.script = bytes_or_null(script_b);
     opt.import_trial = import_trial != 0;
     opt.timeout = timeout;
     opt.facts = facts;
@@ -96,6 +127,10 @@ shim_explain(PyObject *module, PyObject *args)
     st = is_file ? ep_probe_file(target, &opt, &report, &err)
                  : ep_explain(target, &opt, &report, &err);
     Py_END_ALLOW_THREADS
+    Py_DECREF(target_b);
+    Py_XDECREF(python_b);
+    Py_XDECREF(workdir_b);
+    Py_XDECREF(script_b);
     if (st != EP_OK) {
         return raise_status(module, st, &err);
     }
@@ -124,18 +159,19 @@ shim_explain(PyObject *module, PyObject *args)
 static PyObject *
 shim_inspect(PyObject *module, PyObject *args)
 {
-    const char *path;
-    if (!PyArg_ParseTuple(args, "s", &path)) {
+    PyObject *path_b = NULL;
+    if (!PyArg_ParseTuple(args, "O&", PyUnicode_FSConverter, &path_b)) {
         return NULL;
     }
     ep_object *obj = NULL;
     ep_error err;
     char *json = NULL;
-    ep_status st = ep_object_open(path, &obj, &err);
+    ep_status st = ep_object_open(PyBytes_AsString(path_b), &obj, &err);
     if (st == EP_OK) {
         st = ep_inspect_json(&obj, 1, &json, &err);
     }
     ep_object_close(obj);
+    Py_DECREF(path_b);
     if (st != EP_OK) {
         return raise_status(module, st, &err);
     }
