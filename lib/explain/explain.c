@@ -630,6 +630,9 @@ ep_explain(const char *module, const ep_explain_options *opt,
     if (st == EP_OK && main != NULL) {
         st = ep_check_package_shadowing(&c, main);
     }
+    if (st == EP_OK && main != NULL && r->trial != NULL && !imported) {
+        st = ep_trial_rule_failed(&c, main);
+    }
     if (st == EP_OK && main != NULL) {
         r->importable = r->trial != NULL
                             ? imported
@@ -713,6 +716,9 @@ ep_probe_file(const char *path, const ep_explain_options *opt,
     if (st == EP_OK && r->trial != NULL && !imported) {
         st = ep_trial_rule_raised(&c, an, r->trial->outcome, r->trial->exc_type,
                                   r->trial->message, path, r->trial->traceback);
+    }
+    if (st == EP_OK && r->trial != NULL && !imported) {
+        st = ep_trial_rule_failed(&c, an);
     }
     if (st == EP_OK) {
         r->importable =

@@ -58,6 +58,21 @@ ep_check_module_not_found(ep_ctx *c, ep_analysis *an)
         fs = ep_check_add(c, an, EP_FINDING_MODULE_NOT_FOUND,
                           "%s is the module %s, not a package, so it has no %s",
                           p->name, p->origin ? p->origin : "?", s->component);
+    } else if (k > 0 && f->steps[k - 1].kind == EP_SPEC_NAMESPACE) {
+        /* PEP 420 merged every portion on sys.path into the parent, so no
+         * portion having the submodule means nothing provides it. */
+        const ep_find_step *p = &f->steps[k - 1];
+        fs = ep_check_add(c, an, EP_FINDING_MODULE_NOT_FOUND,
+                          "%s is a namespace package (no __init__.py) and "
+                          "none of its %zu portion%s has %s",
+                          p->name, p->path.count,
+                          p->path.count == 1 ? "" : "s", s->component);
+        for (size_t i = 0; fs != NULL && i < p->path.count; i++) {
+            ep_finding_detail(c->r, fs,
+                              "portion of %s: %s (no __init__.py, no %s)",
+                              p->name, p->path.items[i], s->component);
+            ep_finding_path(c->r, fs, p->path.items[i]);
+        }
     } else if (k > 0) {
         const ep_find_step *p = &f->steps[k - 1];
         fs = ep_check_add(c, an, EP_FINDING_MODULE_NOT_FOUND,
