@@ -350,16 +350,19 @@ ep_trial_cause(const ep_trial *t, const char *main_name)
             cause = f;
         }
     }
-    /* Else a submodule of the package that was not found at all: `from .
-     * import _ext` then surfaces as "cannot import name '_ext'", which
-     * hides the real failure (recorded first, where it happened). */
+    /* Else the module itself or a submodule of it that was not found at
+     * all: `from . import _ext` (in the package's __init__, or run by
+     * `import pkg._ext` itself) then surfaces as "cannot import name
+     * '_ext'", which hides the real failure (recorded first, where it
+     * happened). */
     size_t mlen = strlen(main_name);
     for (size_t i = 0; i < t->nfailures && cause == NULL; i++) {
         const ep_trial_failure *f = &t->failures[i];
         if (f->stage == EP_TRIAL_STAGE_IMPORT && f->exc_type != NULL &&
             strcmp(f->exc_type, "ModuleNotFoundError") == 0 && f->name &&
             ep_module_name_valid(f->name) &&
-            strncmp(f->name, main_name, mlen) == 0 && f->name[mlen] == '.') {
+            strncmp(f->name, main_name, mlen) == 0 &&
+            (f->name[mlen] == '.' || f->name[mlen] == '\0')) {
             cause = f;
         }
     }
