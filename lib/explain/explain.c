@@ -516,7 +516,12 @@ trial_failed(ep_ctx *c, ep_analysis *main)
 {
     const ep_trial *t = c->r->trial;
     const char *exc = t->exc_type, *msg = t->message, *path = t->exc_path;
-    const char *name = t->exc_name;
+    /* Only an ImportError's name is a module (an AttributeError's is the
+     * attribute: "partially initialized module 'yaml' has no attribute
+     * 'safe_load'" names safe_load). */
+    bool import_exc = exc != NULL && (strcmp(exc, "ModuleNotFoundError") == 0 ||
+                                      strstr(exc, "ImportError") != NULL);
+    const char *name = import_exc ? t->exc_name : NULL;
     ep_trial_outcome how = t->outcome;
     const ep_trial_failure *cause = ep_trial_cause(t, main->name);
     if (cause != NULL) {

@@ -484,10 +484,102 @@ stale_in_place(ep_ctx *c, ep_analysis *an)
     return EP_OK;
 }
 
+static bool
+origin_is(const ep_search_dir *sd, const char *origin)
+{
+    return sd->origin != NULL && strcmp(sd->origin, origin) == 0;
+}
+
+/* The newcomer's mistake: numpy.py (or a numpy/ package) of one's own in
+ * the script's directory or the working directory, named like a library
+ * that is installed. The import takes the local file, and what follows --
+ * "partially initialized module 'numpy' has no attribute", "No module
+ * named 'numpy.linalg'" -- only says so indirectly. */
+static ep_status
+local_shadows_library(ep_ctx *c, ep_analysis *an, bool *added)
+{
+    const ep_find *f = &an->find;
+    const ep_find_step *top = &f->steps[0];
+    *added = false;
+    if (f->nsteps == 0 || top->used == SIZE_MAX) {
+        return EP_OK;
+    }
+    const ep_cand *used = &f->cands[top->used];
+    if (used->kind == EP_CAND_EXTENSION ||
+        !(origin_is(&used->where, "cwd") ||
+          origin_is(&used->where, "script-dir"))) {
+        return EP_OK;
+    }
+    const ep_cand *lib = NULL;
+    for (size_t i = top->cand_first; i < top->cand_end && lib == NULL; i++) {
+        const ep_cand *cd = &f->cands[i];
+        if (i != top->used && !cd->alternative &&
+            (cd->kind == EP_CAND_PACKAGE || cd->kind == EP_CAND_EXTENSION ||
+             cd->kind == EP_CAND_SOURCE) &&
+            (origin_is(&cd->where, "site-packages") ||
+             origin_is(&cd->where, "user-site") ||
+             origin_is(&cd->where, "stdlib"))) {
+            lib = cd;
+        }
+    }
+    if (lib == NULL ||
+        (an->dist == NULL && !origin_is(&lib->where, "stdlib"))) {
+        return EP_OK;
+    }
+    const char *what =
+        an->dist != NULL
+            ? ep_arena_printf(c->a, "the library %s%s%s", an->dist->name,
+                              an->dist->version ? " " : "",
+                              an->dist->version ? an->dist->version : "")
+            : "the standard library module";
+    ep_finding_slot *fs = ep_check_add(
+        c, an, EP_FINDING_SHADOWED_BY_SOURCE,
+        "%s is your own %s %s (%s), which hides %s installed at %s",
+        top->name, used->kind == EP_CAND_PACKAGE ? "package" : "file",
+        used->path, ep_where(c, &used->where), what, lib->path);
+    if (fs == NULL) {
+        return ep_fail_nomem(c->err);
+    }
+    *added = true;
+    ep_finding_detail(c->r, fs, "%s", origin_story(c, &used->where));
+    ep_finding_detail(c->r, fs,
+                      "PathFinder takes the first sys.path entry that has "
+                      "%s, so `import %s` runs %s and never reaches %s (%s)",
+                      top->name, an->name, used->path, lib->path,
+                      ep_where(c, &lib->where));
+    ep_finding_detail(c->r, fs,
+                      "What follows only hints at it: AttributeError: "
+                      "partially initialized module '%s' has no attribute "
+                      "... (most likely due to a circular import), or "
+                      "ModuleNotFoundError: No module named '%s.<submodule>'; '%s' "
+                      "is not a package",
+                      top->name, top->name, top->name);
+    ep_finding_path(c->r, fs, used->path);
+    ep_finding_path(c->r, fs, lib->path);
+    const char *cache =
+        used->kind == EP_CAND_PACKAGE
+            ? ""
+            : ep_arena_printf(c->a, " and delete %s/__pycache__/%s.*.pyc",
+                              ep_path_dirname(c->a, used->path),
+                              top->component);
+    ep_finding_fix(c->r, fs,
+                   "Rename %s to a name that is not a module you import "
+                   "(e.g. my_%s%s)%s, and update your imports of it",
+                   used->path, top->component,
+                   used->kind == EP_CAND_PACKAGE ? "" : ".py",
+                   cache ? cache : "");
+    return EP_OK;
+}
+
 ep_status
 ep_check_shadowed_by_source(ep_ctx *c, ep_analysis *an)
 {
     const ep_find *f = &an->find;
+    bool local = false;
+    ep_status st = local_shadows_library(c, an, &local);
+    if (st != EP_OK || local) {
+        return st;
+    }
     if (f->not_a_package) {
         return module_shadows_package(c, an);
     }
