@@ -490,8 +490,8 @@ origin_is(const ep_search_dir *sd, const char *origin)
     return sd->origin != NULL && strcmp(sd->origin, origin) == 0;
 }
 
-/* The newcomer's mistake: numpy.py (or a numpy/ package) of one's own in
- * the script's directory or the working directory, named like a library
+/* The newcomer's mistake: a numpy.py of one's own in the script's
+ * directory or the working directory, named like a library
  * that is installed. The import takes the local file, and what follows --
  * "partially initialized module 'numpy' has no attribute", "No module
  * named 'numpy.linalg'" -- only says so indirectly. */
@@ -505,7 +505,10 @@ local_shadows_library(ep_ctx *c, ep_analysis *an, bool *added)
         return EP_OK;
     }
     const ep_cand *used = &f->cands[top->used];
-    if (used->kind == EP_CAND_EXTENSION ||
+    /* A local package of that name is most often a checkout of the library
+     * itself (built in place, or not: missing_in_copy's case); a lone
+     * module file is not. */
+    if ((used->kind != EP_CAND_SOURCE && used->kind != EP_CAND_BYTECODE) ||
         !(origin_is(&used->where, "cwd") ||
           origin_is(&used->where, "script-dir"))) {
         return EP_OK;
@@ -534,9 +537,8 @@ local_shadows_library(ep_ctx *c, ep_analysis *an, bool *added)
             : "the standard library module";
     ep_finding_slot *fs = ep_check_add(
         c, an, EP_FINDING_SHADOWED_BY_SOURCE,
-        "%s is your own %s %s (%s), which hides %s installed at %s",
-        top->name, used->kind == EP_CAND_PACKAGE ? "package" : "file",
-        used->path, ep_where(c, &used->where), what, lib->path);
+        "%s is your own file %s (%s), which hides %s installed at %s",
+        top->name, used->path, ep_where(c, &used->where), what, lib->path);
     if (fs == NULL) {
         return ep_fail_nomem(c->err);
     }
@@ -556,18 +558,12 @@ local_shadows_library(ep_ctx *c, ep_analysis *an, bool *added)
                       top->name, top->name, top->name);
     ep_finding_path(c->r, fs, used->path);
     ep_finding_path(c->r, fs, lib->path);
-    const char *cache =
-        used->kind == EP_CAND_PACKAGE
-            ? ""
-            : ep_arena_printf(c->a, " and delete %s/__pycache__/%s.*.pyc",
-                              ep_path_dirname(c->a, used->path),
-                              top->component);
     ep_finding_fix(c->r, fs,
                    "Rename %s to a name that is not a module you import "
-                   "(e.g. my_%s%s)%s, and update your imports of it",
+                   "(e.g. my_%s.py) and delete %s/__pycache__/%s.*.pyc, and "
+                   "update your imports of it",
                    used->path, top->component,
-                   used->kind == EP_CAND_PACKAGE ? "" : ".py",
-                   cache ? cache : "");
+                   ep_path_dirname(c->a, used->path), top->component);
     return EP_OK;
 }
 
