@@ -531,6 +531,17 @@ trial_failed(ep_ctx *c, ep_analysis *main)
         msg = cause->message;
         path = cause->path;
     }
+    /* The child died: the extension it was loading then is the one to
+     * explain, as if its file had been named (a crash in a submodule's
+     * init, a damaged file a .pth put first). */
+    if (t->outcome == EP_TRIAL_DIED && t->dying_name != NULL &&
+        ep_module_name_valid(t->dying_name)) {
+        how = EP_TRIAL_DIED;
+        name = t->dying_name;
+        exc = t->exc_type;
+        msg = t->message;
+        path = t->dying_file;
+    }
     if (name == NULL || !ep_module_name_valid(name) ||
         is_ancestor_or_self(name, main->name)) {
         return ep_trial_rule_raised(c, main, how, exc, msg, path, t->traceback);
