@@ -139,8 +139,8 @@ ep_check_missing_dependency(ep_ctx *c, ep_analysis *an,
                           "not on disk (%s/%s) -- the install is damaged (a "
                           "deleted file, a partial copy or a cleanup tool)",
                           an->dist->name,
-                          an->dist->version ? an->dist->version : "",
-                          recorded, an->dist->site, recorded);
+                          an->dist->version ? an->dist->version : "", recorded,
+                          an->dist->site, recorded);
         ep_finding_path(c->r, fs, ep_path_join(c->a, an->dist->site, recorded));
     }
     if (found != NULL) {

@@ -123,8 +123,8 @@ ep_check_module_not_found(ep_ctx *c, ep_analysis *an)
         fs = ep_check_add(c, an, EP_FINDING_MODULE_NOT_FOUND,
                           "%s is a namespace package (no __init__.py) and "
                           "none of its %zu portion%s has %s",
-                          p->name, p->path.count,
-                          p->path.count == 1 ? "" : "s", s->component);
+                          p->name, p->path.count, p->path.count == 1 ? "" : "s",
+                          s->component);
         for (size_t i = 0; fs != NULL && i < p->path.count; i++) {
             ep_finding_detail(c->r, fs,
                               "portion of %s: %s (no __init__.py, no %s)",

@@ -183,17 +183,16 @@ missing_in_portion(ep_ctx *c, ep_analysis *an, const ep_cand *ext,
     if (fs == NULL) {
         return ep_fail_nomem(c->err);
     }
-    ep_finding_detail(c->r, fs,
-                      "PEP 420: a directory without __init__.py is only a "
-                      "portion of a namespace package, and portions count "
-                      "only when no sys.path entry has a regular package; "
-                      "%s has __init__.py, so %s.__path__ is [%s] and %s "
-                      "(%s) is never searched, although it comes %s on "
-                      "sys.path",
-                      pkg, parent->name, pkg, portion->path,
-                      ep_where(c, &portion->where),
-                      portion->where.entry < parent->found_in.entry ? "first"
-                                                                    : "later");
+    ep_finding_detail(
+        c->r, fs,
+        "PEP 420: a directory without __init__.py is only a "
+        "portion of a namespace package, and portions count "
+        "only when no sys.path entry has a regular package; "
+        "%s has __init__.py, so %s.__path__ is [%s] and %s "
+        "(%s) is never searched, although it comes %s on "
+        "sys.path",
+        pkg, parent->name, pkg, portion->path, ep_where(c, &portion->where),
+        portion->where.entry < parent->found_in.entry ? "first" : "later");
     describe_copy(c, fs, an, pkg, f->steps[miss].component);
     ep_finding_detail(c->r, fs, "The compiled module is %s", ext->path);
     if (in_build_lib(portion->path)) {
@@ -549,13 +548,14 @@ local_shadows_library(ep_ctx *c, ep_analysis *an, bool *added)
                       "%s, so `import %s` runs %s and never reaches %s (%s)",
                       top->name, an->name, used->path, lib->path,
                       ep_where(c, &lib->where));
-    ep_finding_detail(c->r, fs,
-                      "What follows only hints at it: AttributeError: "
-                      "partially initialized module '%s' has no attribute "
-                      "... (most likely due to a circular import), or "
-                      "ModuleNotFoundError: No module named '%s.<submodule>'; '%s' "
-                      "is not a package",
-                      top->name, top->name, top->name);
+    ep_finding_detail(
+        c->r, fs,
+        "What follows only hints at it: AttributeError: "
+        "partially initialized module '%s' has no attribute "
+        "... (most likely due to a circular import), or "
+        "ModuleNotFoundError: No module named '%s.<submodule>'; '%s' "
+        "is not a package",
+        top->name, top->name, top->name);
     ep_finding_path(c->r, fs, used->path);
     ep_finding_path(c->r, fs, lib->path);
     ep_finding_fix(c->r, fs,

@@ -106,9 +106,9 @@ apply_records(ep_trial *t, const ep_record *recs, size_t n, ep_error *err)
             ok = s != NULL && ep_strvec_push(a, &t->loaded_ext, s);
         } else if (is(rec, "ext_loading") && field(rec, 1)) {
             /* A stack: an extension's init may load another one. */
-            ok = ep_strvec_push(a, &loading, field(rec, 1)) &&
-                 ep_strvec_push(a, &loading, field(rec, 2) ? field(rec, 2)
-                                                           : "");
+            ok =
+                ep_strvec_push(a, &loading, field(rec, 1)) &&
+                ep_strvec_push(a, &loading, field(rec, 2) ? field(rec, 2) : "");
         } else if (is(rec, "ext_done") && field(rec, 1) && loading.count >= 2 &&
                    strcmp(field(rec, 1), loading.items[loading.count - 2]) ==
                        0) {

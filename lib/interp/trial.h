@@ -63,7 +63,7 @@ typedef struct ep_trial {
     ep_strvec none_attrs;  /* "pkg.attr" set to None */
     ep_trial_failure *failures;
     size_t nfailures, failures_cap;
-    const char *output; /* what the import printed, maybe truncated */
+    const char *output;     /* what the import printed, maybe truncated */
     const char *dying_name; /* unless imported or raised: the extension */
     const char *dying_file; /* being loaded when the child ended, or NULL */
 } ep_trial;

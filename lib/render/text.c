@@ -69,10 +69,9 @@ write_header(ep_strbuf *sb, const ep_report *r, const style *st)
                          st->green, st->reset, r->module,
                          r->nfindings ? "; see the findings below" : "");
     } else if (r->importable && r->trial->outcome == EP_TRIAL_IMPORTED) {
-        ep_strbuf_printf(sb, "%sOK:%s %s imports%s\n\n", st->green, st->reset,
-                         r->module,
-                         r->nfindings ? "; warnings below"
-                                      : " and no problem was found");
+        ep_strbuf_printf(
+            sb, "%sOK:%s %s imports%s\n\n", st->green, st->reset, r->module,
+            r->nfindings ? "; warnings below" : " and no problem was found");
     } else if (!r->importable) {
         ep_strbuf_printf(sb, "%sCause:%s %s does not import\n\n", st->red,
                          st->reset, r->module);
