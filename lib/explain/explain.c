@@ -531,7 +531,12 @@ trial_failed(ep_ctx *c, ep_analysis *main)
 {
     const ep_trial *t = c->r->trial;
     const char *exc = t->exc_type, *msg = t->message, *path = t->exc_path;
-    const char *name = t->exc_name;
+    /* Only an ImportError's name is a module (an AttributeError's is the
+     * attribute: "partially initialized module 'yaml' has no attribute
+     * 'safe_load'" names safe_load). */
+    bool import_exc = exc != NULL && (strcmp(exc, "ModuleNotFoundError") == 0 ||
+                                      strstr(exc, "ImportError") != NULL);
+    const char *name = import_exc ? t->exc_name : NULL;
     ep_trial_outcome how = t->outcome;
     const ep_trial_failure *cause = ep_trial_cause(t, main->name);
     if (cause != NULL) {
@@ -540,6 +545,17 @@ trial_failed(ep_ctx *c, ep_analysis *main)
         exc = cause->exc_type;
         msg = cause->message;
         path = cause->path;
+    }
+    /* The child died: the extension it was loading then is the one to
+     * explain, as if its file had been named (a crash in a submodule's
+     * init, a damaged file a .pth put first). */
+    if (t->outcome == EP_TRIAL_DIED && t->dying_name != NULL &&
+        ep_module_name_valid(t->dying_name)) {
+        how = EP_TRIAL_DIED;
+        name = t->dying_name;
+        exc = t->exc_type;
+        msg = t->message;
+        path = t->dying_file;
     }
     if (name == NULL || !ep_module_name_valid(name) ||
         is_ancestor_or_self(name, main->name)) {
@@ -645,6 +661,9 @@ ep_explain(const char *module, const ep_explain_options *opt,
     if (st == EP_OK && main != NULL) {
         st = ep_check_package_shadowing(&c, main);
     }
+    if (st == EP_OK && main != NULL && r->trial != NULL && !imported) {
+        st = ep_trial_rule_failed(&c, main);
+    }
     if (st == EP_OK && main != NULL) {
         r->importable = r->trial != NULL
                             ? imported
@@ -728,6 +747,9 @@ ep_probe_file(const char *path, const ep_explain_options *opt,
     if (st == EP_OK && r->trial != NULL && !imported) {
         st = ep_trial_rule_raised(&c, an, r->trial->outcome, r->trial->exc_type,
                                   r->trial->message, path, r->trial->traceback);
+    }
+    if (st == EP_OK && r->trial != NULL && !imported) {
+        st = ep_trial_rule_failed(&c, an);
     }
     if (st == EP_OK) {
         r->importable =

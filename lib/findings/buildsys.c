@@ -69,15 +69,33 @@ read_text(ep_ctx *c, const char *dir, const char *name)
     return text;
 }
 
-/* The nearest directory at or above dir with pyproject.toml or setup.py. */
+static bool
+has_file(ep_ctx *c, const char *dir, const char *name)
+{
+    const char *p = ep_path_join(c->a, dir, name);
+    return p != NULL && ep_fs_isfile(p);
+}
+
+/* pip can install (and so build in place with -e) only a directory with
+ * pyproject.toml or setup.py. */
+static bool
+pip_installable(ep_ctx *c, const char *dir)
+{
+    return has_file(c, dir, "pyproject.toml") || has_file(c, dir, "setup.py");
+}
+
+/* The package's own project: the nearest directory at or above dir with
+ * pyproject.toml, setup.py or meson.build, or the top of its repository
+ * (.git). The search stops there, so that a fix never names a project
+ * further up -- the directory the tool runs in, an enclosing repository. */
 static const char *
 project_root(ep_ctx *c, const char *dir)
 {
     const char *d = dir;
     for (int i = 0; d != NULL && i < PROJECT_SEARCH_DEPTH; i++) {
-        const char *pp = ep_path_join(c->a, d, "pyproject.toml");
-        const char *sp = ep_path_join(c->a, d, "setup.py");
-        if ((pp && ep_fs_isfile(pp)) || (sp && ep_fs_isfile(sp))) {
+        const char *git = ep_path_join(c->a, d, ".git");
+        if (pip_installable(c, d) || has_file(c, d, "meson.build") ||
+            (git != NULL && (ep_fs_isdir(git) || ep_fs_isfile(git)))) {
             return d;
         }
         if (strcmp(d, "/") == 0) {
@@ -224,6 +242,17 @@ ep_fix_rebuild(ep_ctx *c, const ep_analysis *an)
     const char *where = b->project_dir;
     if (where == NULL) {
         return ep_fix_reinstall(c, an); /* no source tree known */
+    }
+    if (!pip_installable(c, where)) {
+        /* `pip install -e .` there would fail: say what the tree has. */
+        return ep_arena_printf(
+            c->a,
+            "build the extension into the package with this interpreter "
+            "(%s) by the project's own build in %s (%s; it has no "
+            "pyproject.toml or setup.py, so pip cannot install it)",
+            py, where,
+            has_file(c, where, "meson.build") ? "meson.build"
+                                              : "its build scripts");
     }
     switch (b->kind) {
     case EP_BUILD_MATURIN:

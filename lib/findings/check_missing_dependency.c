@@ -90,6 +90,20 @@ misplaced(ep_ctx *c, const ep_analysis *an, const char *name)
     return NULL;
 }
 
+/* The RECORD entry of the module's distribution for a library of this
+ * name (a vendored copy: pkg.libs/libfoo-1a2b3c4d.so.1), or NULL. */
+static const char *
+recorded_library(const ep_analysis *an, const char *name)
+{
+    const ep_dist *d = an->dist;
+    for (size_t i = 0; d != NULL && i < d->record.count; i++) {
+        if (strcmp(ep_basename(d->record.items[i]), name) == 0) {
+            return d->record.items[i];
+        }
+    }
+    return NULL;
+}
+
 ep_status
 ep_check_missing_dependency(ep_ctx *c, ep_analysis *an,
                             const ep_loader_facts *lf)
@@ -118,6 +132,17 @@ ep_check_missing_dependency(ep_ctx *c, ep_analysis *an,
         }
     }
     const char *found = misplaced(c, an, m->name);
+    const char *recorded = found ? NULL : recorded_library(an, m->name);
+    if (recorded != NULL) {
+        ep_finding_detail(c->r, fs,
+                          "%s %s installed it: its RECORD lists %s, which is "
+                          "not on disk (%s/%s) -- the install is damaged (a "
+                          "deleted file, a partial copy or a cleanup tool)",
+                          an->dist->name,
+                          an->dist->version ? an->dist->version : "", recorded,
+                          an->dist->site, recorded);
+        ep_finding_path(c->r, fs, ep_path_join(c->a, an->dist->site, recorded));
+    }
     if (found != NULL) {
         ep_finding_detail(c->r, fs,
                           "%s exists at %s, a directory none of "
@@ -155,6 +180,10 @@ ep_check_missing_dependency(ep_ctx *c, ep_analysis *an,
                        "fix the packaging step that moved it",
                        m->name, fdir, rel ? "$ORIGIN" : "", rel ? rel : fdir,
                        an->ext_path);
+    } else if (recorded != NULL) {
+        ep_finding_fix(c->r, fs,
+                       "Reinstall the distribution, which brings %s back: %s",
+                       recorded, ep_fix_reinstall(c, an));
     } else {
         ep_finding_fix(c->r, fs,
                        "Install %s where the loader looks, or make "

@@ -38,6 +38,64 @@ in_base_env(ep_ctx *c, const char *top)
     return NULL;
 }
 
+/* A compiled file for the module in the project's setuptools build tree
+ * (build/lib.<platform>-<version>/pkg/_ext.<tag>.so): built, but never in
+ * place, and the import never looks there. Any tag counts; the first one
+ * this interpreter accepts is preferred. */
+static const char *
+built_only_in_build_tree(ep_ctx *c, const ep_analysis *an)
+{
+    const ep_find *f = &an->find;
+    const char *root = an->build.project_dir;
+    size_t k = f->fail_step;
+    if (root == NULL || k == 0 || k >= f->nsteps || f->not_a_package) {
+        return NULL;
+    }
+    /* pkg.sub._ext -> pkg/sub/_ext */
+    char *rel = ep_arena_strdup(c->a, f->steps[k].name);
+    for (char *p = rel; p != NULL && *p != '\0'; p++) {
+        *p = *p == '.' ? '/' : *p;
+    }
+    const char *build = ep_path_join(c->a, root, "build");
+    ep_dirlist dl;
+    if (rel == NULL || build == NULL ||
+        ep_fs_list(c->a, build, &dl, NULL) != EP_OK || dl.sys_errno != 0) {
+        return NULL;
+    }
+    const char *any = NULL;
+    for (size_t i = 0; i < dl.count; i++) {
+        const char *d = dl.names[i];
+        if (strncmp(d, "lib.", 4) != 0 && strcmp(d, "lib") != 0) {
+            continue;
+        }
+        for (size_t s = 0; s < c->in->ext_suffixes.count; s++) {
+            const char *p = ep_arena_printf(c->a, "%s/%s/%s%s", build, d, rel,
+                                            c->in->ext_suffixes.items[s]);
+            if (p != NULL && ep_fs_isfile(p)) {
+                return p;
+            }
+        }
+        const char *dir = ep_path_dirname(
+            c->a, ep_arena_printf(c->a, "%s/%s/%s", build, d, rel));
+        ep_dirlist files;
+        if (any != NULL || dir == NULL ||
+            ep_fs_list(c->a, dir, &files, NULL) != EP_OK) {
+            continue;
+        }
+        const char *comp = f->steps[k].component;
+        size_t n = strlen(comp);
+        for (size_t j = 0; j < files.count && any == NULL; j++) {
+            const char *b = files.names[j];
+            size_t bl = strlen(b);
+            if (strncmp(b, comp, n) == 0 && b[n] == '.' && bl > 3 &&
+                strcmp(b + bl - 3, ".so") == 0) {
+                any = ep_path_join(c->a, dir, b);
+            }
+        }
+    }
+    return any;
+}
+
 ep_status
 ep_check_module_not_found(ep_ctx *c, ep_analysis *an)
 {
@@ -58,6 +116,21 @@ ep_check_module_not_found(ep_ctx *c, ep_analysis *an)
         fs = ep_check_add(c, an, EP_FINDING_MODULE_NOT_FOUND,
                           "%s is the module %s, not a package, so it has no %s",
                           p->name, p->origin ? p->origin : "?", s->component);
+    } else if (k > 0 && f->steps[k - 1].kind == EP_SPEC_NAMESPACE) {
+        /* PEP 420 merged every portion on sys.path into the parent, so no
+         * portion having the submodule means nothing provides it. */
+        const ep_find_step *p = &f->steps[k - 1];
+        fs = ep_check_add(c, an, EP_FINDING_MODULE_NOT_FOUND,
+                          "%s is a namespace package (no __init__.py) and "
+                          "none of its %zu portion%s has %s",
+                          p->name, p->path.count, p->path.count == 1 ? "" : "s",
+                          s->component);
+        for (size_t i = 0; fs != NULL && i < p->path.count; i++) {
+            ep_finding_detail(c->r, fs,
+                              "portion of %s: %s (no __init__.py, no %s)",
+                              p->name, p->path.items[i], s->component);
+            ep_finding_path(c->r, fs, p->path.items[i]);
+        }
     } else if (k > 0) {
         const ep_find_step *p = &f->steps[k - 1];
         fs = ep_check_add(c, an, EP_FINDING_MODULE_NOT_FOUND,
@@ -82,6 +155,21 @@ ep_check_module_not_found(ep_ctx *c, ep_analysis *an)
     if (s->nsearch > SHOW_DIRS) {
         ep_finding_detail(c->r, fs, "... and %zu more directories",
                           s->nsearch - SHOW_DIRS);
+    }
+    const char *built = built_only_in_build_tree(c, an);
+    if (built != NULL) {
+        const char *why = ep_tag_mismatch_reason(c->a, c->in, built);
+        ep_finding_detail(c->r, fs,
+                          "It was built, but only into the build tree: %s "
+                          "(`setup.py build` / `build_ext` without --inplace), "
+                          "which is not on sys.path%s%s",
+                          built, why ? "; and " : "", why ? why : "");
+        ep_finding_path(c->r, fs, built);
+        ep_finding_fix(c->r, fs,
+                       "Build it in place, next to the package's sources "
+                       "(%s), or install the project into this interpreter",
+                       ep_fix_rebuild(c, an));
+        return EP_OK;
     }
     const ep_dist *owner = NULL;
     const char *elsewhere =
@@ -138,12 +226,17 @@ ep_check_module_not_found(ep_ctx *c, ep_analysis *an)
                           "Both VIRTUAL_ENV and CONDA_PREFIX are set; "
                           "build tools (maturin) may pick either environment");
     }
+    /* pip takes the distribution's name, which is often the top-level
+     * import name but not always (PyYAML provides yaml). */
     ep_finding_fix(c->r, fs,
-                   "Install the package into this interpreter "
-                   "(%s -m pip install ...), or add the directory that holds "
-                   "%s to its sys.path",
+                   "Install the distribution that provides %s into this "
+                   "interpreter: %s -m pip install %s (if the distribution "
+                   "is named otherwise than the import, e.g. PyYAML for yaml, "
+                   "use its name), or add the directory that holds %s to its "
+                   "sys.path",
+                   f->steps[0].name,
                    c->in->executable ? c->in->executable : c->in->python,
-                   s->name);
+                   f->steps[0].name, s->name);
     return EP_OK;
 }
 

@@ -92,8 +92,12 @@ ep_check_namespace_package(ep_ctx *c, ep_analysis *an)
         const char *rec =
             an->dist ? ep_dist_compiled_for(an->dist, c->in, s->name, true)
                      : NULL;
-        bool split_missing = !is_target && !f->found && f->fail_step == k + 1;
-        if (e == NULL && !is_target && !split_missing) {
+        /* A namespace parent whose portions all lack the submodule hides
+         * nothing: every portion on sys.path is part of it, so nothing
+         * provides the submodule, and `import pkg.sub` raises
+         * ModuleNotFoundError. That is module-not-found's to say (an
+         * error), with the portions in its evidence. */
+        if (e == NULL && !is_target) {
             continue;
         }
         ep_finding_slot *fs;
@@ -102,7 +106,7 @@ ep_check_namespace_package(ep_ctx *c, ep_analysis *an)
                               "%s became a namespace package, so the %s "
                               "editable finder never maps it to %s",
                               s->name, ep_editable_kind_str(e->kind), mapped);
-        } else if (is_target) {
+        } else {
             fs = ep_check_add(c, an, EP_FINDING_NAMESPACE_PACKAGE,
                               "%s is a namespace package (a directory without "
                               "__init__.py), not %s",
@@ -110,11 +114,6 @@ ep_check_namespace_package(ep_ctx *c, ep_analysis *an)
                               compiled != SIZE_MAX || foreign != SIZE_MAX || rec
                                   ? "the compiled module"
                                   : "a module with code");
-        } else {
-            fs = ep_check_add(c, an, EP_FINDING_NAMESPACE_PACKAGE,
-                              "%s is a namespace package whose portions do not "
-                              "contain %s",
-                              s->name, f->steps[k + 1].name);
         }
         if (fs == NULL) {
             return ep_fail_nomem(c->err);
@@ -140,7 +139,7 @@ ep_check_namespace_package(ep_ctx *c, ep_analysis *an)
                            s->name, s->name, mapped);
             continue;
         }
-        if (is_target) {
+        {
             bool real =
                 compiled != SIZE_MAX || foreign != SIZE_MAX || rec != NULL;
             for (size_t i = 0; s->path.count > 0 && i < s->path.count; i++) {
@@ -181,11 +180,6 @@ ep_check_namespace_package(ep_ctx *c, ep_analysis *an)
                            s->path.count ? s->path.items[0] : "");
             continue;
         }
-        ep_finding_severity(fs, EP_SEVERITY_WARNING);
-        ep_finding_fix(c->r, fs,
-                       "Add __init__.py to the directory that holds "
-                       "%s, or make sure the portion with %s is on sys.path",
-                       s->name, f->steps[k + 1].component);
     }
     return EP_OK;
 }

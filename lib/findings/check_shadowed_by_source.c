@@ -134,6 +134,97 @@ describe_copy(ep_ctx *c, ep_finding_slot *fs, const ep_analysis *an,
     }
 }
 
+/* The directory of the compiled file's own copy of the parent, when that
+ * copy is a namespace portion (no __init__.py) and the parent is a regular
+ * package: PEP 420 leaves every portion out of a regular package's
+ * __path__, whatever its place on sys.path. */
+static const ep_cand *
+lost_portion(ep_ctx *c, const ep_analysis *an, const ep_cand *ext)
+{
+    const ep_find *f = &an->find;
+    size_t miss = f->fail_step;
+    if (miss == 0 || f->steps[miss - 1].kind != EP_SPEC_PACKAGE) {
+        return NULL;
+    }
+    const char *copy = ep_path_dirname(c->a, ext->path);
+    for (size_t i = f->steps[miss - 1].cand_first;
+         copy != NULL && i < f->steps[miss - 1].cand_end; i++) {
+        const ep_cand *cd = &f->cands[i];
+        if (cd->kind == EP_CAND_PORTION && strcmp(cd->path, copy) == 0) {
+            return cd;
+        }
+    }
+    return NULL;
+}
+
+/* A setuptools build tree: build/lib.<platform>-<version>/ (or build/lib/). */
+static bool
+in_build_lib(const char *path)
+{
+    return strstr(path, "/build/lib.") != NULL ||
+           strstr(path, "/build/lib/") != NULL;
+}
+
+/* The compiled module sits in a portion a regular package left out. */
+static ep_status
+missing_in_portion(ep_ctx *c, ep_analysis *an, const ep_cand *ext,
+                   const ep_cand *portion)
+{
+    const ep_find *f = &an->find;
+    size_t miss = f->fail_step;
+    const ep_find_step *parent = &f->steps[miss - 1];
+    const char *pkg = parent->dir ? parent->dir : "?";
+    ep_finding_slot *fs = ep_check_add(
+        c, an, EP_FINDING_SHADOWED_BY_SOURCE,
+        "the compiled %s is in %s, a directory without __init__.py, which "
+        "the regular package %s (%s) leaves out of %s.__path__",
+        an->name, portion->path, pkg, ep_where(c, &parent->found_in),
+        parent->name);
+    if (fs == NULL) {
+        return ep_fail_nomem(c->err);
+    }
+    ep_finding_detail(
+        c->r, fs,
+        "PEP 420: a directory without __init__.py is only a "
+        "portion of a namespace package, and portions count "
+        "only when no sys.path entry has a regular package; "
+        "%s has __init__.py, so %s.__path__ is [%s] and %s "
+        "(%s) is never searched, although it comes %s on "
+        "sys.path",
+        pkg, parent->name, pkg, portion->path, ep_where(c, &portion->where),
+        portion->where.entry < parent->found_in.entry ? "first" : "later");
+    describe_copy(c, fs, an, pkg, f->steps[miss].component);
+    ep_finding_detail(c->r, fs, "The compiled module is %s", ext->path);
+    if (in_build_lib(portion->path)) {
+        ep_finding_detail(c->r, fs,
+                          "%s is a setuptools build tree holding only the "
+                          "compiled files (build_ext without build_py copies "
+                          "no __init__.py)",
+                          portion->where.dir);
+    }
+    ep_finding_detail(c->r, fs,
+                      "Python reports: ModuleNotFoundError: No module "
+                      "named '%s'",
+                      f->steps[miss].name);
+    ep_finding_path(c->r, fs, ext->path);
+    ep_finding_path(c->r, fs, pkg);
+    const char *entry = portion->where.dir;
+    const char *o = portion->where.origin ? portion->where.origin : "";
+    const char *drop =
+        strcmp(o, "PYTHONPATH") == 0
+            ? ep_arena_printf(c->a, "drop %s from PYTHONPATH", entry)
+            : ep_arena_printf(c->a, "remove %s from sys.path (%s)", entry,
+                              ep_where(c, &portion->where));
+    ep_finding_fix(c->r, fs,
+                   "Build the extension into the package the import uses: "
+                   "%s; then %s. (Or put the complete build -- with "
+                   "__init__.py, e.g. `setup.py build` -- on sys.path "
+                   "instead of %s.)",
+                   ep_fix_rebuild(c, an), drop,
+                   parent->found_in.dir ? parent->found_in.dir : pkg);
+    return EP_OK;
+}
+
 /* The package copy that lacks the module: steps before the first missing
  * component, taken from an earlier entry than the compiled file's copy. */
 static ep_status
@@ -142,6 +233,10 @@ missing_in_copy(ep_ctx *c, ep_analysis *an, size_t alt_ext)
     const ep_find *f = &an->find;
     const ep_cand *ext = &f->cands[alt_ext];
     size_t miss = f->fail_step;
+    const ep_cand *portion = lost_portion(c, an, ext);
+    if (portion != NULL) {
+        return missing_in_portion(c, an, ext, portion);
+    }
     const ep_find_step *parent = &f->steps[miss > 0 ? miss - 1 : 0];
     const ep_search_dir *top = &f->steps[0].found_in;
     const char *top_name = f->steps[0].name;
@@ -388,10 +483,99 @@ stale_in_place(ep_ctx *c, ep_analysis *an)
     return EP_OK;
 }
 
+static bool
+origin_is(const ep_search_dir *sd, const char *origin)
+{
+    return sd->origin != NULL && strcmp(sd->origin, origin) == 0;
+}
+
+/* The newcomer's mistake: a numpy.py of one's own in the script's
+ * directory or the working directory, named like a library
+ * that is installed. The import takes the local file, and what follows --
+ * "partially initialized module 'numpy' has no attribute", "No module
+ * named 'numpy.linalg'" -- only says so indirectly. */
+static ep_status
+local_shadows_library(ep_ctx *c, ep_analysis *an, bool *added)
+{
+    const ep_find *f = &an->find;
+    const ep_find_step *top = &f->steps[0];
+    *added = false;
+    if (f->nsteps == 0 || top->used == SIZE_MAX) {
+        return EP_OK;
+    }
+    const ep_cand *used = &f->cands[top->used];
+    /* A local package of that name is most often a checkout of the library
+     * itself (built in place, or not: missing_in_copy's case); a lone
+     * module file is not. */
+    if ((used->kind != EP_CAND_SOURCE && used->kind != EP_CAND_BYTECODE) ||
+        !(origin_is(&used->where, "cwd") ||
+          origin_is(&used->where, "script-dir"))) {
+        return EP_OK;
+    }
+    const ep_cand *lib = NULL;
+    for (size_t i = top->cand_first; i < top->cand_end && lib == NULL; i++) {
+        const ep_cand *cd = &f->cands[i];
+        if (i != top->used && !cd->alternative &&
+            (cd->kind == EP_CAND_PACKAGE || cd->kind == EP_CAND_EXTENSION ||
+             cd->kind == EP_CAND_SOURCE) &&
+            (origin_is(&cd->where, "site-packages") ||
+             origin_is(&cd->where, "user-site") ||
+             origin_is(&cd->where, "stdlib"))) {
+            lib = cd;
+        }
+    }
+    if (lib == NULL ||
+        (an->dist == NULL && !origin_is(&lib->where, "stdlib"))) {
+        return EP_OK;
+    }
+    const char *what =
+        an->dist != NULL
+            ? ep_arena_printf(c->a, "the library %s%s%s", an->dist->name,
+                              an->dist->version ? " " : "",
+                              an->dist->version ? an->dist->version : "")
+            : "the standard library module";
+    ep_finding_slot *fs = ep_check_add(
+        c, an, EP_FINDING_SHADOWED_BY_SOURCE,
+        "%s is your own file %s (%s), which hides %s installed at %s",
+        top->name, used->path, ep_where(c, &used->where), what, lib->path);
+    if (fs == NULL) {
+        return ep_fail_nomem(c->err);
+    }
+    *added = true;
+    ep_finding_detail(c->r, fs, "%s", origin_story(c, &used->where));
+    ep_finding_detail(c->r, fs,
+                      "PathFinder takes the first sys.path entry that has "
+                      "%s, so `import %s` runs %s and never reaches %s (%s)",
+                      top->name, an->name, used->path, lib->path,
+                      ep_where(c, &lib->where));
+    ep_finding_detail(
+        c->r, fs,
+        "What follows only hints at it: AttributeError: "
+        "partially initialized module '%s' has no attribute "
+        "... (most likely due to a circular import), or "
+        "ModuleNotFoundError: No module named '%s.<submodule>'; '%s' "
+        "is not a package",
+        top->name, top->name, top->name);
+    ep_finding_path(c->r, fs, used->path);
+    ep_finding_path(c->r, fs, lib->path);
+    ep_finding_fix(c->r, fs,
+                   "Rename %s to a name that is not a module you import "
+                   "(e.g. my_%s.py) and delete %s/__pycache__/%s.*.pyc, and "
+                   "update your imports of it",
+                   used->path, top->component,
+                   ep_path_dirname(c->a, used->path), top->component);
+    return EP_OK;
+}
+
 ep_status
 ep_check_shadowed_by_source(ep_ctx *c, ep_analysis *an)
 {
     const ep_find *f = &an->find;
+    bool local = false;
+    ep_status st = local_shadows_library(c, an, &local);
+    if (st != EP_OK || local) {
+        return st;
+    }
     if (f->not_a_package) {
         return module_shadows_package(c, an);
     }

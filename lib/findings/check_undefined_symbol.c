@@ -165,7 +165,23 @@ ep_check_undefined_symbol(ep_ctx *c, ep_analysis *an, const ep_loader_facts *lf)
     if (st != EP_OK) {
         return st;
     }
-    if (py.count > 0) {
+    /* An abi3 file that needs a symbol this interpreter lacks was built
+     * without the Limited API (or for a newer one): the same wheel,
+     * reinstalled, brings the same file back. */
+    bool abi3 = strstr(ep_basename(an->ext_path), ".abi3.") != NULL;
+    if (py.count > 0 && abi3 && an->dist != NULL && !an->dist->editable) {
+        ep_finding_fix(c->r, fs,
+                       "Reinstalling the same wheel does not help: this "
+                       "abi3 file uses %s, which the interpreter does not "
+                       "export, so it was not built against the Limited API "
+                       "of this version. Build %s from source for this "
+                       "interpreter (%s -m pip install --force-reinstall "
+                       "--no-binary %s %s), or install a release whose abi3 "
+                       "wheel is built with Py_LIMITED_API",
+                       first, an->dist->name,
+                       c->in->executable ? c->in->executable : c->in->python,
+                       an->dist->name, an->dist->name);
+    } else if (py.count > 0) {
         ep_finding_fix(c->r, fs,
                        "Rebuild the module against this "
                        "interpreter's headers: %s",

@@ -215,6 +215,10 @@ ep_status ep_trial_rule_raised(ep_ctx *c, ep_analysis *an,
  * import fails are contradicted, and become warnings (or, for a module
  * with no file, module-not-found's built-in wording). */
 void ep_trial_rule_imported(ep_ctx *c, ep_analysis *main);
+/* The real import of main failed: when no finding is an error yet, the
+ * failure itself becomes one (import-error), so that the exit status can
+ * never say 0 for an import that fails. */
+ep_status ep_trial_rule_failed(ep_ctx *c, ep_analysis *main);
 /* The failure, of those the trial saw on the way, that caused the import
  * of main_name to fail, or NULL: the exception itself tells. */
 const ep_trial_failure *ep_trial_cause(const ep_trial *t,

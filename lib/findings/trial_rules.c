@@ -196,6 +196,10 @@ ep_trial_rule_raised(ep_ctx *c, ep_analysis *an, ep_trial_outcome outcome,
                           "Confirmed by a real import in a child process: "
                           "%s: %s",
                           exc_type ? exc_type : "?", e.message);
+        /* The import really failed and this finding is why: whatever
+         * severity the static facts gave it (a namespace package is legal
+         * on its own), it is now an error -- never exit 0 on a failure. */
+        ep_finding_severity(fs, EP_SEVERITY_ERROR);
         return EP_OK;
     }
     e.line = first_line(c, e.message);
@@ -362,18 +366,42 @@ ep_trial_cause(const ep_trial *t, const char *main_name)
             cause = f;
         }
     }
-    /* Else a submodule of the package that was not found at all: `from .
-     * import _ext` then surfaces as "cannot import name '_ext'", which
-     * hides the real failure (recorded first, where it happened). */
+    /* Else the module itself or a submodule of it that was not found at
+     * all: `from . import _ext` (in the package's __init__, or run by
+     * `import pkg._ext` itself) then surfaces as "cannot import name
+     * '_ext'", which hides the real failure (recorded first, where it
+     * happened). */
     size_t mlen = strlen(main_name);
     for (size_t i = 0; i < t->nfailures && cause == NULL; i++) {
         const ep_trial_failure *f = &t->failures[i];
         if (f->stage == EP_TRIAL_STAGE_IMPORT && f->exc_type != NULL &&
             strcmp(f->exc_type, "ModuleNotFoundError") == 0 && f->name &&
             ep_module_name_valid(f->name) &&
-            strncmp(f->name, main_name, mlen) == 0 && f->name[mlen] == '.') {
+            strncmp(f->name, main_name, mlen) == 0 &&
+            (f->name[mlen] == '.' || f->name[mlen] == '\0')) {
             cause = f;
         }
     }
     return cause;
+}
+
+ep_status
+ep_trial_rule_failed(ep_ctx *c, ep_analysis *main)
+{
+    const ep_trial *t = c->r->trial;
+    if (t == NULL || t->outcome == EP_TRIAL_IMPORTED ||
+        ep_report_has_errors(c->r)) {
+        return EP_OK;
+    }
+    /* No rule above made an error of it, yet the import failed: the
+     * contract's exit status follows the errors, so the failure itself is
+     * one (import-error, with the real exception). */
+    ep_trial_error e = {0};
+    e.outcome = t->outcome;
+    e.exc_type = t->exc_type;
+    e.message = t->message ? t->message : "";
+    e.line = first_line(c, e.message);
+    e.file = main->ext_path ? main->ext_path : t->exc_path;
+    e.traceback = t->traceback;
+    return ep_check_import_error(c, main, &e);
 }

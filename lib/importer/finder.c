@@ -526,6 +526,10 @@ path_finder(walk *w, size_t step, spec_result *res)
         }
     }
     if (res->cand != NONE) {
+        /* A regular match wins over every portion, also those of earlier
+         * entries (PEP 420): they are not part of its __path__, which is
+         * the package directory alone. */
+        res->path = (ep_strvec){0};
         if (res->kind == EP_SPEC_PACKAGE &&
             !ep_strvec_push(w->a, &res->path, w->f->cands[res->cand].path)) {
             nomem(w);

@@ -79,6 +79,7 @@ apply_records(ep_trial *t, const ep_record *recs, size_t n, ep_error *err)
 {
     ep_arena *a = &t->arena;
     bool ok = true;
+    ep_strvec loading = {0}; /* name, file of each unfinished load */
     for (size_t i = 0; ok && i < n; i++) {
         const ep_record *rec = &recs[i];
         if (is(rec, "result")) {
@@ -105,11 +106,26 @@ apply_records(ep_trial *t, const ep_record *recs, size_t n, ep_error *err)
             ok = s != NULL && ep_strvec_push(a, &t->loaded_ext, s);
         } else if (is(rec, "none_attrs_total") && field(rec, 1)) {
             t->none_attrs_total = strtoul(field(rec, 1), NULL, 10);
+        } else if (is(rec, "ext_loading") && field(rec, 1)) {
+            /* A stack: an extension's init may load another one. */
+            ok =
+                ep_strvec_push(a, &loading, field(rec, 1)) &&
+                ep_strvec_push(a, &loading, field(rec, 2) ? field(rec, 2) : "");
+        } else if (is(rec, "ext_done") && field(rec, 1) && loading.count >= 2 &&
+                   strcmp(field(rec, 1), loading.items[loading.count - 2]) ==
+                       0) {
+            loading.count -= 2;
         } else if (is(rec, "none_attr") && field(rec, 2)) {
             const char *s =
                 ep_arena_printf(a, "%s.%s", field(rec, 1), field(rec, 2));
             ok = s != NULL && ep_strvec_push(a, &t->none_attrs, s);
         }
+    }
+    if (ok && loading.count >= 2) {
+        t->dying_name = loading.items[loading.count - 2];
+        t->dying_file = loading.items[loading.count - 1][0]
+                            ? loading.items[loading.count - 1]
+                            : NULL;
     }
     return ok ? EP_OK : ep_fail_nomem(err);
 }
@@ -122,19 +138,21 @@ ended_without_exception(ep_trial *t, const ep_child *child, double timeout)
     ep_arena *a = &t->arena;
     t->outcome = child->timed_out ? EP_TRIAL_TIMEOUT : EP_TRIAL_DIED;
     t->exc_type = ep_trial_outcome_str(t->outcome);
+    const char *during =
+        t->dying_name != NULL
+            ? ep_arena_printf(a, "while loading the extension %s (%s)",
+                              t->dying_name,
+                              t->dying_file ? t->dying_file : "no file")
+            : "during the import";
     t->message =
         child->timed_out
             ? ep_arena_printf(a, "the import did not finish within %.0f s",
                               timeout)
         : child->exit_code > 128
-            ? ep_arena_printf(a,
-                              "the interpreter was killed by signal %d "
-                              "during the import",
-                              child->exit_code - 128)
-            : ep_arena_printf(a,
-                              "the interpreter exited with status %d "
-                              "during the import",
-                              child->exit_code);
+            ? ep_arena_printf(a, "the interpreter was killed by signal %d %s",
+                              child->exit_code - 128, during)
+            : ep_arena_printf(a, "the interpreter exited with status %d %s",
+                              child->exit_code, during);
 }
 
 ep_status

@@ -65,7 +65,9 @@ typedef struct ep_trial {
     size_t none_attrs_total; /* how many there were in all */
     ep_trial_failure *failures;
     size_t nfailures, failures_cap;
-    const char *output; /* what the import printed, maybe truncated */
+    const char *output;     /* what the import printed, maybe truncated */
+    const char *dying_name; /* unless imported or raised: the extension */
+    const char *dying_file; /* being loaded when the child ended, or NULL */
 } ep_trial;
 
 /* Import `module` in a child process of `python` (in workdir, started as

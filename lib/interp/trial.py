@@ -128,11 +128,17 @@ def install_hooks(r):
     orig_create = ExtensionFileLoader.create_module
     orig_exec = ExtensionFileLoader.exec_module
 
+    # "ext_loading" before the loader maps the file and runs its init, and
+    # "ext_done" after: when the process dies in between (SIGSEGV in an
+    # init, SIGBUS on a truncated file), the last unfinished one names the
+    # extension being loaded.
     def create_module(self, spec):
+        r.rec("ext_loading", spec.name, spec.origin)
         try:
             return orig_create(self, spec)
         except BaseException as e:
             r.failure("ext_failed", e, spec.name, "create_module", spec.origin)
+            r.rec("ext_done", spec.name)
             raise
 
     def exec_module(self, module):
@@ -142,6 +148,8 @@ def install_hooks(r):
             r.failure("ext_failed", e, module.__name__, "exec_module",
                       getattr(module, "__file__", None))
             raise
+        finally:
+            r.rec("ext_done", module.__name__)
 
     ExtensionFileLoader.create_module = create_module
     ExtensionFileLoader.exec_module = exec_module

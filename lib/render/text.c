@@ -74,9 +74,25 @@ write_header(ep_strbuf *sb, const ep_report *r, const style *st)
     if (r->nfindings > 0 && r->findings[0]->pub.severity == EP_SEVERITY_ERROR) {
         const ep_finding *f = &r->findings[0]->pub;
         ep_strbuf_printf(sb, "%sCause:%s %s\n\n", st->red, st->reset, E(st, f->summary));
-    } else if (r->importable) {
-        ep_strbuf_printf(sb, "%sOK:%s %s imports and no problem was found\n\n",
+    } else if (r->importable && r->resolved_kind != NULL &&
+               strcmp(r->resolved_kind, "builtin") == 0) {
+        ep_strbuf_printf(sb, "%sOK:%s %s is built into the interpreter\n\n",
                          st->green, st->reset, E(st, r->module));
+    } else if (r->importable && r->trial == NULL) {
+        /* Without a real import the walk cannot know that the import
+         * works (an init that raises, a library the loader refuses). */
+        ep_strbuf_printf(sb,
+                         "%sNo problem found statically:%s the import of %s "
+                         "was not tried%s\n\n",
+                         st->green, st->reset, E(st, r->module),
+                         r->nfindings ? "; see the findings below" : "");
+    } else if (r->importable && r->trial->outcome == EP_TRIAL_IMPORTED) {
+        ep_strbuf_printf(
+            sb, "%sOK:%s %s imports%s\n\n", st->green, st->reset, E(st, r->module),
+            r->nfindings ? "; warnings below" : " and no problem was found");
+    } else if (!r->importable) {
+        ep_strbuf_printf(sb, "%sCause:%s %s does not import\n\n", st->red,
+                         st->reset, E(st, r->module));
     }
 }
 

@@ -111,6 +111,22 @@ check(r.returncode == 2 and "No module named encodings" in r.stderr,
       "failing interpreter: exit 2 with its last line (got %d: %s)" % (r.returncode, r.stderr.strip()))
 r = run(["explain", "json", "--python", "/usr/bin/python3", "--no-import"], env=env)
 check(r.returncode == 0, "healthy stdlib module: exit 0 (got %d)" % r.returncode)
+# Without the trial the walk cannot know that the import works: the text
+# says what it checked, never that the module imports.
+check("No problem found statically" in r.stdout and " imports" not in r.stdout.split("\n\n")[1],
+      "--no-import: 'No problem found statically', never 'imports' (got %r)"
+      % r.stdout.split("\n\n")[1][:200])
+r = run(["explain", "json", "--python", "/usr/bin/python3"], env=env)
+check(r.returncode == 0 and "OK: json imports" in r.stdout,
+      "with the trial: 'OK: json imports' (got %d: %r)" % (r.returncode, r.stdout[:300]))
+# A namespace directory without the wanted submodule: the real import raises
+# ModuleNotFoundError, so never exit 0 nor "OK".
+os.makedirs(os.path.join(scratch, "nsonly", "nsonly_pkg"))
+r = run(["explain", "nsonly_pkg.sub", "--python", "/usr/bin/python3", "-C",
+         os.path.join(scratch, "nsonly")], env=env)
+check(r.returncode == 1 and "OK:" not in r.stdout and "Cause:" in r.stdout,
+      "namespace-only package, submodule absent: exit 1 with a Cause (got %d: %r)"
+      % (r.returncode, r.stdout[:300]))
 
 print("%d checks, %d failed" % (checks, len(failures)))
 sys.exit(1 if failures else 0)
