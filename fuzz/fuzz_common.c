@@ -239,7 +239,8 @@ string(jp *j)
                     return bad(j, "a lone low surrogate escape");
                 }
                 if (v >= 0xd800 && v <= 0xdbff) {
-                    if (j->end - j->p < 6 || j->p[0] != '\\' || j->p[1] != 'u') {
+                    if (j->end - j->p < 6 || j->p[0] != '\\' ||
+                        j->p[1] != 'u') {
                         return bad(j, "a lone high surrogate escape");
                     }
                     j->p += 2;

@@ -15,9 +15,9 @@
 #include <string.h>
 #include <sys/stat.h>
 
-static const char *const files[] = {"RECORD", "WHEEL", "METADATA",
-                                    "direct_url.json", "top_level.txt",
-                                    "INSTALLER"};
+static const char *const files[] = {"RECORD",        "WHEEL",
+                                    "METADATA",      "direct_url.json",
+                                    "top_level.txt", "INSTALLER"};
 #define NFILES (sizeof(files) / sizeof(*files))
 
 static char site[PATH_MAX];

@@ -29,8 +29,8 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    static const char *const common[] = {"libc.so.6", "libm.so.6", "libz.so.1",
-                                         "libpython3.11.so.1.0", "a", ""};
+    static const char *const common[] = {
+        "libc.so.6", "libm.so.6", "libz.so.1", "libpython3.11.so.1.0", "a", ""};
     char path[64];
     int fd = ep_fuzz_memfd(data, size, path, sizeof(path));
     if (fd < 0) {
@@ -49,7 +49,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
          * with "lib", as the keys of a real cache do. */
         size_t found = 0;
         for (size_t i = 0; i + 4 < size && found < 16; i++) {
-            if ((i == 0 || data[i - 1] == '\0') && memcmp(data + i, "lib", 3) == 0) {
+            if ((i == 0 || data[i - 1] == '\0') &&
+                memcmp(data + i, "lib", 3) == 0) {
                 const void *nul = memchr(data + i, '\0', size - i);
                 if (nul == NULL) {
                     break;

@@ -24,8 +24,8 @@ walk(const ep_lit *v, int depth)
     if (v->type == EP_LIT_STRING || v->type == EP_LIT_NUMBER) {
         (void)strlen(v->str);
     }
-    for (size_t i = 0; (v->type == EP_LIT_ARRAY || v->type == EP_LIT_OBJECT) &&
-                       i < v->count;
+    for (size_t i = 0;
+         (v->type == EP_LIT_ARRAY || v->type == EP_LIT_OBJECT) && i < v->count;
          i++) {
         if (v->type == EP_LIT_OBJECT && v->keys[i] != NULL) {
             (void)strlen(v->keys[i]);

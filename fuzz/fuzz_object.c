@@ -13,8 +13,9 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     ep_object *obj = NULL;
-    if (ep_object_open_memory(data, size, "fuzz.cpython-311-x86_64-linux-gnu.so",
-                              &obj, NULL) != EP_OK) {
+    if (ep_object_open_memory(data, size,
+                              "fuzz.cpython-311-x86_64-linux-gnu.so", &obj,
+                              NULL) != EP_OK) {
         return 0;
     }
     const ep_symbol *syms;

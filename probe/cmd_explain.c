@@ -19,9 +19,11 @@ static const char explain_usage[] =
     "usage: extprobe explain MODULE|FILE [options]\n"
     "\n"
     "Diagnose `import MODULE` as the interpreter PY would run it, started in\n"
-    "DIR with your environment: where the finder looks (sys.path and where each\n"
+    "DIR with your environment: where the finder looks (sys.path and where "
+    "each\n"
     "entry comes from), which file it takes, what the installed distribution\n"
-    "holds, whether the loader can load the file, and -- in a child process --\n"
+    "holds, whether the loader can load the file, and -- in a child process "
+    "--\n"
     "what a real import says. Given a path to a compiled file instead, checks\n"
     "that file against the interpreter.\n"
     "\n"
@@ -30,7 +32,8 @@ static const char explain_usage[] =
     "  --start MODE        how you start Python, which sets sys.path[0]:\n"
     "                      c (python -c, default), m (python -m), safe (-P or\n"
     "                      PYTHONSAFEPATH), or script:PATH (python PATH)\n"
-    "  --no-import         static analysis only: import nothing (for untrusted\n"
+    "  --no-import         static analysis only: import nothing (for "
+    "untrusted\n"
     "                      code)\n"
     "  --timeout SECONDS   limit for the whole run of each child process\n"
     "                      (default 60, at most 86400); what it started is\n"
@@ -154,7 +157,8 @@ static bool
 is_file_argument(const char *arg)
 {
     struct stat sb;
-    return strchr(arg, '/') != NULL && stat(arg, &sb) == 0 && !S_ISDIR(sb.st_mode);
+    return strchr(arg, '/') != NULL && stat(arg, &sb) == 0 &&
+           !S_ISDIR(sb.st_mode);
 }
 
 int
@@ -187,7 +191,8 @@ cmd_explain(int argc, char **argv)
         case 's':
             if (!parse_start(optarg, &opt)) {
                 cli_error("explain: --start takes c, m, safe or script:PATH, "
-                          "not '%s'", optarg);
+                          "not '%s'",
+                          optarg);
                 return EXIT_USAGE;
             }
             break;
@@ -226,12 +231,14 @@ cmd_explain(int argc, char **argv)
     }
     if (strcmp(format, "text") != 0 && strcmp(format, "json") != 0 &&
         strcmp(format, "github") != 0) {
-        cli_error("explain: --format takes text, json or github, not '%s'", format);
+        cli_error("explain: --format takes text, json or github, not '%s'",
+                  format);
         return EXIT_USAGE;
     }
     if (strcmp(color, "auto") != 0 && strcmp(color, "always") != 0 &&
         strcmp(color, "never") != 0) {
-        cli_error("explain: --color takes auto, always or never, not '%s'", color);
+        cli_error("explain: --color takes auto, always or never, not '%s'",
+                  color);
         return EXIT_USAGE;
     }
     if (optind != argc - 1) {
@@ -242,7 +249,8 @@ cmd_explain(int argc, char **argv)
     }
     const char *target = argv[optind];
     if (opt.workdir != NULL && access(opt.workdir, X_OK) != 0) {
-        cli_error("explain: -C %s: not a directory that can be entered", opt.workdir);
+        cli_error("explain: -C %s: not a directory that can be entered",
+                  opt.workdir);
         return EXIT_USAGE;
     }
     ep_report *report = NULL;
@@ -262,8 +270,9 @@ cmd_explain(int argc, char **argv)
         bool use_color = strcmp(color, "always") == 0 ||
                          (strcmp(color, "auto") == 0 && no_color_unset() &&
                           isatty(STDOUT_FILENO));
-        char *doc = strcmp(format, "json") == 0 ? ep_report_json(report, &err)
-                                                : ep_report_text(report, use_color, &err);
+        char *doc = strcmp(format, "json") == 0
+                        ? ep_report_json(report, &err)
+                        : ep_report_text(report, use_color, &err);
         if (doc == NULL) {
             cli_error("%s", err.message);
             rc = EXIT_USAGE;

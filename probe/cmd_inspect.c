@@ -266,15 +266,18 @@ print_text(ep_object *obj, bool all_symbols)
      * executable stack): glibc >= 2.41 refuses to dlopen() either. */
     if (in->stack_flags < 0) {
         printf("  %-11s no PT_GNU_STACK: executable by default; glibc >= 2.41 "
-               "refuses to dlopen it\n", "stack");
+               "refuses to dlopen it\n",
+               "stack");
     } else if (in->stack_flags & 1) {
         printf("  %-11s executable (PT_GNU_STACK RWE): glibc >= 2.41 refuses "
-               "to dlopen it\n", "stack");
+               "to dlopen it\n",
+               "stack");
     } else {
         printf("  %-11s not executable\n", "stack");
     }
     if (in->tls_size > 0) {
-        printf("  %-11s %llu bytes%s\n", "tls", (unsigned long long)in->tls_size,
+        printf("  %-11s %llu bytes%s\n", "tls",
+               (unsigned long long)in->tls_size,
                (in->dt_flags & 0x10 /* DF_STATIC_TLS */)
                    ? ", static model (DF_STATIC_TLS)"
                    : "");

@@ -9,7 +9,7 @@ if [ "${1:-}" = "--ci" ]; then
   # fixtures from real compilers, the oracles, sanitizers, fuzzing, benchmarks
   pkgs+=(gcc-aarch64-linux-gnu libc6-dev-arm64-cross cython3 python3.11-dbg
          python3-numpy python3-yaml python3-lxml python3-exceptiongroup
-         pax-utils libtree clang lld llvm libclang-rt-14-dev tox hyperfine
+         pax-utils libtree clang clang-format lld llvm libclang-rt-14-dev tox hyperfine
          python3-pyelftools musl-tools)
 fi
 missing=()

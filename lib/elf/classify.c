@@ -109,9 +109,9 @@ contains(const unsigned char *h, size_t n, const char *needle)
 static bool
 looks_like_python(const unsigned char *h, size_t n)
 {
-    static const char *const words[] = {"import ", "from ", "def ", "class ",
-                                        "#!", "# ", "\"\"\"", "'''",
-                                        "print(", "__all__", "if __name__"};
+    static const char *const words[] = {
+        "import ", "from ", "def ",   "class ",  "#!",         "# ",
+        "\"\"\"",  "'''",   "print(", "__all__", "if __name__"};
     for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
         if (contains(h, n, words[i])) {
             return true;
@@ -148,8 +148,8 @@ classify_non_elf(ep_object *obj, const unsigned char *h, size_t n)
     } else {
         ep_object_set_bad(obj, EP_KIND_UNKNOWN,
                           "not ELF: unrecognised magic %02x %02x %02x %02x",
-                          n > 0 ? h[0] : 0, n > 1 ? h[1] : 0,
-                          n > 2 ? h[2] : 0, n > 3 ? h[3] : 0);
+                          n > 0 ? h[0] : 0, n > 1 ? h[1] : 0, n > 2 ? h[2] : 0,
+                          n > 3 ? h[3] : 0);
     }
 }
 
@@ -207,14 +207,15 @@ fill_header_info(ep_object *obj, const GElf_Ehdr *eh)
     in->type = eh->e_type;
     in->machine = eh->e_machine;
     in->flags = eh->e_flags;
-    in->machine_name = ep_elf_machine_name(in->machine, in->elf_class,
-                                           in->data);
+    in->machine_name =
+        ep_elf_machine_name(in->machine, in->elf_class, in->data);
     in->type_name = ep_elf_type_name(in->type);
     in->osabi_name = ep_elf_osabi_name(in->osabi);
     in->endian_name = in->data == ELFDATA2LSB ? "little" : "big";
 }
 
-/* Check that a table of num entries of entsize bytes at off lies in the file. */
+/* Check that a table of num entries of entsize bytes at off lies in the file.
+ */
 static bool
 table_ok(ep_object *obj, const char *what, uint64_t off, uint64_t num,
          uint64_t entsize, uint64_t want_entsize)

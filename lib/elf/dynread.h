@@ -26,29 +26,29 @@ struct stat;
 /* What ld.so reads of a loadable object. Strings live as long as the
  * ep_elf_symtab. */
 typedef struct ep_elf_dynfacts {
-    int type;                 /* e_type */
-    const char *interp;       /* PT_INTERP, or NULL */
-    bool has_abi_note;        /* an NT_GNU_ABI_TAG note */
-    uint32_t abi_os;          /* its OS word (0: Linux) */
-    uint32_t abi_version;     /* its version, a << 16 | b << 8 | c */
+    int type;             /* e_type */
+    const char *interp;   /* PT_INTERP, or NULL */
+    bool has_abi_note;    /* an NT_GNU_ABI_TAG note */
+    uint32_t abi_os;      /* its OS word (0: Linux) */
+    uint32_t abi_version; /* its version, a << 16 | b << 8 | c */
     bool has_dynamic;
-    const char *soname;       /* DT_SONAME, or NULL */
-    ep_strlist needed;        /* DT_NEEDED, in order */
-    ep_strlist rpath;         /* DT_RPATH split at ':' (empty entries kept) */
-    ep_strlist runpath;       /* DT_RUNPATH split at ':' */
-    uint64_t flags, flags_1;  /* DT_FLAGS, DT_FLAGS_1 */
-    char *owned[2];           /* private: storage of the split paths */
+    const char *soname;      /* DT_SONAME, or NULL */
+    ep_strlist needed;       /* DT_NEEDED, in order */
+    ep_strlist rpath;        /* DT_RPATH split at ':' (empty entries kept) */
+    ep_strlist runpath;      /* DT_RUNPATH split at ':' */
+    uint64_t flags, flags_1; /* DT_FLAGS, DT_FLAGS_1 */
+    char *owned[2];          /* private: storage of the split paths */
 } ep_elf_dynfacts;
 
 /* One dynamic symbol. */
 typedef struct ep_elf_symcand {
-    uint32_t index;   /* in .dynsym */
+    uint32_t index; /* in .dynsym */
     uint64_t value;
-    uint16_t shndx;   /* SHN_UNDEF for an undefined symbol */
-    uint8_t type;     /* STT_* */
-    uint8_t bind;     /* STB_* */
-    uint16_t versym;  /* raw .gnu.version entry: index | 0x8000 when hidden */
-    size_t namelen;   /* strlen of its name */
+    uint16_t shndx;  /* SHN_UNDEF for an undefined symbol */
+    uint8_t type;    /* STT_* */
+    uint8_t bind;    /* STB_* */
+    uint16_t versym; /* raw .gnu.version entry: index | 0x8000 when hidden */
+    size_t namelen;  /* strlen of its name */
 } ep_elf_symcand;
 
 /* Called for each candidate in hash-chain order; return true to stop. */
@@ -93,10 +93,9 @@ bool ep_elf_symtab_has_verdef(const ep_elf_symtab *t);
 /* Visit the symbols called name (namelen bytes); returns how many were
  * visited. sysv_hash may be 0: it is computed when the object has only
  * DT_HASH. */
-size_t ep_elf_symtab_find(ep_elf_symtab *t, const char *name,
-                          size_t namelen, uint32_t gnu_hash,
-                          uint32_t sysv_hash, ep_elf_symcand_fn fn,
-                          void *ctx);
+size_t ep_elf_symtab_find(ep_elf_symtab *t, const char *name, size_t namelen,
+                          uint32_t gnu_hash, uint32_t sysv_hash,
+                          ep_elf_symcand_fn fn, void *ctx);
 /* Visit every symbol but the null one (only the undefined ones when
  * undefined_only), in table order. */
 ep_status ep_elf_symtab_each(ep_elf_symtab *t, bool undefined_only,
@@ -108,8 +107,8 @@ uint32_t ep_elf_sysv_hash(const char *name);
  * dl-version.c walks them, names from DT_STRTAB. Callbacks return true to
  * stop. EP_ERR_MALFORMED when a chain leaves the file. */
 typedef bool (*ep_elf_verneed_fn)(const char *file, const char *version,
-                                  uint32_t hash, uint16_t flags,
-                                  uint16_t index, void *ctx);
+                                  uint32_t hash, uint16_t flags, uint16_t index,
+                                  void *ctx);
 typedef bool (*ep_elf_verdef_fn)(const char *name, uint32_t hash,
                                  uint16_t flags, uint16_t index, void *ctx);
 ep_status ep_elf_symtab_verneeds(ep_elf_symtab *t, ep_elf_verneed_fn fn,

@@ -136,7 +136,8 @@ ep_object_open(const char *path, ep_object **out, ep_error *err)
     unsigned char head[HEAD_BYTES];
 
     if (out == NULL || path == NULL) {
-        return ep_fail(err, EP_ERR_INVALID_ARG, "ep_object_open: NULL argument");
+        return ep_fail(err, EP_ERR_INVALID_ARG,
+                       "ep_object_open: NULL argument");
     }
     *out = NULL;
     ep_elf_library_init();
@@ -166,8 +167,7 @@ ep_object_open(const char *path, ep_object **out, ep_error *err)
         goto done;
     }
     if (!S_ISREG(sb.st_mode)) {
-        ep_object_set_bad(obj, EP_KIND_UNREADABLE,
-                          "not a regular file (%s)",
+        ep_object_set_bad(obj, EP_KIND_UNREADABLE, "not a regular file (%s)",
                           S_ISFIFO(sb.st_mode)   ? "a FIFO"
                           : S_ISCHR(sb.st_mode)  ? "a character device"
                           : S_ISBLK(sb.st_mode)  ? "a block device"
@@ -221,8 +221,8 @@ ep_object_open_memory(const void *buf, size_t len, const char *name,
         memcpy(obj->image, buf, len);
     }
     obj->size = len;
-    st = classify_and_read(obj, obj->image,
-                           len < HEAD_BYTES ? len : HEAD_BYTES, err);
+    st = classify_and_read(obj, obj->image, len < HEAD_BYTES ? len : HEAD_BYTES,
+                           err);
     if (st != EP_OK) {
         goto fail;
     }

@@ -15,16 +15,16 @@
 #include <libelf.h>
 
 struct ep_object {
-    ep_arena arena;      /* every string and array handed out */
-    char *path;          /* in the arena */
-    int fd;              /* -1 for memory images */
-    void *image;         /* owned copy of a memory image, or NULL */
+    ep_arena arena; /* every string and array handed out */
+    char *path;     /* in the arena */
+    int fd;         /* -1 for memory images */
+    void *image;    /* owned copy of a memory image, or NULL */
     uint64_t size;
     ep_kind kind;
-    const char *reason;  /* NULL when loadable ELF */
-    Elf *elf;            /* NULL unless kind is ELF */
+    const char *reason; /* NULL when loadable ELF */
+    Elf *elf;           /* NULL unless kind is ELF */
     ep_elf_info info;
-    ep_ext_tag *tag;     /* parsed file name, or NULL */
+    ep_ext_tag *tag; /* parsed file name, or NULL */
 
     /* Read on first use (symbols.c, versions.c). */
     bool symbols_read;
@@ -54,6 +54,5 @@ bool ep_elf_vaddr_to_offset(Elf *elf, uint64_t vaddr, uint64_t *off);
 /* Set kind and reason (reason formatted into the arena). */
 void ep_object_set_bad(ep_object *obj, ep_kind kind, const char *fmt, ...)
     EP_PRINTF(3, 4);
-
 
 #endif

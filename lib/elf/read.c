@@ -97,26 +97,37 @@ dyn_str(const dyn_strings *ds, uint64_t off)
 static const struct {
     uint64_t bit;
     const char *name;
-} df_names[] = {{DF_ORIGIN, "ORIGIN"},       {DF_SYMBOLIC, "SYMBOLIC"},
-                {DF_TEXTREL, "TEXTREL"},     {DF_BIND_NOW, "BIND_NOW"},
+} df_names[] = {{DF_ORIGIN, "ORIGIN"},
+                {DF_SYMBOLIC, "SYMBOLIC"},
+                {DF_TEXTREL, "TEXTREL"},
+                {DF_BIND_NOW, "BIND_NOW"},
                 {DF_STATIC_TLS, "STATIC_TLS"}},
-  df1_names[] = {{DF_1_NOW, "NOW"},           {DF_1_GLOBAL, "GLOBAL"},
-                 {DF_1_GROUP, "GROUP"},       {DF_1_NODELETE, "NODELETE"},
-                 {DF_1_LOADFLTR, "LOADFLTR"}, {DF_1_INITFIRST, "INITFIRST"},
-                 {DF_1_NOOPEN, "NOOPEN"},     {DF_1_ORIGIN, "ORIGIN"},
-                 {DF_1_DIRECT, "DIRECT"},     {DF_1_INTERPOSE, "INTERPOSE"},
-                 {DF_1_NODEFLIB, "NODEFLIB"}, {DF_1_NODUMP, "NODUMP"},
-                 {DF_1_CONFALT, "CONFALT"},   {DF_1_ENDFILTEE, "ENDFILTEE"},
+  df1_names[] = {{DF_1_NOW, "NOW"},
+                 {DF_1_GLOBAL, "GLOBAL"},
+                 {DF_1_GROUP, "GROUP"},
+                 {DF_1_NODELETE, "NODELETE"},
+                 {DF_1_LOADFLTR, "LOADFLTR"},
+                 {DF_1_INITFIRST, "INITFIRST"},
+                 {DF_1_NOOPEN, "NOOPEN"},
+                 {DF_1_ORIGIN, "ORIGIN"},
+                 {DF_1_DIRECT, "DIRECT"},
+                 {DF_1_INTERPOSE, "INTERPOSE"},
+                 {DF_1_NODEFLIB, "NODEFLIB"},
+                 {DF_1_NODUMP, "NODUMP"},
+                 {DF_1_CONFALT, "CONFALT"},
+                 {DF_1_ENDFILTEE, "ENDFILTEE"},
                  {DF_1_DISPRELDNE, "DISPRELDNE"},
                  {DF_1_DISPRELPND, "DISPRELPND"},
-                 {DF_1_NODIRECT, "NODIRECT"}, {DF_1_PIE, "PIE"}};
+                 {DF_1_NODIRECT, "NODIRECT"},
+                 {DF_1_PIE, "PIE"}};
 
 static bool
 name_flags(ep_object *obj, ep_strvec *names)
 {
     ep_elf_info *in = &obj->info;
     for (size_t i = 0; i < sizeof(df_names) / sizeof(df_names[0]); i++) {
-        if ((in->dt_flags & df_names[i].bit) && !push(obj, names, df_names[i].name)) {
+        if ((in->dt_flags & df_names[i].bit) &&
+            !push(obj, names, df_names[i].name)) {
             return false;
         }
     }
@@ -169,8 +180,8 @@ read_dynamic(ep_object *obj, const GElf_Phdr *ph, ep_error *err)
                               (unsigned long long)strsz);
             return EP_OK;
         }
-        Elf_Data *sd = elf_getdata_rawchunk(obj->elf, (int64_t)stroff, strsz,
-                                            ELF_T_BYTE);
+        Elf_Data *sd =
+            elf_getdata_rawchunk(obj->elf, (int64_t)stroff, strsz, ELF_T_BYTE);
         if (sd != NULL) {
             ds.base = sd->d_buf;
             ds.size = sd->d_size;
@@ -235,8 +246,8 @@ read_notes(ep_object *obj, const GElf_Phdr *ph, ep_error *err)
 {
     ep_elf_info *in = &obj->info;
     Elf_Type t = ph->p_align == 8 ? ELF_T_NHDR8 : ELF_T_NHDR;
-    Elf_Data *data = elf_getdata_rawchunk(obj->elf, (int64_t)ph->p_offset,
-                                          ph->p_filesz, t);
+    Elf_Data *data =
+        elf_getdata_rawchunk(obj->elf, (int64_t)ph->p_offset, ph->p_filesz, t);
     if (data == NULL) {
         return EP_OK; /* unreadable notes are not worth failing over */
     }
@@ -245,7 +256,8 @@ read_notes(ep_object *obj, const GElf_Phdr *ph, ep_error *err)
     size_t name_off, desc_off;
     while ((next = gelf_getnote(data, off, &nh, &name_off, &desc_off)) > 0) {
         const char *name = (const char *)data->d_buf + name_off;
-        const unsigned char *desc = (const unsigned char *)data->d_buf + desc_off;
+        const unsigned char *desc =
+            (const unsigned char *)data->d_buf + desc_off;
         bool gnu = nh.n_namesz == 4 && memcmp(name, "GNU", 4) == 0;
         if (gnu && nh.n_type == NT_GNU_BUILD_ID && nh.n_descsz > 0 &&
             nh.n_descsz <= 64 && in->build_id == NULL) {
@@ -258,17 +270,23 @@ read_notes(ep_object *obj, const GElf_Phdr *ph, ep_error *err)
             hex[2 * nh.n_descsz] = '\0';
             in->build_id = ep_arena_strdup(&obj->arena, hex);
             if (in->build_id == NULL) {
-                return ep_fail(err, EP_ERR_NOMEM, "%s: out of memory", obj->path);
+                return ep_fail(err, EP_ERR_NOMEM, "%s: out of memory",
+                               obj->path);
             }
         } else if (gnu && nh.n_type == NT_GNU_ABI_TAG && nh.n_descsz >= 16 &&
                    in->abi_tag == NULL) {
             /* Four 32-bit words in the file's byte order: OS, then version. */
             uint32_t w[4];
-            Elf_Data src = {.d_buf = (void *)desc, .d_type = ELF_T_WORD,
-                            .d_size = 16, .d_version = EV_CURRENT};
-            Elf_Data dst = {.d_buf = w, .d_type = ELF_T_WORD, .d_size = 16,
+            Elf_Data src = {.d_buf = (void *)desc,
+                            .d_type = ELF_T_WORD,
+                            .d_size = 16,
                             .d_version = EV_CURRENT};
-            if (gelf_xlatetom(obj->elf, &dst, &src, (unsigned)in->data) != NULL) {
+            Elf_Data dst = {.d_buf = w,
+                            .d_type = ELF_T_WORD,
+                            .d_size = 16,
+                            .d_version = EV_CURRENT};
+            if (gelf_xlatetom(obj->elf, &dst, &src, (unsigned)in->data) !=
+                NULL) {
                 static const char *const os[] = {"Linux", "GNU", "Solaris",
                                                  "FreeBSD"};
                 in->abi_tag = ep_arena_printf(&obj->arena, "%s %u.%u.%u",
@@ -286,8 +304,8 @@ read_program_headers(ep_object *obj, ep_error *err)
 {
     size_t phnum;
     if (elf_getphdrnum(obj->elf, &phnum) != 0) {
-        ep_object_set_bad(obj, EP_KIND_CORRUPT, "unreadable program headers: %s",
-                          elf_errmsg(-1));
+        ep_object_set_bad(obj, EP_KIND_CORRUPT,
+                          "unreadable program headers: %s", elf_errmsg(-1));
         return EP_OK;
     }
     /* First pass: every segment must lie in the file; the loader refuses the
@@ -303,13 +321,12 @@ read_program_headers(ep_object *obj, ep_error *err)
         bool in_file = ph.p_type == PT_LOAD || ph.p_type == PT_DYNAMIC ||
                        ph.p_type == PT_INTERP || ph.p_type == PT_NOTE;
         if (in_file && !ep_range_ok(ph.p_offset, ph.p_filesz, obj->size)) {
-            ep_object_set_bad(obj, EP_KIND_TRUNCATED,
-                              "%s segment %zu (offset 0x%llx, %llu bytes) "
-                              "ends past the end of the file (%llu bytes)",
-                              phdr_type_name(ph.p_type), i,
-                              (unsigned long long)ph.p_offset,
-                              (unsigned long long)ph.p_filesz,
-                              (unsigned long long)obj->size);
+            ep_object_set_bad(
+                obj, EP_KIND_TRUNCATED,
+                "%s segment %zu (offset 0x%llx, %llu bytes) "
+                "ends past the end of the file (%llu bytes)",
+                phdr_type_name(ph.p_type), i, (unsigned long long)ph.p_offset,
+                (unsigned long long)ph.p_filesz, (unsigned long long)obj->size);
             return EP_OK;
         }
     }
@@ -323,8 +340,8 @@ read_program_headers(ep_object *obj, ep_error *err)
             Elf_Data *d = elf_getdata_rawchunk(obj->elf, (int64_t)ph.p_offset,
                                                ph.p_filesz, ELF_T_BYTE);
             if (d != NULL) {
-                obj->info.interp = ep_arena_strndup(&obj->arena, d->d_buf,
-                                                    strnlen(d->d_buf, d->d_size));
+                obj->info.interp = ep_arena_strndup(
+                    &obj->arena, d->d_buf, strnlen(d->d_buf, d->d_size));
             }
         } else if (ph.p_type == PT_DYNAMIC && !obj->info.has_dynamic) {
             st = read_dynamic(obj, &ph, err);
@@ -362,11 +379,13 @@ read_comment(ep_object *obj, Elf_Scn *scn, ep_error *err)
         if (len > 0) {
             const char *s = ep_arena_strndup(&obj->arena, p + off, len);
             if (s == NULL) {
-                return ep_fail(err, EP_ERR_NOMEM, "%s: out of memory", obj->path);
+                return ep_fail(err, EP_ERR_NOMEM, "%s: out of memory",
+                               obj->path);
             }
             if (!ep_strvec_contains(&comments, s) &&
                 !ep_strvec_push(&obj->arena, &comments, s)) {
-                return ep_fail(err, EP_ERR_NOMEM, "%s: out of memory", obj->path);
+                return ep_fail(err, EP_ERR_NOMEM, "%s: out of memory",
+                               obj->path);
             }
         }
         off += len + 1;
@@ -407,8 +426,8 @@ read_sections(ep_object *obj, ep_error *err)
 {
     size_t shnum, shstrndx;
     if (elf_getshdrnum(obj->elf, &shnum) != 0) {
-        ep_object_set_bad(obj, EP_KIND_CORRUPT, "unreadable section headers: %s",
-                          elf_errmsg(-1));
+        ep_object_set_bad(obj, EP_KIND_CORRUPT,
+                          "unreadable section headers: %s", elf_errmsg(-1));
         return EP_OK;
     }
     obj->info.has_section_headers = shnum > 0;
@@ -442,8 +461,8 @@ read_sections(ep_object *obj, ep_error *err)
         if (sh.sh_type == SHT_SYMTAB) {
             obj->info.stripped = false;
         }
-        const char *name = shstrndx ? elf_strptr(obj->elf, shstrndx, sh.sh_name)
-                                    : NULL;
+        const char *name =
+            shstrndx ? elf_strptr(obj->elf, shstrndx, sh.sh_name) : NULL;
         if (name == NULL) {
             continue;
         }
@@ -480,8 +499,8 @@ ep_elf_read_info(ep_object *obj, ep_error *err)
     } else if (in->type == ET_CORE) {
         obj->reason = "a core dump, not a shared object";
     } else if (in->type != ET_DYN && in->type != ET_EXEC) {
-        obj->reason = ep_arena_printf(&obj->arena,
-                                      "ELF type 0x%x is not loadable", in->type);
+        obj->reason = ep_arena_printf(
+            &obj->arena, "ELF type 0x%x is not loadable", in->type);
     }
     return EP_OK;
 }

@@ -128,8 +128,9 @@ read_symbols(ep_object *obj, ep_error *err)
         GElf_Sym s;
         if (gelf_getsym(data, (int)i, &s) == NULL) {
             free(vi.need_name);
-            return ep_fail(err, EP_ERR_MALFORMED, "%s: unreadable symbol %zu: %s",
-                           obj->path, i, elf_errmsg(-1));
+            return ep_fail(err, EP_ERR_MALFORMED,
+                           "%s: unreadable symbol %zu: %s", obj->path, i,
+                           elf_errmsg(-1));
         }
         uint8_t type = GELF_ST_TYPE(s.st_info), bind = GELF_ST_BIND(s.st_info);
         if (bind == STB_LOCAL || type == STT_SECTION || type == STT_FILE) {
@@ -210,8 +211,10 @@ ep_object_pyinit(ep_object *obj, ep_strlist *out, ep_error *err)
             /* CPython resolves PyInit_<name> with dlsym: only a defined,
              * default-visibility function can match. */
             if (syms[i].defined && strncmp(syms[i].name, "PyInit_", 7) == 0 &&
-                syms[i].name[7] != '\0' && !ep_strvec_push(&obj->arena, &v, syms[i].name)) {
-                return ep_fail(err, EP_ERR_NOMEM, "%s: out of memory", obj->path);
+                syms[i].name[7] != '\0' &&
+                !ep_strvec_push(&obj->arena, &v, syms[i].name)) {
+                return ep_fail(err, EP_ERR_NOMEM, "%s: out of memory",
+                               obj->path);
             }
         }
         obj->pyinit = ep_strvec_list(&v);

@@ -632,10 +632,12 @@ ep_explain(const char *module, const ep_explain_options *opt,
         ep_report_set_resolved(r, NULL, NULL);
         r->resolved_kind = "builtin";
         r->importable = true;
-        ep_report_note(r, "%s is built into the interpreter "
-                          "(sys.builtin_module_names): BuiltinImporter serves "
-                          "it before any sys.path entry, so there is no file "
-                          "to check", module);
+        ep_report_note(r,
+                       "%s is built into the interpreter "
+                       "(sys.builtin_module_names): BuiltinImporter serves "
+                       "it before any sys.path entry, so there is no file "
+                       "to check",
+                       module);
         *report = r;
         return EP_OK;
     }

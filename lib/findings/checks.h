@@ -131,15 +131,16 @@ const char *ep_where(ep_ctx *c, const ep_search_dir *sd);
 /* The interpreter's EXTENSION_SUFFIXES, comma-separated, in the arena. */
 const char *ep_suffix_list(ep_ctx *c);
 
-/* ---- build provenance (provenance.c) -------------------------------------- */
+/* ---- build provenance (provenance.c) --------------------------------------
+ */
 
 /* What the debug info of a compiled file says about its build, as one
  * detail line of fs: "Built against the Python 3.12 headers
  * (/usr/include/python3.12, PY_VERSION 3.12.1) by gcc 12.2.0". obj may be
  * NULL (path is then opened). Adds nothing when there is no debug info or
  * it names no Python headers. */
-ep_status ep_provenance_detail(ep_ctx *c, ep_finding_slot *fs,
-                               const char *path, const ep_object *obj);
+ep_status ep_provenance_detail(ep_ctx *c, ep_finding_slot *fs, const char *path,
+                               const ep_object *obj);
 
 /* ---- build systems and fixes (buildsys.c) -------------------------------- */
 

@@ -272,8 +272,8 @@ typedef struct ep_dist {
 typedef struct ep_dists {
     ep_dist *items; /* listed; each read when first asked about */
     size_t count, cap;
-    ep_arena *arena;   /* where the lazily read metadata goes */
-    ep_status status;  /* the first failure of a lazy read (out of memory) */
+    ep_arena *arena;    /* where the lazily read metadata goes */
+    ep_status status;   /* the first failure of a lazy read (out of memory) */
     ep_strvec scanned;  /* directories searched for *.dist-info */
     ep_strvec egg_info; /* legacy *.egg-info / *.egg-link seen */
 } ep_dists;

@@ -27,41 +27,41 @@ typedef struct ep_pair {
 
 typedef struct ep_interp {
     ep_arena arena;
-    const char *python;          /* as the user named it */
-    const char *version;         /* "3.11.7" */
+    const char *python;  /* as the user named it */
+    const char *version; /* "3.11.7" */
     int major, minor;
-    const char *implementation;  /* "cpython", "pypy" */
+    const char *implementation; /* "cpython", "pypy" */
     const char *cache_tag;
     const char *executable;      /* sys.executable */
     const char *executable_real; /* its realpath */
     const char *prefix, *base_prefix;
     bool in_venv;
-    const char *soabi;           /* "cpython-311-x86_64-linux-gnu" or NULL */
-    const char *multiarch;       /* "x86_64-linux-gnu" or NULL */
+    const char *soabi;     /* "cpython-311-x86_64-linux-gnu" or NULL */
+    const char *multiarch; /* "x86_64-linux-gnu" or NULL */
     const char *abiflags;
-    const char *platform;        /* sys.platform */
-    int pointer_bits;            /* 32 or 64 */
-    bool shared;                 /* Py_ENABLE_SHARED: libpython is a .so */
+    const char *platform; /* sys.platform */
+    int pointer_bits;     /* 32 or 64 */
+    bool shared;          /* Py_ENABLE_SHARED: libpython is a .so */
     const char *ldlibrary, *instsoname, *libdir;
     bool gil_disabled, debug;
-    const char *libc;            /* "glibc 2.36" or NULL */
+    const char *libc; /* "glibc 2.36" or NULL */
     const char *cwd;
     const char *user_site;
     bool user_site_enabled;
     bool flag_no_site, flag_no_user_site, flag_ignore_environment,
         flag_isolated, flag_safe_path;
     const char *stdlib, *platstdlib, *purelib, *platlib;
-    ep_strvec ext_suffixes;      /* EXTENSION_SUFFIXES, in order */
+    ep_strvec ext_suffixes; /* EXTENSION_SUFFIXES, in order */
     ep_strvec source_suffixes;
     ep_strvec bytecode_suffixes;
     ep_strvec site_dirs;
-    ep_strvec meta_path;         /* "module.Class" of each finder */
-    ep_strvec builtin_modules;   /* sys.builtin_module_names */
+    ep_strvec meta_path;       /* "module.Class" of each finder */
+    ep_strvec builtin_modules; /* sys.builtin_module_names */
     ep_path_entry *path;
     size_t npath, path_cap;
-    ep_pair *env;                /* the variables facts.py reports */
+    ep_pair *env; /* the variables facts.py reports */
     size_t nenv, env_cap;
-    ep_pair *pth_hooks;          /* .pth file -> import line it runs */
+    ep_pair *pth_hooks; /* .pth file -> import line it runs */
     size_t npth_hooks, pth_hooks_cap;
 } ep_interp;
 
@@ -71,8 +71,8 @@ const char *ep_start_mode_arg(ep_start_mode start);
 /* Ask `python` (a name looked up on PATH, or a path) for its facts, running it
  * in workdir (NULL: here) with this process's environment. */
 ep_status ep_interp_query(const char *python, const char *workdir,
-                          ep_start_mode start, const char *script, double timeout,
-                          ep_interp **out, ep_error *err);
+                          ep_start_mode start, const char *script,
+                          double timeout, ep_interp **out, ep_error *err);
 
 /* Build the facts from facts.py output (the shim runs it in-process). */
 ep_status ep_interp_from_records(const char *python, const char *text,
@@ -83,16 +83,17 @@ void ep_interp_free(ep_interp *in);
 /* The value of an environment variable as the interpreter saw it, or NULL. */
 const char *ep_interp_env(const ep_interp *in, const char *name);
 
-/* ---- child processes (run.c) ---------------------------------------------- */
+/* ---- child processes (run.c) ----------------------------------------------
+ */
 
 typedef struct ep_child {
-    bool timed_out;     /* the deadline passed before the records were complete */
-    bool complete;      /* the records end with the end record */
-    bool killed;        /* it had not exited by itself: killed */
-    int exit_code;      /* exit status, or 128+signal */
-    char *records;      /* what the child wrote to fd 3, NUL-terminated */
+    bool timed_out; /* the deadline passed before the records were complete */
+    bool complete;  /* the records end with the end record */
+    bool killed;    /* it had not exited by itself: killed */
+    int exit_code;  /* exit status, or 128+signal */
+    char *records;  /* what the child wrote to fd 3, NUL-terminated */
     size_t records_len;
-    char *output;       /* stdout and stderr, interleaved, truncated */
+    char *output; /* stdout and stderr, interleaved, truncated */
     size_t output_len;
     bool output_truncated;
 } ep_child;

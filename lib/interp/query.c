@@ -90,14 +90,21 @@ apply(ep_interp *in, const ep_record *r, ep_error *err)
         const char *name;
         const char **slot;
     } scalars[] = {
-        {"version", &in->version},       {"implementation", &in->implementation},
-        {"cache_tag", &in->cache_tag},   {"executable", &in->executable},
+        {"version", &in->version},
+        {"implementation", &in->implementation},
+        {"cache_tag", &in->cache_tag},
+        {"executable", &in->executable},
         {"executable_real", &in->executable_real},
-        {"prefix", &in->prefix},         {"base_prefix", &in->base_prefix},
-        {"soabi", &in->soabi},           {"multiarch", &in->multiarch},
-        {"abiflags", &in->abiflags},     {"platform", &in->platform},
-        {"ldlibrary", &in->ldlibrary},   {"instsoname", &in->instsoname},
-        {"libdir", &in->libdir},         {"libc", &in->libc},
+        {"prefix", &in->prefix},
+        {"base_prefix", &in->base_prefix},
+        {"soabi", &in->soabi},
+        {"multiarch", &in->multiarch},
+        {"abiflags", &in->abiflags},
+        {"platform", &in->platform},
+        {"ldlibrary", &in->ldlibrary},
+        {"instsoname", &in->instsoname},
+        {"libdir", &in->libdir},
+        {"libc", &in->libc},
         {"cwd", &in->cwd},
     };
     for (size_t i = 0; i < sizeof(scalars) / sizeof(scalars[0]); i++) {
@@ -158,20 +165,20 @@ apply(ep_interp *in, const ep_record *r, ep_error *err)
         }
     } else if (is(r, "env", 3) && v) {
         ok = ep_grow((void **)&in->env, &in->env_cap, in->nenv + 1,
-                      sizeof(*in->env));
+                     sizeof(*in->env));
         if (ok) {
             in->env[in->nenv++] = (ep_pair){v, r->field[2] ? r->field[2] : ""};
         }
     } else if (is(r, "pth_hook", 3) && v) {
-        ok = ep_grow((void **)&in->pth_hooks, &in->pth_hooks_cap, in->npth_hooks + 1,
-                      sizeof(*in->pth_hooks));
+        ok = ep_grow((void **)&in->pth_hooks, &in->pth_hooks_cap,
+                     in->npth_hooks + 1, sizeof(*in->pth_hooks));
         if (ok) {
             in->pth_hooks[in->npth_hooks++] =
                 (ep_pair){v, r->field[2] ? r->field[2] : ""};
         }
     } else if (is(r, "path", 3) && v) {
         ok = ep_grow((void **)&in->path, &in->path_cap, in->npath + 1,
-                      sizeof(*in->path));
+                     sizeof(*in->path));
         if (ok) {
             ep_path_entry *e = &in->path[in->npath++];
             e->path = v;
@@ -273,9 +280,10 @@ ep_interp_query(const char *python, const char *workdir, ep_start_mode start,
          * traceback: a broken site-packages, a Python too old, ...). */
         size_t len;
         const char *last = last_line(child.output, child.output_len, &len);
-        st = ep_fail(err, EP_ERR_INTERP, "%s failed to report its facts "
-                     "(exit status %d)%s%.*s", python, child.exit_code,
-                     len ? ": " : "", (int)len, last);
+        st = ep_fail(err, EP_ERR_INTERP,
+                     "%s failed to report its facts "
+                     "(exit status %d)%s%.*s",
+                     python, child.exit_code, len ? ": " : "", (int)len, last);
     } else {
         st = ep_interp_from_records(python, child.records, child.records_len,
                                     out, err);

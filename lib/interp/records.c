@@ -58,7 +58,8 @@ ep_records_parse(ep_arena *a, const char *text, size_t len, ep_record **out,
             }
             ep_record *r = &recs[n++];
             memset(r, 0, sizeof(*r));
-            for (const char *f = line; f <= stop && r->nfields < EP_RECORD_MAX_FIELDS;) {
+            for (const char *f = line;
+                 f <= stop && r->nfields < EP_RECORD_MAX_FIELDS;) {
                 const char *tab = memchr(f, '\t', (size_t)(stop - f));
                 const char *fend = tab ? tab : stop;
                 r->field[r->nfields] = unescape(a, f, (size_t)(fend - f));

@@ -358,7 +358,7 @@ out:
         int status = 0;
         while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
         }
-        res->exit_code = WIFEXITED(status)   ? WEXITSTATUS(status)
+        res->exit_code = WIFEXITED(status)     ? WEXITSTATUS(status)
                          : WIFSIGNALED(status) ? 128 + WTERMSIG(status)
                                                : -1;
     }

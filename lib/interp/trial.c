@@ -168,8 +168,8 @@ ep_trial_run(const char *python, const char *module, const char *workdir,
                           script ? script : ""};
     /* -B: the trial writes no __pycache__; what it leaves behind is only
      * what the imported code itself does (docs/design/children.md). */
-    ep_status st = ep_run_python(python, "-B", ep_trial_py, args, 4, workdir, timeout,
-                                 &child, err);
+    ep_status st = ep_run_python(python, "-B", ep_trial_py, args, 4, workdir,
+                                 timeout, &child, err);
     if (st != EP_OK) {
         return st;
     }

@@ -57,11 +57,11 @@ typedef struct ep_trial {
     const char *exc_name;
     const char *exc_path;
     const char *traceback;
-    const char *file;      /* module.__file__ when imported */
-    ep_strvec module_path; /* __path__ when a package */
-    ep_strvec loaded_ext;  /* "name\tpath" of extensions loaded */
-    ep_strvec none_attrs;  /* "pkg.attr" set to None, `_x` names first
-                              (at most trial.py's NONE_ATTRS_MAX) */
+    const char *file;        /* module.__file__ when imported */
+    ep_strvec module_path;   /* __path__ when a package */
+    ep_strvec loaded_ext;    /* "name\tpath" of extensions loaded */
+    ep_strvec none_attrs;    /* "pkg.attr" set to None, `_x` names first
+                                (at most trial.py's NONE_ATTRS_MAX) */
     size_t none_attrs_total; /* how many there were in all */
     ep_trial_failure *failures;
     size_t nfailures, failures_cap;

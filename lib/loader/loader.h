@@ -401,5 +401,4 @@ struct ep_deps {
     bool ok;
 };
 
-
 #endif

@@ -235,7 +235,8 @@ map_deps(ld_ctx *cx, ld_obj *start, bool process, ld_obj ***order,
             if (process) {
                 dep->preloaded = true;
             }
-            if (!ep_arena_grow(cx->a, (void **)&queue, &cap, n + 1, sizeof(*queue))) {
+            if (!ep_arena_grow(cx->a, (void **)&queue, &cap, n + 1,
+                               sizeof(*queue))) {
                 return EP_ERR_NOMEM;
             }
             queue[n++] = dep;
@@ -319,7 +320,8 @@ load_process(ld_ctx *cx, const char *exe, const char *llp, ld_obj ***scope,
         return ep_fail_nomem(err);
     }
     ep_deps_lib *e = NULL;
-    if (ep_arena_grow(cx->a, (void **)&d->process, &d->process_cap, 1, sizeof(*e))) {
+    if (ep_arena_grow(cx->a, (void **)&d->process, &d->process_cap, 1,
+                      sizeof(*e))) {
         e = &d->process[d->nprocess++];
         memset(e, 0, sizeof(*e));
         e->name = m->path;

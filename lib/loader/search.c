@@ -199,7 +199,8 @@ fill_path(ld_sess *s, ep_arena *a, ep_strvec *notes, ld_path *p,
         if (seen) {
             continue;
         }
-        if (!ep_arena_grow(a, (void **)&p->dirs, &p->cap, p->ndirs + 1, sizeof(*p->dirs))) {
+        if (!ep_arena_grow(a, (void **)&p->dirs, &p->cap, p->ndirs + 1,
+                           sizeof(*p->dirs))) {
             return EP_ERR_NOMEM;
         }
         p->dirs[p->ndirs++] = d;
@@ -253,7 +254,8 @@ ld_init_system_path(ld_sess *s)
     for (size_t i = 0; i < s->pf.system_dirs.count; i++) {
         const char *d = s->pf.system_dirs.items[i];
         ld_dir *dir = intern_dir(s, d, strlen(d));
-        if (dir == NULL || !ep_arena_grow(&s->a, (void **)&sys->dirs, &sys->cap, sys->ndirs + 1, sizeof(*sys->dirs))) {
+        if (dir == NULL || !ep_arena_grow(&s->a, (void **)&sys->dirs, &sys->cap,
+                                          sys->ndirs + 1, sizeof(*sys->dirs))) {
             return EP_ERR_NOMEM;
         }
         sys->dirs[sys->ndirs++] = dir;
@@ -288,7 +290,8 @@ static void
 add_place(ld_ctx *cx, ld_trace *tr, const char *path, ep_deps_how how,
           const char *from, bool exists, const char *note)
 {
-    if (!ep_arena_grow(cx->a, (void **)&tr->places, &tr->places_cap, tr->nplaces + 1, sizeof(*tr->places))) {
+    if (!ep_arena_grow(cx->a, (void **)&tr->places, &tr->places_cap,
+                       tr->nplaces + 1, sizeof(*tr->places))) {
         cx->nomem = true;
         return;
     }
@@ -306,7 +309,8 @@ add_place(ld_ctx *cx, ld_trace *tr, const char *path, ep_deps_how how,
 static void
 add_skip(ld_ctx *cx, ld_trace *tr, const char *path, const char *why)
 {
-    if (!ep_arena_grow(cx->a, (void **)&tr->skips, &tr->skips_cap, tr->nskips + 1, sizeof(*tr->skips))) {
+    if (!ep_arena_grow(cx->a, (void **)&tr->skips, &tr->skips_cap,
+                       tr->nskips + 1, sizeof(*tr->skips))) {
         cx->nomem = true;
         return;
     }
@@ -332,7 +336,8 @@ check_header(ep_arena *a, const unsigned char *h, bool *skip)
     }
     if (h[4] != HOST_CLASS) {
         *skip = true;
-        return h[4] == ELFCLASS32 ? "wrong ELF class: ELFCLASS32" : "wrong ELF class";
+        return h[4] == ELFCLASS32 ? "wrong ELF class: ELFCLASS32"
+                                  : "wrong ELF class";
     }
     if (h[5] != HOST_DATA) {
         return "ELF file data encoding not little-endian";

@@ -80,7 +80,8 @@ copy_def(const char *name, uint32_t hash, uint16_t flags, uint16_t index,
 {
     ver_copy *w = ctx;
     ld_image *l = w->l;
-    if (!ep_arena_grow(&w->s->a, (void **)&l->vdefs, &w->vcap, l->nvdefs + 1, sizeof(*l->vdefs))) {
+    if (!ep_arena_grow(&w->s->a, (void **)&l->vdefs, &w->vcap, l->nvdefs + 1,
+                       sizeof(*l->vdefs))) {
         w->s->nomem = true;
         return true;
     }
@@ -100,7 +101,8 @@ copy_need(const char *file, const char *version, uint32_t hash, uint16_t flags,
 {
     ver_copy *w = ctx;
     ld_image *l = w->l;
-    if (!ep_arena_grow(&w->s->a, (void **)&l->needs, &w->ncap, l->nneeds + 1, sizeof(*l->needs))) {
+    if (!ep_arena_grow(&w->s->a, (void **)&l->needs, &w->ncap, l->nneeds + 1,
+                       sizeof(*l->needs))) {
         w->s->nomem = true;
         return true;
     }
@@ -195,7 +197,8 @@ add_missing(ld_ctx *cx, const ld_need *n, ld_obj *target, ld_obj *needer)
             return true;
         }
     }
-    if (!ep_arena_grow(cx->a, (void **)&d->missing, &d->missing_cap, d->nmissing + 1, sizeof(*d->missing))) {
+    if (!ep_arena_grow(cx->a, (void **)&d->missing, &d->missing_cap,
+                       d->nmissing + 1, sizeof(*d->missing))) {
         return false;
     }
     ep_deps_version *m = &d->missing[d->nmissing++];
@@ -452,7 +455,8 @@ collect_ref(const char *name, const ep_elf_symcand *c, void *ctx)
         cx->deps->symbols_weak++;
         return false;
     }
-    if (!ep_arena_grow(cx->a, (void **)&cx->refs, &w->cap, cx->nrefs + 1, sizeof(*cx->refs))) {
+    if (!ep_arena_grow(cx->a, (void **)&cx->refs, &w->cap, cx->nrefs + 1,
+                       sizeof(*cx->refs))) {
         cx->nomem = true;
         return true;
     }
@@ -499,7 +503,8 @@ ld_finish_symbols(ld_ctx *cx, ld_obj *root)
         if (r->bound) {
             continue;
         }
-        if (!ep_arena_grow(cx->a, (void **)&d->unresolved, &d->unresolved_cap, d->nunresolved + 1, sizeof(*d->unresolved))) {
+        if (!ep_arena_grow(cx->a, (void **)&d->unresolved, &d->unresolved_cap,
+                           d->nunresolved + 1, sizeof(*d->unresolved))) {
             return EP_ERR_NOMEM;
         }
         ep_deps_symbol *u = &d->unresolved[d->nunresolved++];

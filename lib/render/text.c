@@ -17,8 +17,9 @@ typedef struct style {
 } style;
 
 static const style plain = {"", "", "", "", "", "", "", NULL};
-static const style ansi = {"\033[1m",  "\033[1;31m", "\033[1;33m", "\033[1;36m",
-                           "\033[1;32m", "\033[2m",  "\033[0m", NULL};
+static const style ansi = {"\033[1m",    "\033[1;31m", "\033[1;33m",
+                           "\033[1;36m", "\033[1;32m", "\033[2m",
+                           "\033[0m",    NULL};
 
 /* A string from outside (a message, a path) fit for one line of a terminal:
  * no control character of its own reaches it (render/escape.c). */
@@ -48,7 +49,9 @@ indented(ep_strbuf *sb, const style *st, const char *indent, const char *text)
 static const char *
 severity_color(const style *st, ep_severity s)
 {
-    return s == EP_SEVERITY_ERROR ? st->red : s == EP_SEVERITY_WARNING ? st->yellow : st->cyan;
+    return s == EP_SEVERITY_ERROR     ? st->red
+           : s == EP_SEVERITY_WARNING ? st->yellow
+                                      : st->cyan;
 }
 
 static void
@@ -56,24 +59,28 @@ write_header(ep_strbuf *sb, const ep_report *r, const style *st)
 {
     const ep_interp *in = r->interp;
     if (r->subject_file) {
-        ep_strbuf_printf(sb, "%sextprobe: %s%s", st->bold, E(st, r->subject_file), st->reset);
+        ep_strbuf_printf(sb, "%sextprobe: %s%s", st->bold,
+                         E(st, r->subject_file), st->reset);
     } else {
-        ep_strbuf_printf(sb, "%sextprobe: import %s%s", st->bold, E(st, r->module), st->reset);
+        ep_strbuf_printf(sb, "%sextprobe: import %s%s", st->bold,
+                         E(st, r->module), st->reset);
     }
     if (in != NULL) {
-        ep_strbuf_printf(sb, "  (%s %s %s, started as %s in %s)", E(st, in->python),
-                         in->implementation ? E(st, in->implementation) : "python",
-                         in->version ? E(st, in->version) : "?",
-                         strcmp(r->start_mode, "m") == 0        ? "-m"
-                         : strcmp(r->start_mode, "script") == 0 ? "a script"
-                         : strcmp(r->start_mode, "safe") == 0   ? "-P"
-                                                                : "-c",
-                         in->cwd ? E(st, in->cwd) : "?");
+        ep_strbuf_printf(
+            sb, "  (%s %s %s, started as %s in %s)", E(st, in->python),
+            in->implementation ? E(st, in->implementation) : "python",
+            in->version ? E(st, in->version) : "?",
+            strcmp(r->start_mode, "m") == 0        ? "-m"
+            : strcmp(r->start_mode, "script") == 0 ? "a script"
+            : strcmp(r->start_mode, "safe") == 0   ? "-P"
+                                                   : "-c",
+            in->cwd ? E(st, in->cwd) : "?");
     }
     ep_strbuf_puts(sb, "\n\n");
     if (r->nfindings > 0 && r->findings[0]->pub.severity == EP_SEVERITY_ERROR) {
         const ep_finding *f = &r->findings[0]->pub;
-        ep_strbuf_printf(sb, "%sCause:%s %s\n\n", st->red, st->reset, E(st, f->summary));
+        ep_strbuf_printf(sb, "%sCause:%s %s\n\n", st->red, st->reset,
+                         E(st, f->summary));
     } else if (r->importable && r->resolved_kind != NULL &&
                strcmp(r->resolved_kind, "builtin") == 0) {
         ep_strbuf_printf(sb, "%sOK:%s %s is built into the interpreter\n\n",
@@ -87,9 +94,10 @@ write_header(ep_strbuf *sb, const ep_report *r, const style *st)
                          st->green, st->reset, E(st, r->module),
                          r->nfindings ? "; see the findings below" : "");
     } else if (r->importable && r->trial->outcome == EP_TRIAL_IMPORTED) {
-        ep_strbuf_printf(
-            sb, "%sOK:%s %s imports%s\n\n", st->green, st->reset, E(st, r->module),
-            r->nfindings ? "; warnings below" : " and no problem was found");
+        ep_strbuf_printf(sb, "%sOK:%s %s imports%s\n\n", st->green, st->reset,
+                         E(st, r->module),
+                         r->nfindings ? "; warnings below"
+                                      : " and no problem was found");
     } else if (!r->importable) {
         ep_strbuf_printf(sb, "%sCause:%s %s does not import\n\n", st->red,
                          st->reset, E(st, r->module));
@@ -129,16 +137,19 @@ static void
 write_trial(ep_strbuf *sb, const ep_report *r, const style *st)
 {
     const ep_trial *t = r->trial;
-    ep_strbuf_printf(sb, "%sImport trial%s (a child process): ", st->bold, st->reset);
+    ep_strbuf_printf(sb, "%sImport trial%s (a child process): ", st->bold,
+                     st->reset);
     if (t == NULL) {
         ep_strbuf_printf(sb, "%s\n", ep_trial_outcome_str(EP_TRIAL_NOT_RUN));
         return;
     }
     if (t->outcome == EP_TRIAL_IMPORTED) {
         ep_strbuf_printf(sb, "imported%s\n",
-                         t->nfailures ? ", but failures were caught inside:" : "");
+                         t->nfailures ? ", but failures were caught inside:"
+                                      : "");
     } else {
-        ep_strbuf_printf(sb, "%s: %s\n", t->exc_type ? E(st, t->exc_type) : "failed",
+        ep_strbuf_printf(sb, "%s: %s\n",
+                         t->exc_type ? E(st, t->exc_type) : "failed",
                          t->message ? E(st, t->message) : "");
         if (t->nfailures) {
             ep_strbuf_puts(sb, "  on the way:\n");
@@ -178,7 +189,8 @@ write_lookups(ep_strbuf *sb, const ep_report *r, const style *st)
     for (size_t i = 0; i < in->npath; i++) {
         const ep_path_entry *e = &in->path[i];
         ep_strbuf_printf(sb, "  %2zu %-14s %s%s%s\n", i, E(st, e->origin),
-                         e->path[0] ? E(st, e->path) : "'' (the working directory)",
+                         e->path[0] ? E(st, e->path)
+                                    : "'' (the working directory)",
                          e->detail[0] ? "  from " : "", E(st, e->detail));
     }
 }

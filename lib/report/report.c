@@ -53,8 +53,8 @@ vformat(ep_report *r, const char *fmt, va_list ap)
 }
 
 ep_finding_slot *
-ep_report_add_finding(ep_report *r, ep_finding_code code,
-                      ep_severity severity, const char *fmt, ...)
+ep_report_add_finding(ep_report *r, ep_finding_code code, ep_severity severity,
+                      const char *fmt, ...)
 {
     if (!ep_grow((void **)&r->findings, &r->findings_cap, r->nfindings + 1,
                  sizeof(*r->findings))) {

@@ -28,26 +28,26 @@ typedef enum ep_finding_mark {
 typedef struct ep_finding_slot {
     ep_finding pub;
     ep_strvec paths;
-    size_t order;          /* insertion order, a tie-breaker when ranking */
-    ep_finding_mark mark;  /* the engine's mark (input to ranking) */
-    long sort_key;         /* computed by ep_report_rank(); lower first */
+    size_t order;         /* insertion order, a tie-breaker when ranking */
+    ep_finding_mark mark; /* the engine's mark (input to ranking) */
+    long sort_key;        /* computed by ep_report_rank(); lower first */
 } ep_finding_slot;
 
 struct ep_report {
     ep_arena arena;
     const char *module;
-    const char *subject_file;   /* ep_probe_file(): the file probed */
-    ep_interp *interp;          /* owned; NULL when the probe had none */
-    const char *start_mode;     /* "c", "m", "script", "safe" */
+    const char *subject_file; /* ep_probe_file(): the file probed */
+    ep_interp *interp;        /* owned; NULL when the probe had none */
+    const char *start_mode;   /* "c", "m", "script", "safe" */
     bool importable;
-    const char *resolved_path;  /* NULL when nothing was found */
-    const char *resolved_kind;  /* extension, source, package, namespace, ... */
+    const char *resolved_path; /* NULL when nothing was found */
+    const char *resolved_kind; /* extension, source, package, namespace, ... */
     ep_candidate *candidates;
     size_t ncandidates, candidates_cap;
     ep_finding_slot **findings; /* ranked once complete */
     size_t nfindings, findings_cap;
-    ep_trial *trial;            /* owned; NULL when no trial ran */
-    ep_strvec notes;            /* things the probe could not check, and why */
+    ep_trial *trial; /* owned; NULL when no trial ran */
+    ep_strvec notes; /* things the probe could not check, and why */
 };
 
 ep_report *ep_report_new(const char *module);
@@ -68,9 +68,8 @@ void ep_finding_severity(ep_finding_slot *f, ep_severity severity);
 /* Is there already a finding of this code? */
 ep_finding_slot *ep_report_find(ep_report *r, ep_finding_code code);
 
-bool ep_report_add_candidate(ep_report *r, const char *path,
-                             const char *status, const char *fmt, ...)
-    EP_PRINTF(4, 5);
+bool ep_report_add_candidate(ep_report *r, const char *path, const char *status,
+                             const char *fmt, ...) EP_PRINTF(4, 5);
 void ep_report_set_resolved(ep_report *r, const char *path, const char *kind);
 void ep_report_note(ep_report *r, const char *fmt, ...) EP_PRINTF(2, 3);
 

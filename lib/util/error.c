@@ -34,8 +34,7 @@ ep_status_str(ep_status status)
 }
 
 static ep_status
-vfail(ep_error *err, ep_status status, int errnum, const char *fmt,
-      va_list ap)
+vfail(ep_error *err, ep_status status, int errnum, const char *fmt, va_list ap)
 {
     if (err != NULL) {
         err->status = status;

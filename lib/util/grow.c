@@ -45,8 +45,7 @@ ep_grow(void **items, size_t *cap, size_t need, size_t elem)
 }
 
 bool
-ep_arena_grow(ep_arena *a, void **items, size_t *cap, size_t need,
-              size_t elem)
+ep_arena_grow(ep_arena *a, void **items, size_t *cap, size_t need, size_t elem)
 {
     if (need <= *cap && *items != NULL) {
         return true;

@@ -123,11 +123,10 @@ shim_explain(PyObject *module, PyObject *args)
     ep_error err;
     ep_status st;
     /* Child processes run in here; let other Python threads go on. */
-    Py_BEGIN_ALLOW_THREADS
-    st = is_file ? ep_probe_file(target, &opt, &report, &err)
-                 : ep_explain(target, &opt, &report, &err);
-    Py_END_ALLOW_THREADS
-    Py_DECREF(target_b);
+    Py_BEGIN_ALLOW_THREADS st = is_file
+                                    ? ep_probe_file(target, &opt, &report, &err)
+                                    : ep_explain(target, &opt, &report, &err);
+    Py_END_ALLOW_THREADS Py_DECREF(target_b);
     Py_XDECREF(python_b);
     Py_XDECREF(workdir_b);
     Py_XDECREF(script_b);
@@ -140,9 +139,10 @@ shim_explain(PyObject *module, PyObject *args)
     if (json != NULL && text != NULL) {
         PyObject *j = decode(json), *t = decode(text);
         if (j != NULL && t != NULL) {
-            result = Py_BuildValue("(OOOO)", j, t,
-                                   ep_report_has_errors(report) ? Py_True : Py_False,
-                                   ep_report_importable(report) ? Py_True : Py_False);
+            result = Py_BuildValue(
+                "(OOOO)", j, t,
+                ep_report_has_errors(report) ? Py_True : Py_False,
+                ep_report_importable(report) ? Py_True : Py_False);
         }
         Py_XDECREF(j);
         Py_XDECREF(t);
@@ -216,10 +216,8 @@ shim_wheel(PyObject *module, PyObject *args)
     ep_wheels *ws = NULL;
     ep_error err;
     ep_status st;
-    Py_BEGIN_ALLOW_THREADS
-    st = ep_wheels_audit(files, count, &opt, &ws, &err);
-    Py_END_ALLOW_THREADS
-    PyMem_Free(files);
+    Py_BEGIN_ALLOW_THREADS st = ep_wheels_audit(files, count, &opt, &ws, &err);
+    Py_END_ALLOW_THREADS PyMem_Free(files);
     if (st != EP_OK) {
         return raise_status(module, st, &err);
     }
@@ -229,8 +227,8 @@ shim_wheel(PyObject *module, PyObject *args)
     if (json != NULL && text != NULL) {
         PyObject *j = decode(json), *t = decode(text);
         if (j != NULL && t != NULL) {
-            result = Py_BuildValue("(OOO)", j, t,
-                                   ep_wheels_has_errors(ws) ? Py_True : Py_False);
+            result = Py_BuildValue(
+                "(OOO)", j, t, ep_wheels_has_errors(ws) ? Py_True : Py_False);
         }
         Py_XDECREF(j);
         Py_XDECREF(t);

@@ -143,13 +143,13 @@ typedef struct ep_strlist {
 /** The ELF facts that are cheap to read, gathered when the object is opened.
  *  Read-only; fields may be appended in later versions. */
 typedef struct ep_elf_info {
-    int elf_class;       /**< 32 or 64 */
-    int data;            /**< ELFDATA2LSB (1) or ELFDATA2MSB (2) */
-    int osabi;           /**< e_ident[EI_OSABI] */
-    int abiversion;      /**< e_ident[EI_ABIVERSION] */
-    int type;            /**< e_type: ET_DYN, ET_EXEC, ET_REL, ... */
-    int machine;         /**< e_machine */
-    uint32_t flags;      /**< e_flags */
+    int elf_class;            /**< 32 or 64 */
+    int data;                 /**< ELFDATA2LSB (1) or ELFDATA2MSB (2) */
+    int osabi;                /**< e_ident[EI_OSABI] */
+    int abiversion;           /**< e_ident[EI_ABIVERSION] */
+    int type;                 /**< e_type: ET_DYN, ET_EXEC, ET_REL, ... */
+    int machine;              /**< e_machine */
+    uint32_t flags;           /**< e_flags */
     const char *machine_name; /**< "x86_64", "aarch64", "i386", ... */
     const char *type_name;    /**< "dyn", "exec", "rel", "core" */
     const char *osabi_name;   /**< "sysv", "gnu", "freebsd", ... */
@@ -162,11 +162,11 @@ typedef struct ep_elf_info {
     ep_strlist runpath;       /**< DT_RUNPATH split at ':', unexpanded */
     uint64_t dt_flags;        /**< DT_FLAGS (DF_ORIGIN, DF_BIND_NOW, ...) */
     uint64_t dt_flags_1;      /**< DT_FLAGS_1 (DF_1_NODEFLIB, DF_1_NOW, ...) */
-    ep_strlist flag_names;    /**< readable names of both, "ORIGIN", "NOW", ... */
-    int stack_flags;          /**< p_flags of PT_GNU_STACK, or -1 if absent */
-    const char *build_id;     /**< NT_GNU_BUILD_ID as lowercase hex, or NULL */
-    const char *abi_tag;      /**< NT_GNU_ABI_TAG as "Linux 3.2.0", or NULL */
-    ep_strlist comments;      /**< distinct strings of .comment (compilers) */
+    ep_strlist flag_names; /**< readable names of both, "ORIGIN", "NOW", ... */
+    int stack_flags;       /**< p_flags of PT_GNU_STACK, or -1 if absent */
+    const char *build_id;  /**< NT_GNU_BUILD_ID as lowercase hex, or NULL */
+    const char *abi_tag;   /**< NT_GNU_ABI_TAG as "Linux 3.2.0", or NULL */
+    ep_strlist comments;   /**< distinct strings of .comment (compilers) */
     bool has_section_headers; /**< false for sstrip'ed files */
     bool stripped;            /**< no .symtab */
     bool has_debug_info;      /**< a .debug_info section is present */
@@ -184,15 +184,15 @@ EP_API const ep_elf_info *ep_object_elf(const ep_object *obj);
 /** One dynamic symbol. Read-only, owned by its object. */
 typedef struct ep_symbol {
     const char *name;
-    const char *version;  /**< symbol version ("GLIBC_2.14"), or NULL */
+    const char *version;      /**< symbol version ("GLIBC_2.14"), or NULL */
     const char *version_file; /**< for an import: the file the version is
                                    required from ("libc.so.6"), or NULL */
-    bool defined;         /**< an export (st_shndx != SHN_UNDEF) */
-    bool weak;            /**< STB_WEAK */
-    bool hidden_version;  /**< non-default version (name@VER, not name@@VER) */
-    uint8_t type;         /**< STT_FUNC, STT_OBJECT, ... */
-    uint8_t bind;         /**< STB_GLOBAL, STB_WEAK, ... */
-    uint8_t visibility;   /**< STV_DEFAULT, STV_PROTECTED, ... */
+    bool defined;             /**< an export (st_shndx != SHN_UNDEF) */
+    bool weak;                /**< STB_WEAK */
+    bool hidden_version; /**< non-default version (name@VER, not name@@VER) */
+    uint8_t type;        /**< STT_FUNC, STT_OBJECT, ... */
+    uint8_t bind;        /**< STB_GLOBAL, STB_WEAK, ... */
+    uint8_t visibility;  /**< STV_DEFAULT, STV_PROTECTED, ... */
     uint64_t value;
     uint64_t size;
 } ep_symbol;
@@ -244,8 +244,8 @@ typedef struct ep_version_need {
 typedef struct ep_version_def {
     const char *name; /**< "GLIBC_2.34"; the base entry holds the soname */
     uint32_t hash;
-    bool base;        /**< VER_FLG_BASE: names the file, not a version */
-    uint16_t index;   /**< vd_ndx: the .gnu.version index naming it */
+    bool base;      /**< VER_FLG_BASE: names the file, not a version */
+    uint16_t index; /**< vd_ndx: the .gnu.version index naming it */
 } ep_version_def;
 
 /**
@@ -352,14 +352,14 @@ typedef struct ep_provenance_info {
     size_t units;           /**< compilation units */
     size_t nproducers;
     const ep_build_unit *producers; /**< distinct (producer, language) */
-    bool rust;              /**< some unit was compiled by rustc */
+    bool rust;                      /**< some unit was compiled by rustc */
     ep_strlist python_headers; /**< directories of the Python headers used */
-    bool has_macros;        /**< some unit carries .debug_macro (-g3) */
-    const char *py_version; /**< PY_VERSION from .debug_macro, or NULL */
-    const char *limited_api; /**< Py_LIMITED_API's value ("" when defined
-                                  empty); NULL when no unit defined it */
-    bool py_debug;          /**< Py_DEBUG was defined (macro info) */
-    bool py_gil_disabled;   /**< Py_GIL_DISABLED was defined to non-zero */
+    bool has_macros;           /**< some unit carries .debug_macro (-g3) */
+    const char *py_version;    /**< PY_VERSION from .debug_macro, or NULL */
+    const char *limited_api;   /**< Py_LIMITED_API's value ("" when defined
+                                    empty); NULL when no unit defined it */
+    bool py_debug;             /**< Py_DEBUG was defined (macro info) */
+    bool py_gil_disabled;      /**< Py_GIL_DISABLED was defined to non-zero */
 } ep_provenance_info;
 
 /** Build provenance of one object. */
@@ -434,16 +434,15 @@ EP_API ep_status ep_inspect_writer_new(int fd, ep_inspect_writer **out,
  * @return EP_OK, EP_ERR_INVALID_ARG, EP_ERR_NOMEM, EP_ERR_IO (a write to fd
  *         failed; later calls fail the same way)
  */
-EP_API ep_status ep_inspect_writer_add(ep_inspect_writer *w,
-                                       ep_object *obj, ep_error *err);
+EP_API ep_status ep_inspect_writer_add(ep_inspect_writer *w, ep_object *obj,
+                                       ep_error *err);
 
 /**
  * End the document and write out what is left.
  *
  * @return EP_OK, EP_ERR_INVALID_ARG, EP_ERR_NOMEM, EP_ERR_IO
  */
-EP_API ep_status ep_inspect_writer_finish(ep_inspect_writer *w,
-                                          ep_error *err);
+EP_API ep_status ep_inspect_writer_finish(ep_inspect_writer *w, ep_error *err);
 
 /** Release a writer (NULL ok); an unfinished document stays unfinished. */
 EP_API void ep_inspect_writer_free(ep_inspect_writer *w);
@@ -500,11 +499,11 @@ typedef enum ep_finding_code {
 typedef struct ep_finding {
     ep_finding_code code;
     ep_severity severity;
-    const char *summary;        /**< one line, no trailing newline */
-    const char *detail;         /**< evidence; may span lines; "" if none */
-    const char *fix;            /**< concrete action; "" if none */
+    const char *summary; /**< one line, no trailing newline */
+    const char *detail;  /**< evidence; may span lines; "" if none */
+    const char *fix;     /**< concrete action; "" if none */
     size_t npaths;
-    const char *const *paths;   /**< the files and directories involved */
+    const char *const *paths; /**< the files and directories involved */
 } ep_finding;
 
 /** Slug of a code ("shadowed-by-source"), or NULL for an unknown code.
@@ -536,18 +535,18 @@ typedef enum ep_start_mode {
 /** Options of ep_explain() and ep_probe_file(). Initialise with
  *  ep_explain_options_init(); fields may be appended in later versions. */
 typedef struct ep_explain_options {
-    const char *python;     /**< interpreter to diagnose; default "python3"
-                                 (looked up on PATH, as a shell would) */
-    const char *workdir;    /**< directory it starts in; NULL: the current */
-    ep_start_mode start;    /**< default EP_START_MODE_C */
-    const char *script;     /**< for EP_START_MODE_SCRIPT: the script path */
-    bool import_trial;      /**< run a real import in a child process after
-                                 the static analysis; default true */
-    double timeout;         /**< seconds for each child process, in (0,
-                                 EP_TIMEOUT_MAX]; default 60 */
-    const char *facts;      /**< interpreter facts already gathered (the
-                                 Python shim passes its own); NULL: ask the
-                                 interpreter in a child process */
+    const char *python;  /**< interpreter to diagnose; default "python3"
+                              (looked up on PATH, as a shell would) */
+    const char *workdir; /**< directory it starts in; NULL: the current */
+    ep_start_mode start; /**< default EP_START_MODE_C */
+    const char *script;  /**< for EP_START_MODE_SCRIPT: the script path */
+    bool import_trial;   /**< run a real import in a child process after
+                              the static analysis; default true */
+    double timeout;      /**< seconds for each child process, in (0,
+                              EP_TIMEOUT_MAX]; default 60 */
+    const char *facts;   /**< interpreter facts already gathered (the
+                              Python shim passes its own); NULL: ask the
+                              interpreter in a child process */
     size_t facts_len;
 } ep_explain_options;
 
@@ -617,8 +616,7 @@ EP_API char *ep_report_json(const ep_report *report, ep_error *err);
  * @return the text, or NULL when memory ran out (err says so)
  * Ownership: caller frees with ep_free().
  */
-EP_API char *ep_report_text(const ep_report *report, bool color,
-                            ep_error *err);
+EP_API char *ep_report_text(const ep_report *report, bool color, ep_error *err);
 
 /* ------------------------------------------------------------------------ */
 /* Loader emulation                                                          */
@@ -656,21 +654,21 @@ EP_API const char *ep_deps_how_str(ep_deps_how how);
 
 /** One place searched for a name, in the order ld.so searches. */
 typedef struct ep_deps_place {
-    const char *path;  /**< a directory (no trailing '/'; "" is the working
-                            directory), or the cache file for
-                            EP_DEPS_LD_SO_CACHE */
-    ep_deps_how how;   /**< the rule that put it on the search path */
-    const char *from;  /**< for rpath/runpath: the object whose tag lists it;
-                            otherwise NULL */
-    bool exists;       /**< the directory exists (the cache: it was usable) */
-    const char *note;  /**< why the search stopped here, or NULL */
+    const char *path; /**< a directory (no trailing '/'; "" is the working
+                           directory), or the cache file for
+                           EP_DEPS_LD_SO_CACHE */
+    ep_deps_how how;  /**< the rule that put it on the search path */
+    const char *from; /**< for rpath/runpath: the object whose tag lists it;
+                           otherwise NULL */
+    bool exists;      /**< the directory exists (the cache: it was usable) */
+    const char *note; /**< why the search stopped here, or NULL */
 } ep_deps_place;
 
 /** A file ld.so opened while searching and passed over. */
 typedef struct ep_deps_skip {
     const char *path;
-    const char *why;   /**< "wrong ELF class: ELFCLASS32", "wrong machine:
-                            aarch64", ... */
+    const char *why; /**< "wrong ELF class: ELFCLASS32", "wrong machine:
+                          aarch64", ... */
 } ep_deps_skip;
 
 /** One object of the tree, or one name that was not found. Read-only; lives
@@ -692,13 +690,13 @@ typedef struct ep_deps_lib {
                                 fails the whole load ("invalid ELF header",
                                 "file too short", ...); NULL otherwise */
     size_t ntried;
-    const ep_deps_place *tried;   /**< the places searched, in order, up to
-                                       the one that held it */
+    const ep_deps_place *tried; /**< the places searched, in order, up to
+                                     the one that held it */
     size_t nskipped;
-    const ep_deps_skip *skipped;  /**< candidates passed over */
+    const ep_deps_skip *skipped; /**< candidates passed over */
     size_t nneeded;
-    const size_t *needed;  /**< its own DT_NEEDED, as indexes for
-                                ep_deps_library(), in DT_NEEDED order */
+    const size_t *needed; /**< its own DT_NEEDED, as indexes for
+                               ep_deps_library(), in DT_NEEDED order */
 } ep_deps_lib;
 
 /** A version requirement (.gnu.version_r) the resolving library does not
@@ -724,37 +722,37 @@ typedef struct ep_deps_symbol {
 /** Options of ep_deps_analyze(). Initialise with ep_deps_options_init();
  *  fields may be appended in later versions. */
 typedef struct ep_deps_options {
-    const char *python;      /**< the interpreter whose process dlopen()s the
-                                  file: a name looked up on PATH, or a path.
-                                  Nothing is run: symlinks, a pyenv shim (by
-                                  pyenv's own rules) and a venv's pyvenv.cfg
-                                  lead to the ELF executable, which is read
-                                  (docs/deps.md); a wrapper script of any
-                                  other kind is EP_ERR_INTERP. Default
-                                  "python3". NULL
-                                  together with executable NULL: standalone,
-                                  the file is loaded on its own, as
-                                  `ld.so --list FILE` (ldd) loads it */
-    const char *executable;  /**< the interpreter's ELF executable, when
-                                  known; overrides python. Default NULL */
-    double timeout;          /**< unused: the interpreter is not run (kept
-                                  for source compatibility); default 30 */
+    const char *python;     /**< the interpreter whose process dlopen()s the
+                                 file: a name looked up on PATH, or a path.
+                                 Nothing is run: symlinks, a pyenv shim (by
+                                 pyenv's own rules) and a venv's pyvenv.cfg
+                                 lead to the ELF executable, which is read
+                                 (docs/deps.md); a wrapper script of any
+                                 other kind is EP_ERR_INTERP. Default
+                                 "python3". NULL
+                                 together with executable NULL: standalone,
+                                 the file is loaded on its own, as
+                                 `ld.so --list FILE` (ldd) loads it */
+    const char *executable; /**< the interpreter's ELF executable, when
+                                 known; overrides python. Default NULL */
+    double timeout;         /**< unused: the interpreter is not run (kept
+                                 for source compatibility); default 30 */
     const char *ld_library_path; /**< the LD_LIBRARY_PATH value to emulate;
                                   NULL: this process's environment; "": none */
-    const char *ld_so_cache; /**< cache file; NULL: /etc/ld.so.cache; "":
-                                  no cache (for tests) */
-    const char *platform;    /**< $PLATFORM and the legacy platform
-                                  subdirectory; NULL: what ld.so computes on
-                                  this CPU ("haswell", or AT_PLATFORM) */
-    const char *hwcaps;      /**< glibc-hwcaps subdirectories this CPU
-                                  supports, ':'-separated, best first
-                                  ("x86-64-v3:x86-64-v2"); NULL: from the CPU;
-                                  "": none */
-    const char *legacy_hwcaps; /**< legacy hwcap subdirectory names besides
-                                  "tls" and the platform, ':'-separated
-                                  ("avx512_1:x86_64"); NULL: from the CPU */
-    bool symbols;            /**< check versions and resolve symbols;
-                                  default true */
+    const char *ld_so_cache;     /**< cache file; NULL: /etc/ld.so.cache; "":
+                                      no cache (for tests) */
+    const char *platform;        /**< $PLATFORM and the legacy platform
+                                      subdirectory; NULL: what ld.so computes on
+                                      this CPU ("haswell", or AT_PLATFORM) */
+    const char *hwcaps;          /**< glibc-hwcaps subdirectories this CPU
+                                      supports, ':'-separated, best first
+                                      ("x86-64-v3:x86-64-v2"); NULL: from the CPU;
+                                      "": none */
+    const char *legacy_hwcaps;   /**< legacy hwcap subdirectory names besides
+                                    "tls" and the platform, ':'-separated
+                                    ("avx512_1:x86_64"); NULL: from the CPU */
+    bool symbols;                /**< check versions and resolve symbols;
+                                      default true */
     bool plain_unless_extension; /**< only a Python extension (a file that
                                   defines a PyInit_* dynamic symbol) is
                                   dlopen()ed by the interpreter; any other
@@ -837,8 +835,7 @@ EP_API size_t ep_deps_unresolved_count(const ep_deps *deps);
 
 /** Unresolved symbol i, NULL when out of range.
  *  Ownership: borrowed (valid until ep_deps_free()). */
-EP_API const ep_deps_symbol *ep_deps_unresolved(const ep_deps *deps,
-                                                size_t i);
+EP_API const ep_deps_symbol *ep_deps_unresolved(const ep_deps *deps, size_t i);
 
 /** Things worth saying that are not failures of the load: an unusable
  *  ld.so.cache, a DT_NEEDED cycle, a search path ld.so cannot use, a library
@@ -910,21 +907,21 @@ typedef struct ep_wheels ep_wheels;
 /** Options of ep_wheels_audit(). Initialise with ep_wheel_options_init();
  *  fields may be appended in later versions. */
 typedef struct ep_wheel_options {
-    const char *target;    /**< judge the wheels for this interpreter and
-                                platform instead of python's: a wheel tag,
-                                "cp312-manylinux_2_28_aarch64" or
-                                "cp312-cp312-manylinux_2_28_aarch64" (the
-                                first tag of packaging.tags.sys_tags()), also
-                                "cp312t-..." (free-threaded) and
-                                musllinux_X_Y / linux platforms. Default NULL:
-                                the interpreter python */
-    const char *python;    /**< the interpreter to judge for when target is
-                                NULL (asked once in a child process); default
-                                "python3". NULL together with target NULL:
-                                only the wheels' own consistency is checked */
-    double timeout;        /**< seconds for asking python; default 30 */
-    const char *facts;     /**< interpreter facts already gathered (the
-                                Python shim passes its own); NULL: ask */
+    const char *target; /**< judge the wheels for this interpreter and
+                             platform instead of python's: a wheel tag,
+                             "cp312-manylinux_2_28_aarch64" or
+                             "cp312-cp312-manylinux_2_28_aarch64" (the
+                             first tag of packaging.tags.sys_tags()), also
+                             "cp312t-..." (free-threaded) and
+                             musllinux_X_Y / linux platforms. Default NULL:
+                             the interpreter python */
+    const char *python; /**< the interpreter to judge for when target is
+                             NULL (asked once in a child process); default
+                             "python3". NULL together with target NULL:
+                             only the wheels' own consistency is checked */
+    double timeout;     /**< seconds for asking python; default 30 */
+    const char *facts;  /**< interpreter facts already gathered (the
+                             Python shim passes its own); NULL: ask */
     size_t facts_len;
     uint64_t member_limit; /**< largest ELF member read into memory, bytes;
                                 a larger one is reported, not read. Default
@@ -986,17 +983,16 @@ EP_API char *ep_wheels_json(const ep_wheels *wheels, ep_error *err);
  * @return the text, or NULL when memory ran out (err says so)
  * Ownership: caller frees with ep_free().
  */
-EP_API char *ep_wheels_text(const ep_wheels *wheels, bool color,
-                            ep_error *err);
+EP_API char *ep_wheels_text(const ep_wheels *wheels, bool color, ep_error *err);
 /* Scan: every extension module of an environment, statically               */
 /* ------------------------------------------------------------------------ */
 
 /** Options of ep_scan_run(). Initialise with ep_scan_options_init(). */
 typedef struct ep_scan_options {
-    const char *python;  /**< the interpreter whose environment is scanned
-                              and whose process loads the modules; default
-                              "python3" */
-    bool symbols;        /**< check versions and symbols; default true */
+    const char *python; /**< the interpreter whose environment is scanned
+                             and whose process loads the modules; default
+                             "python3" */
+    bool symbols;       /**< check versions and symbols; default true */
 } ep_scan_options;
 
 /** Set every field to its documented default. */
@@ -1010,23 +1006,23 @@ typedef struct ep_scan_finding {
 
 /** One extension module as the interpreter would import it. */
 typedef struct ep_scan_module {
-    const char *module;  /**< dotted name from its root ("pkg.sub._ext") */
-    const char *file;    /**< the file */
-    const char *root;    /**< the tree it was found under */
-    const char *tag;     /**< the file-name suffix (".abi3.so", ...) */
-    bool ok;             /**< it would load: no finding */
+    const char *module; /**< dotted name from its root ("pkg.sub._ext") */
+    const char *file;   /**< the file */
+    const char *root;   /**< the tree it was found under */
+    const char *tag;    /**< the file-name suffix (".abi3.so", ...) */
+    bool ok;            /**< it would load: no finding */
     size_t nfindings;
     const ep_scan_finding *findings;
 } ep_scan_module;
 
 /** What a scan saw: its interpreter, its roots, its counts. */
 typedef struct ep_scan_summary {
-    const char *python;      /**< as named */
-    const char *executable;  /**< the interpreter's executable */
-    ep_strlist suffixes;     /**< the extension suffixes it accepts */
-    ep_strlist roots;        /**< the trees walked */
+    const char *python;     /**< as named */
+    const char *executable; /**< the interpreter's executable */
+    ep_strlist suffixes;    /**< the extension suffixes it accepts */
+    ep_strlist roots;       /**< the trees walked */
     size_t modules, ok, failed;
-    void *_private;          /**< the storage of the strings above */
+    void *_private; /**< the storage of the strings above */
 } ep_scan_summary;
 
 /** Called for each module, in walk order (sorted names, depth first), with
@@ -1058,8 +1054,8 @@ typedef bool (*ep_scan_fn)(const ep_scan_module *m, size_t done, size_t total,
  */
 EP_API ep_status ep_scan_run(const ep_scan_options *opt,
                              const char *const *paths, size_t npaths,
-                             ep_scan_fn fn, void *ctx,
-                             ep_scan_summary *summary, ep_error *err);
+                             ep_scan_fn fn, void *ctx, ep_scan_summary *summary,
+                             ep_error *err);
 
 /** Free the strings of a summary (NULL ok). */
 EP_API void ep_scan_summary_release(ep_scan_summary *summary);
