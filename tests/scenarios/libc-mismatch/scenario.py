@@ -14,6 +14,10 @@ TITLE = "module built with musl-gcc, imported by a glibc interpreter"
 def applies(ctx):
     if shutil.which("musl-gcc") is None:
         return "musl-gcc is not installed (apt-get install musl-tools)"
+    if ctx.py.version[:2] < (3, 9):
+        # Python.h of 3.8 includes glibc's <crypt.h>, which needs glibc's
+        # <sys/cdefs.h>: musl-gcc cannot compile against these headers.
+        return "CPython %s's Python.h includes glibc's crypt.h, which musl-gcc cannot build" % ctx.py.version_str
     return None
 
 
