@@ -203,17 +203,5 @@ ep_status
 ep_check_undefined_symbol_from_trial(ep_ctx *c, ep_analysis *an,
                                      const ep_trial_error *e)
 {
-    ep_finding_slot *fs =
-        ep_check_add(c, an, EP_FINDING_UNDEFINED_SYMBOL,
-                     "importing %s fails: %s", an->name, e->line);
-    if (fs == NULL) {
-        return ep_fail_nomem(c->err);
-    }
-    ep_trial_details(c, fs, e, true);
-    ep_finding_fix(c->r, fs, "Rebuild the module for this interpreter: %s",
-                   ep_fix_rebuild(c, an));
-    if (e->file != NULL) {
-        ep_finding_path(c->r, fs, e->file);
-    }
-    return EP_OK;
+    return ep_trial_rebuild_finding(c, an, EP_FINDING_UNDEFINED_SYMBOL, e);
 }

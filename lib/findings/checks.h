@@ -252,6 +252,14 @@ bool ep_analysis_has_build_source(ep_ctx *c, const ep_analysis *an);
 void ep_trial_details(ep_ctx *c, ep_finding_slot *fs, const ep_trial_error *e,
                       bool unpredicted);
 
+/* The finding `code` for a real import that failed with the loader's text
+ * for it where the static checks saw nothing: the exception as summary and
+ * evidence, a rebuild for this interpreter as the fix. The codes whose
+ * trial finding says nothing more call this from their own check file. */
+ep_status ep_trial_rebuild_finding(ep_ctx *c, ep_analysis *an,
+                                   ep_finding_code code,
+                                   const ep_trial_error *e);
+
 /* ---- the checks ---------------------------------------------------------- */
 
 /* Where the import goes (lib/findings/check_*.c). Each returns EP_OK or

@@ -146,6 +146,24 @@ ep_trial_details(ep_ctx *c, ep_finding_slot *fs, const ep_trial_error *e,
 }
 
 ep_status
+ep_trial_rebuild_finding(ep_ctx *c, ep_analysis *an, ep_finding_code code,
+                         const ep_trial_error *e)
+{
+    ep_finding_slot *fs =
+        ep_check_add(c, an, code, "importing %s fails: %s", an->name, e->line);
+    if (fs == NULL) {
+        return ep_fail_nomem(c->err);
+    }
+    ep_trial_details(c, fs, e, true);
+    ep_finding_fix(c->r, fs, "Rebuild the module for this interpreter: %s",
+                   ep_fix_rebuild(c, an));
+    if (e->file != NULL) {
+        ep_finding_path(c->r, fs, e->file);
+    }
+    return EP_OK;
+}
+
+ep_status
 ep_trial_rule_raised(ep_ctx *c, ep_analysis *an, ep_trial_outcome outcome,
                      const char *exc_type, const char *message,
                      const char *file, const char *traceback)
