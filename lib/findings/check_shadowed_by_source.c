@@ -17,31 +17,30 @@
 static const char *
 origin_story(ep_ctx *c, const ep_search_dir *sd)
 {
-    const char *o = sd->origin ? sd->origin : "";
-    if (strcmp(o, "cwd") == 0) {
+    switch (sd->origin) {
+    case EP_ORIGIN_CWD:
         return ep_arena_printf(c->a,
                                "sys.path[%zu] is the working directory "
                                "%s: `python -c`, `python -m`, pytest's rootdir "
                                "insertion and tox (run from the project root) "
                                "all put it first",
                                sd->entry, c->in->cwd ? c->in->cwd : sd->dir);
-    }
-    if (strcmp(o, "script-dir") == 0) {
+    case EP_ORIGIN_SCRIPT_DIR:
         return ep_arena_printf(c->a,
                                "sys.path[%zu] is the directory of the "
                                "script being run",
                                sd->entry);
-    }
-    if (strcmp(o, "PYTHONPATH") == 0) {
+    case EP_ORIGIN_PYTHONPATH:
         return ep_arena_printf(c->a, "sys.path[%zu] comes from PYTHONPATH=%s",
                                sd->entry,
                                ep_interp_env(c->in, "PYTHONPATH")
                                    ? ep_interp_env(c->in, "PYTHONPATH")
                                    : "");
-    }
-    if (strcmp(o, "pth") == 0) {
+    case EP_ORIGIN_PTH:
         return ep_arena_printf(c->a, "sys.path[%zu] is added by %s", sd->entry,
                                sd->origin_detail);
+    default:
+        break;
     }
     if (sd->via != NULL) {
         return ep_arena_printf(c->a, "the directory comes from the %s",
@@ -52,7 +51,7 @@ origin_story(ep_ctx *c, const ep_search_dir *sd)
                            "interpreter's configuration or by code that ran "
                            "before the import (sys.path.insert in a "
                            "conftest.py, a test runner setting)",
-                           sd->entry, o);
+                           sd->entry, ep_path_origin_str(sd->origin));
 }
 
 /* The fix for a shadowing entry, by where it came from. */
@@ -60,9 +59,9 @@ static const char *
 origin_fix(ep_ctx *c, const ep_analysis *an, const ep_search_dir *sd,
            const char *copy)
 {
-    const char *o = sd->origin ? sd->origin : "";
     const char *rebuild = ep_fix_rebuild(c, an);
-    if (strcmp(o, "cwd") == 0) {
+    switch (sd->origin) {
+    case EP_ORIGIN_CWD:
         return ep_arena_printf(
             c->a,
             "Run Python from outside the source tree (cd elsewhere; in "
@@ -72,32 +71,30 @@ origin_fix(ep_ctx *c, const ep_analysis *an, const ep_search_dir *sd,
             "shadow the installed copy. To use the checkout itself, build the "
             "extension in place: %s",
             rebuild);
-    }
-    if (strcmp(o, "script-dir") == 0) {
+    case EP_ORIGIN_SCRIPT_DIR:
         return ep_arena_printf(c->a,
                                "Move the script out of the directory "
                                "that holds %s, or build the extension in "
                                "place: %s",
                                copy, rebuild);
-    }
-    if (strcmp(o, "PYTHONPATH") == 0) {
+    case EP_ORIGIN_PYTHONPATH:
         return ep_arena_printf(c->a,
                                "Remove %s from PYTHONPATH (tox: setenv; "
                                "CI: env), or build the extension there: %s",
                                sd->dir, rebuild);
-    }
-    if (strcmp(o, "pth") == 0) {
+    case EP_ORIGIN_PTH:
         return ep_arena_printf(
             c->a,
             "%s adds %s to sys.path (a leftover "
             "editable install or `setup.py develop`?): delete "
             "it, or build the extension there: %s",
             sd->origin_detail, sd->dir, rebuild);
+    default:
+        return ep_arena_printf(c->a,
+                               "Remove %s from sys.path, or build the "
+                               "extension there: %s",
+                               sd->dir, rebuild);
     }
-    return ep_arena_printf(c->a,
-                           "Remove %s from sys.path, or build the "
-                           "extension there: %s",
-                           sd->dir, rebuild);
 }
 
 /* What the shadowing copy holds in place of the compiled module. */
@@ -209,9 +206,8 @@ missing_in_portion(ep_ctx *c, ep_analysis *an, const ep_cand *ext,
     ep_finding_path(c->r, fs, ext->path);
     ep_finding_path(c->r, fs, pkg);
     const char *entry = portion->where.dir;
-    const char *o = portion->where.origin ? portion->where.origin : "";
     const char *drop =
-        strcmp(o, "PYTHONPATH") == 0
+        portion->where.origin == EP_ORIGIN_PYTHONPATH
             ? ep_arena_printf(c->a, "drop %s from PYTHONPATH", entry)
             : ep_arena_printf(c->a, "remove %s from sys.path (%s)", entry,
                               ep_where(c, &portion->where));
@@ -483,12 +479,6 @@ stale_in_place(ep_ctx *c, ep_analysis *an)
     return EP_OK;
 }
 
-static bool
-origin_is(const ep_search_dir *sd, const char *origin)
-{
-    return sd->origin != NULL && strcmp(sd->origin, origin) == 0;
-}
-
 /* The newcomer's mistake: a numpy.py of one's own in the script's
  * directory or the working directory, named like a library
  * that is installed. The import takes the local file, and what follows --
@@ -508,8 +498,8 @@ local_shadows_library(ep_ctx *c, ep_analysis *an, bool *added)
      * itself (built in place, or not: missing_in_copy's case); a lone
      * module file is not. */
     if ((used->kind != EP_CAND_SOURCE && used->kind != EP_CAND_BYTECODE) ||
-        !(origin_is(&used->where, "cwd") ||
-          origin_is(&used->where, "script-dir"))) {
+        !(used->where.origin == EP_ORIGIN_CWD ||
+          used->where.origin == EP_ORIGIN_SCRIPT_DIR)) {
         return EP_OK;
     }
     const ep_cand *lib = NULL;
@@ -518,14 +508,12 @@ local_shadows_library(ep_ctx *c, ep_analysis *an, bool *added)
         if (i != top->used && !cd->alternative &&
             (cd->kind == EP_CAND_PACKAGE || cd->kind == EP_CAND_EXTENSION ||
              cd->kind == EP_CAND_SOURCE) &&
-            (origin_is(&cd->where, "site-packages") ||
-             origin_is(&cd->where, "user-site") ||
-             origin_is(&cd->where, "stdlib"))) {
+            ep_path_origin_installed(cd->where.origin)) {
             lib = cd;
         }
     }
     if (lib == NULL ||
-        (an->dist == NULL && !origin_is(&lib->where, "stdlib"))) {
+        (an->dist == NULL && lib->where.origin != EP_ORIGIN_STDLIB)) {
         return EP_OK;
     }
     const char *what =

@@ -107,10 +107,8 @@ ep_checks_static(ep_ctx *c, ep_analysis *an)
     const ep_find *f = &an->find;
     /* A copy outside the installed site directories is a checkout: its
      * project files say how it is built. */
-    const char *o = f->nsteps > 0 ? f->steps[0].found_in.origin : NULL;
     bool installed =
-        o != NULL && (strcmp(o, "site-packages") == 0 ||
-                      strcmp(o, "user-site") == 0 || strcmp(o, "stdlib") == 0);
+        f->nsteps > 0 && ep_path_origin_installed(f->steps[0].found_in.origin);
     if (f->nsteps > 0 && f->steps[0].dir != NULL && !installed) {
         hint = ep_path_dirname(c->a, f->steps[0].dir);
     }

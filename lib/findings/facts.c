@@ -185,16 +185,18 @@ ep_suffix_list(ep_ctx *c)
 const char *
 ep_where(ep_ctx *c, const ep_search_dir *sd)
 {
-    if (sd->entry != SIZE_MAX && sd->origin != NULL) {
+    if (sd->entry != SIZE_MAX && sd->origin != EP_ORIGIN_NONE) {
         const char *raw =
             sd->entry < c->in->npath ? c->in->path[sd->entry].path : NULL;
         bool cwd = raw != NULL && raw[0] == '\0';
         if (sd->origin_detail != NULL && sd->origin_detail[0] != '\0') {
             return ep_arena_printf(c->a, "sys.path[%zu], %s %s", sd->entry,
-                                   sd->origin, sd->origin_detail);
+                                   ep_path_origin_str(sd->origin),
+                                   sd->origin_detail);
         }
         return ep_arena_printf(c->a, "sys.path[%zu]%s, %s", sd->entry,
-                               cwd ? " = ''" : "", sd->origin);
+                               cwd ? " = ''" : "",
+                               ep_path_origin_str(sd->origin));
     }
     return sd->via ? sd->via : "an editable finder";
 }

@@ -604,8 +604,8 @@ setuptools_finder(walk *w, size_t step, const ep_editable *e, spec_result *res)
         return;
     }
     res->via = via_text(w, e);
-    ep_search_dir sd = {ep_path_dirname(w->a, cp), "editable", e->file, NONE,
-                        res->via};
+    ep_search_dir sd = {ep_path_dirname(w->a, cp), EP_ORIGIN_EDITABLE, e->file,
+                        NONE, res->via};
     /* Record what the mapped directory holds (wrong tags included); a
      * package_dir mapping to another directory name is not scanned. */
     if (strcmp(ep_basename(cp), w->f->steps[step].component) == 0) {
@@ -663,7 +663,8 @@ meson_finder(walk *w, size_t step, const ep_editable *e, spec_result *res)
         }
     }
     res->via = via_text(w, e);
-    ep_search_dir sd = {e->build_dir, "editable", e->file, NONE, res->via};
+    ep_search_dir sd = {e->build_dir, EP_ORIGIN_EDITABLE, e->file, NONE,
+                        res->via};
     size_t rlen = strlen(rel);
     bool namespace = false;
     /* Package: rel/__init__<suffix> in loader order. */
@@ -742,7 +743,7 @@ skbuild_finder(walk *w, size_t step, const ep_editable *e, spec_result *res)
     }
     res->via = via_text(w, e);
     const char *dir = ep_path_dirname(w->a, hit->path);
-    ep_search_dir sd = {dir, "editable", e->file, NONE, res->via};
+    ep_search_dir sd = {dir, EP_ORIGIN_EDITABLE, e->file, NONE, res->via};
     const char *sfx;
     ep_cand_kind k = kind_of_file(w, hit->path, &sfx);
     bool pkg = has_suffix(hit->path, "/__init__.py") ||
@@ -815,11 +816,12 @@ finder_order(const walk *w, finder_ref *out, size_t cap)
 static const char *
 where_text(walk *w, const ep_search_dir *sd)
 {
-    if (sd->entry != NONE && sd->origin != NULL) {
-        return ep_arena_printf(
-            w->a, "sys.path[%zu], %s%s%s", sd->entry, sd->origin,
-            sd->origin_detail && sd->origin_detail[0] ? " " : "",
-            sd->origin_detail ? sd->origin_detail : "");
+    if (sd->entry != NONE && sd->origin != EP_ORIGIN_NONE) {
+        return ep_arena_printf(w->a, "sys.path[%zu], %s%s%s", sd->entry,
+                               ep_path_origin_str(sd->origin),
+                               sd->origin_detail && sd->origin_detail[0] ? " "
+                                                                         : "",
+                               sd->origin_detail ? sd->origin_detail : "");
     }
     return sd->via ? sd->via : "";
 }

@@ -169,7 +169,7 @@ typedef enum ep_cand_kind {
 /* A directory the walk searches, and where it came from. */
 typedef struct ep_search_dir {
     const char *dir;
-    const char *origin; /* sys.path origin of the top-level entry */
+    ep_path_origin origin; /* of the top-level sys.path entry */
     const char *origin_detail;
     size_t entry;    /* index of that sys.path entry, SIZE_MAX if none */
     const char *via; /* NULL, or the editable finder that supplied it */

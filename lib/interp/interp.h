@@ -8,14 +8,38 @@
 
 #include "util/arena.h"
 
+#include <stdbool.h>
 #include <sys/types.h>
 
-/* One sys.path entry and where it came from (CONTRACT.md "origin"). */
+/* Where a sys.path entry came from (CONTRACT.md "origin"). The facts child
+ * names it; ep_path_origin_str() gives that spelling back for reports. */
+typedef enum ep_path_origin {
+    EP_ORIGIN_NONE, /* not a sys.path entry (a directory met another way) */
+    EP_ORIGIN_CWD,  /* '' or the working directory, first */
+    EP_ORIGIN_SCRIPT_DIR,
+    EP_ORIGIN_PYTHONPATH,
+    EP_ORIGIN_PTH, /* a .pth file's line or import hook */
+    EP_ORIGIN_USER_SITE,
+    EP_ORIGIN_SITE_PACKAGES,
+    EP_ORIGIN_STDLIB,
+    EP_ORIGIN_EDITABLE, /* a directory an editable finder maps to */
+    EP_ORIGIN_OTHER     /* anything else, and any name the child sent that
+                           this list does not know */
+} ep_path_origin;
+
+/* "cwd", "script-dir", "PYTHONPATH", ...; "" for EP_ORIGIN_NONE. */
+const char *ep_path_origin_str(ep_path_origin origin);
+/* The child's spelling back to the enum; unknown names are OTHER. */
+ep_path_origin ep_path_origin_parse(const char *name);
+/* Installed into the interpreter (site-packages, user site, stdlib) rather
+ * than put on sys.path by the environment or a checkout. */
+bool ep_path_origin_installed(ep_path_origin origin);
+
+/* One sys.path entry and where it came from. */
 typedef struct ep_path_entry {
-    const char *path;   /* as in sys.path ('' is the working directory) */
-    const char *abs;    /* absolute form, for file lookups */
-    const char *origin; /* cwd, script-dir, PYTHONPATH, pth, site-packages,
-                           user-site, stdlib, other */
+    const char *path; /* as in sys.path ('' is the working directory) */
+    const char *abs;  /* absolute form, for file lookups */
+    ep_path_origin origin;
     const char *detail; /* for pth: the .pth file; else "" */
 } ep_path_entry;
 

@@ -183,7 +183,7 @@ apply(ep_interp *in, const ep_record *r, ep_error *err)
             ep_path_entry *e = &in->path[in->npath++];
             e->path = v;
             e->abs = absolute(in, v);
-            e->origin = r->field[2] ? r->field[2] : "other";
+            e->origin = ep_path_origin_parse(r->field[2]);
             e->detail = r->nfields > 3 && r->field[3] ? r->field[3] : "";
             ok = e->abs != NULL;
         }

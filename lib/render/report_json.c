@@ -45,14 +45,14 @@ write_python(ep_json *j, const ep_report *r)
         ep_json_begin_object(j);
         ep_json_member_string(j, "path", e->path);
         ep_json_key(j, "origin");
-        if (strcmp(e->origin, "pth") == 0 && e->detail[0]) {
+        if (e->origin == EP_ORIGIN_PTH && e->detail[0]) {
             ep_strbuf o;
             ep_strbuf_init(&o);
             ep_strbuf_printf(&o, "pth:%s", e->detail);
             ep_json_string(j, o.data ? o.data : "pth");
             ep_strbuf_release(&o);
         } else {
-            ep_json_string(j, e->origin);
+            ep_json_string(j, ep_path_origin_str(e->origin));
         }
         ep_json_end_object(j);
     }

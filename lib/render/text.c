@@ -188,10 +188,10 @@ write_lookups(ep_strbuf *sb, const ep_report *r, const style *st)
     ep_strbuf_printf(sb, "%ssys.path%s (in order):\n", st->bold, st->reset);
     for (size_t i = 0; i < in->npath; i++) {
         const ep_path_entry *e = &in->path[i];
-        ep_strbuf_printf(sb, "  %2zu %-14s %s%s%s\n", i, E(st, e->origin),
-                         e->path[0] ? E(st, e->path)
-                                    : "'' (the working directory)",
-                         e->detail[0] ? "  from " : "", E(st, e->detail));
+        ep_strbuf_printf(
+            sb, "  %2zu %-14s %s%s%s\n", i, ep_path_origin_str(e->origin),
+            e->path[0] ? E(st, e->path) : "'' (the working directory)",
+            e->detail[0] ? "  from " : "", E(st, e->detail));
     }
 }
 

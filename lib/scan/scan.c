@@ -171,9 +171,9 @@ default_roots(ep_arena *a, const ep_interp *in, ep_strvec *roots, ep_error *err)
 {
     for (size_t i = 0; i < in->npath; i++) {
         const ep_path_entry *e = &in->path[i];
-        bool dynload = strcmp(e->origin, "stdlib") == 0 &&
+        bool dynload = e->origin == EP_ORIGIN_STDLIB &&
                        strcmp(ep_basename(e->abs), "lib-dynload") == 0;
-        if ((strcmp(e->origin, "site-packages") != 0 && !dynload) ||
+        if ((e->origin != EP_ORIGIN_SITE_PACKAGES && !dynload) ||
             ep_strvec_contains(roots, e->abs)) {
             continue;
         }
