@@ -148,12 +148,13 @@ report_candidates(ep_ctx *c, const ep_analysis *an, bool main)
         if (dup) {
             continue; /* a parent package the main walk already listed */
         }
-        bool ok =
-            main ? ep_report_add_candidate(c->r, cd->path, cd->status, "%s: %s",
-                                           f->steps[cd->step].name, cd->detail)
-                 : ep_report_add_candidate(
-                       c->r, cd->path, cd->status, "%s (for %s): %s",
-                       f->steps[cd->step].name, an->name, cd->detail);
+        bool ok = main ? ep_report_add_candidate(
+                             c->r, cd->path, ep_cand_status_str(cd->status),
+                             "%s: %s", f->steps[cd->step].name, cd->detail)
+                       : ep_report_add_candidate(
+                             c->r, cd->path, ep_cand_status_str(cd->status),
+                             "%s (for %s): %s", f->steps[cd->step].name,
+                             an->name, cd->detail);
         if (!ok) {
             return ep_fail_nomem(c->err);
         }

@@ -253,7 +253,7 @@ add_cand(walk *w, size_t step, ep_cand_kind kind, const char *path,
     memset(c, 0, sizeof(*c));
     c->path = path;
     c->kind = kind;
-    c->status = "";
+    c->status = EP_CAND_UNDECIDED;
     c->detail = "";
     c->step = step;
     c->where = *where;
@@ -826,6 +826,28 @@ where_text(walk *w, const ep_search_dir *sd)
     return sd->via ? sd->via : "";
 }
 
+const char *
+ep_cand_status_str(ep_cand_status status)
+{
+    switch (status) {
+    case EP_CAND_USED:
+        return "used";
+    case EP_CAND_SHADOWED:
+        return "shadowed";
+    case EP_CAND_STALE:
+        return "stale";
+    case EP_CAND_WRONG_TAG:
+        return "wrong-tag";
+    case EP_CAND_NAMESPACE_PORTION:
+        return "namespace-portion";
+    case EP_CAND_STATUS_UNREADABLE:
+        return "unreadable";
+    case EP_CAND_UNDECIDED:
+        break;
+    }
+    return "";
+}
+
 /* Give every candidate of the step its status, now that the winner is
  * known. */
 static void
@@ -838,12 +860,12 @@ set_statuses(walk *w, size_t step, const spec_result *win)
         ep_cand *c = &f->cands[i];
         const char *wt = where_text(w, &c->where);
         if (c->kind == EP_CAND_FOREIGN) {
-            c->status = "wrong-tag";
+            c->status = EP_CAND_WRONG_TAG;
             c->detail = c->tag_why ? c->tag_why : "";
             continue;
         }
         if (c->kind == EP_CAND_UNREADABLE) {
-            c->status = "unreadable";
+            c->status = EP_CAND_STATUS_UNREADABLE;
             c->detail = c->tag_why
                             ? c->tag_why
                             : "the directory cannot be listed: Permission "
@@ -851,7 +873,7 @@ set_statuses(walk *w, size_t step, const spec_result *win)
             continue;
         }
         if (i == win->cand) {
-            c->status = "used";
+            c->status = EP_CAND_USED;
             c->detail = ep_arena_printf(w->a, "%s%s%s", wt,
                                         c->newer_source ? "; older than " : "",
                                         c->newer_source ? c->newer_source : "");
@@ -859,7 +881,7 @@ set_statuses(walk *w, size_t step, const spec_result *win)
         }
         if (c->kind == EP_CAND_PORTION && win->kind == EP_SPEC_NAMESPACE &&
             !c->alternative && ep_strvec_contains(&win->path, c->path)) {
-            c->status = "namespace-portion";
+            c->status = EP_CAND_NAMESPACE_PORTION;
             c->detail = ep_arena_printf(w->a,
                                         "a portion of namespace package "
                                         "%s (PEP 420); %s",
@@ -867,7 +889,7 @@ set_statuses(walk *w, size_t step, const spec_result *win)
             continue;
         }
         if (c->alternative) {
-            c->status = c->newer_source ? "stale" : "shadowed";
+            c->status = c->newer_source ? EP_CAND_STALE : EP_CAND_SHADOWED;
             c->detail =
                 ep_arena_printf(w->a,
                                 "in another copy of %s (%s) that "
@@ -876,7 +898,7 @@ set_statuses(walk *w, size_t step, const spec_result *win)
             continue;
         }
         if (c->kind == EP_CAND_PORTION && used != NULL) {
-            c->status = "namespace-portion";
+            c->status = EP_CAND_NAMESPACE_PORTION;
             c->detail =
                 ep_arena_printf(w->a,
                                 "passed over: portions only count "
@@ -885,7 +907,7 @@ set_statuses(walk *w, size_t step, const spec_result *win)
                                 used->path);
             continue;
         }
-        c->status = c->newer_source ? "stale" : "shadowed";
+        c->status = c->newer_source ? EP_CAND_STALE : EP_CAND_SHADOWED;
         if (used == NULL) {
             c->detail = wt;
         } else if (strcmp(ep_path_dirname(w->a, c->path),
@@ -954,8 +976,8 @@ next_alt(walk *w, size_t step)
     for (size_t i = s->cand_first; i < f->ncands; i++) {
         const ep_cand *c = &f->cands[i];
         if ((c->kind != EP_CAND_PACKAGE && c->kind != EP_CAND_PORTION) ||
-            strcmp(c->status, "used") == 0 ||
-            (strcmp(c->status, "namespace-portion") == 0 && !c->alternative &&
+            c->status == EP_CAND_USED ||
+            (c->status == EP_CAND_NAMESPACE_PORTION && !c->alternative &&
              s->kind == EP_SPEC_NAMESPACE)) {
             continue;
         }

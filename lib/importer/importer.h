@@ -175,11 +175,24 @@ typedef struct ep_search_dir {
     const char *via; /* NULL, or the editable finder that supplied it */
 } ep_search_dir;
 
+/* What the import does with a candidate; ep_cand_status_str() gives the
+ * word the report prints. */
+typedef enum ep_cand_status {
+    EP_CAND_UNDECIDED, /* the walk has not reached its verdict yet */
+    EP_CAND_USED,
+    EP_CAND_SHADOWED,
+    EP_CAND_STALE, /* shadowed, and a newer source sits beside it */
+    EP_CAND_WRONG_TAG,
+    EP_CAND_NAMESPACE_PORTION,
+    EP_CAND_STATUS_UNREADABLE
+} ep_cand_status;
+
+const char *ep_cand_status_str(ep_cand_status status);
+
 typedef struct ep_cand {
     const char *path;
     ep_cand_kind kind;
-    const char *status; /* used, shadowed, wrong-tag, namespace-portion,
-                           stale, not-a-package, unreadable */
+    ep_cand_status status;
     const char *detail;
     size_t step;              /* name component it is a match for */
     ep_search_dir where;      /* the directory it was found in */

@@ -12,8 +12,8 @@
 /* One file or directory the finder considered (CONTRACT.md "candidates"). */
 typedef struct ep_candidate {
     const char *path;
-    const char *status; /* used, shadowed, wrong-tag, stale, not-a-package,
-                           namespace-portion, ... */
+    const char *status; /* the finder's word: used, shadowed, stale,
+                           wrong-tag, namespace-portion, unreadable */
     const char *detail; /* one line, or "" */
 } ep_candidate;
 
