@@ -89,6 +89,12 @@ ep_check_extension_not_installed(ep_ctx *c, ep_analysis *an)
     if (f->found) {
         parent = f->ncomp - 2;
     }
+    /* No distribution owns a PEP 420 namespace: the portion found may be
+     * another distribution's, and the one that would provide the module
+     * is simply not installed (module-not-found says so). */
+    if (parent < f->nsteps && f->steps[parent].kind == EP_SPEC_NAMESPACE) {
+        return EP_OK;
+    }
     bool installed_copy = false;
     for (size_t s = parent; s < f->nsteps && s <= parent; s++) {
         for (size_t i = f->steps[s].cand_first; i < f->steps[s].cand_end; i++) {

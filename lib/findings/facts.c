@@ -231,6 +231,19 @@ ep_analysis_new(ep_ctx *c, const char *name, bool cause, ep_analysis **out)
         return ep_fail_nomem(c->err);
     }
     an->dist = ep_dists_owner(&c->dists, top, &c->ed);
+    /* Distributions can share a top-level name (PEP 420 namespaces such as
+     * zope or google): the one whose RECORD holds the module's deepest
+     * regular package is its owner, not the first that names the top. */
+    const ep_find *f = &an->find;
+    for (size_t s = f->nsteps; s-- > 0;) {
+        const ep_find_step *p = &f->steps[s];
+        if (s + 1 < f->ncomp && p->kind == EP_SPEC_PACKAGE &&
+            p->origin != NULL) {
+            const ep_dist *d = ep_dists_owner_of_file(&c->dists, p->origin);
+            an->dist = d != NULL ? d : an->dist;
+            break;
+        }
+    }
     const ep_find_step *t = ep_analysis_target(an);
     if (an->find.found && t != NULL && t->kind == EP_SPEC_EXTENSION) {
         an->ext_path = t->origin;
