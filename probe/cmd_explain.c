@@ -49,80 +49,21 @@ static const char explain_usage[] =
     "found (also when a package imports but swallowed a failed extension\n"
     "import), 2 usage error or the probe could not run.\n";
 
-/* GitHub workflow command data: %, CR and LF must be escaped; in properties
- * also ':' and ','. */
-static void
-gh_escape(FILE *out, const char *s, bool property)
-{
-    for (; s && *s; s++) {
-        switch (*s) {
-        case '%':
-            fputs("%25", out);
-            break;
-        case '\r':
-            fputs("%0D", out);
-            break;
-        case '\n':
-            fputs("%0A", out);
-            break;
-        case ':':
-            fputs(property ? "%3A" : ":", out);
-            break;
-        case ',':
-            fputs(property ? "%2C" : ",", out);
-            break;
-        default:
-            /* Other control characters are not GitHub's to decode: written
-             * out, so the log shows them instead of obeying them. */
-            if ((unsigned char)*s < 0x20 || *s == 0x7f) {
-                fprintf(out, "%%%02X", (unsigned)(unsigned char)*s);
-            } else if ((unsigned char)s[0] == 0xc2 &&
-                       (unsigned char)s[1] >= 0x80 &&
-                       (unsigned char)s[1] <= 0x9f) { /* C1, U+0080-U+009F */
-                fprintf(out, "%%C2%%%02X", (unsigned)(unsigned char)s[1]);
-                s++;
-            } else {
-                fputc(*s, out);
-            }
-        }
-    }
-}
-
 static void
 print_github(const ep_report *r)
 {
     size_t n = ep_report_finding_count(r);
     for (size_t i = 0; i < n; i++) {
         const ep_finding *f = ep_report_finding(r, i);
-        const char *level = f->severity == EP_SEVERITY_ERROR     ? "error"
-                            : f->severity == EP_SEVERITY_WARNING ? "warning"
-                                                                 : "notice";
-        printf("::%s ", level);
-        if (f->npaths > 0) {
-            fputs("file=", stdout);
-            gh_escape(stdout, f->paths[0], true);
-            fputc(',', stdout);
-        }
-        fputs("title=", stdout);
         char title[256];
         snprintf(title, sizeof(title), "extprobe %s: import %s",
                  ep_finding_slug(f->code), ep_report_module(r));
-        gh_escape(stdout, title, true);
-        fputs("::", stdout);
-        gh_escape(stdout, f->summary, false);
-        if (f->detail[0]) {
-            fputs("%0A", stdout);
-            gh_escape(stdout, f->detail, false);
-        }
-        if (f->fix[0]) {
-            fputs("%0AFix: ", stdout);
-            gh_escape(stdout, f->fix, false);
-        }
-        fputc('\n', stdout);
+        cli_github_finding(f, f->npaths > 0 ? f->paths[0] : NULL, title);
     }
     if (n == 0) {
-        printf("::notice title=extprobe::import %s: no problem found\n",
-               ep_report_module(r));
+        char subject[512];
+        snprintf(subject, sizeof(subject), "import %s", ep_report_module(r));
+        cli_github_clean(subject);
     }
 }
 
@@ -142,14 +83,6 @@ parse_start(const char *arg, ep_explain_options *opt)
         return false;
     }
     return true;
-}
-
-/* NO_COLOR (no-color.org): set and not empty disables colour. */
-static bool
-no_color_unset(void)
-{
-    const char *v = getenv("NO_COLOR");
-    return v == NULL || v[0] == '\0';
 }
 
 /* A path to an existing file (not a dotted name) is probed as a file. */
@@ -229,16 +162,7 @@ cmd_explain(int argc, char **argv)
             return EXIT_USAGE;
         }
     }
-    if (strcmp(format, "text") != 0 && strcmp(format, "json") != 0 &&
-        strcmp(format, "github") != 0) {
-        cli_error("explain: --format takes text, json or github, not '%s'",
-                  format);
-        return EXIT_USAGE;
-    }
-    if (strcmp(color, "auto") != 0 && strcmp(color, "always") != 0 &&
-        strcmp(color, "never") != 0) {
-        cli_error("explain: --color takes auto, always or never, not '%s'",
-                  color);
+    if (!cli_check_format("explain", format, color)) {
         return EXIT_USAGE;
     }
     if (optind != argc - 1) {
@@ -267,19 +191,10 @@ cmd_explain(int argc, char **argv)
         print_github(report);
         fflush(stdout);
     } else {
-        bool use_color = strcmp(color, "always") == 0 ||
-                         (strcmp(color, "auto") == 0 && no_color_unset() &&
-                          isatty(STDOUT_FILENO));
-        char *doc = strcmp(format, "json") == 0
-                        ? ep_report_json(report, &err)
-                        : ep_report_text(report, use_color, &err);
-        if (doc == NULL) {
-            cli_error("%s", err.message);
-            rc = EXIT_USAGE;
-        } else if (!cli_write_stdout(doc)) {
-            rc = EXIT_USAGE;
-        }
-        ep_free(doc);
+        rc = cli_emit(strcmp(format, "json") == 0
+                          ? ep_report_json(report, &err)
+                          : ep_report_text(report, cli_use_color(color), &err),
+                      &err, rc);
     }
     ep_report_free(report);
     return rc;

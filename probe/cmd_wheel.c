@@ -43,27 +43,6 @@ static const char wheel_usage[] =
     "exit status: 0 nothing wrong, 1 an error finding (or a damaged archive),\n"
     "2 usage error or the probe could not run.\n";
 
-/* GitHub workflow command data (the same escaping as explain). */
-static void
-gh_escape(FILE *out, const char *s, bool property)
-{
-    for (; s && *s; s++) {
-        if (*s == '%') {
-            fputs("%25", out);
-        } else if (*s == '\r') {
-            fputs("%0D", out);
-        } else if (*s == '\n') {
-            fputs("%0A", out);
-        } else if (property && *s == ':') {
-            fputs("%3A", out);
-        } else if (property && *s == ',') {
-            fputs("%2C", out);
-        } else {
-            fputc(*s, out);
-        }
-    }
-}
-
 static void
 print_github(const ep_wheels *ws, const char *const *files)
 {
@@ -72,31 +51,13 @@ print_github(const ep_wheels *ws, const char *const *files)
         size_t n = ep_report_finding_count(r);
         for (size_t i = 0; i < n; i++) {
             const ep_finding *f = ep_report_finding(r, i);
-            const char *level = f->severity == EP_SEVERITY_ERROR     ? "error"
-                                : f->severity == EP_SEVERITY_WARNING ? "warning"
-                                                                     : "notice";
-            printf("::%s file=", level);
-            gh_escape(stdout, files[w], true);
-            fputs(",title=", stdout);
             char title[512];
             snprintf(title, sizeof(title), "extprobe %s: %s",
                      ep_finding_slug(f->code), ep_report_module(r));
-            gh_escape(stdout, title, true);
-            fputs("::", stdout);
-            gh_escape(stdout, f->summary, false);
-            if (f->detail[0]) {
-                fputs("%0A", stdout);
-                gh_escape(stdout, f->detail, false);
-            }
-            if (f->fix[0]) {
-                fputs("%0AFix: ", stdout);
-                gh_escape(stdout, f->fix, false);
-            }
-            fputc('\n', stdout);
+            cli_github_finding(f, files[w], title);
         }
         if (n == 0) {
-            printf("::notice title=extprobe::%s: no problem found\n",
-                   ep_report_module(r));
+            cli_github_clean(ep_report_module(r));
         }
     }
 }
@@ -160,16 +121,7 @@ cmd_wheel(int argc, char **argv)
             return EXIT_USAGE;
         }
     }
-    if (strcmp(format, "text") != 0 && strcmp(format, "json") != 0 &&
-        strcmp(format, "github") != 0) {
-        cli_error("wheel: --format takes text, json or github, not '%s'",
-                  format);
-        return EXIT_USAGE;
-    }
-    if (strcmp(color, "auto") != 0 && strcmp(color, "always") != 0 &&
-        strcmp(color, "never") != 0) {
-        cli_error("wheel: --color takes auto, always or never, not '%s'",
-                  color);
+    if (!cli_check_format("wheel", format, color)) {
         return EXIT_USAGE;
     }
     if (optind >= argc) {
@@ -203,20 +155,10 @@ cmd_wheel(int argc, char **argv)
         print_github(ws, files);
         fflush(stdout);
     } else {
-        const char *nc = getenv("NO_COLOR");
-        bool use_color = strcmp(color, "always") == 0 ||
-                         (strcmp(color, "auto") == 0 &&
-                          (nc == NULL || !nc[0]) && isatty(STDOUT_FILENO));
-        char *doc = strcmp(format, "json") == 0
-                        ? ep_wheels_json(ws, &err)
-                        : ep_wheels_text(ws, use_color, &err);
-        if (doc == NULL) {
-            cli_error("%s", err.message);
-            rc = EXIT_USAGE;
-        } else if (!cli_write_stdout(doc)) {
-            rc = EXIT_USAGE;
-        }
-        ep_free(doc);
+        rc = cli_emit(strcmp(format, "json") == 0
+                          ? ep_wheels_json(ws, &err)
+                          : ep_wheels_text(ws, cli_use_color(color), &err),
+                      &err, rc);
     }
     ep_wheels_free(ws);
     return rc;

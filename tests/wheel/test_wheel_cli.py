@@ -366,6 +366,15 @@ def test_formats(work, healthy):
           "github format: %r" % p.stdout[:300])
     p = ep(healthy, "--no-target", "--format", "github")
     check(p.returncode == 0 and "::notice title=extprobe::" in p.stdout, "github format, clean")
+    # A file name is the user's, not a workflow command: control characters
+    # in it are written out (%1B), as explain writes them.
+    odd = os.path.join(work, "dir\x1b[2J\x07")
+    os.makedirs(odd, exist_ok=True)
+    copy = shutil.copy(healthy, odd)
+    p = ep(copy, "--target", "cp312-manylinux_2_28_aarch64", "--format", "github")
+    check(p.returncode == 1 and "dir%1B[2J%07" in p.stdout
+          and not any(ord(ch) < 0x20 and ch != "\n" for ch in p.stdout),
+          "github format: control characters of the file name written out: %r" % p.stdout[:300])
     p = ep(healthy, "--no-target")
     check(p.returncode == 0 and "OK: no error found" in p.stdout and "\033[" not in p.stdout,
           "text format, no colour when not a terminal")
