@@ -5,8 +5,8 @@ usage: summary.py FAILED_STEPS BUILD_DIR... [--junit FILE...]
 Per build dir, meson's meson-logs/testlog.json lists each test; a Criterion
 test (it writes <name>.criterion.json) counts its own test cases, and so does
 a meson test that writes JUnit XML as <name>.junit.xml under the build dir
-(outside meson-logs/) -- e.g. `scenarios`, which writes
-tests/scenarios/scenarios.junit.xml with one case per scenario, interpreter
+(outside meson-logs/) -- e.g. `scenarios-<key>`, which writes
+tests/scenarios/scenarios-<key>.junit.xml with one case per scenario, interpreter
 and check; any other test counts once. pytest runs count from their JUnit
 XML files given after --junit. Steps of .ci/run that failed outside any
 suite count as failures too.

@@ -517,6 +517,8 @@ def main(argv=None):
     interps = discover_interpreters(lambda m: print(m, flush=True))
     if args.python:
         interps = [i for i in interps if i.key in args.python]
+        for key in sorted(set(args.python) - {i.key for i in interps}):
+            print("scenarios: interpreter %s is not available here" % key)
     if args.list:
         for sc in scenarios:
             print("%-40s %s" % (sc.slug, sc.title))
