@@ -86,11 +86,21 @@ ep_check_swallowed_import_error(ep_ctx *c, ep_analysis *outer,
     if (inner != NULL && inner->ext_path != NULL) {
         ep_finding_path(c->r, fs, inner->ext_path);
     }
+    const char *py = c->in->executable ? c->in->executable : "python";
+    if (optional) {
+        /* No cause finding follows: nothing says what should provide it. */
+        ep_finding_fix(c->r, fs,
+                       "Nothing to fix if %s is meant to work without %s; "
+                       "if you need it, install what provides it (`%s -c "
+                       "'import %s'` shows the error directly)",
+                       outer->name, failed, py, failed);
+        return EP_OK;
+    }
     ep_finding_fix(c->r, fs,
                    "Fix the cause (the next finding); `%s -c "
                    "'import %s'` shows the error directly. A package that "
                    "falls back silently should at least warn when its compiled "
                    "module fails to import",
-                   c->in->executable ? c->in->executable : "python", failed);
+                   py, failed);
     return EP_OK;
 }
