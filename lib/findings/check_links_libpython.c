@@ -27,6 +27,15 @@ ep_check_links_libpython(ep_ctx *c, ep_analysis *an)
         bool same_version = maj == c->in->major && min == c->in->minor;
         bool own = same_version && c->in->shared && c->in->instsoname != NULL &&
                    strcmp(c->in->instsoname, lib) == 0;
+        /* CPython before 3.8 built with --enable-shared links its own
+         * lib-dynload modules so (bpo-21536): the interpreter's build, not
+         * a defect of the module. */
+        if (own &&
+            ((c->in->platstdlib &&
+              ep_path_within(an->ext_path, c->in->platstdlib)) ||
+             (c->in->stdlib && ep_path_within(an->ext_path, c->in->stdlib)))) {
+            continue;
+        }
         ep_finding_slot *fs;
         if (own) {
             fs = ep_check_add(c, an, EP_FINDING_LINKS_LIBPYTHON,
