@@ -10,7 +10,7 @@ src=$(realpath "$1")
 work=$(mktemp -d)
 trap 'rm -rf "$work" "$src"/.mesonpy-*' EXIT
 /usr/bin/python3 -m venv --system-site-packages "$work/venv"
-PIP_NO_INDEX=1 "$work/venv/bin/pip" install -q --no-build-isolation --no-index "$src"
+PIP_NO_INDEX=1 "$work/venv/bin/pip" install -q --no-cache-dir --no-build-isolation --no-index "$src"
 cd "$work"
 "$work/venv/bin/extprobe" --version
 "$work/venv/bin/python" -m extprobe json --no-import >/dev/null

@@ -218,7 +218,7 @@ def mesonpy_wheel(work, name):
     with open(os.path.join(proj, "__init__.py"), "w") as f:
         f.write("from ._ext import answer\n")
     dist = os.path.join(work, "dist-" + name)
-    run([PY, "-m", "pip", "wheel", "--no-build-isolation", "--no-deps", "--no-index",
+    run([PY, "-m", "pip", "wheel", "--no-cache-dir", "--no-build-isolation", "--no-deps", "--no-index",
          "-q", "-w", dist, proj])
     (whl,) = [os.path.join(dist, f) for f in os.listdir(dist) if f.endswith(".whl")]
     return whl

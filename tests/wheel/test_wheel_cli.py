@@ -183,7 +183,7 @@ def test_mesonpy(work):
           "meson-python wheel: clean, got %s (%s)" % (codes(doc), w["generator"]))
     # Install it for real, import it: the oracle that clean means it works.
     site = os.path.join(work, "mp-site")
-    subprocess.run([PY, "-m", "pip", "install", "-q", "--no-index", "--no-deps", "--target", site,
+    subprocess.run([PY, "-m", "pip", "install", "-q", "--no-cache-dir", "--no-index", "--no-deps", "--target", site,
                     whl], check=True, capture_output=True)
     r = subprocess.run([PY, "-c", "import mpspam; print(mpspam.answer())"], capture_output=True,
                        text=True, env=dict(env(), PYTHONPATH=site))
@@ -206,7 +206,7 @@ def test_rust_pyinit(work):
     check(rc == 1 and f and "PyInit_rsfast" in f["summary"] and "PyInit_rsfast_core" in f["detail"],
           "Rust module exporting PyInit_rsfast_core named rsfast: %s" % text_of(f))
     site = os.path.join(work, "rs-site")
-    subprocess.run([PY, "-m", "pip", "install", "-q", "--no-index", "--no-deps", "--target", site,
+    subprocess.run([PY, "-m", "pip", "install", "-q", "--no-cache-dir", "--no-index", "--no-deps", "--target", site,
                     whl], check=True, capture_output=True)
     r = subprocess.run([PY, "-c", "import rsfast.rsfast"], capture_output=True, text=True,
                        env=dict(env(), PYTHONPATH=site))
@@ -434,7 +434,7 @@ def test_abi3_manifest(work):
         skipped.append("no CPython 3.10 for the abi3 oracle")
         return
     site = os.path.join(work, "sab-site")
-    subprocess.run([PY, "-m", "pip", "install", "-q", "--no-index", "--no-deps", "--target", site,
+    subprocess.run([PY, "-m", "pip", "install", "-q", "--no-cache-dir", "--no-index", "--no-deps", "--target", site,
                     "--only-binary", ":all:", "--implementation", "cp", "--python-version", "3.10",
                     "--platform", "manylinux_2_17_x86_64", "--abi", "abi3", w38],
                    check=True, capture_output=True)
