@@ -342,7 +342,6 @@ module_shadows_package(ep_ctx *c, ep_analysis *an)
 /* Two copies of one build are not a stale build: byte-identical files
  * (compared in chunks, up to a bound) count as the same. */
 #define SAME_CONTENT_MAX ((int64_t)256 << 20)
-#define STALE_MIN_NS ((int64_t)2000000000) /* copies made seconds apart */
 
 static bool
 same_content(const char *a, const char *b)
@@ -375,7 +374,7 @@ static bool
 later_build(const ep_cand *newer, const ep_cand *used)
 {
     return newer->mtime > 0 && used->mtime > 0 &&
-           newer->mtime - used->mtime > STALE_MIN_NS &&
+           newer->mtime - used->mtime > EP_NEWER_MIN_NS &&
            !same_content(newer->path, used->path);
 }
 
@@ -399,7 +398,12 @@ stale_beside(ep_ctx *c, ep_analysis *an)
         }
     }
     bool editable = an->dist != NULL && an->dist->editable;
-    if (newer == NULL && (used->newer_source == NULL || editable)) {
+    /* Files an installer wrote from one wheel carry install times, not
+     * build times: a source beside an installed module says nothing. */
+    const ep_dist *owner = ep_dists_owner_of_file(&c->dists, used->path);
+    bool installed = owner != NULL && !owner->editable;
+    if (newer == NULL &&
+        (used->newer_source == NULL || editable || installed)) {
         return EP_OK;
     }
     ep_finding_slot *fs =

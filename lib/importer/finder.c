@@ -310,7 +310,7 @@ check_stale(walk *w, const ep_dirlist *dl, const char *dir, const char *comp,
         }
         const char *src = ep_path_join(w->a, dir, name);
         int64_t m = src ? ep_fs_mtime(src) : -1;
-        if (m > 0 && c->mtime > 0 && m > c->mtime) {
+        if (m > 0 && c->mtime > 0 && m - c->mtime > EP_NEWER_MIN_NS) {
             c->newer_source = src;
             return;
         }

@@ -189,6 +189,10 @@ typedef enum ep_cand_status {
 
 const char *ep_cand_status_str(ep_cand_status status);
 
+/* How much later a file must be written to count as newer than another:
+ * copies and installs write files microseconds to seconds apart. */
+#define EP_NEWER_MIN_NS ((int64_t)2000000000)
+
 typedef struct ep_cand {
     const char *path;
     ep_cand_kind kind;
