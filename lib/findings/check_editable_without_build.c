@@ -8,7 +8,40 @@
  */
 #include "findings/checks.h"
 
+#include <stdio.h>
 #include <string.h>
+
+/* A legacy develop install (`setup.py develop`, or pip -e falling back to
+ * it for a backend without PEP 660): NAME.egg-link in site-packages holds
+ * the project directory on its first line, and easy-install.pth puts that
+ * directory on sys.path. The project whose directory holds dir, or NULL;
+ * *link is its .egg-link file. */
+static const char *
+legacy_project(ep_ctx *c, const char *dir, const char **link)
+{
+    for (size_t i = 0; dir != NULL && i < c->dists.egg_info.count; i++) {
+        const char *p = c->dists.egg_info.items[i];
+        size_t n = strlen(p);
+        if (n <= 9 || strcmp(p + n - 9, ".egg-link") != 0) {
+            continue;
+        }
+        FILE *fp = fopen(p, "r");
+        char line[4096];
+        bool got = fp != NULL && fgets(line, sizeof(line), fp) != NULL;
+        if (fp != NULL) {
+            fclose(fp);
+        }
+        if (!got) {
+            continue;
+        }
+        line[strcspn(line, "\r\n")] = '\0';
+        if (line[0] == '/' && ep_path_within(dir, line)) {
+            *link = p;
+            return ep_arena_strdup(c->a, line);
+        }
+    }
+    return NULL;
+}
 
 /* The editable finder that serves the top-level name, if any. */
 static const ep_editable *
@@ -63,6 +96,12 @@ ep_check_editable_without_build(ep_ctx *c, ep_analysis *an)
     bool stale = used != NULL && used->newer_source != NULL;
     const char *project = d != NULL && d->editable ? d->url_path : NULL;
     const ep_editable *e = serving_finder(c, f->steps[0].name);
+    bool via = false;
+    const char *dir = expected_dir(an, &via);
+    const char *egg_link = NULL;
+    if (project == NULL && e == NULL) {
+        project = legacy_project(c, dir, &egg_link);
+    }
     /* A package or source module that resolved is not what an editable
      * tree fails to build; a missing or namespace module (or a stale
      * build) is. */
@@ -70,8 +109,6 @@ ep_check_editable_without_build(ep_ctx *c, ep_analysis *an)
     if ((!missing && !stale) || (project == NULL && e == NULL)) {
         return EP_OK;
     }
-    bool via = false;
-    const char *dir = expected_dir(an, &via);
     bool inside =
         project != NULL && dir != NULL && ep_path_within(dir, project);
     bool broken_finder = e != NULL && e->problem != NULL;
@@ -115,6 +152,14 @@ ep_check_editable_without_build(ep_ctx *c, ep_analysis *an)
                           "editable true (PEP 610)",
                           d->dir, d->url ? d->url : "?");
     }
+    if (egg_link != NULL) {
+        ep_finding_detail(c->r, fs,
+                          "%s: a legacy develop install (setup.py develop, "
+                          "or pip -e falling back to it because the build "
+                          "backend has no PEP 660 editable support) of %s",
+                          egg_link, project);
+        ep_finding_path(c->r, fs, egg_link);
+    }
     if (e != NULL) {
         ep_finding_detail(c->r, fs,
                           "%s editable finder %s, installed by %s, "
@@ -156,6 +201,20 @@ ep_check_editable_without_build(ep_ctx *c, ep_analysis *an)
                       "An editable install links the source tree "
                       "into the environment; it does not copy or build the "
                       "compiled module there unless the backend does");
+    if (egg_link != NULL && an->build.kind == EP_BUILD_MESON_PYTHON) {
+        /* meson-python's editable installs (PEP 660) came in 0.13; with an
+         * older one pip falls back to a develop install that builds
+         * nothing, so repeating `pip install -e .` changes nothing. */
+        ep_finding_fix(c->r, fs,
+                       "Upgrade meson-python to 0.13 or later (its first "
+                       "release with editable installs), uninstall %s and "
+                       "reinstall it: cd %s && %s -m pip install "
+                       "--no-build-isolation -e . ; or install it "
+                       "non-editable (pip install .)",
+                       what, project,
+                       c->in->executable ? c->in->executable : "python");
+        return EP_OK;
+    }
     ep_finding_fix(c->r, fs,
                    "Build the extension into the tree for this "
                    "interpreter: %s",
