@@ -286,6 +286,33 @@ within_package(const char *name, const char *module)
     return strncmp(name, module, top) == 0 && name[top] == '.';
 }
 
+/* The names projects give compiled modules (_fraiseql_rs, _rust_backend_native,
+ * _speedups, _cext, _foo_c, ...). Without a file, a RECORD entry or a source
+ * to show it, a name is the only hint that a missing module is compiled;
+ * a plain name (_version, compat) is a pure-Python module the package may
+ * do without, and setuptools_scm's guarded `from ._version import version`
+ * must not fail the gate. */
+static bool
+named_like_compiled(const char *last)
+{
+    static const char *const parts[] = {"native", "rust",   "cext", "speedup",
+                                        "accel",  "cython", "pyo3", "binding"};
+    static const char *const ends[] = {"_rs", "_c", "_cpp", "_ext"};
+    for (size_t i = 0; i < sizeof(parts) / sizeof(*parts); i++) {
+        if (strstr(last, parts[i]) != NULL) {
+            return true;
+        }
+    }
+    size_t n = strlen(last);
+    for (size_t i = 0; i < sizeof(ends) / sizeof(*ends); i++) {
+        size_t k = strlen(ends[i]);
+        if (n >= k && strcmp(last + n - k, ends[i]) == 0) {
+            return true;
+        }
+    }
+    return strcmp(last, "_core") == 0 || strcmp(last, "_ext") == 0;
+}
+
 /* Is a caught failure the failure of a compiled module (rather than an
  * optional pure-Python dependency the package may do without), and is
  * there evidence the module is meant to be here? */
@@ -329,7 +356,7 @@ ep_trial_weigh_failure(ep_ctx *c, const ep_analysis *main,
         absolute_exists = top.found;
         ep_find_release(&top);
     }
-    if (absolute_exists) {
+    if (absolute_exists || !named_like_compiled(last)) {
         return EP_FAILURE_IGNORE;
     }
     /* Installed from a wheel whose RECORD lacks it: extension-not-installed
