@@ -226,6 +226,9 @@ ep_check_module_not_found(ep_ctx *c, ep_analysis *an)
                           "Both VIRTUAL_ENV and CONDA_PREFIX are set; "
                           "build tools (maturin) may pick either environment");
     }
+    if (k == 0 && ep_stdlib_missing(c, fs, f->steps[0].name)) {
+        return EP_OK;
+    }
     /* pip takes the distribution's name, which is often the top-level
      * import name but not always (PyYAML provides yaml). */
     ep_finding_fix(c->r, fs,

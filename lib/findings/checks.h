@@ -147,6 +147,11 @@ ep_status ep_provenance_detail(ep_ctx *c, ep_finding_slot *fs, const char *path,
 void ep_buildsys_detect(ep_ctx *c, ep_analysis *an, const char *hint_dir);
 /* The command that rebuilds/reinstalls the module for this interpreter. */
 const char *ep_fix_rebuild(ep_ctx *c, const ep_analysis *an);
+
+/* stdlib_missing.c: when top is a standard-library module this interpreter
+ * lacks (split off by the distribution, not built, or removed), add the
+ * detail and the fix to fs and return true. */
+bool ep_stdlib_missing(ep_ctx *c, ep_finding_slot *fs, const char *top);
 /* The command that (re)installs the distribution for this interpreter. */
 const char *ep_fix_reinstall(ep_ctx *c, const ep_analysis *an);
 
