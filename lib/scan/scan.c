@@ -306,6 +306,23 @@ check_module(check *c, const cand *m, const ep_interp *in,
         ep_strlist pyinit = {0, NULL};
         size_t stem = strcspn(name, ".");
         bool found = false;
+        const ep_symbol *syms = NULL;
+        size_t nsyms = 0;
+        if (in->major == 2) {
+            /* Python 2 calls init<name>, not PyInit_<name>. */
+            found = ep_object_symbols(obj, &syms, &nsyms, NULL) != EP_OK;
+            for (size_t i = 0; i < nsyms && !found; i++) {
+                found = syms[i].defined && strlen(syms[i].name) == 4 + stem &&
+                        strncmp(syms[i].name, "init", 4) == 0 &&
+                        strncmp(syms[i].name + 4, name, stem) == 0;
+            }
+            if (!found) {
+                finding(c, "missing-init-function", "no init%.*s", (int)stem,
+                        name);
+            }
+            ep_object_close(obj);
+            return check_loader(c, s, m->file, err);
+        }
         if (ep_object_pyinit(obj, &pyinit, NULL) == EP_OK) {
             for (size_t i = 0; i < pyinit.count && !found; i++) {
                 found = strlen(pyinit.items[i]) == 7 + stem &&
