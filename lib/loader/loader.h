@@ -278,6 +278,10 @@ struct ep_deps_session {
     const char *libpython;
     const char *caller_prefix;
     bool plain_unless_ext; /* opt->plain_unless_extension */
+    /* With plain_unless_ext, the process is decided at the first file that
+     * is a Python extension (most files of a batch of libraries never need
+     * it): the caller's finder and the names it is given. */
+    struct ld_process_finder_box *defer;
 };
 
 /* The process a file is dlopen()ed in, as the caller decided it (the
@@ -294,6 +298,24 @@ typedef struct ld_process {
                                 * dlopen(): the first whose SONAME (or file
                                 * name) starts with this; else the executable */
 } ld_process;
+
+/* Decides the process from the interpreter as named (python, or its
+ * executable when known; not both NULL): fills *p, its strings in a. */
+typedef ep_status (*ld_process_finder)(ep_arena *a, const char *python,
+                                       const char *executable, ld_process *p,
+                                       ep_error *err);
+
+typedef struct ld_process_finder_box {
+    ld_process_finder find;
+    const char *python; /* session copies, or NULL */
+    const char *executable;
+} ld_process_finder_box;
+
+/* Leave the process of a standalone session s undecided until a file
+ * that exports PyInit_* needs it (s has plain_unless_ext): find is then
+ * called once; when it fails, that file's analysis fails with its error. */
+ep_status ld_session_defer_process(ld_sess *s, ld_process_finder find,
+                                   const char *python, const char *executable);
 
 /* python.c: the DT_NEEDED entry of the executable exe that names a
  * libpython ("libpython3.11.so.1.0"), or NULL for a static build; in a.
