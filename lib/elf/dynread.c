@@ -1301,6 +1301,71 @@ ep_elf_symtab_each(ep_elf_symtab *t, bool undefined_only, ep_elf_sym_fn fn,
     return st;
 }
 
+/* memmem for a needle of at least two bytes whose second byte is rare
+ * in the haystack: memchr (vectorised) for that byte, then a compare.
+ * The 'y' of "PyInit_" is 1 % of the bytes of DT_STRTAB over Debian's
+ * libraries and modules: 4 times faster than glibc's memmem here. */
+static bool
+contains(const unsigned char *hay, size_t n, const char *needle, size_t nlen)
+{
+    if (nlen < 2 || n < nlen) {
+        return nlen == 0 || (nlen <= n && memmem(hay, n, needle, nlen));
+    }
+    const unsigned char *p = hay + 1;
+    const unsigned char *last = hay + (n - nlen) + 1; /* last spot of [1] */
+    while (p <= last &&
+           (p = memchr(p, needle[1], (size_t)(last - p) + 1)) != NULL) {
+        if (p[-1] == (unsigned char)needle[0] &&
+            memcmp(p + 1, needle + 2, nlen - 2) == 0) {
+            return true;
+        }
+        p++;
+    }
+    return false;
+}
+
+bool
+ep_elf_symtab_strings_contain(ep_elf_symtab *t, const char *needle)
+{
+    if (t == NULL || !t->usable || t->nsyms == 0) {
+        return false; /* no symbol to name it */
+    }
+    const tab *x = &t->str;
+    size_t nlen = strlen(needle);
+    uint64_t size = (uint64_t)t->sb.st_size;
+    if (!x->present || nlen == 0 || nlen >= WALK_CHUNK) {
+        return true;
+    }
+    if (x->off >= size) {
+        return false; /* no string of it can be read */
+    }
+    /* Only the bytes inside the file: a symbol's name outside them cannot
+     * be read, by a walk or otherwise. */
+    uint64_t end = x->len < size - x->off ? x->len : size - x->off;
+    if (t->map != NULL) {
+        return contains(t->map + x->off, (size_t)end, needle, nlen);
+    }
+    unsigned char *buf = malloc(WALK_CHUNK);
+    if (buf == NULL) {
+        return true;
+    }
+    bool found = false;
+    /* Chunks overlap by nlen - 1 bytes: a match across two is seen. */
+    for (uint64_t at = 0; at < end && !found; at += WALK_CHUNK - (nlen - 1)) {
+        size_t n = end - at < WALK_CHUNK ? (size_t)(end - at) : WALK_CHUNK;
+        if (!fetch(t, buf, n, x->off + at)) {
+            found = true; /* unreadable: not known to be absent */
+            break;
+        }
+        found = contains(buf, n, needle, nlen);
+        if (at + n >= end) {
+            break;
+        }
+    }
+    free(buf);
+    return found;
+}
+
 ep_status
 ep_elf_symtab_verneeds(ep_elf_symtab *t, ep_elf_verneed_fn fn, void *ctx)
 {

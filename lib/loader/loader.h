@@ -258,16 +258,17 @@ struct ep_deps_session {
     ld_dir **dir_hash; /* GL(dl_all_dirs), by name */
     size_t dir_hash_size;
     struct ld_cached **cached; /* ld.so.cache answers, by name */
-    ld_file **files;           /* by path */
-    size_t files_size;
+    size_t cached_size, ncached;
+    ld_file **files; /* by path */
+    size_t files_size, nfiles;
     ld_image **images; /* by identity */
-    size_t images_size;
+    size_t images_size, nimages;
     ld_image *all;        /* every image, newest first */
     size_t nopen;         /* descriptors opened since the last parking */
     struct ld_str **strs; /* interned version and file names */
     size_t strs_size;
     struct ld_memo **memo; /* which object answered each reference */
-    size_t memo_size;
+    size_t memo_size, nmemo;
     unsigned scope_gen; /* numbers each tree's lookup scope */
     unsigned ntrees;    /* trees made so far */
     /* The process (ld_process): NULL exe is standalone. */
@@ -354,9 +355,9 @@ struct ld_ctx {
     unsigned gen; /* numbers each walk over the objects */
     /* Objects by every name they answer to, and by file identity. */
     struct ld_name **names;
-    size_t names_size;
+    size_t names_size, nnames;
     ld_obj **by_inode;
-    size_t inode_size;
+    size_t inode_size, ninode;
     /* Symbols: wanted at all, and the root's references being bound. */
     bool symbols;
     struct ld_ref *refs;
