@@ -668,19 +668,20 @@ dyn_string_len(ep_elf_symtab *t, uint64_t off, size_t *len)
         }
         return str;
     }
-    uint64_t w = off / WINDOW;
+    const uint64_t window = x->unit ? x->unit : WINDOW;
+    uint64_t w = off / window;
     if (x->win == NULL) {
-        x->nwin = (size_t)((x->len + WINDOW - 1) / WINDOW);
+        x->nwin = (size_t)((x->len + window - 1) / window);
         x->win = calloc(x->nwin, sizeof(*x->win));
         if (x->win == NULL) {
             x->nwin = 0;
             return NULL;
         }
     }
-    uint64_t start = w * WINDOW;
+    uint64_t start = w * window;
     uint64_t n = x->len - start;
-    if (n > WINDOW + STR_OVERLAP) {
-        n = WINDOW + STR_OVERLAP;
+    if (n > window + STR_OVERLAP) {
+        n = window + STR_OVERLAP;
     }
     if (x->win[w] == NULL) {
         unsigned char *p = malloc((size_t)n + 1);
@@ -861,6 +862,20 @@ count_symbols(ep_elf_symtab *t, const dyn_tables *dt)
     return n;
 }
 
+/* A windowed table up to this size, lying wholly inside the file, is read
+ * in one piece at its first use: one pread where a lookup would take one
+ * per window touched (a pread costs more than copying a few KiB). */
+#define SMALL_TABLE (128u * 1024)
+
+static void
+whole_if_small(const ep_elf_symtab *t, tab *x)
+{
+    if (x->present && x->len > 0 && x->len <= SMALL_TABLE &&
+        ep_range_ok(x->off, x->len, (uint64_t)t->sb.st_size)) {
+        x->unit = (uint32_t)x->len;
+    }
+}
+
 static void
 set_tab(tab *x, bool present, uint64_t off, uint64_t len)
 {
@@ -909,6 +924,9 @@ setup_symbols(ep_elf_symtab *t, const dyn_tables *dt)
     t->sym.unit = WINDOW / sizeof(sym_t) * sizeof(sym_t);
     set_tab(&t->versym, dt->have_versym, dt->versym, t->nsyms * 2);
     t->versym.unit = WINDOW;
+    whole_if_small(t, &t->chain);
+    whole_if_small(t, &t->sym);
+    whole_if_small(t, &t->versym);
     t->usable = true;
 }
 
@@ -949,6 +967,7 @@ read_dynamic(ep_elf_symtab *t, const phdr_t *ph, const char **why)
         return true;
     }
     set_tab(&t->str, true, dt.strtab, dt.strsz);
+    whole_if_small(t, &t->str); /* its window size; 0: WINDOW */
     if (!ep_range_ok(dt.strtab, dt.strsz, (uint64_t)t->sb.st_size)) {
         *why = "the dynamic string table lies outside the file";
         return false;

@@ -21,9 +21,11 @@
 #define LD_MAX_NAME 4096      /* a needed name or expanded directory */
 /* A session parks its files (closes their descriptors, keeping what was
  * read) past this many open ones, and frees what it read of them past this
- * many bytes, between two trees. */
+ * many bytes, between two trees. Held bytes are kept few: on this kind of
+ * VM a fresh page costs more than reading its 4 KiB again, and the
+ * symbol answers (the memo) outlive the tables they came from. */
 #define LD_MAX_OPEN 256
-#define LD_MAX_HELD (32u * 1024 * 1024)
+#define LD_MAX_HELD (1024u * 1024)
 
 /* ---- what ld.so computes at startup (platform.c) ------------------------- */
 
