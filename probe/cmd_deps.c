@@ -2,7 +2,8 @@
  * extprobe deps FILE... [--python PY] [--json]: the needed-library tree of
  * each FILE as ld.so would build it when PY dlopen()s it (libextprobe's
  * loader emulation), as a tree for people or as JSON. Several files share
- * one session: the interpreter is asked once and every library read once.
+ * one session: the interpreter is modelled once (from its files, never
+ * run) and every library read once.
  * Exit 0 when every load would succeed, 1 when anything is missing or
  * refused, 2 on usage or failure.
  */

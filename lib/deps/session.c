@@ -36,15 +36,14 @@ ep_deps_options_init(ep_deps_options *opt)
  * the name leads to (deps/pyexe.c) and the libpython it needs. Nothing is
  * run; only explain asks the interpreter (for sys.path and the like). */
 static ep_status
-find_interpreter(ep_arena *a, const ep_deps_options *opt, ld_process *p,
-                 ep_error *err)
+find_interpreter(ep_arena *a, const char *python, const char *given,
+                 ld_process *p, ep_error *err)
 {
     memset(p, 0, sizeof(*p));
-    const char *given = opt->executable;
-    if (given == NULL && opt->python == NULL) {
+    if (given == NULL && python == NULL) {
         return EP_OK; /* standalone */
     }
-    p->named = ep_arena_strdup(a, given ? given : opt->python);
+    p->named = ep_arena_strdup(a, given ? given : python);
     const char *exe = NULL;
     if (given != NULL) {
         char *real = realpath(given, NULL);
@@ -55,7 +54,7 @@ find_interpreter(ep_arena *a, const ep_deps_options *opt, ld_process *p,
         free(real);
     } else {
         const char *how = NULL;
-        ep_status st = ep_pyexe_resolve(a, opt->python, &exe, &how, err);
+        ep_status st = ep_pyexe_resolve(a, python, &exe, &how, err);
         if (st != EP_OK) {
             return st;
         }
@@ -92,10 +91,26 @@ ep_deps_session_new(const ep_deps_options *opt, ep_deps_session **out,
         ep_deps_options_init(&defaults);
         opt = &defaults;
     }
+    if (opt->plain_unless_extension &&
+        (opt->python != NULL || opt->executable != NULL)) {
+        /* Only Python extensions are loaded in the interpreter: it is
+         * modelled when the first one comes (a batch of plain libraries,
+         * or one per process, never reads a shim or a pyvenv.cfg). */
+        ep_status st = ld_session_new(opt, NULL, out, err);
+        if (st == EP_OK &&
+            ld_session_defer_process(*out, find_interpreter, opt->python,
+                                     opt->executable) != EP_OK) {
+            ep_deps_session_free(*out);
+            *out = NULL;
+            st = ep_fail_nomem(err);
+        }
+        return st;
+    }
     ep_arena a;
     ep_arena_init(&a);
     ld_process proc;
-    ep_status st = find_interpreter(&a, opt, &proc, err);
+    ep_status st =
+        find_interpreter(&a, opt->python, opt->executable, &proc, err);
     if (st == EP_OK) {
         st = ld_session_new(opt, &proc, out, err);
     }

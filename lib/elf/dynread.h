@@ -100,6 +100,10 @@ size_t ep_elf_symtab_find(ep_elf_symtab *t, const char *name, size_t namelen,
  * undefined_only), in table order. */
 ep_status ep_elf_symtab_each(ep_elf_symtab *t, bool undefined_only,
                              ep_elf_sym_fn fn, void *ctx);
+/* False when no string of DT_STRTAB that can be read contains needle, so
+ * no symbol's name does (a walk for a name prefix can be skipped); true
+ * when one may. Reads the table in passing, keeping nothing. */
+bool ep_elf_symtab_strings_contain(ep_elf_symtab *t, const char *needle);
 uint32_t ep_elf_gnu_hash(const char *name);
 /* The System V hash; also the hash of version names (vna_hash, vd_hash). */
 uint32_t ep_elf_sysv_hash(const char *name);

@@ -141,6 +141,25 @@ name_flags(ep_object *obj, ep_strvec *names)
     return true;
 }
 
+/* The data of the SHT_STRTAB section at exactly [off, off + size) of the
+ * file, or NULL when there is none. */
+static Elf_Data *
+section_data_at(Elf *elf, uint64_t off, uint64_t size)
+{
+    for (Elf_Scn *scn = elf_nextscn(elf, NULL); scn != NULL;
+         scn = elf_nextscn(elf, scn)) {
+        GElf_Shdr sh;
+        if (gelf_getshdr(scn, &sh) != NULL && sh.sh_type == SHT_STRTAB &&
+            sh.sh_offset == off && sh.sh_size == size &&
+            (sh.sh_flags & SHF_COMPRESSED) == 0) {
+            Elf_Data *d = elf_getdata(scn, NULL);
+            return d != NULL && d->d_size == size && d->d_buf != NULL ? d
+                                                                      : NULL;
+        }
+    }
+    return NULL;
+}
+
 /* The dynamic section, read from PT_DYNAMIC as ld.so reads it. */
 static ep_status
 read_dynamic(ep_object *obj, const GElf_Phdr *ph, ep_error *err)
@@ -180,8 +199,13 @@ read_dynamic(ep_object *obj, const GElf_Phdr *ph, ep_error *err)
                               (unsigned long long)strsz);
             return EP_OK;
         }
-        Elf_Data *sd =
-            elf_getdata_rawchunk(obj->elf, (int64_t)stroff, strsz, ELF_T_BYTE);
+        /* The section that holds exactly this table (.dynstr) is read once
+         * for the symbol and version names too; a raw read otherwise. */
+        Elf_Data *sd = section_data_at(obj->elf, stroff, strsz);
+        if (sd == NULL) {
+            sd = elf_getdata_rawchunk(obj->elf, (int64_t)stroff, strsz,
+                                      ELF_T_BYTE);
+        }
         if (sd != NULL) {
             ds.base = sd->d_buf;
             ds.size = sd->d_size;

@@ -21,9 +21,11 @@
 #define LD_MAX_NAME 4096      /* a needed name or expanded directory */
 /* A session parks its files (closes their descriptors, keeping what was
  * read) past this many open ones, and frees what it read of them past this
- * many bytes, between two trees. */
+ * many bytes, between two trees. Held bytes are kept few: on this kind of
+ * VM a fresh page costs more than reading its 4 KiB again, and the
+ * symbol answers (the memo) outlive the tables they came from. */
 #define LD_MAX_OPEN 256
-#define LD_MAX_HELD (32u * 1024 * 1024)
+#define LD_MAX_HELD (1024u * 1024)
 
 /* ---- what ld.so computes at startup (platform.c) ------------------------- */
 
@@ -258,16 +260,17 @@ struct ep_deps_session {
     ld_dir **dir_hash; /* GL(dl_all_dirs), by name */
     size_t dir_hash_size;
     struct ld_cached **cached; /* ld.so.cache answers, by name */
-    ld_file **files;           /* by path */
-    size_t files_size;
+    size_t cached_size, ncached;
+    ld_file **files; /* by path */
+    size_t files_size, nfiles;
     ld_image **images; /* by identity */
-    size_t images_size;
+    size_t images_size, nimages;
     ld_image *all;        /* every image, newest first */
     size_t nopen;         /* descriptors opened since the last parking */
     struct ld_str **strs; /* interned version and file names */
     size_t strs_size;
     struct ld_memo **memo; /* which object answered each reference */
-    size_t memo_size;
+    size_t memo_size, nmemo;
     unsigned scope_gen; /* numbers each tree's lookup scope */
     unsigned ntrees;    /* trees made so far */
     /* The process (ld_process): NULL exe is standalone. */
@@ -278,6 +281,10 @@ struct ep_deps_session {
     const char *libpython;
     const char *caller_prefix;
     bool plain_unless_ext; /* opt->plain_unless_extension */
+    /* With plain_unless_ext, the process is decided at the first file that
+     * is a Python extension (most files of a batch of libraries never need
+     * it): the caller's finder and the names it is given. */
+    struct ld_process_finder_box *defer;
 };
 
 /* The process a file is dlopen()ed in, as the caller decided it (the
@@ -294,6 +301,24 @@ typedef struct ld_process {
                                 * dlopen(): the first whose SONAME (or file
                                 * name) starts with this; else the executable */
 } ld_process;
+
+/* Decides the process from the interpreter as named (python, or its
+ * executable when known; not both NULL): fills *p, its strings in a. */
+typedef ep_status (*ld_process_finder)(ep_arena *a, const char *python,
+                                       const char *executable, ld_process *p,
+                                       ep_error *err);
+
+typedef struct ld_process_finder_box {
+    ld_process_finder find;
+    const char *python; /* session copies, or NULL */
+    const char *executable;
+} ld_process_finder_box;
+
+/* Leave the process of a standalone session s undecided until a file
+ * that exports PyInit_* needs it (s has plain_unless_ext): find is then
+ * called once; when it fails, that file's analysis fails with its error. */
+ep_status ld_session_defer_process(ld_sess *s, ld_process_finder find,
+                                   const char *python, const char *executable);
 
 /* python.c: the DT_NEEDED entry of the executable exe that names a
  * libpython ("libpython3.11.so.1.0"), or NULL for a static build; in a.
@@ -332,9 +357,9 @@ struct ld_ctx {
     unsigned gen; /* numbers each walk over the objects */
     /* Objects by every name they answer to, and by file identity. */
     struct ld_name **names;
-    size_t names_size;
+    size_t names_size, nnames;
     ld_obj **by_inode;
-    size_t inode_size;
+    size_t inode_size, ninode;
     /* Symbols: wanted at all, and the root's references being bound. */
     bool symbols;
     struct ld_ref *refs;

@@ -85,6 +85,11 @@ ld_exports_pyinit(ld_sess *s, const char *path)
             return true;
         }
     }
+    /* Most files are not extensions: a look through the string table
+     * for "PyInit_" (no symbol decoded) rules them out. */
+    if (!ep_elf_symtab_strings_contain(t, "PyInit_")) {
+        return false;
+    }
     bool any = false;
     return ep_elf_symtab_each(t, false, is_pyinit_def, &any) == EP_OK && any;
 }

@@ -524,6 +524,44 @@ fail:
     return st;
 }
 
+ep_status
+ld_session_defer_process(ld_sess *s, ld_process_finder find, const char *python,
+                         const char *executable)
+{
+    ld_process_finder_box *b = ep_arena_alloc(&s->a, sizeof(*b));
+    if (b == NULL) {
+        return EP_ERR_NOMEM;
+    }
+    b->find = find;
+    b->python = python ? ep_arena_strdup(&s->a, python) : NULL;
+    b->executable = executable ? ep_arena_strdup(&s->a, executable) : NULL;
+    if ((python && !b->python) || (executable && !b->executable)) {
+        return EP_ERR_NOMEM;
+    }
+    s->defer = b;
+    return EP_OK;
+}
+
+/* The deferred process, decided now (once it is found). */
+static ep_status
+decide_process(ld_sess *s, ep_error *err)
+{
+    ep_arena a;
+    ep_arena_init(&a);
+    ld_process proc;
+    ep_status st =
+        s->defer->find(&a, s->defer->python, s->defer->executable, &proc, err);
+    if (st == EP_OK) {
+        if (set_process(s, &proc) != EP_OK) {
+            st = ep_fail_nomem(err);
+        } else {
+            s->defer = NULL;
+        }
+    }
+    ep_arena_release(&a);
+    return st;
+}
+
 void
 ep_deps_session_free(ep_deps_session *session)
 {
@@ -552,7 +590,8 @@ analyze(ld_ctx *cx, const char *path, ep_error *err)
         return ep_fail_nomem(err);
     }
     const char *exe = s->exe;
-    if (exe != NULL && s->plain_unless_ext && !ld_exports_pyinit(s, path)) {
+    bool interp = exe != NULL || s->defer != NULL;
+    if (interp && s->plain_unless_ext && !ld_exports_pyinit(s, path)) {
         /* Not an extension module: no import dlopen()s it, so the tree
          * is the one it has on its own (docs/deps.md). */
         exe = NULL;
@@ -564,6 +603,16 @@ analyze(ld_ctx *cx, const char *path, ep_error *err)
                          "loads it in the interpreter")) {
             return ep_fail_nomem(err);
         }
+    } else if (interp && exe == NULL) {
+        ep_status st = decide_process(s, err);
+        if (st != EP_OK) {
+            return st;
+        }
+        exe = s->exe;
+        d->python = s->python;
+        d->asked = s->asked;
+        d->shared = s->shared;
+        d->libpython = s->libpython;
     }
     ld_obj **pscope = NULL, **mscope = NULL;
     size_t npscope = 0, nmscope = 0;

@@ -8,6 +8,7 @@
 #include "loader/loader.h"
 #include "util/error.h"
 #include "util/arena.h"
+#include "util/chain.h"
 #include "elf/dynread.h"
 #include "elf/names.h"
 
@@ -16,6 +17,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -412,8 +414,9 @@ typedef struct ld_name {
     struct ld_name *next;
 } ld_name;
 
-#define NAME_SLOTS 1024
-#define INODE_SLOTS 512
+/* Each table starts with this many heads and doubles as it fills. */
+#define NAME_MIN 64
+#define INODE_MIN 32
 
 static size_t
 str_hash(const char *s)
@@ -440,18 +443,28 @@ ld_find_name(ld_ctx *cx, const char *name)
     return NULL;
 }
 
+static size_t
+name_entry_hash(const void *e)
+{
+    return str_hash(((const ld_name *)e)->name);
+}
+
+static size_t
+obj_inode_hash(const void *e)
+{
+    return (size_t)((const ld_obj *)e)->ino;
+}
+
 /* Index name for l; a name two objects answer to stays with the one first
  * in the namespace list, which is the one _dl_map_object's walk finds. */
 static void
 index_name(ld_ctx *cx, ld_obj *l, const char *name)
 {
-    if (cx->names == NULL) {
-        cx->names_size = NAME_SLOTS;
-        cx->names = ep_arena_alloc(cx->a, NAME_SLOTS * sizeof(*cx->names));
-        if (cx->names == NULL) {
-            cx->nomem = true;
-            return;
-        }
+    if (!ep_chain_reserve(cx->a, (void ***)&cx->names, &cx->names_size,
+                          cx->nnames + 1, NAME_MIN, offsetof(ld_name, next),
+                          name_entry_hash)) {
+        cx->nomem = true;
+        return;
     }
     size_t slot = str_hash(name) % cx->names_size;
     for (ld_name *n = cx->names[slot]; n != NULL; n = n->next) {
@@ -471,6 +484,7 @@ index_name(ld_ctx *cx, ld_obj *l, const char *name)
     n->obj = l;
     n->next = cx->names[slot];
     cx->names[slot] = n;
+    cx->nnames++;
 }
 
 static ld_obj *
@@ -491,17 +505,16 @@ find_inode(ld_ctx *cx, dev_t dev, ino_t ino)
 static void
 index_inode(ld_ctx *cx, ld_obj *l)
 {
-    if (cx->by_inode == NULL) {
-        cx->inode_size = INODE_SLOTS;
-        cx->by_inode = ep_arena_alloc(cx->a, INODE_SLOTS * sizeof(ld_obj *));
-        if (cx->by_inode == NULL) {
-            cx->nomem = true;
-            return;
-        }
+    if (!ep_chain_reserve(cx->a, (void ***)&cx->by_inode, &cx->inode_size,
+                          cx->ninode + 1, INODE_MIN,
+                          offsetof(ld_obj, inode_next), obj_inode_hash)) {
+        cx->nomem = true;
+        return;
     }
     size_t slot = (size_t)l->ino % cx->inode_size;
     l->inode_next = cx->by_inode[slot];
     cx->by_inode[slot] = l;
+    cx->ninode++;
 }
 
 static void
@@ -584,8 +597,20 @@ damage_of(ld_sess *s, const char *path, const char *why)
 
 /* ---- the session's files ------------------------------------------------- */
 
-#define FILE_SLOTS 4096
-#define IMAGE_SLOTS 1024
+#define FILE_MIN 64
+#define IMAGE_MIN 32
+
+static size_t
+image_entry_hash(const void *e)
+{
+    return (size_t)((const ld_image *)e)->ino;
+}
+
+static size_t
+file_entry_hash(const void *e)
+{
+    return str_hash(((const ld_file *)e)->path);
+}
 
 static ld_image *
 find_image(ld_sess *s, dev_t dev, ino_t ino)
@@ -670,16 +695,15 @@ new_image(ld_sess *s, const char *path, ep_elf_symtab *t)
     }
     /* Another name of a regular file reaches the same image. */
     if (regular) {
-        if (s->images == NULL) {
-            s->images_size = IMAGE_SLOTS;
-            s->images = ep_arena_alloc(&s->a, IMAGE_SLOTS * sizeof(*s->images));
-            if (s->images == NULL) {
-                return NULL;
-            }
+        if (!ep_chain_reserve(&s->a, (void ***)&s->images, &s->images_size,
+                              s->nimages + 1, IMAGE_MIN,
+                              offsetof(ld_image, hnext), image_entry_hash)) {
+            return NULL;
         }
         size_t slot = (size_t)m->ino % s->images_size;
         m->hnext = s->images[slot];
         s->images[slot] = m;
+        s->nimages++;
     }
     return m;
 }
@@ -687,13 +711,11 @@ new_image(ld_sess *s, const char *path, ep_elf_symtab *t)
 ld_file *
 ld_sess_file(ld_sess *s, const char *path, bool map)
 {
-    if (s->files == NULL) {
-        s->files_size = FILE_SLOTS;
-        s->files = ep_arena_alloc(&s->a, FILE_SLOTS * sizeof(*s->files));
-        if (s->files == NULL) {
-            s->nomem = true;
-            return NULL;
-        }
+    if (!ep_chain_reserve(&s->a, (void ***)&s->files, &s->files_size,
+                          s->nfiles + 1, FILE_MIN, offsetof(ld_file, hnext),
+                          file_entry_hash)) {
+        s->nomem = true;
+        return NULL;
     }
     size_t slot = str_hash(path) % s->files_size;
     for (ld_file *f = s->files[slot]; f != NULL; f = f->hnext) {
@@ -756,8 +778,11 @@ ld_sess_file(ld_sess *s, const char *path, bool map)
             }
         }
     }
+    /* The table may have grown while the file was read. */
+    slot = str_hash(path) % s->files_size;
     f->hnext = s->files[slot];
     s->files[slot] = f;
+    s->nfiles++;
     return f;
 }
 
@@ -982,18 +1007,24 @@ typedef struct ld_cached {
     struct ld_cached *next;
 } ld_cached;
 
-#define CACHED_SLOTS 1024
+#define CACHED_MIN 64
+
+static size_t
+cached_entry_hash(const void *e)
+{
+    return str_hash(((const ld_cached *)e)->name);
+}
 
 static const char *
 cache_lookup(ld_sess *s, const char *name)
 {
-    if (s->cached == NULL) {
-        s->cached = ep_arena_alloc(&s->a, CACHED_SLOTS * sizeof(*s->cached));
-        if (s->cached == NULL) {
-            return ld_cache_lookup(s->cache, name, &s->pf);
-        }
+    if (!ep_chain_reserve(&s->a, (void ***)&s->cached, &s->cached_size,
+                          s->ncached + 1, CACHED_MIN, offsetof(ld_cached, next),
+                          cached_entry_hash) &&
+        s->cached == NULL) {
+        return ld_cache_lookup(s->cache, name, &s->pf);
     }
-    size_t slot = str_hash(name) % CACHED_SLOTS;
+    size_t slot = str_hash(name) % s->cached_size;
     for (ld_cached *c = s->cached[slot]; c != NULL; c = c->next) {
         if (strcmp(c->name, name) == 0) {
             return c->path;
@@ -1005,6 +1036,7 @@ cache_lookup(ld_sess *s, const char *name)
         c->path = path;
         c->next = s->cached[slot];
         s->cached[slot] = c;
+        s->ncached++;
     }
     return path;
 }

@@ -10,8 +10,10 @@
  */
 #include "loader/loader.h"
 #include "util/arena.h"
+#include "util/chain.h"
 #include "elf/dynread.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -346,12 +348,26 @@ typedef struct ld_memo {
     struct ld_memo *next;
 } ld_memo;
 
-#define MEMO_SLOTS 16384
+/* The table starts at MEMO_MIN heads and doubles (a power of two). */
+#define MEMO_MIN 256
+
+static size_t
+memo_hash(uint32_t gnu_hash, uint32_t vhash)
+{
+    return gnu_hash ^ (vhash * 0x9e3779b1u);
+}
+
+static size_t
+memo_entry_hash(const void *e)
+{
+    const ld_memo *m = e;
+    return memo_hash(m->gnu_hash, m->vhash);
+}
 
 static size_t
 memo_slot(const ld_sess *s, const ld_ref *r)
 {
-    return (r->gnu_hash ^ (r->vhash * 0x9e3779b1u)) & (s->memo_size - 1);
+    return memo_hash(r->gnu_hash, r->vhash) & (s->memo_size - 1);
 }
 
 static const ld_memo *
@@ -373,12 +389,11 @@ memo_get(const ld_sess *s, const ld_ref *r)
 static void
 memo_put(ld_sess *s, const ld_ref *r, const ld_image *img)
 {
-    if (s->memo == NULL) {
-        s->memo = ep_arena_alloc(&s->a, MEMO_SLOTS * sizeof(*s->memo));
-        if (s->memo == NULL) {
-            return; /* only slower */
-        }
-        s->memo_size = MEMO_SLOTS;
+    if (!ep_chain_reserve(&s->a, (void ***)&s->memo, &s->memo_size,
+                          s->nmemo + 1, MEMO_MIN, offsetof(ld_memo, next),
+                          memo_entry_hash) &&
+        s->memo == NULL) {
+        return; /* only slower */
     }
     ld_memo *m = ep_arena_alloc(&s->a, sizeof(*m));
     if (m == NULL ||
@@ -393,6 +408,7 @@ memo_put(ld_sess *s, const ld_ref *r, const ld_image *img)
     size_t slot = memo_slot(s, r);
     m->next = s->memo[slot];
     s->memo[slot] = m;
+    s->nmemo++;
 }
 
 /* dl-lookup.c do_lookup_x in one object: a match, or an unversioned

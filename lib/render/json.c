@@ -6,6 +6,7 @@
 #include "render/json.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -32,7 +33,19 @@ put(ep_json *j, const char *s, size_t n)
 {
     ep_strbuf *sb = &j->out;
     if (sb->len + n < sb->cap) {
-        memcpy(sb->data + sb->len, s, n);
+        char *d = sb->data + sb->len;
+        /* Most runs are a few bytes (a key, an indentation, a short name):
+         * two fixed-size copies that overlap, which the compiler inlines,
+         * rather than a call to memcpy for each. */
+        if (n >= 8 && n <= 16) {
+            memcpy(d, s, 8);
+            memcpy(d + n - 8, s + n - 8, 8);
+        } else if (n >= 4 && n < 8) {
+            memcpy(d, s, 4);
+            memcpy(d + n - 4, s + n - 4, 4);
+        } else {
+            memcpy(d, s, n);
+        }
         sb->len += n;
         sb->data[sb->len] = '\0';
     } else {
@@ -261,19 +274,43 @@ static const unsigned char plain_ascii[256] = {
 #undef R16
 };
 
+/* Whether none of the 8 bytes of w needs a look: all printable ASCII but
+ * '"', '\\' and DEL. (x - 0x01..) & ~x & 0x80.. is nonzero exactly when
+ * a byte of x is zero; (w - n..) & ~w & 0x80.. when a byte is below n. */
+static inline bool
+plain8(uint64_t w)
+{
+    const uint64_t ones = 0x0101010101010101u, high = 0x8080808080808080u;
+    uint64_t quote = w ^ (ones * '"'), bslash = w ^ (ones * '\\');
+    uint64_t del = w ^ (ones * 0x7f);
+    uint64_t bad = ((w - ones * 0x20) & ~w) | ((quote - ones) & ~quote) |
+                   ((bslash - ones) & ~bslash) | ((del - ones) & ~del) | w;
+    return (bad & high) == 0;
+}
+
 /* RFC 8259 escaping, with runs that need none appended in one piece. A
  * byte that does not start a well-formed UTF-8 sequence (a stray
  * continuation byte, an overlong form, a surrogate, a truncated sequence,
  * F5..FF) comes out as \u00XX of that byte, so any file name or symbol
- * still yields JSON every parser accepts (docs/json.md). */
+ * still yields JSON every parser accepts (docs/json.md). Symbol names are
+ * most of what inspect writes: they are checked 8 bytes at a time. */
 static void
 put_escaped(ep_json *j, const char *s)
 {
     static const char hex[] = "0123456789abcdef";
     const unsigned char *p = (const unsigned char *)s;
     const unsigned char *run = p;
+    const unsigned char *end = p + strlen(s);
     put1(j, '"');
     for (;;) {
+        if (end - p >= 8) {
+            uint64_t w;
+            memcpy(&w, p, 8);
+            if (plain8(w)) {
+                p += 8;
+                continue;
+            }
+        }
         unsigned char c = *p;
         if (plain_ascii[c]) {
             p++;

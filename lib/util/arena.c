@@ -6,6 +6,7 @@
 #include "util/grow.h"
 
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,62 +38,78 @@ ep_arena_release(ep_arena *a)
     a->head = NULL;
 }
 
-void *
-ep_arena_alloc(ep_arena *a, size_t size)
+/* A block of its own for a large request, behind the head so the head's
+ * free space stays usable for small ones. Zeroed ones come from calloc:
+ * fresh pages from the kernel are zero already, so no memset (and none of
+ * the page faults it would cause on untouched slots of a big table). */
+static void *
+own_block(ep_arena *a, size_t rounded, bool zero)
+{
+    if (rounded > SIZE_MAX - sizeof(ep_arena_block)) {
+        return NULL;
+    }
+    ep_arena_block *b =
+        zero ? calloc(1, sizeof(*b) + rounded) : malloc(sizeof(*b) + rounded);
+    if (b == NULL) {
+        return NULL;
+    }
+    b->used = rounded;
+    b->cap = rounded;
+    if (a->head != NULL) {
+        b->next = a->head->next;
+        a->head->next = b;
+    } else {
+        b->next = NULL;
+        a->head = b;
+    }
+    return b->data;
+}
+
+static void *
+alloc(ep_arena *a, size_t size, bool zero)
 {
     size_t rounded = (size + 15) & ~(size_t)15;
     if (rounded < size) {
         return NULL;
     }
+    if (rounded > BLOCK_MIN) {
+        return own_block(a, rounded, zero);
+    }
     ep_arena_block *b = a->head;
     if (b == NULL || b->cap - b->used < rounded) {
-        size_t cap = rounded > BLOCK_MIN ? rounded : BLOCK_MIN;
-        if (cap > SIZE_MAX - sizeof(*b)) {
-            return NULL;
-        }
-        /* A block of its own for a large request comes from calloc: fresh
-         * pages from the kernel are zero already, so the memset below
-         * (and the page faults it causes on untouched slots of a big
-         * hash table) is skipped for it. */
-        bool own = rounded > BLOCK_MIN;
-        b = own ? calloc(1, sizeof(*b) + cap) : malloc(sizeof(*b) + cap);
+        b = malloc(sizeof(*b) + BLOCK_MIN);
         if (b == NULL) {
             return NULL;
         }
-        if (own) {
-            b->used = rounded;
-            b->cap = cap;
-            if (a->head != NULL) {
-                b->next = a->head->next;
-                a->head->next = b;
-            } else {
-                b->next = NULL;
-                a->head = b;
-            }
-            return b->data;
-        }
         b->used = 0;
-        b->cap = cap;
-        /* A large one-off allocation goes behind the head so the
-         * head's free space stays usable for small ones. */
-        if (a->head != NULL && cap > BLOCK_MIN) {
-            b->next = a->head->next;
-            a->head->next = b;
-        } else {
-            b->next = a->head;
-            a->head = b;
-        }
+        b->cap = BLOCK_MIN;
+        b->next = a->head;
+        a->head = b;
     }
     void *p = b->data + b->used;
     b->used += rounded;
-    memset(p, 0, size);
+    if (zero) {
+        memset(p, 0, size);
+    }
     return p;
+}
+
+void *
+ep_arena_alloc(ep_arena *a, size_t size)
+{
+    return alloc(a, size, true);
+}
+
+void *
+ep_arena_alloc_uninit(ep_arena *a, size_t size)
+{
+    return alloc(a, size, false);
 }
 
 char *
 ep_arena_strndup(ep_arena *a, const char *s, size_t n)
 {
-    char *p = ep_arena_alloc(a, n + 1);
+    char *p = ep_arena_alloc_uninit(a, n + 1);
     if (p != NULL) {
         memcpy(p, s, n);
         p[n] = '\0';
@@ -122,7 +139,7 @@ ep_arena_vprintf(ep_arena *a, const char *fmt, va_list ap)
     va_list again;
     va_copy(again, ap);
     int n = vsnprintf(NULL, 0, fmt, ap);
-    char *p = n < 0 ? NULL : ep_arena_alloc(a, (size_t)n + 1);
+    char *p = n < 0 ? NULL : ep_arena_alloc_uninit(a, (size_t)n + 1);
     if (p != NULL) {
         vsnprintf(p, (size_t)n + 1, fmt, again);
     }

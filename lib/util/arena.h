@@ -19,6 +19,9 @@ typedef struct ep_arena {
 void ep_arena_init(ep_arena *a);
 void ep_arena_release(ep_arena *a);
 void *ep_arena_alloc(ep_arena *a, size_t size); /* zeroed, 16-aligned */
+/* Not zeroed: for a caller that writes every byte before reading any
+ * (copies, the grown part of an array is zeroed by ep_arena_grow). */
+void *ep_arena_alloc_uninit(ep_arena *a, size_t size);
 char *ep_arena_strdup(ep_arena *a, const char *s);
 char *ep_arena_strndup(ep_arena *a, const char *s, size_t n);
 char *ep_arena_printf(ep_arena *a, const char *fmt, ...) EP_PRINTF(2, 3);

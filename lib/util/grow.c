@@ -54,13 +54,17 @@ ep_arena_grow(ep_arena *a, void **items, size_t *cap, size_t need, size_t elem)
     if (c == 0) {
         return false;
     }
-    void *p = ep_arena_alloc(a, c * elem);
+    /* Only the new part is zeroed (callers may count on it); the old
+     * part is copied over. */
+    size_t keep = *items != NULL ? *cap : 0;
+    void *p = ep_arena_alloc_uninit(a, c * elem);
     if (p == NULL) {
         return false;
     }
-    if (*items != NULL && *cap > 0) {
-        memcpy(p, *items, *cap * elem);
+    if (keep > 0) {
+        memcpy(p, *items, keep * elem);
     }
+    memset((char *)p + keep * elem, 0, (c - keep) * elem);
     *items = p;
     *cap = c;
     return true;

@@ -1,13 +1,66 @@
 /*
  * The wheel archive through libzip: the member list and member bytes as a
  * stream. The only file of lib/ that includes <zip.h>; nothing is written
- * or extracted.
+ * or extracted. libzip is opened (dlopen) when the first archive is, not
+ * linked: with the libcrypto and libbz2 it needs, loading it is most of the
+ * start-up time of a process that reads no wheel (extprobe deps FILE).
  */
 #include "wheel/wheel.h"
 
+#include <dlfcn.h>
+#include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <zip.h>
+
+/* The libzip functions used, called through lz. */
+#define LZ_FUNCS(X)                                                            \
+    X(zip_discard)                                                             \
+    X(zip_error_fini)                                                          \
+    X(zip_error_init_with_code)                                                \
+    X(zip_error_strerror)                                                      \
+    X(zip_fclose)                                                              \
+    X(zip_file_strerror)                                                       \
+    X(zip_fopen_index)                                                         \
+    X(zip_fread)                                                               \
+    X(zip_get_num_entries)                                                     \
+    X(zip_open)                                                                \
+    X(zip_stat_index)                                                          \
+    X(zip_stat_init)                                                           \
+    X(zip_strerror)
+
+static struct {
+#define LZ_FIELD(f) __typeof__(f) *f;
+    LZ_FUNCS(LZ_FIELD)
+#undef LZ_FIELD
+    bool ok;
+    char why[256]; /* when not ok: dlopen's or dlsym's reason */
+} lz;
+
+static pthread_once_t lz_once = PTHREAD_ONCE_INIT;
+
+static void
+lz_load(void)
+{
+    /* EP_LIBZIP_SONAME: the SONAME of the libzip built against
+     * (lib/wheel/meson.build). Never closed: the handle lives as long as
+     * the process, as a linked library would. */
+    void *h = dlopen(EP_LIBZIP_SONAME, RTLD_NOW | RTLD_LOCAL);
+    if (h == NULL) {
+        snprintf(lz.why, sizeof(lz.why), "%s", dlerror());
+        return;
+    }
+    /* POSIX's way of storing dlsym's answer in a function pointer. */
+#define LZ_SYM(f)                                                              \
+    if ((*(void **)&lz.f = dlsym(h, #f)) == NULL) {                            \
+        snprintf(lz.why, sizeof(lz.why), "%s: no %s", EP_LIBZIP_SONAME, #f);   \
+        return;                                                                \
+    }
+    LZ_FUNCS(LZ_SYM)
+#undef LZ_SYM
+    lz.ok = true;
+}
 
 struct ep_zip {
     zip_t *za;
@@ -24,13 +77,13 @@ static ep_status
 open_failure(ep_error *err, const char *path, int code)
 {
     zip_error_t ze;
-    zip_error_init_with_code(&ze, code);
+    lz.zip_error_init_with_code(&ze, code);
     ep_status st =
         ep_fail(err,
                 code == ZIP_ER_OPEN || code == ZIP_ER_READ ? EP_ERR_IO
                                                            : EP_ERR_MALFORMED,
-                "%s: %s", path, zip_error_strerror(&ze));
-    zip_error_fini(&ze);
+                "%s: %s", path, lz.zip_error_strerror(&ze));
+    lz.zip_error_fini(&ze);
     return st;
 }
 
@@ -42,6 +95,11 @@ ep_zip_open(const char *path, ep_arena *a, ep_zip **out, ep_error *err)
     ep_zip *z = calloc(1, sizeof(*z));
 
     *out = NULL;
+    if (pthread_once(&lz_once, lz_load) != 0 || !lz.ok) {
+        free(z);
+        return ep_fail(err, EP_ERR_IO, "%s: libzip cannot be loaded: %s", path,
+                       lz.why[0] ? lz.why : "pthread_once failed");
+    }
     if (z == NULL) {
         return ep_fail(err, EP_ERR_NOMEM, "%s: out of memory", path);
     }
@@ -54,12 +112,12 @@ ep_zip_open(const char *path, ep_arena *a, ep_zip **out, ep_error *err)
     /* ZIP_CHECKCONS: a central directory that disagrees with the end record
      * (a truncated download, two archives glued) is refused here instead of
      * giving a partial member list. */
-    z->za = zip_open(path, ZIP_RDONLY | ZIP_CHECKCONS, &code);
+    z->za = lz.zip_open(path, ZIP_RDONLY | ZIP_CHECKCONS, &code);
     if (z->za == NULL) {
         st = open_failure(err, path, code);
         goto fail;
     }
-    zip_int64_t n = zip_get_num_entries(z->za, 0);
+    zip_int64_t n = lz.zip_get_num_entries(z->za, 0);
     if (n < 0) {
         st = ep_fail(err, EP_ERR_MALFORMED, "%s: no member list", path);
         goto fail;
@@ -71,11 +129,11 @@ ep_zip_open(const char *path, ep_arena *a, ep_zip **out, ep_error *err)
     }
     for (zip_int64_t i = 0; i < n; i++) {
         zip_stat_t zs;
-        zip_stat_init(&zs);
-        if (zip_stat_index(z->za, (zip_uint64_t)i, 0, &zs) != 0 ||
+        lz.zip_stat_init(&zs);
+        if (lz.zip_stat_index(z->za, (zip_uint64_t)i, 0, &zs) != 0 ||
             !(zs.valid & ZIP_STAT_NAME) || !(zs.valid & ZIP_STAT_SIZE)) {
             st = ep_fail(err, EP_ERR_MALFORMED, "%s: member %lld: %s", path,
-                         (long long)i, zip_strerror(z->za));
+                         (long long)i, lz.zip_strerror(z->za));
             goto fail;
         }
         ep_zip_member *m = &z->members[z->count++];
@@ -104,7 +162,7 @@ ep_zip_close(ep_zip *z)
         return;
     }
     if (z->za != NULL) {
-        zip_discard(z->za); /* read-only: nothing to write back */
+        lz.zip_discard(z->za); /* read-only: nothing to write back */
     }
     free(z->members);
     free(z->buf);
@@ -138,18 +196,18 @@ ep_status
 ep_zip_stream(ep_zip *z, const ep_zip_member *m, ep_zip_chunk_fn fn, void *ctx,
               ep_error *err)
 {
-    zip_file_t *f = zip_fopen_index(z->za, m->index, 0);
+    zip_file_t *f = lz.zip_fopen_index(z->za, m->index, 0);
     if (f == NULL) {
         return ep_fail(err, EP_ERR_MALFORMED, "%s: %s: %s", z->path, m->name,
-                       zip_strerror(z->za));
+                       lz.zip_strerror(z->za));
     }
     ep_status st = EP_OK;
     for (;;) {
-        zip_int64_t got = zip_fread(f, z->buf, ZIP_BUF_SIZE);
+        zip_int64_t got = lz.zip_fread(f, z->buf, ZIP_BUF_SIZE);
         if (got < 0) {
             /* a bad CRC shows here, at the end of the member's data */
             st = ep_fail(err, EP_ERR_MALFORMED, "%s: %s: %s", z->path, m->name,
-                         zip_file_strerror(f));
+                         lz.zip_file_strerror(f));
             break;
         }
         if (got == 0) {
@@ -159,7 +217,7 @@ ep_zip_stream(ep_zip *z, const ep_zip_member *m, ep_zip_chunk_fn fn, void *ctx,
             break;
         }
     }
-    zip_fclose(f);
+    lz.zip_fclose(f);
     return st;
 }
 

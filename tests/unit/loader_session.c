@@ -145,6 +145,49 @@ Test(loader, session_refuses_a_wrapper_script_without_running_it)
     rmdir(dir);
 }
 
+/* Without --python (plain_unless_extension) the interpreter is modelled
+ * at the first extension: a plain library never needs it, so a python3
+ * that cannot be modelled fails only the extension, and is never run. */
+Test(loader, session_models_the_interpreter_only_for_an_extension)
+{
+    char dir[] = "/tmp/ep-lazy-XXXXXX";
+    cr_assert(mkdtemp(dir) != NULL);
+    char shim[256], log[256], text[512];
+    snprintf(shim, sizeof(shim), "%s/python3", dir);
+    snprintf(log, sizeof(log), "%s/runs", dir);
+    snprintf(text, sizeof(text),
+             "#!/bin/sh\necho run >> '%s'\nexec /usr/bin/python3 \"$@\"\n",
+             log);
+    write_file(shim, text, 0755);
+    ep_deps_options o = opts(shim, NULL);
+    o.plain_unless_extension = true;
+    ep_deps_session *s = NULL;
+    ep_error err;
+    cr_assert(eq(int, ep_deps_session_new(&o, &s, &err), EP_OK), "%s",
+              err.message);
+    ep_deps *d = NULL;
+    cr_assert(eq(int,
+                 ep_deps_session_analyze(s, fx("rpath/mod_rpath.so"), &d, &err),
+                 EP_OK),
+              "%s", err.message);
+    cr_assert(ep_deps_interpreter(d) == NULL, "a library got an interpreter");
+    ep_deps_free(d);
+    d = NULL;
+    char mod[4096];
+    snprintf(mod, sizeof(mod), "%s/fxmod.cpython-311-x86_64-linux-gnu.so",
+             EP_FIXTURE_DIR);
+    cr_assert(
+        eq(int, ep_deps_session_analyze(s, mod, &d, &err), EP_ERR_INTERP));
+    cr_assert(d == NULL);
+    cr_assert(strstr(err.message, shim) != NULL &&
+                  strstr(err.message, "neither a pyenv shim nor") != NULL,
+              "%s", err.message);
+    ep_deps_session_free(s);
+    cr_assert(eq(int, access(log, F_OK), -1), "the wrapper was run");
+    unlink(shim);
+    rmdir(dir);
+}
+
 /* A pyenv tree of our own: PYENV_ROOT/versions/<v>/bin/python3 linking
  * to an ELF executable each (which one shows which version was taken),
  * and a shim exactly as pyenv-rehash writes it

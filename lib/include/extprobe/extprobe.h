@@ -757,8 +757,12 @@ typedef struct ep_deps_options {
                                   defines a PyInit_* dynamic symbol) is
                                   dlopen()ed by the interpreter; any other
                                   file is loaded on its own, as with python
-                                  NULL (docs/deps.md). Default false; the
-                                  CLI sets it unless --python is given */
+                                  NULL (docs/deps.md). The interpreter is
+                                  then modelled at the first extension
+                                  module of a session: one that cannot be
+                                  is that file's EP_ERR_INTERP. Default
+                                  false; the CLI sets it unless --python is
+                                  given */
 } ep_deps_options;
 
 /** Set every field to its documented default.  Ownership: not applicable. */
