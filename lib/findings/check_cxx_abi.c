@@ -112,7 +112,12 @@ cxx_fix(ep_ctx *c, ep_analysis *an, ep_finding_slot *fs,
         const ep_loader_facts *lf, const char *version)
 {
     const char *how = lf->cxx_how ? lf->cxx_how : "";
-    const char *lib = lf->cxx_path;
+    const char *lib = lf->cxx_path ? lf->cxx_path : LIBSTDCXX;
+    /* conda-forge's libstdcxx-ng is versioned like the GCC it comes from. */
+    const char *gcc = gcc_release(version);
+    const char *conda = gcc ? ep_arena_printf(c->a, "'libstdcxx-ng>=%.*s'",
+                                              (int)strcspn(gcc, "."), gcc)
+                            : "libstdcxx-ng";
     if (strcmp(how, "rpath") == 0 || strcmp(how, "runpath") == 0) {
         ep_finding_fix(c->r, fs,
                        "Upgrade the package whose copy this is, or remove the "
@@ -124,14 +129,13 @@ cxx_fix(ep_ctx *c, ep_analysis *an, ep_finding_slot *fs,
         ep_finding_fix(c->r, fs,
                        "Take the directory of %s out of LD_LIBRARY_PATH, or "
                        "update the libstdc++ there (conda: conda install -c "
-                       "conda-forge 'libstdcxx-ng>=12')",
-                       lib);
+                       "conda-forge %s)",
+                       lib, conda);
     } else if (c->in->prefix != NULL && ep_path_within(lib, c->in->prefix)) {
         ep_finding_fix(c->r, fs,
                        "Update the environment's libstdc++ (conda: conda "
-                       "install -c conda-forge 'libstdcxx-ng>=12', or the "
-                       "version of GCC that %s needs)",
-                       version);
+                       "install -c conda-forge %s)",
+                       conda);
     }
     ep_finding_fix(c->r, fs,
                    "As a stopgap, preload a libstdc++.so.6 that defines %s: "
