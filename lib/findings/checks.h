@@ -296,6 +296,12 @@ ep_status ep_check_wrong_architecture(ep_ctx *c, ep_analysis *an);
 ep_status ep_check_missing_init_function(ep_ctx *c, ep_analysis *an);
 ep_status ep_check_limited_api_violation(ep_ctx *c, ep_analysis *an);
 ep_status ep_check_libc_mismatch(ep_ctx *c, ep_analysis *an);
+/* The C library of the process an interpreter executable starts: "musl"
+ * or "glibc" from its PT_INTERP (the loader), else from a DT_NEEDED C
+ * library of exe or libpython (may be NULL); NULL when neither tells.
+ * *evidence: one line naming the file and the entry, in a. */
+const char *ep_process_libc(const ep_object *exe, const ep_object *libpython,
+                            const char **evidence, ep_arena *a);
 ep_status ep_check_executable_stack(ep_ctx *c, ep_analysis *an);
 ep_status ep_check_static_tls(ep_ctx *c, ep_analysis *an);
 ep_status ep_check_links_libpython(ep_ctx *c, ep_analysis *an);
