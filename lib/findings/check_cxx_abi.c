@@ -237,14 +237,17 @@ typedef struct older_copy {
     const char *path;
     const char *missing;
     const char *newest;
+    dev_t dev; /* its identity: a copy reached by two names counts once */
+    ino_t ino;
 } older_copy;
 
 /* Whether the file at path is a libstdc++.so.6 (by SONAME, the name the
- * loader matches loaded objects by) other than the tree's, lacking one of
- * the needed versions; fills *out. */
+ * loader matches loaded objects by) other than the tree's and the nfound
+ * already in out[], lacking one of the needed versions; fills out[nfound]. */
 static bool
 older_than_needed(ep_ctx *c, const char *path, const struct stat *tree,
-                  const ep_version_need *needs, size_t nneeds, older_copy *out)
+                  const ep_version_need *needs, size_t nneeds, older_copy *out,
+                  size_t nfound)
 {
     struct stat st;
     if (stat(path, &st) != 0 || !S_ISREG(st.st_mode) ||
@@ -252,6 +255,14 @@ older_than_needed(ep_ctx *c, const char *path, const struct stat *tree,
          st.st_ino == tree->st_ino)) {
         return false;
     }
+    for (size_t i = 0; i < nfound; i++) {
+        if (out[i].dev == st.st_dev && out[i].ino == st.st_ino) {
+            return false;
+        }
+    }
+    out += nfound;
+    out->dev = st.st_dev;
+    out->ino = st.st_ino;
     ep_object *obj = NULL;
     if (ep_object_open(path, &obj, NULL) != EP_OK) {
         return false;
@@ -282,15 +293,15 @@ older_than_needed(ep_ctx *c, const char *path, const struct stat *tree,
 /* The libstdc++.so.6 copies in the "<name>.libs" directories of one
  * sys.path entry -- where wheels keep the libraries they ship -- that lack
  * a version the module needs. */
-static size_t
+static void
 scan_entry(ep_ctx *c, const char *entry, const struct stat *tree,
            const ep_version_need *needs, size_t nneeds, older_copy *out,
-           size_t room)
+           size_t *nout)
 {
-    size_t n = 0;
+    size_t n = *nout, room = MAX_OLDER;
     DIR *d = opendir(entry);
     if (d == NULL) {
-        return 0;
+        return;
     }
     struct dirent *e;
     for (size_t seen = 0;
@@ -315,14 +326,14 @@ scan_entry(ep_ctx *c, const char *entry, const struct stat *tree,
             }
             const char *p = ep_path_join(c->a, libs, f->d_name);
             if (p != NULL &&
-                older_than_needed(c, p, tree, needs, nneeds, &out[n])) {
+                older_than_needed(c, p, tree, needs, nneeds, out, n)) {
                 n++;
             }
         }
         closedir(ld);
     }
     closedir(d);
-    return n;
+    *nout = n;
 }
 
 /* The module finds a new enough libstdc++, but an older copy on sys.path
@@ -357,8 +368,7 @@ import_order(ep_ctx *c, ep_analysis *an, const ep_loader_facts *lf)
                   strcmp(c->in->path[j].abs, abs ? abs : "") == 0;
         }
         if (abs != NULL && abs[0] != '\0' && !dup) {
-            n += scan_entry(c, abs, tree, needs, nneeds, older + n,
-                            MAX_OLDER - n);
+            scan_entry(c, abs, tree, needs, nneeds, older, &n);
         }
     }
     if (n == 0) {
