@@ -144,8 +144,10 @@ cxx_fix(ep_ctx *c, ep_analysis *an, ep_finding_slot *fs,
                    version);
     ep_finding_fix(c->r, fs,
                    "Or install a build made with an older toolchain (a "
-                   "manylinux wheel: its image's GCC needs only what every "
-                   "libstdc++ since GCC 4.8 has), or rebuild it here: %s",
+                   "manylinux wheel: its image's GCC links what is newer "
+                   "statically and needs no more than the base system's "
+                   "libstdc++ -- GCC 4.8's for manylinux2014, GCC 8's for "
+                   "manylinux_2_28), or rebuild it here: %s",
                    ep_fix_rebuild(c, an));
 }
 
