@@ -17,7 +17,11 @@ OUTDIR/<target>/ gets, per target:
   literal          the JSON and Python-literal texts of the two above;
   records          what lib/interp/facts.py prints for this interpreter;
   ext_tag          the extension file names of the interpreter's suffixes
-                   and of the files found.
+                   and of the files found;
+  dwarf            small objects compiled here with debug info (-g against
+                   Python.h, -g3 with Python's macros, the debug info split
+                   off behind a .gnu_debuglink), and the records the helper
+                   extprobe-dwarf ($EP_DWARF_HELPER) prints for each.
 """
 import glob
 import os
@@ -168,6 +172,60 @@ whls = sorted(glob.glob("/usr/share/python-wheels/*.whl") +
 for p in [w for w in whls if os.path.getsize(w) <= (256 << 10)][:8]:
     put("wheel", os.path.basename(p), read(p))
 put("wheel", "empty", b"")
+
+# DWARF: modules compiled now with gcc, and the helper's answers for them.
+DWARF_SOURCES = {
+    "pyhdr.c": (b"#include <Python.h>\nint f(PyObject *o);\n"
+                b"int f(PyObject *o) { Py_INCREF(o); return (int)Py_REFCNT(o); }\n",
+                ["-g"]),
+    "macros.c": (b'#define PY_VERSION "3.11.7"\n#define Py_LIMITED_API 0x03080000\n'
+                 b"#define Py_DEBUG 1\nint f(int x);\nint f(int x) { return x + 1; }\n",
+                 ["-g3"]),
+}
+
+
+def dwarf_seeds():
+    import shutil
+    import tempfile
+    cc = shutil.which("gcc") or shutil.which("cc")
+    if cc is None:
+        print("make_seeds: no C compiler, no dwarf seeds")
+        return
+    helper = os.environ.get("EP_DWARF_HELPER")
+    inc = sysconfig.get_paths()["include"]
+    with tempfile.TemporaryDirectory() as tmp:
+        made = []
+        for name, (src, flags) in sorted(DWARF_SOURCES.items()):
+            c = os.path.join(tmp, name)
+            with open(c, "wb") as f:
+                f.write(src)
+            so = c[:-2] + ".so"
+            r = subprocess.run([cc, "-shared", "-fPIC", "-O1", "-I" + inc] + flags +
+                               [c, "-o", so], capture_output=True)
+            if r.returncode == 0:
+                made.append(so)
+        if made:
+            # The debug info split off: a stripped file whose .gnu_debuglink
+            # names a debug file the fuzz input does not bring along.
+            split = os.path.join(tmp, "split.so")
+            r = subprocess.run(["objcopy", "--strip-debug",
+                                "--add-gnu-debuglink=" + made[0], made[0], split],
+                               capture_output=True)
+            if r.returncode == 0:
+                made.append(split)
+        for so in made:
+            data = read(so)
+            if data is None or len(data) > (128 << 10):
+                continue
+            put("dwarf", os.path.basename(so), data)
+            if helper and os.access(helper, os.X_OK):
+                r = subprocess.run([helper, so], capture_output=True, timeout=60)
+                if r.stdout:
+                    put("dwarf", os.path.basename(so) + ".records", r.stdout)
+    put("dwarf", "empty", b"")
+
+
+dwarf_seeds()
 
 with open(os.path.join(OUT, "stamp"), "w") as f:
     f.write("\n".join(sorted(os.listdir(OUT))) + "\n")

@@ -17,7 +17,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 secs=${1:-60}
 shift || true
 build=${FUZZ_BUILD:-build-fuzz}
-all=(object dynread deps ldcache distinfo editable literal records ext_tag wheel)
+all=(object dynread deps ldcache distinfo editable literal records ext_tag wheel dwarf)
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=("${all[@]}")
 
@@ -26,7 +26,8 @@ if [ ! -f "$build/build.ninja" ]; then
     -Db_sanitize=address,undefined -Db_lundef=false || exit 2
 fi
 # The fuzz targets and their seeds only, not the whole project.
-ninja -C "$build" fuzz/seeds "${targets[@]/#/fuzz/fuzz_}" || exit 2
+# fuzz_dwarf also needs the helper program it runs (lib/extprobe-dwarf).
+ninja -C "$build" fuzz/seeds lib/extprobe-dwarf "${targets[@]/#/fuzz/fuzz_}" || exit 2
 
 fz=$build/fuzz
 mkdir -p "$fz/artifacts" "$fz/logs"
@@ -35,7 +36,7 @@ cases=""
 for t in "${targets[@]}"; do
   bin=$fz/fuzz_$t
   [ -x "$bin" ] || { echo "fuzz.sh: no target $t in $fz" >&2; exit 2; }
-  case $t in object | dynread | deps) maxlen=131072 ;; *) maxlen=65536 ;; esac
+  case $t in object | dynread | deps | dwarf) maxlen=131072 ;; *) maxlen=65536 ;; esac
   mkdir -p "$fz/corpus/$t"
   log=$fz/logs/$t.log
   # shellcheck disable=SC2086

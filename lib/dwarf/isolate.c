@@ -189,6 +189,10 @@ ep_dwarf_run_helper(const char *helper, const char *file, ep_arena *a,
         *why = ep_arena_printf(
             a, "the reader (libdwarf) died of signal %d (%s)%s", sig,
             strsignal(sig), sig == SIGXCPU ? ": CPU time limit" : "");
+    } else if (sb.data != NULL && memchr(sb.data, '\0', sb.len) != NULL) {
+        /* The records are text: a NUL byte would end the parse early and
+         * leave what follows it unread. */
+        *why = ep_arena_strdup(a, "garbage from the reader (a NUL byte)");
     } else if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
         /* A sanitizer's report of a libdwarf double free ends here too. */
         *why = ep_arena_printf(a,

@@ -324,6 +324,43 @@ parse(ep_provenance *p, char *records, ep_error *err)
 }
 
 ep_status
+ep_provenance_from_records(const char *data, size_t len, ep_provenance **out,
+                           ep_error *err)
+{
+    if (out == NULL || (data == NULL && len > 0)) {
+        return ep_fail(err, EP_ERR_INVALID_ARG, "NULL argument");
+    }
+    *out = NULL;
+    ep_provenance *p = calloc(1, sizeof(*p));
+    char *records = malloc(len + 1);
+    if (p == NULL || records == NULL) {
+        free(p);
+        free(records);
+        return ep_fail_nomem(err);
+    }
+    ep_arena_init(&p->arena);
+    if (len > 0) {
+        memcpy(records, data, len);
+    }
+    records[len] = '\0';
+    ep_status st = EP_OK;
+    if (memchr(records, '\0', len) != NULL) {
+        /* isolate.c refuses such an answer before it gets here. */
+        p->info.status = EP_DEBUG_UNREADABLE;
+        p->info.reason = "garbage from the reader";
+    } else {
+        st = parse(p, records, err);
+    }
+    free(records);
+    if (st != EP_OK) {
+        ep_provenance_free(p);
+        return st;
+    }
+    *out = p;
+    return EP_OK;
+}
+
+ep_status
 ep_provenance_read(const ep_object *obj, ep_provenance **out, ep_error *err)
 {
     if (obj == NULL || out == NULL) {

@@ -19,6 +19,14 @@ const char *ep_dwarf_helper_path(ep_arena *a);
 ep_status ep_dwarf_run_helper(const char *helper, const char *file, ep_arena *a,
                               char **records, const char **why, ep_error *err);
 
+/* provenance.c: the provenance an answer of the helper says (len bytes,
+ * any bytes), checked as ep_provenance_read() checks it: what is not the
+ * record format makes it unreadable. For the fuzz target fuzz_dwarf, which
+ * feeds the parser what a misbehaving reader might print.
+ * Ownership: caller frees with ep_provenance_free(). */
+ep_status ep_provenance_from_records(const char *data, size_t len,
+                                     ep_provenance **out, ep_error *err);
+
 /* locate.c: the file holding obj's DWARF and how it was found ("embedded",
  * "build-id", "debuglink"), or *path NULL with *note saying what was tried
  * (NULL when nothing was there to try). */

@@ -1,9 +1,9 @@
 /*
  * glibc-too-new: the module (or a library it pulls in) needs a symbol
- * version -- GLIBC_2.x, GLIBCXX_3.4.x, CXXABI_1.3.x -- that the library the
+ * version -- GLIBC_2.x, or another library's -- that the library the
  * loader would use does not define (.gnu.version_r against .gnu.version_d).
- * The build machine was newer than this one, or an environment's own
- * libstdc++ (conda) is found first and is older.
+ * The build machine was newer than this one. libstdc++'s GLIBCXX_/CXXABI_
+ * versions are cxx-abi's (check_cxx_abi.c).
  */
 #include "findings/checks.h"
 
@@ -16,11 +16,21 @@
 ep_status
 ep_check_glibc_too_new(ep_ctx *c, ep_analysis *an, const ep_loader_facts *lf)
 {
-    if (an->ext == NULL || an->elf_bad || lf == NULL || !lf->available ||
-        lf->nvers == 0) {
+    if (an->ext == NULL || an->elf_bad || lf == NULL || !lf->available) {
         return EP_OK;
     }
-    const ep_loader_missing_ver *v = &lf->vers[0];
+    /* libstdc++'s versions are cxx-abi's (check_cxx_abi.c). */
+    const ep_loader_missing_ver *v = NULL;
+    size_t n = 0;
+    for (size_t i = 0; i < lf->nvers; i++) {
+        if (!ep_version_is_cxx(lf->vers[i].version)) {
+            v = v ? v : &lf->vers[i];
+            n++;
+        }
+    }
+    if (v == NULL) {
+        return EP_OK;
+    }
     ep_finding_slot *fs = ep_check_add(
         c, an, EP_FINDING_GLIBC_TOO_NEW,
         "%s needs %s from %s, which this system's %s does not provide%s",
@@ -30,17 +40,22 @@ ep_check_glibc_too_new(ep_ctx *c, ep_analysis *an, const ep_loader_facts *lf)
     if (fs == NULL) {
         return ep_fail_nomem(c->err);
     }
-    for (size_t i = 0; i < lf->nvers && i < SHOW_VERSIONS; i++) {
+    size_t shown = 0;
+    for (size_t i = 0; i < lf->nvers && shown < SHOW_VERSIONS; i++) {
         const ep_loader_missing_ver *m = &lf->vers[i];
+        if (ep_version_is_cxx(m->version)) {
+            continue;
+        }
+        shown++;
         ep_finding_detail(c->r, fs, "%s needs %s of %s; %s defines up to %s",
                           m->needed_by ? m->needed_by : an->ext_path,
                           m->version, m->library,
                           m->path ? m->path : m->library,
                           m->newest ? m->newest : "an older version");
     }
-    if (lf->nvers > SHOW_VERSIONS) {
+    if (n > shown) {
         ep_finding_detail(c->r, fs, "... and %zu more missing versions",
-                          lf->nvers - SHOW_VERSIONS);
+                          n - shown);
     }
     ep_finding_detail(c->r, fs,
                       "Python reports: ImportError: %s: version `%s' "
@@ -71,23 +86,12 @@ ep_check_glibc_too_new(ep_ctx *c, ep_analysis *an, const ep_loader_facts *lf)
     if (v->path != NULL) {
         ep_finding_path(c->r, fs, v->path);
     }
-    bool cxx = strncmp(v->version, "GLIBCXX", 7) == 0 ||
-               strncmp(v->version, "CXXABI", 6) == 0;
-    if (cxx) {
-        ep_finding_fix(c->r, fs,
-                       "Use a libstdc++ at least as new as the "
-                       "compiler that built the module (conda: install a newer "
-                       "libstdcxx-ng into the environment), or rebuild the "
-                       "module with this system's compiler: %s",
-                       ep_fix_rebuild(c, an));
-    } else {
-        ep_finding_fix(c->r, fs,
-                       "Install a wheel built for an older glibc "
-                       "(a manylinux tag whose glibc version is at most this "
-                       "system's, %s), or rebuild on this system: %s",
-                       c->in->libc ? c->in->libc : "see ldd --version",
-                       ep_fix_rebuild(c, an));
-    }
+    ep_finding_fix(c->r, fs,
+                   "Install a wheel built for an older glibc "
+                   "(a manylinux tag whose glibc version is at most this "
+                   "system's, %s), or rebuild on this system: %s",
+                   c->in->libc ? c->in->libc : "see ldd --version",
+                   ep_fix_rebuild(c, an));
     return EP_OK;
 }
 

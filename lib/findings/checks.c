@@ -92,6 +92,9 @@ file_checks(ep_ctx *c, ep_analysis *an)
     }
     st = ep_check_missing_dependency(c, an, &lf);
     if (st == EP_OK) {
+        st = ep_check_cxx_abi(c, an, &lf);
+    }
+    if (st == EP_OK) {
         st = ep_check_glibc_too_new(c, an, &lf);
     }
     if (st == EP_OK) {

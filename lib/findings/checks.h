@@ -186,6 +186,12 @@ typedef struct ep_loader_facts {
     ep_loader_missing_sym *syms;
     size_t nsyms;
     const char *note; /* why it could not run, or NULL */
+    /* The libstdc++.so.6 of the tree (cxx-abi): the file, the rule that
+     * found it ("rpath", "loaded", ...) and the object whose tag or
+     * DT_NEEDED led there; NULL path when the tree has none. */
+    const char *cxx_path;
+    const char *cxx_how;
+    const char *cxx_from;
 } ep_loader_facts;
 
 /* Resolve the needed-library tree of path as the interpreter's loader would
@@ -290,6 +296,12 @@ ep_status ep_check_wrong_architecture(ep_ctx *c, ep_analysis *an);
 ep_status ep_check_missing_init_function(ep_ctx *c, ep_analysis *an);
 ep_status ep_check_limited_api_violation(ep_ctx *c, ep_analysis *an);
 ep_status ep_check_libc_mismatch(ep_ctx *c, ep_analysis *an);
+/* The C library of the process an interpreter executable starts: "musl"
+ * or "glibc" from its PT_INTERP (the loader), else from a DT_NEEDED C
+ * library of exe or libpython (may be NULL); NULL when neither tells.
+ * *evidence: one line naming the file and the entry, in a. */
+const char *ep_process_libc(const ep_object *exe, const ep_object *libpython,
+                            const char **evidence, ep_arena *a);
 ep_status ep_check_executable_stack(ep_ctx *c, ep_analysis *an);
 ep_status ep_check_static_tls(ep_ctx *c, ep_analysis *an);
 ep_status ep_check_links_libpython(ep_ctx *c, ep_analysis *an);
@@ -299,6 +311,13 @@ ep_status ep_check_missing_dependency(ep_ctx *c, ep_analysis *an,
                                       const ep_loader_facts *lf);
 ep_status ep_check_glibc_too_new(ep_ctx *c, ep_analysis *an,
                                  const ep_loader_facts *lf);
+/* cxx-abi: GLIBCXX_/CXXABI_ needs the process's libstdc++ lacks, or an
+ * older libstdc++.so.6 another module may load first (check_cxx_abi.c). */
+ep_status ep_check_cxx_abi(ep_ctx *c, ep_analysis *an,
+                           const ep_loader_facts *lf);
+/* A version of libstdc++'s families (GLIBCXX_, CXXABI_, CXXABI_TM_...):
+ * cxx-abi's, not glibc-too-new's. */
+bool ep_version_is_cxx(const char *version);
 
 /* From the trial. The package `outer` imported, but a failure inside it
  * was caught (inner: its cause analysis, or NULL); optional: nothing says
@@ -317,6 +336,8 @@ ep_status ep_check_missing_dependency_from_trial(ep_ctx *c, ep_analysis *an,
                                                  const ep_trial_error *e);
 ep_status ep_check_glibc_too_new_from_trial(ep_ctx *c, ep_analysis *an,
                                             const ep_trial_error *e);
+ep_status ep_check_cxx_abi_from_trial(ep_ctx *c, ep_analysis *an,
+                                      const ep_trial_error *e);
 ep_status ep_check_missing_init_function_from_trial(ep_ctx *c, ep_analysis *an,
                                                     const ep_trial_error *e);
 ep_status ep_check_undefined_symbol_from_trial(ep_ctx *c, ep_analysis *an,

@@ -3,8 +3,8 @@
  * the public ep_deps_* API) about an extension: which needed libraries the
  * interpreter's loader would not find (or would refuse), which symbol
  * versions are missing, which symbols nothing in the process provides.
- * missing-dependency, glibc-too-new and undefined-symbol read only what
- * this file returns.
+ * missing-dependency, glibc-too-new, cxx-abi and undefined-symbol read only
+ * what this file returns.
  */
 #include "findings/checks.h"
 
@@ -72,6 +72,16 @@ copy_facts(ep_ctx *c, const ep_deps *d, ep_loader_facts *out)
         m->name = ep_arena_strdup(c->a, l->name);
         m->needed_by = ep_arena_strdup(c->a, l->needed_by);
         m->tried = tried_text(c, l);
+    }
+    for (size_t i = 0; i < nlib && out->cxx_path == NULL; i++) {
+        const ep_deps_lib *l = ep_deps_library(d, i);
+        if (l != NULL && l->path != NULL &&
+            strcmp(l->soname ? l->soname : l->name, "libstdc++.so.6") == 0) {
+            out->cxx_path = ep_arena_strdup(c->a, l->path);
+            out->cxx_how = ep_deps_how_str(l->how);
+            out->cxx_from =
+                ep_arena_strdup(c->a, l->how_from ? l->how_from : l->needed_by);
+        }
     }
     for (size_t i = 0; i < nver; i++) {
         const ep_deps_version *v = ep_deps_missing_version(d, i);

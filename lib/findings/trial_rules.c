@@ -72,7 +72,8 @@ classify(ep_arena *a, const char *exc_type, const char *message,
         if (strstr(msg, "' not found") != NULL) {
             const char *v = word_after(a, msg, "version `", "'");
             *subject = v ? v : word_after(a, msg, "version '", "'");
-            return EP_FINDING_GLIBC_TOO_NEW;
+            return ep_version_is_cxx(*subject) ? EP_FINDING_CXX_ABI
+                                               : EP_FINDING_GLIBC_TOO_NEW;
         }
     }
     if (strstr(msg, "wrong ELF class") != NULL) {
@@ -228,6 +229,8 @@ ep_trial_rule_raised(ep_ctx *c, ep_analysis *an, ep_trial_outcome outcome,
         return ep_check_missing_dependency_from_trial(c, an, &e);
     case EP_FINDING_GLIBC_TOO_NEW:
         return ep_check_glibc_too_new_from_trial(c, an, &e);
+    case EP_FINDING_CXX_ABI:
+        return ep_check_cxx_abi_from_trial(c, an, &e);
     case EP_FINDING_MISSING_INIT_FUNCTION:
         return ep_check_missing_init_function_from_trial(c, an, &e);
     case EP_FINDING_UNDEFINED_SYMBOL:

@@ -248,9 +248,14 @@ check_loader(check *c, ep_deps_session *s, const char *file, ep_error *err)
     }
     for (size_t i = 0; i < ep_deps_missing_version_count(d); i++) {
         const ep_deps_version *v = ep_deps_missing_version(d, i);
+        /* libstdc++'s families are cxx-abi's, the C library's
+         * glibc-too-new's (lib/findings/check_cxx_abi.c). */
+        bool cxx = strncmp(v->version, "GLIBCXX_", 8) == 0 ||
+                   strncmp(v->version, "CXXABI_", 7) == 0;
         finding(c,
-                is_runtime_version(v->version) ? "glibc-too-new"
-                                               : "undefined-symbol",
+                cxx                              ? "cxx-abi"
+                : is_runtime_version(v->version) ? "glibc-too-new"
+                                                 : "undefined-symbol",
                 "%s needs %s from %s%s%s", ep_basename(v->needed_by),
                 v->version, v->library, v->highest ? ", which has up to " : "",
                 v->highest ? v->highest : "");

@@ -16,6 +16,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 static ep_object *
 open_fixture(const char *name)
@@ -143,4 +145,26 @@ Test(dwarf, failing_silent_or_foreign_reader_makes_it_unreadable)
                                         sizeof(buf)),
                      "cannot run") != NULL,
               "%s", buf);
+}
+
+/* A reader whose answer is a complete record stream up to a NUL byte and
+ * something after it: the parser reads text, so the NUL must not end the
+ * answer early and hide the rest (a shell script in the helper's place). */
+Test(dwarf, answer_with_a_nul_byte_is_garbage)
+{
+    char dir[] = "/tmp/ep-dwarf-nul-XXXXXX";
+    cr_assert(mkdtemp(dir) != NULL);
+    char helper[sizeof(dir) + 16];
+    snprintf(helper, sizeof(helper), "%s/helper", dir);
+    FILE *f = fopen(helper, "w");
+    cr_assert(f != NULL);
+    fputs("#!/bin/sh\nprintf 'end\\t0\\n\\000unit\\tx\\n'\n", f);
+    fclose(f);
+    cr_assert(chmod(helper, 0755) == 0);
+    char buf[512];
+    cr_assert(strstr(reason_with_helper(helper, buf, sizeof(buf)),
+                     "garbage from the reader (a NUL byte)") != NULL,
+              "%s", buf);
+    unlink(helper);
+    rmdir(dir);
 }

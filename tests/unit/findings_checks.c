@@ -245,6 +245,68 @@ Test(findings_checks, aarch64_build_on_x86_64_is_wrong_architecture,
     tree_rm(root);
 }
 
+/* A glibc build under a musl interpreter: no musl CPython can be built
+ * here, so a real musl-gcc executable (PT_INTERP /lib/ld-musl-x86_64.so.1)
+ * stands in for it, with the facts a musl CPython gives (no glibc version:
+ * os.confstr has no CS_GNU_LIBC_VERSION there). */
+Test(findings_checks, glibc_build_under_a_musl_interpreter_is_libc_mismatch,
+     .disabled = !FX_HAVE_MUSL || !FX_HAVE_PYTHON_H)
+{
+    char *root = tree_new();
+    tree_copy(root, "site/fxmod" SUF, fixture("fxmod" FX_EXT_SUFFIX));
+    char exe[PATH_MAX];
+    snprintf(exe, sizeof(exe), "%s", fixture("fxmuslexe"));
+    char extra[2 * PATH_MAX + 64];
+    snprintf(extra, sizeof(extra),
+             "executable\t%s\nexecutable_real\t%s\nlibc\t\\0\n", exe, exe);
+    ep_report *r = explain(root, extra, "fxmod", false);
+    const ep_finding *f = first(r);
+    assert_code(f, "libc-mismatch");
+    cr_assert(f->severity == EP_SEVERITY_ERROR);
+    assert_contains(f->summary, "built for glibc (it needs libc.so.6)");
+    assert_contains(f->summary, "runs on musl");
+    assert_contains(f->detail, "PT_INTERP /lib/ld-musl-x86_64.so.1");
+    assert_contains(f->detail, exe);
+    assert_contains(f->fix, "musllinux");
+    cr_assert(ep_report_has_errors(r));
+    ep_report_free(r);
+    tree_rm(root);
+}
+
+/* The same module under the glibc executable: nothing to say. */
+Test(findings_checks, glibc_build_under_a_glibc_interpreter_is_no_mismatch,
+     .disabled = !FX_HAVE_PYTHON_H)
+{
+    char *root = tree_new();
+    tree_copy(root, "site/fxmod" SUF, fixture("fxmod" FX_EXT_SUFFIX));
+    ep_report *r = explain(root, "libc\t\\0\n", "fxmod", false);
+    for (size_t i = 0; i < ep_report_finding_count(r); i++) {
+        cr_assert(ep_report_finding(r, i)->code != EP_FINDING_LIBC_MISMATCH,
+                  "%s", ep_report_finding(r, i)->summary);
+    }
+    ep_report_free(r);
+    tree_rm(root);
+}
+
+Test(findings_checks, process_libc_from_pt_interp, .disabled = !FX_HAVE_MUSL)
+{
+    ep_object *musl = NULL, *gnu = NULL;
+    cr_assert(ep_object_open(fixture("fxmuslexe"), &musl, NULL) == EP_OK);
+    cr_assert(ep_object_open(fixture("fxexe"), &gnu, NULL) == EP_OK);
+    ep_arena a;
+    ep_arena_init(&a);
+    const char *why = NULL;
+    assert_str_eq(ep_process_libc(musl, NULL, &why, &a), "musl");
+    assert_contains(why, "PT_INTERP /lib/ld-musl-x86_64.so.1");
+    why = NULL;
+    assert_str_eq(ep_process_libc(gnu, NULL, &why, &a), "glibc");
+    assert_contains(why, "PT_INTERP /lib64/ld-linux-x86-64.so.2");
+    cr_assert(ep_process_libc(NULL, NULL, &why, &a) == NULL);
+    ep_arena_release(&a);
+    ep_object_close(musl);
+    ep_object_close(gnu);
+}
+
 Test(findings_checks, mach_o_build_is_not_an_extension,
      .disabled = !FX_HAVE_CLANG_LLD)
 {

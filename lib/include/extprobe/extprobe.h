@@ -488,11 +488,12 @@ typedef enum ep_finding_code {
     EP_FINDING_STATIC_TLS = 24,
     EP_FINDING_LINKS_LIBPYTHON = 25,
     EP_FINDING_LIBC_MISMATCH = 26,
-    EP_FINDING_INSTALLED_ELSEWHERE = 27
+    EP_FINDING_INSTALLED_ELSEWHERE = 27,
+    EP_FINDING_CXX_ABI = 28
 } ep_finding_code;
 
 /** Number of codes + 1 (codes run from 1 to EP_FINDING_CODE_END - 1). */
-#define EP_FINDING_CODE_END 28
+#define EP_FINDING_CODE_END 29
 
 /** One finding. Read-only; lives inside its ep_report. Fields may be appended
  *  in later versions. */
