@@ -213,6 +213,20 @@ def main(argv):
             del sys.path[0]
         elif mode == "m":
             sys.path[0] = os.getcwd()
+    # The single start: this source follows facts.py, which took the facts
+    # in this process and prepared the trial (facts.py, _hand_over). Whether
+    # the trial may run here is decided with the sys.path just set; if not,
+    # the parent starts a trial child of its own.
+    declined = globals().get("_ONESTART_DECLINED")
+    gate = globals().get("_ONESTART_GATE")
+    if declined is None and gate is not None:
+        declined = gate()
+    if declined is not None:
+        r.rec("declined", declined)
+        r.rec("end")
+        os._exit(0)
+    if gate is not None:
+        r.rec("onestart")
     install_hooks(r)
     try:
         try:
