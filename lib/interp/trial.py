@@ -55,7 +55,11 @@ def _esc(s):
 class Recorder(object):
     def __init__(self, fd):
         self.fd = fd
-        self.seen = set()
+        # The exceptions recorded, kept alive: keyed by id(), a freed one's
+        # id could come back for another exception, which would then go
+        # unrecorded -- or not, as the process's memory happens to be laid
+        # out (a package that imports a failing module twice).
+        self.seen = {}
 
     def rec(self, *fields):
         line = "\t".join(_esc(f) for f in fields) + "\n"
@@ -68,7 +72,7 @@ class Recorder(object):
         key = (id(exc), kind)
         if key in self.seen:
             return
-        self.seen.add(key)
+        self.seen[key] = exc
         self.rec(kind, type(exc).__name__, str(exc), name,
                  getattr(exc, "name", None), getattr(exc, "path", None) or path,
                  importer)
