@@ -326,8 +326,7 @@ scan_site(ep_arena *a, ep_dists *ds, const char *site, ep_error *err)
     for (size_t i = 0; st == EP_OK && i < dl.count; i++) {
         const char *n = dl.names[i];
         if (has_suffix(n, ".dist-info")) {
-            const char *full = ep_path_join(a, site, n);
-            if (full != NULL && ep_fs_isdir(full)) {
+            if (ep_fs_listed_isdir(a, &dl, site, i)) {
                 st = list_dist(a, ds, site, n, err);
             }
         } else if (has_suffix(n, ".egg-info") || has_suffix(n, ".egg-link")) {

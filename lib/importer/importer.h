@@ -50,6 +50,12 @@ typedef struct ep_dirlist {
 ep_status ep_fs_list(ep_arena *a, const char *dir, ep_dirlist *out,
                      ep_error *err);
 
+/* Whether entry i of dl, a listing of dir by ep_fs_list, is a directory
+ * (symbolic links followed): from the listing's entry type, with a stat()
+ * only where the file system gives none. */
+bool ep_fs_listed_isdir(ep_arena *a, const ep_dirlist *dl, const char *dir,
+                        size_t i);
+
 /* "dir/name" in the arena. */
 const char *ep_path_join(ep_arena *a, const char *dir, const char *name);
 /* The directory part of path ("/a/b/c" -> "/a/b"; "c" -> "."). */
