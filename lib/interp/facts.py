@@ -394,7 +394,8 @@ def _hand_over(argv):
     for the parent's word, then make this process what `python -B -c` would
     be for the trial (trial.py, which follows this script in the same
     source): sys.path[0], sys.argv, sys.flags, sys.orig_argv. Without the
-    word (the parent closed the channel or died) end here."""
+    word (the parent closed the channel or died) end here, as the facts
+    child ends (atexit handlers of the startup's code run)."""
     module, go = argv[4], int(argv[5])
     try:
         word = os.read(go, 1)
@@ -405,7 +406,7 @@ def _hand_over(argv):
     except OSError:
         pass
     if word != b"g":
-        os._exit(0)
+        raise SystemExit(0)
     before, after = _MODULES.get("before_site"), _MODULES.get("after_site")
     own = None
     if before is not None and after is not None:

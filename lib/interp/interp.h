@@ -182,6 +182,9 @@ ep_status ep_proc_wait(ep_proc *p, double timeout, bool pause, ep_child *res,
  * closed); false when it could not be told. */
 bool ep_proc_resume(ep_proc *p);
 
+/* Close the go channel without a word: the paused child is to end. */
+void ep_proc_resume_none(ep_proc *p);
+
 /* Kill what is left of the child (group and pipe holders), reap it, close
  * everything (an empty or ended *p is fine). */
 void ep_proc_end(ep_proc *p);

@@ -15,7 +15,8 @@
 #include <string.h>
 
 struct ep_onestart {
-    ep_proc proc; /* paused after the facts */
+    ep_proc proc;   /* paused after the facts */
+    double timeout; /* for its end when it gets no word */
 };
 
 ep_status
@@ -56,6 +57,7 @@ ep_onestart_begin(const char *python, const char *workdir, ep_start_mode start,
             st = ep_fail_nomem(err);
         } else {
             (*out)->proc = p;
+            (*out)->timeout = timeout;
             return EP_OK;
         }
     }
@@ -101,8 +103,21 @@ ep_onestart_trial(ep_onestart *one, double timeout, ep_trial **out, bool *ran,
 void
 ep_onestart_end(ep_onestart *one)
 {
-    if (one != NULL) {
-        ep_proc_end(&one->proc);
-        free(one);
+    if (one == NULL) {
+        return;
     }
+    if (one->proc.pid > 0) {
+        /* No word: the channel closes and the child ends as the facts child
+         * does -- its exit (atexit handlers of the startup's code) waited
+         * for as ep_run_python waits, then killed. */
+        ep_child rest;
+        ep_error ignored;
+        ep_proc_resume_none(&one->proc);
+        if (ep_proc_wait(&one->proc, one->timeout, false, &rest, &ignored) ==
+            EP_OK) {
+            ep_child_release(&rest);
+        }
+    }
+    ep_proc_end(&one->proc);
+    free(one);
 }

@@ -503,6 +503,12 @@ ep_proc_resume(ep_proc *p)
     return sent;
 }
 
+void
+ep_proc_resume_none(ep_proc *p)
+{
+    close_fd(&p->go_fd);
+}
+
 ep_status
 ep_run_python(const char *python, const char *flag, const char *source,
               const char *const *args, size_t nargs, const char *workdir,

@@ -115,7 +115,9 @@ const char *ep_onestart_exe(const ep_onestart *one);
 ep_status ep_onestart_trial(ep_onestart *one, double timeout, ep_trial **out,
                             bool *ran, ep_error *err);
 
-/* Kill a child still waiting, and free (NULL is fine). */
+/* End a child still waiting: it gets no word and ends as the facts child
+ * does (its exit waited for as ep_run_python waits, then killed); free
+ * (NULL is fine). */
 void ep_onestart_end(ep_onestart *one);
 
 #endif

@@ -220,7 +220,7 @@ def main(argv):
     # The single start: this source follows facts.py, which took the facts
     # in this process and prepared the trial (facts.py, _hand_over). Whether
     # the trial may run here is decided with the sys.path just set; if not,
-    # the parent starts a trial child of its own.
+    # the parent starts a trial child of its own once this one has ended.
     declined = globals().get("_ONESTART_DECLINED")
     gate = globals().get("_ONESTART_GATE")
     if declined is None and gate is not None:
@@ -228,7 +228,7 @@ def main(argv):
     if declined is not None:
         r.rec("declined", declined)
         r.rec("end")
-        os._exit(0)
+        return 0
     if gate is not None:
         r.rec("onestart")
     install_hooks(r)
