@@ -312,6 +312,15 @@ list_dist(ep_arena *a, ep_dists *ds, const char *site, const char *entry,
     return EP_OK;
 }
 
+/* The names scan_site looks at. */
+static bool
+dist_entry(const char *name, const void *unused)
+{
+    (void)unused;
+    return has_suffix(name, ".dist-info") || has_suffix(name, ".egg-info") ||
+           has_suffix(name, ".egg-link");
+}
+
 static ep_status
 scan_site(ep_arena *a, ep_dists *ds, const char *site, ep_error *err)
 {
@@ -322,7 +331,7 @@ scan_site(ep_arena *a, ep_dists *ds, const char *site, ep_error *err)
         return ep_fail_nomem(err);
     }
     ep_dirlist dl;
-    ep_status st = ep_fs_list(a, site, &dl, err);
+    ep_status st = ep_fs_list_matching(a, site, dist_entry, NULL, &dl, err);
     for (size_t i = 0; st == EP_OK && i < dl.count; i++) {
         const char *n = dl.names[i];
         if (has_suffix(n, ".dist-info")) {

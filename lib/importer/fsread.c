@@ -108,6 +108,14 @@ cmp_str(const void *x, const void *y)
 ep_status
 ep_fs_list(ep_arena *a, const char *dir, ep_dirlist *out, ep_error *err)
 {
+    return ep_fs_list_matching(a, dir, NULL, NULL, out, err);
+}
+
+ep_status
+ep_fs_list_matching(ep_arena *a, const char *dir,
+                    bool (*keep)(const char *, const void *), const void *arg,
+                    ep_dirlist *out, ep_error *err)
+{
     ep_strvec names = {0};
     memset(out, 0, sizeof(*out));
     DIR *d = opendir(dir);
@@ -118,7 +126,8 @@ ep_fs_list(ep_arena *a, const char *dir, ep_dirlist *out, ep_error *err)
     struct dirent *de;
     errno = 0;
     while ((de = readdir(d)) != NULL) {
-        if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0) {
+        if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0 ||
+            (keep != NULL && !keep(de->d_name, arg))) {
             continue;
         }
         if (names.count >= EP_DIR_MAX_ENTRIES) {

@@ -50,6 +50,12 @@ typedef struct ep_dirlist {
 ep_status ep_fs_list(ep_arena *a, const char *dir, ep_dirlist *out,
                      ep_error *err);
 
+/* ep_fs_list of only the names keep(name, arg) takes (EP_DIR_MAX_ENTRIES
+ * of them at most): the others are neither copied nor sorted. */
+ep_status ep_fs_list_matching(ep_arena *a, const char *dir,
+                              bool (*keep)(const char *, const void *),
+                              const void *arg, ep_dirlist *out, ep_error *err);
+
 /* Whether entry i of dl, a listing of dir by ep_fs_list, is a directory
  * (symbolic links followed): from the listing's entry type, with a stat()
  * only where the file system gives none. */
