@@ -55,11 +55,15 @@ def _esc(s):
 class Recorder(object):
     def __init__(self, fd):
         self.fd = fd
-        # The exceptions recorded, kept alive: keyed by id(), a freed one's
-        # id could come back for another exception, which would then go
-        # unrecorded -- or not, as the process's memory happens to be laid
-        # out (a package that imports a failing module twice).
+        # One exception passes several levels (the loader, each import
+        # statement): recorded at the first. The exceptions are kept alive:
+        # keyed by id(), a freed one's id could come back for another
+        # exception. A failure that happens twice the same way (a package
+        # tries a module, then the trial imports it) is recorded once --
+        # which used to depend on whether the second exception happened to
+        # get the first one's id.
         self.seen = {}
+        self.records = set()
 
     def rec(self, *fields):
         line = "\t".join(_esc(f) for f in fields) + "\n"
@@ -73,9 +77,14 @@ class Recorder(object):
         if key in self.seen:
             return
         self.seen[key] = exc
-        self.rec(kind, type(exc).__name__, str(exc), name,
-                 getattr(exc, "name", None), getattr(exc, "path", None) or path,
-                 importer)
+        fields = (kind, type(exc).__name__, str(exc), name,
+                  getattr(exc, "name", None), getattr(exc, "path", None) or path,
+                  importer)
+        text = tuple(None if f is None else "%s" % (f,) for f in fields)
+        if text in self.records:
+            return
+        self.records.add(text)
+        self.rec(*fields)
 
 
 def _resolve(name, globals_, level):
