@@ -296,17 +296,31 @@ list_dist(ep_arena *a, ep_dists *ds, const char *site, const char *entry,
     ep_dist *d = &ds->items[ds->count];
     memset(d, 0, sizeof(*d));
     d->site = site;
-    d->dir = ep_path_join(a, site, entry);
     /* "<name>-<version>.dist-info"; the name part holds no '-' (it is
-     * escaped to '_' by the spec). */
-    size_t stem = strlen(entry) - strlen(".dist-info");
+     * escaped to '_' by the spec). The three strings in one allocation:
+     * this runs for every distribution installed. */
+    size_t slen = strlen(site), elen = strlen(entry);
+    bool slash = !(slen > 0 && site[slen - 1] == '/');
+    size_t stem = elen - strlen(".dist-info");
     const char *dash = memchr(entry, '-', stem);
-    d->name = ep_arena_strndup(a, entry, dash ? (size_t)(dash - entry) : stem);
-    d->version =
-        dash ? ep_arena_strndup(a, dash + 1, stem - (size_t)(dash - entry) - 1)
-             : NULL;
-    if (d->dir == NULL || d->name == NULL) {
+    size_t nlen = dash ? (size_t)(dash - entry) : stem;
+    char *p = ep_arena_alloc(a, slen + slash + elen + 1 + 2 * (stem + 1));
+    if (p == NULL) {
         return ep_fail_nomem(err);
+    }
+    memcpy(p, site, slen);
+    p[slen] = '/';
+    memcpy(p + slen + slash, entry, elen + 1);
+    d->dir = p;
+    p += slen + slash + elen + 1;
+    memcpy(p, entry, nlen);
+    p[nlen] = '\0';
+    d->name = p;
+    if (dash != NULL) {
+        p += nlen + 1;
+        memcpy(p, dash + 1, stem - nlen - 1);
+        p[stem - nlen - 1] = '\0';
+        d->version = p;
     }
     ds->count++;
     return EP_OK;
@@ -385,6 +399,23 @@ normalize(const char *s, char *out, size_t cap)
     out[o] = '\0';
 }
 
+/* Does name normalise to want (have: room for the work)? Most names of a
+ * site-packages are told apart by their first letter, without normalising
+ * them. */
+static bool
+named(const char *name, const char *want, char *have, size_t cap)
+{
+    const char *n = name;
+    while (*n == '-' || *n == '_' || *n == '.') {
+        n++; /* normalize() drops leading separators */
+    }
+    if ((char)tolower((unsigned char)*n) != want[0]) {
+        return false;
+    }
+    normalize(name, have, cap);
+    return strcmp(have, want) == 0;
+}
+
 /* Does RECORD path p belong to top-level name top ("top/...", "top.py",
  * "top.cpython-311-x86_64-linux-gnu.so")? */
 static bool
@@ -445,8 +476,9 @@ ep_dists_owner(ep_dists *ds, const char *top, const ep_editables *ed)
     /* The usual case costs one read: the distribution named like the
      * module, holding it. */
     for (size_t i = 0; i < ds->count; i++) {
-        normalize(ds->items[i].name, have, sizeof(have));
-        const ep_dist *d = strcmp(have, want) == 0 ? dist_at(ds, i) : NULL;
+        const ep_dist *d = named(ds->items[i].name, want, have, sizeof(have))
+                               ? dist_at(ds, i)
+                               : NULL;
         if (d != NULL && records_top(d, top)) {
             return d;
         }
@@ -472,8 +504,7 @@ ep_dists_owner(ep_dists *ds, const char *top, const ep_editables *ed)
     }
     /* An editable install records only its .pth: match the project name. */
     for (size_t i = 0; i < ds->count; i++) {
-        normalize(ds->items[i].name, have, sizeof(have));
-        if (strcmp(have, want) == 0) {
+        if (named(ds->items[i].name, want, have, sizeof(have))) {
             return dist_at(ds, i);
         }
     }
