@@ -264,41 +264,19 @@ read_dist(ep_arena *a, ep_dist *d, ep_error *err)
     return st;
 }
 
-/* Item i, its metadata read; NULL when that ran out of memory (noted in
- * ds->status). */
-static const ep_dist *
-dist_at(ep_dists *ds, size_t i)
+/* The ep_dist of a listed dist-info: its directory, name and version
+ * (three strings in one allocation); the metadata is not read yet. */
+static ep_dist *
+make_dist(ep_arena *a, const ep_dist_ref *ref)
 {
-    ep_dist *d = &ds->items[i];
-    if (!d->loaded && ds->status == EP_OK) {
-        ds->status = read_dist(ds->arena, d, NULL);
+    const char *site = ref->site, *entry = ref->entry;
+    ep_dist *d = ep_arena_alloc(a, sizeof(*d));
+    if (d == NULL) {
+        return NULL;
     }
-    return d->loaded ? d : NULL;
-}
-
-const ep_dist *
-ep_dists_get(ep_dists *ds, size_t i)
-{
-    return i < ds->count ? dist_at(ds, i) : NULL;
-}
-
-static ep_status
-list_dist(ep_arena *a, ep_dists *ds, const char *site, const char *entry,
-          ep_error *err)
-{
-    if (ds->count >= MAX_DISTS) {
-        return EP_OK;
-    }
-    if (!ep_grow((void **)&ds->items, &ds->cap, ds->count + 1,
-                 sizeof(*ds->items))) {
-        return ep_fail_nomem(err);
-    }
-    ep_dist *d = &ds->items[ds->count];
-    memset(d, 0, sizeof(*d));
     d->site = site;
     /* "<name>-<version>.dist-info"; the name part holds no '-' (it is
-     * escaped to '_' by the spec). The three strings in one allocation:
-     * this runs for every distribution installed. */
+     * escaped to '_' by the spec). */
     size_t slen = strlen(site), elen = strlen(entry);
     bool slash = !(slen > 0 && site[slen - 1] == '/');
     size_t stem = elen - strlen(".dist-info");
@@ -306,7 +284,7 @@ list_dist(ep_arena *a, ep_dists *ds, const char *site, const char *entry,
     size_t nlen = dash ? (size_t)(dash - entry) : stem;
     char *p = ep_arena_alloc(a, slen + slash + elen + 1 + 2 * (stem + 1));
     if (p == NULL) {
-        return ep_fail_nomem(err);
+        return NULL;
     }
     memcpy(p, site, slen);
     p[slen] = '/';
@@ -322,7 +300,47 @@ list_dist(ep_arena *a, ep_dists *ds, const char *site, const char *entry,
         p[stem - nlen - 1] = '\0';
         d->version = p;
     }
-    ds->count++;
+    return d;
+}
+
+/* Item i, its metadata read; NULL when that ran out of memory (noted in
+ * ds->status). */
+static const ep_dist *
+dist_at(ep_dists *ds, size_t i)
+{
+    ep_dist_ref *ref = &ds->items[i];
+    if (ref->dist == NULL && ds->status == EP_OK) {
+        ref->dist = make_dist(ds->arena, ref);
+        if (ref->dist == NULL) {
+            ds->status = EP_ERR_NOMEM;
+        }
+    }
+    ep_dist *d = ref->dist;
+    if (d != NULL && !d->loaded && ds->status == EP_OK) {
+        ds->status = read_dist(ds->arena, d, NULL);
+    }
+    return d != NULL && d->loaded ? d : NULL;
+}
+
+const ep_dist *
+ep_dists_get(ep_dists *ds, size_t i)
+{
+    return i < ds->count ? dist_at(ds, i) : NULL;
+}
+
+/* Listed: where it is; an ep_dist is made when it is first asked about
+ * (this runs for every distribution installed). */
+static ep_status
+list_dist(ep_dists *ds, const char *site, const char *entry, ep_error *err)
+{
+    if (ds->count >= MAX_DISTS) {
+        return EP_OK;
+    }
+    if (!ep_grow((void **)&ds->items, &ds->cap, ds->count + 1,
+                 sizeof(*ds->items))) {
+        return ep_fail_nomem(err);
+    }
+    ds->items[ds->count++] = (ep_dist_ref){site, entry, NULL};
     return EP_OK;
 }
 
@@ -350,7 +368,7 @@ scan_site(ep_arena *a, ep_dists *ds, const char *site, ep_error *err)
         const char *n = dl.names[i];
         if (has_suffix(n, ".dist-info")) {
             if (ep_fs_listed_isdir(a, &dl, site, i)) {
-                st = list_dist(a, ds, site, n, err);
+                st = list_dist(ds, site, n, err);
             }
         } else if (has_suffix(n, ".egg-info") || has_suffix(n, ".egg-link")) {
             const char *full = ep_path_join(a, site, n);
@@ -399,19 +417,25 @@ normalize(const char *s, char *out, size_t cap)
     out[o] = '\0';
 }
 
-/* Does name normalise to want (have: room for the work)? Most names of a
+/* Does the name part of a listed dist-info ("<name>-<version>.dist-info")
+ * normalise to want (have: room for the work)? Most names of a
  * site-packages are told apart by their first letter, without normalising
  * them. */
 static bool
-named(const char *name, const char *want, char *have, size_t cap)
+named(const ep_dist_ref *ref, const char *want, char *have, size_t cap)
 {
-    const char *n = name;
+    const char *n = ref->entry;
     while (*n == '-' || *n == '_' || *n == '.') {
         n++; /* normalize() drops leading separators */
     }
     if ((char)tolower((unsigned char)*n) != want[0]) {
         return false;
     }
+    size_t stem = strlen(ref->entry) - strlen(".dist-info");
+    const char *dash = memchr(ref->entry, '-', stem);
+    size_t nlen = dash ? (size_t)(dash - ref->entry) : stem;
+    char name[256];
+    snprintf(name, sizeof(name), "%.*s", (int)nlen, ref->entry);
     normalize(name, have, cap);
     return strcmp(have, want) == 0;
 }
@@ -476,7 +500,7 @@ ep_dists_owner(ep_dists *ds, const char *top, const ep_editables *ed)
     /* The usual case costs one read: the distribution named like the
      * module, holding it. */
     for (size_t i = 0; i < ds->count; i++) {
-        const ep_dist *d = named(ds->items[i].name, want, have, sizeof(have))
+        const ep_dist *d = named(&ds->items[i], want, have, sizeof(have))
                                ? dist_at(ds, i)
                                : NULL;
         if (d != NULL && records_top(d, top)) {
@@ -504,7 +528,7 @@ ep_dists_owner(ep_dists *ds, const char *top, const ep_editables *ed)
     }
     /* An editable install records only its .pth: match the project name. */
     for (size_t i = 0; i < ds->count; i++) {
-        if (named(ds->items[i].name, want, have, sizeof(have))) {
+        if (named(&ds->items[i], want, have, sizeof(have))) {
             return dist_at(ds, i);
         }
     }

@@ -298,8 +298,16 @@ typedef struct ep_dist {
     bool loaded;          /* the fields above dir/site/name/version read */
 } ep_dist;
 
+/* A listed *.dist-info: where it is; its ep_dist is made and read when a
+ * lookup first asks about it. */
+typedef struct ep_dist_ref {
+    const char *site;  /* the directory holding it */
+    const char *entry; /* "foo-1.0.dist-info" */
+    ep_dist *dist;     /* NULL until then */
+} ep_dist_ref;
+
 typedef struct ep_dists {
-    ep_dist *items; /* listed; each read when first asked about */
+    ep_dist_ref *items; /* listed, in sys.path order */
     size_t count, cap;
     ep_arena *arena;    /* where the lazily read metadata goes */
     ep_status status;   /* the first failure of a lazy read (out of memory) */
