@@ -282,7 +282,8 @@ make_dist(ep_arena *a, const ep_dist_ref *ref)
     size_t stem = elen - strlen(".dist-info");
     const char *dash = memchr(entry, '-', stem);
     size_t nlen = dash ? (size_t)(dash - entry) : stem;
-    char *p = ep_arena_alloc(a, slen + slash + elen + 1 + 2 * (stem + 1));
+    char *p =
+        ep_arena_alloc_uninit(a, slen + slash + elen + 1 + 2 * (stem + 1));
     if (p == NULL) {
         return NULL;
     }

@@ -138,7 +138,7 @@ ep_fs_list_matching(ep_arena *a, const char *dir,
          * an entry is a directory is then known without a stat() (a
          * site-packages holds one dist-info per distribution). */
         size_t len = strlen(de->d_name);
-        char *copy = ep_arena_alloc(a, len + 2);
+        char *copy = ep_arena_alloc_uninit(a, len + 2);
         if (copy != NULL) {
             copy[0] = (char)de->d_type;
             memcpy(copy + 1, de->d_name, len + 1);
@@ -180,7 +180,7 @@ ep_path_join(ep_arena *a, const char *dir, const char *name)
     /* Called for every entry of a directory listed: no printf. */
     size_t n = strlen(dir), m = strlen(name);
     bool slash = !(n > 0 && dir[n - 1] == '/');
-    char *p = ep_arena_alloc(a, n + slash + m + 1);
+    char *p = ep_arena_alloc_uninit(a, n + slash + m + 1);
     if (p != NULL) {
         memcpy(p, dir, n);
         p[n] = '/';
