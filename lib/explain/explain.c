@@ -574,16 +574,28 @@ trial_failed(ep_ctx *c, ep_analysis *main)
     return ep_trial_rule_raised(c, an, how, exc, msg, path, t->traceback);
 }
 
+/* The trial: in the child that took the facts when it waits for it (one)
+ * and was started by the very file a trial child would be, else in a child
+ * of its own. */
 static ep_status
 run_trial(ep_ctx *c, const ep_explain_options *o, const char *module,
-          const char *workdir, ep_start_mode start, const char *script)
+          const char *workdir, ep_start_mode start, const char *script,
+          ep_onestart *one)
 {
     ep_error terr;
     const char *py = c->in->executable && c->in->executable[0]
                          ? c->in->executable
                          : o->python;
-    ep_status st = ep_trial_run(py, module, workdir, start, script, o->timeout,
-                                &c->r->trial, &terr);
+    ep_status st = EP_OK;
+    bool ran = false;
+    if (one != NULL && strcmp(py, ep_onestart_exe(one)) == 0) {
+        st = ep_onestart_trial(one, o->timeout, &c->r->trial, &ran, &terr);
+    }
+    ep_onestart_end(one);
+    if (st == EP_OK && !ran) {
+        st = ep_trial_run(py, module, workdir, start, script, o->timeout,
+                          &c->r->trial, &terr);
+    }
     if (st == EP_ERR_NOMEM) {
         return ep_fail_nomem(c->err);
     }
@@ -604,6 +616,7 @@ ep_explain(const char *module, const ep_explain_options *opt,
     ep_explain_options defaults;
     ep_ctx c;
     ep_interp *in = NULL;
+    ep_onestart *one = NULL;
     if (report == NULL) {
         return ep_fail(err, EP_ERR_INVALID_ARG, "NULL report");
     }
@@ -620,7 +633,13 @@ ep_explain(const char *module, const ep_explain_options *opt,
     if (r == NULL) {
         return ep_fail_nomem(err);
     }
-    ep_status st = get_interp(opt, &in, err);
+    /* With a trial to run, one child takes the facts and, unless it
+     * declines, runs the trial after the static walk. */
+    ep_status st = opt->facts == NULL && opt->import_trial
+                       ? ep_onestart_begin(opt->python, opt->workdir,
+                                           opt->start, opt->script, module,
+                                           opt->timeout, &in, &one, err)
+                       : get_interp(opt, &in, err);
     if (st != EP_OK) {
         ep_report_free(r);
         return st;
@@ -639,6 +658,7 @@ ep_explain(const char *module, const ep_explain_options *opt,
                        "it before any sys.path entry, so there is no file "
                        "to check",
                        module);
+        ep_onestart_end(one);
         *report = r;
         return EP_OK;
     }
@@ -651,12 +671,14 @@ ep_explain(const char *module, const ep_explain_options *opt,
         set_resolved(&c, main);
         if (opt->import_trial) {
             st = run_trial(&c, opt, module, opt->workdir, opt->start,
-                           opt->script);
+                           opt->script, one);
+            one = NULL;
         } else {
             ep_report_note(r, "the trial import is off: the verdict is the "
                               "static analysis alone");
         }
     }
+    ep_onestart_end(one); /* the analysis failed before the trial */
     bool imported = r->trial && r->trial->outcome == EP_TRIAL_IMPORTED;
     if (st == EP_OK && main != NULL && r->trial != NULL) {
         st = imported ? trial_ok(&c, main) : trial_failed(&c, main);
@@ -743,7 +765,7 @@ ep_probe_file(const char *path, const ep_explain_options *opt,
         if (opt->import_trial && ep_module_name_valid(r->module)) {
             /* Imported as its stem from its own directory: sys.path[0]. */
             st = run_trial(&c, opt, r->module, ep_path_dirname(c.a, path),
-                           EP_START_MODE_C, NULL);
+                           EP_START_MODE_C, NULL, NULL);
         }
     }
     bool imported = r->trial && r->trial->outcome == EP_TRIAL_IMPORTED;

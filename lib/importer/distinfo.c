@@ -264,16 +264,63 @@ read_dist(ep_arena *a, ep_dist *d, ep_error *err)
     return st;
 }
 
+/* The ep_dist of a listed dist-info: its directory, name and version
+ * (three strings in one allocation); the metadata is not read yet. */
+static ep_dist *
+make_dist(ep_arena *a, const ep_dist_ref *ref)
+{
+    const char *site = ref->site, *entry = ref->entry;
+    ep_dist *d = ep_arena_alloc(a, sizeof(*d));
+    if (d == NULL) {
+        return NULL;
+    }
+    d->site = site;
+    /* "<name>-<version>.dist-info"; the name part holds no '-' (it is
+     * escaped to '_' by the spec). */
+    size_t slen = strlen(site), elen = strlen(entry);
+    bool slash = !(slen > 0 && site[slen - 1] == '/');
+    size_t stem = elen - strlen(".dist-info");
+    const char *dash = memchr(entry, '-', stem);
+    size_t nlen = dash ? (size_t)(dash - entry) : stem;
+    char *p =
+        ep_arena_alloc_uninit(a, slen + slash + elen + 1 + 2 * (stem + 1));
+    if (p == NULL) {
+        return NULL;
+    }
+    memcpy(p, site, slen);
+    p[slen] = '/';
+    memcpy(p + slen + slash, entry, elen + 1);
+    d->dir = p;
+    p += slen + slash + elen + 1;
+    memcpy(p, entry, nlen);
+    p[nlen] = '\0';
+    d->name = p;
+    if (dash != NULL) {
+        p += nlen + 1;
+        memcpy(p, dash + 1, stem - nlen - 1);
+        p[stem - nlen - 1] = '\0';
+        d->version = p;
+    }
+    return d;
+}
+
 /* Item i, its metadata read; NULL when that ran out of memory (noted in
  * ds->status). */
 static const ep_dist *
 dist_at(ep_dists *ds, size_t i)
 {
-    ep_dist *d = &ds->items[i];
-    if (!d->loaded && ds->status == EP_OK) {
+    ep_dist_ref *ref = &ds->items[i];
+    if (ref->dist == NULL && ds->status == EP_OK) {
+        ref->dist = make_dist(ds->arena, ref);
+        if (ref->dist == NULL) {
+            ds->status = EP_ERR_NOMEM;
+        }
+    }
+    ep_dist *d = ref->dist;
+    if (d != NULL && !d->loaded && ds->status == EP_OK) {
         ds->status = read_dist(ds->arena, d, NULL);
     }
-    return d->loaded ? d : NULL;
+    return d != NULL && d->loaded ? d : NULL;
 }
 
 const ep_dist *
@@ -282,9 +329,10 @@ ep_dists_get(ep_dists *ds, size_t i)
     return i < ds->count ? dist_at(ds, i) : NULL;
 }
 
+/* Listed: where it is; an ep_dist is made when it is first asked about
+ * (this runs for every distribution installed). */
 static ep_status
-list_dist(ep_arena *a, ep_dists *ds, const char *site, const char *entry,
-          ep_error *err)
+list_dist(ep_dists *ds, const char *site, const char *entry, ep_error *err)
 {
     if (ds->count >= MAX_DISTS) {
         return EP_OK;
@@ -293,23 +341,17 @@ list_dist(ep_arena *a, ep_dists *ds, const char *site, const char *entry,
                  sizeof(*ds->items))) {
         return ep_fail_nomem(err);
     }
-    ep_dist *d = &ds->items[ds->count];
-    memset(d, 0, sizeof(*d));
-    d->site = site;
-    d->dir = ep_path_join(a, site, entry);
-    /* "<name>-<version>.dist-info"; the name part holds no '-' (it is
-     * escaped to '_' by the spec). */
-    size_t stem = strlen(entry) - strlen(".dist-info");
-    const char *dash = memchr(entry, '-', stem);
-    d->name = ep_arena_strndup(a, entry, dash ? (size_t)(dash - entry) : stem);
-    d->version =
-        dash ? ep_arena_strndup(a, dash + 1, stem - (size_t)(dash - entry) - 1)
-             : NULL;
-    if (d->dir == NULL || d->name == NULL) {
-        return ep_fail_nomem(err);
-    }
-    ds->count++;
+    ds->items[ds->count++] = (ep_dist_ref){site, entry, NULL};
     return EP_OK;
+}
+
+/* The names scan_site looks at. */
+static bool
+dist_entry(const char *name, const void *unused)
+{
+    (void)unused;
+    return has_suffix(name, ".dist-info") || has_suffix(name, ".egg-info") ||
+           has_suffix(name, ".egg-link");
 }
 
 static ep_status
@@ -322,13 +364,12 @@ scan_site(ep_arena *a, ep_dists *ds, const char *site, ep_error *err)
         return ep_fail_nomem(err);
     }
     ep_dirlist dl;
-    ep_status st = ep_fs_list(a, site, &dl, err);
+    ep_status st = ep_fs_list_matching(a, site, dist_entry, NULL, &dl, err);
     for (size_t i = 0; st == EP_OK && i < dl.count; i++) {
         const char *n = dl.names[i];
         if (has_suffix(n, ".dist-info")) {
-            const char *full = ep_path_join(a, site, n);
-            if (full != NULL && ep_fs_isdir(full)) {
-                st = list_dist(a, ds, site, n, err);
+            if (ep_fs_listed_isdir(a, &dl, site, i)) {
+                st = list_dist(ds, site, n, err);
             }
         } else if (has_suffix(n, ".egg-info") || has_suffix(n, ".egg-link")) {
             const char *full = ep_path_join(a, site, n);
@@ -375,6 +416,29 @@ normalize(const char *s, char *out, size_t cap)
         out[o++] = (char)tolower((unsigned char)*s);
     }
     out[o] = '\0';
+}
+
+/* Does the name part of a listed dist-info ("<name>-<version>.dist-info")
+ * normalise to want (have: room for the work)? Most names of a
+ * site-packages are told apart by their first letter, without normalising
+ * them. */
+static bool
+named(const ep_dist_ref *ref, const char *want, char *have, size_t cap)
+{
+    const char *n = ref->entry;
+    while (*n == '-' || *n == '_' || *n == '.') {
+        n++; /* normalize() drops leading separators */
+    }
+    if ((char)tolower((unsigned char)*n) != want[0]) {
+        return false;
+    }
+    size_t stem = strlen(ref->entry) - strlen(".dist-info");
+    const char *dash = memchr(ref->entry, '-', stem);
+    size_t nlen = dash ? (size_t)(dash - ref->entry) : stem;
+    char name[256];
+    snprintf(name, sizeof(name), "%.*s", (int)nlen, ref->entry);
+    normalize(name, have, cap);
+    return strcmp(have, want) == 0;
 }
 
 /* Does RECORD path p belong to top-level name top ("top/...", "top.py",
@@ -437,8 +501,9 @@ ep_dists_owner(ep_dists *ds, const char *top, const ep_editables *ed)
     /* The usual case costs one read: the distribution named like the
      * module, holding it. */
     for (size_t i = 0; i < ds->count; i++) {
-        normalize(ds->items[i].name, have, sizeof(have));
-        const ep_dist *d = strcmp(have, want) == 0 ? dist_at(ds, i) : NULL;
+        const ep_dist *d = named(&ds->items[i], want, have, sizeof(have))
+                               ? dist_at(ds, i)
+                               : NULL;
         if (d != NULL && records_top(d, top)) {
             return d;
         }
@@ -464,8 +529,7 @@ ep_dists_owner(ep_dists *ds, const char *top, const ep_editables *ed)
     }
     /* An editable install records only its .pth: match the project name. */
     for (size_t i = 0; i < ds->count; i++) {
-        normalize(ds->items[i].name, have, sizeof(have));
-        if (strcmp(have, want) == 0) {
+        if (named(&ds->items[i], want, have, sizeof(have))) {
             return dist_at(ds, i);
         }
     }

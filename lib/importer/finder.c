@@ -263,6 +263,13 @@ add_cand(walk *w, size_t step, ep_cand_kind kind, const char *path,
     return f->ncands++;
 }
 
+/* Every name scan_dir looks for starts with the component. */
+static bool
+starts_with(const char *name, const void *prefix)
+{
+    return strncmp(name, prefix, strlen(prefix)) == 0;
+}
+
 static bool
 listed(const ep_dirlist *dl, const char *name)
 {
@@ -373,7 +380,7 @@ scan_dir(walk *w, size_t step, const ep_search_dir *sd, bool alternative)
     if (w->st != EP_OK) {
         return hit;
     }
-    w->st = ep_fs_list(w->a, sd->dir, &dl, w->err);
+    w->st = ep_fs_list_matching(w->a, sd->dir, starts_with, comp, &dl, w->err);
     if (w->st != EP_OK) {
         return hit;
     }

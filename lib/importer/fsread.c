@@ -108,6 +108,14 @@ cmp_str(const void *x, const void *y)
 ep_status
 ep_fs_list(ep_arena *a, const char *dir, ep_dirlist *out, ep_error *err)
 {
+    return ep_fs_list_matching(a, dir, NULL, NULL, out, err);
+}
+
+ep_status
+ep_fs_list_matching(ep_arena *a, const char *dir,
+                    bool (*keep)(const char *, const void *), const void *arg,
+                    ep_dirlist *out, ep_error *err)
+{
     ep_strvec names = {0};
     memset(out, 0, sizeof(*out));
     DIR *d = opendir(dir);
@@ -118,14 +126,24 @@ ep_fs_list(ep_arena *a, const char *dir, ep_dirlist *out, ep_error *err)
     struct dirent *de;
     errno = 0;
     while ((de = readdir(d)) != NULL) {
-        if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0) {
+        if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0 ||
+            (keep != NULL && !keep(de->d_name, arg))) {
             continue;
         }
         if (names.count >= EP_DIR_MAX_ENTRIES) {
             out->partial = true;
             break;
         }
-        const char *copy = ep_arena_strdup(a, de->d_name);
+        /* The entry's type (d_type) in the byte before its name: whether
+         * an entry is a directory is then known without a stat() (a
+         * site-packages holds one dist-info per distribution). */
+        size_t len = strlen(de->d_name);
+        char *copy = ep_arena_alloc_uninit(a, len + 2);
+        if (copy != NULL) {
+            copy[0] = (char)de->d_type;
+            memcpy(copy + 1, de->d_name, len + 1);
+            copy++;
+        }
         if (copy == NULL || !ep_strvec_push(a, &names, copy)) {
             closedir(d);
             return ep_fail(err, EP_ERR_NOMEM, "%s: out of memory", dir);
@@ -140,14 +158,35 @@ ep_fs_list(ep_arena *a, const char *dir, ep_dirlist *out, ep_error *err)
     return EP_OK;
 }
 
+bool
+ep_fs_listed_isdir(ep_arena *a, const ep_dirlist *dl, const char *dir, size_t i)
+{
+    unsigned char type = (unsigned char)dl->names[i][-1];
+    if (type == DT_DIR) {
+        return true;
+    }
+    if (type != DT_UNKNOWN && type != DT_LNK) {
+        return false;
+    }
+    /* A symbolic link (followed, as stat does), or a file system that
+     * does not say. */
+    const char *full = ep_path_join(a, dir, dl->names[i]);
+    return full != NULL && ep_fs_isdir(full);
+}
+
 const char *
 ep_path_join(ep_arena *a, const char *dir, const char *name)
 {
-    size_t n = strlen(dir);
-    if (n > 0 && dir[n - 1] == '/') {
-        return ep_arena_printf(a, "%s%s", dir, name);
+    /* Called for every entry of a directory listed: no printf. */
+    size_t n = strlen(dir), m = strlen(name);
+    bool slash = !(n > 0 && dir[n - 1] == '/');
+    char *p = ep_arena_alloc_uninit(a, n + slash + m + 1);
+    if (p != NULL) {
+        memcpy(p, dir, n);
+        p[n] = '/';
+        memcpy(p + n + slash, name, m + 1);
     }
-    return ep_arena_printf(a, "%s/%s", dir, name);
+    return p;
 }
 
 const char *

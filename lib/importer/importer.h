@@ -50,6 +50,18 @@ typedef struct ep_dirlist {
 ep_status ep_fs_list(ep_arena *a, const char *dir, ep_dirlist *out,
                      ep_error *err);
 
+/* ep_fs_list of only the names keep(name, arg) takes (EP_DIR_MAX_ENTRIES
+ * of them at most): the others are neither copied nor sorted. */
+ep_status ep_fs_list_matching(ep_arena *a, const char *dir,
+                              bool (*keep)(const char *, const void *),
+                              const void *arg, ep_dirlist *out, ep_error *err);
+
+/* Whether entry i of dl, a listing of dir by ep_fs_list, is a directory
+ * (symbolic links followed): from the listing's entry type, with a stat()
+ * only where the file system gives none. */
+bool ep_fs_listed_isdir(ep_arena *a, const ep_dirlist *dl, const char *dir,
+                        size_t i);
+
 /* "dir/name" in the arena. */
 const char *ep_path_join(ep_arena *a, const char *dir, const char *name);
 /* The directory part of path ("/a/b/c" -> "/a/b"; "c" -> "."). */
@@ -286,8 +298,16 @@ typedef struct ep_dist {
     bool loaded;          /* the fields above dir/site/name/version read */
 } ep_dist;
 
+/* A listed *.dist-info: where it is; its ep_dist is made and read when a
+ * lookup first asks about it. */
+typedef struct ep_dist_ref {
+    const char *site;  /* the directory holding it */
+    const char *entry; /* "foo-1.0.dist-info" */
+    ep_dist *dist;     /* NULL until then */
+} ep_dist_ref;
+
 typedef struct ep_dists {
-    ep_dist *items; /* listed; each read when first asked about */
+    ep_dist_ref *items; /* listed, in sys.path order */
     size_t count, cap;
     ep_arena *arena;    /* where the lazily read metadata goes */
     ep_status status;   /* the first failure of a lazy read (out of memory) */

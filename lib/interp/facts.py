@@ -22,6 +22,10 @@ _PATH0_REMOVED = False
 if _CHILD and sys.path and sys.path[0] == "" and not getattr(sys.flags, "safe_path", 0):
     del sys.path[0]
     _PATH0_REMOVED = True
+# The modules this process had when this script started, and just before and
+# after site.main(): what the script imported for itself (not what the
+# interpreter's startup imports) is their difference (_hand_over).
+_MODULES = {"start": set(sys.modules) if _CHILD else None}
 
 
 def _own_path():
@@ -135,7 +139,9 @@ def collect(mode="c", script=None):
         # The interpreter's own startup step, run here (the child has -S):
         # .pth files, their import lines, sitecustomize, usercustomize -- as
         # `python -c` runs them, before its working directory is on sys.path.
+        _MODULES["before_site"] = set(sys.modules)
         _run_site(site)
+        _MODULES["after_site"] = set(sys.modules)
         no_site = 0
     out = []
     cv = sysconfig.get_config_var
@@ -332,6 +338,103 @@ def _emit_sys_path(out, mode, script, sitedirs, pth, paths, hooks=()):
         _rec(out, "path", e, origin, detail)
 
 
+def _flags_as_started(flags):
+    """sys.flags as the user's `python -c` has them: these values, but
+    no_site 0 (this process runs with -S; site.main() ran above)."""
+    text = repr(flags)
+    names = [f.split("=", 1)[0] for f in text[text.index("(") + 1:-1].split(", ")]
+    values = tuple(flags)
+    if len(names) != len(values) or "no_site" not in names:
+        raise ValueError("sys.flags: %s" % text)
+    i = names.index("no_site")
+    values = values[:i] + (0,) + values[i + 1:]
+
+    def field(k):
+        return property(lambda self: tuple.__getitem__(self, k))
+
+    ns = dict((n, field(k)) for k, n in enumerate(names))
+    ns["__slots__"] = ()
+    ns["__module__"] = "sys"
+    ns["__repr__"] = lambda self: "sys.flags(%s)" % ", ".join(
+        "%s=%r" % nv for nv in zip(names, self))
+    ns["__getattr__"] = lambda self, name: getattr(flags, name)
+    return type("flags", (tuple,), ns)(values)
+
+
+def _trial_here(own):
+    """None when the trial may run in this process, else why not. The
+    modules this script imported for itself (`own`: sysconfig and its
+    _sysconfigdata, importlib.machinery, ...) are in sys.modules, where the
+    user's `python -c` has none of them: each must be what an import of its
+    name would find now -- with the trial's sys.path and sys.meta_path -- or
+    the trial could see the standard module where the user's import gets a
+    project's file of that name (healthy-project-sysconfig)."""
+    bootstrap = sys.modules.get("_frozen_importlib")
+    find = getattr(bootstrap, "_find_spec", None)
+    if find is None:
+        return "no importlib._bootstrap._find_spec"
+    for name in sorted(own):
+        if "." in name:
+            continue   # found through its parent, which is checked
+        spec = getattr(sys.modules.get(name), "__spec__", None)
+        if spec is None:
+            return "%s has no __spec__" % name
+        try:
+            found = find(name, None)
+        except Exception as e:
+            return "looking up %s: %s: %s" % (name, type(e).__name__, e)
+        if found is None or found.origin != spec.origin:
+            return "%s would come from %s, not %s" % (
+                name, found and found.origin, spec.origin)
+    return None
+
+
+def _hand_over(argv):
+    """The single start (lib/interp/onestart.c): the facts are written; wait
+    for the parent's word, then make this process what `python -B -c` would
+    be for the trial (trial.py, which follows this script in the same
+    source): sys.path[0], sys.argv, sys.flags, sys.orig_argv. Without the
+    word (the parent closed the channel or died) end here, as the facts
+    child ends (atexit handlers of the startup's code run)."""
+    module, go = argv[4], int(argv[5])
+    try:
+        word = os.read(go, 1)
+    except OSError:
+        word = b""
+    try:
+        os.close(go)
+    except OSError:
+        pass
+    if word != b"g":
+        raise SystemExit(0)
+    before, after = _MODULES.get("before_site"), _MODULES.get("after_site")
+    own = None
+    if before is not None and after is not None:
+        own = (before - _MODULES["start"]) | (set(sys.modules) - after)
+    if _PATH0_REMOVED:
+        sys.path.insert(0, "")
+    sys.argv[:] = ["-c", module, argv[3], argv[1], argv[2]]
+    orig = getattr(sys, "orig_argv", None)
+    if orig and "-c" in orig:
+        i = orig.index("-c")
+        sys.orig_argv = ([("-B" if a == "-SB" else a) for a in orig[:i]] +
+                         orig[i:i + 2] + sys.argv[1:])
+    try:
+        sys.flags = _flags_as_started(sys.flags)
+    except Exception as e:
+        return "sys.flags: %s: %s" % (type(e).__name__, e)
+    if own is None:
+        return "site.main() did not run here"
+    # Looked up once the trial's sys.path is set (trial.py's main).
+    global _ONESTART_GATE
+    _ONESTART_GATE = lambda: _trial_here(own)
+    return None
+
+
+_ONESTART_GATE = None
+_ONESTART_DECLINED = None
+
+
 def main(argv):
     mode = argv[1] if len(argv) > 1 else "c"
     script = argv[2] if len(argv) > 2 and argv[2] else None
@@ -344,6 +447,9 @@ def main(argv):
     while data:
         n = os.write(fd, data)
         data = data[n:]
+    if len(argv) > 5:
+        global _ONESTART_DECLINED
+        _ONESTART_DECLINED = _hand_over(argv)
 
 
 if __name__ == "__main__":

@@ -134,6 +134,61 @@ ep_status ep_run_python(const char *python, const char *flag,
                         size_t nargs, const char *workdir, double timeout,
                         ep_child *res, ep_error *err);
 
+/* The facts from a facts child's run, or the error its end means (did not
+ * answer within timeout, could not run, failed with its last line). */
+ep_status ep_interp_from_child(const char *python, const ep_child *run,
+                               double timeout, ep_interp **out, ep_error *err);
+
+/* The child's end of the go channel (ep_proc_start with go_channel). */
+#define EP_GO_FD 4
+
+/* A child started by ep_proc_start: run to its end with ep_proc_wait, or
+ * paused once its records are complete (the single start of explain,
+ * onestart.c: the facts, then -- on the word of the parent -- the trial in
+ * the same process). */
+typedef struct ep_proc {
+    pid_t pid;   /* -1 once reaped */
+    int rec_fd;  /* records (the child's fd 3) */
+    int out_fd;  /* its stdout and stderr */
+    int go_fd;   /* the go channel (the child's EP_GO_FD), or -1 */
+    bool eof[2]; /* rec_fd, out_fd closed at the far end */
+    bool paused; /* ep_proc_wait returned with the child running */
+    char *exe;   /* the absolute path it was started by */
+    char *carry; /* output read before the pause, for the next wait */
+    size_t carry_len;
+    bool carry_truncated;
+} ep_proc;
+
+/* EP_OK when timeout is a number of seconds a child may be given. */
+ep_status ep_timeout_check(double timeout, ep_error *err);
+
+/* Start `python FLAG -c source args...` in workdir, as ep_run_python does;
+ * with go_channel the child also gets the read end of a socket as fd
+ * EP_GO_FD. On error nothing is left running and *p is empty. */
+ep_status ep_proc_start(const char *python, const char *flag,
+                        const char *source, const char *const *args,
+                        size_t nargs, const char *workdir, bool go_channel,
+                        ep_proc *p, ep_error *err);
+
+/* Read the child's records and output into *res until it exits, its
+ * records are complete (with pause: return at once, child running, and
+ * p->paused set; else it gets a second to exit), or timeout seconds pass.
+ * Unless paused, the child and everything it started is killed and it is
+ * reaped (exit_code set). Each call fills a fresh *res. */
+ep_status ep_proc_wait(ep_proc *p, double timeout, bool pause, ep_child *res,
+                       ep_error *err);
+
+/* Tell a paused child to go on (one byte on the go channel, which is then
+ * closed); false when it could not be told. */
+bool ep_proc_resume(ep_proc *p);
+
+/* Close the go channel without a word: the paused child is to end. */
+void ep_proc_resume_none(ep_proc *p);
+
+/* Kill what is left of the child (group and pipe holders), reap it, close
+ * everything (an empty or ended *p is fine). */
+void ep_proc_end(ep_proc *p);
+
 /* name as an absolute path: made absolute against the working directory
  * when it has a '/', else found on PATH as execvp would (relative PATH
  * elements against the working directory). NULL with errno when not found.
@@ -159,8 +214,10 @@ typedef struct ep_record {
 ep_status ep_records_parse(ep_arena *a, const char *text, size_t len,
                            ep_record **out, size_t *count, ep_error *err);
 
-/* Embedded scripts (generated from facts.py and trial.py). */
+/* Embedded scripts (generated from facts.py and trial.py; the single start
+ * runs both, joined). */
 extern const char ep_facts_py[];
 extern const char ep_trial_py[];
+extern const char ep_onestart_py[];
 
 #endif

@@ -266,6 +266,18 @@ ep_interp_query(const char *python, const char *workdir, ep_start_mode start,
     if (st != EP_OK) {
         return st;
     }
+    st = ep_interp_from_child(python, &child, timeout, out, err);
+    ep_child_release(&child);
+    return st;
+}
+
+ep_status
+ep_interp_from_child(const char *python, const ep_child *run, double timeout,
+                     ep_interp **out, ep_error *err)
+{
+    ep_status st;
+    ep_child child = *run;
+    *out = NULL;
     if (child.complete) {
         /* All facts are there, even if it had to be killed afterwards. */
         st = ep_interp_from_records(python, child.records, child.records_len,
@@ -288,6 +300,5 @@ ep_interp_query(const char *python, const char *workdir, ep_start_mode start,
         st = ep_interp_from_records(python, child.records, child.records_len,
                                     out, err);
     }
-    ep_child_release(&child);
     return st;
 }

@@ -14,6 +14,7 @@
 #include <spawn.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -149,14 +150,16 @@ drain(int fd, char **buf, size_t *len, size_t cap, bool *truncated,
  * its records are complete (then it gets a moment to exit by itself), or
  * the deadline. Then kill whatever is left of it. */
 static ep_status
-collect(int rec_fd, int out_fd, pid_t pid, double timeout, ep_child *res,
-        ep_error *err)
+collect(ep_proc *p, double timeout, ep_child *res, bool pause, ep_error *err)
 {
-    struct pollfd pfd[3] = {
-        {rec_fd, POLLIN, 0}, {out_fd, POLLIN, 0}, {exit_fd(pid), POLLIN, 0}};
+    int rec_fd = p->rec_fd, out_fd = p->out_fd;
+    pid_t pid = p->pid;
+    struct pollfd pfd[3] = {{p->eof[0] ? -1 : rec_fd, POLLIN, 0},
+                            {p->eof[1] ? -1 : out_fd, POLLIN, 0},
+                            {exit_fd(pid), POLLIN, 0}};
     double deadline = now_s() + timeout, complete_at = 0;
     char chunk[8192];
-    bool exited = false, eof[2] = {false, false};
+    bool exited = false, *eof = p->eof;
     ep_status st = EP_OK;
     fcntl(rec_fd, F_SETFL, fcntl(rec_fd, F_GETFL) | O_NONBLOCK);
     fcntl(out_fd, F_SETFL, fcntl(out_fd, F_GETFL) | O_NONBLOCK);
@@ -166,6 +169,15 @@ collect(int rec_fd, int out_fd, pid_t pid, double timeout, ep_child *res,
             break;
         }
         double t = now_s();
+        if (res->complete && pause) {
+            /* The first part said all it had to say; the child waits for
+             * the word to go on (ep_proc_resume). */
+            if (pfd[2].fd >= 0) {
+                close(pfd[2].fd);
+            }
+            p->paused = true;
+            return EP_OK;
+        }
         if (res->complete && complete_at == 0) {
             complete_at = t;
         }
@@ -263,27 +275,75 @@ collect(int rec_fd, int out_fd, pid_t pid, double timeout, ep_child *res,
     return st;
 }
 
+/* Wait for the child and take its status (it is dead or killed by now). */
+static void
+reap(ep_proc *p, ep_child *res)
+{
+    int status = 0;
+    while (waitpid(p->pid, &status, 0) < 0 && errno == EINTR) {
+    }
+    res->exit_code = WIFEXITED(status)     ? WEXITSTATUS(status)
+                     : WIFSIGNALED(status) ? 128 + WTERMSIG(status)
+                                           : -1;
+    p->pid = -1;
+}
+
+static void
+close_fd(int *fd)
+{
+    if (*fd >= 0) {
+        close(*fd);
+        *fd = -1;
+    }
+}
+
+void
+ep_proc_end(ep_proc *p)
+{
+    if (p == NULL) {
+        return;
+    }
+    if (p->pid > 0) {
+        /* Killed: it has said what it had to say, or nobody listens. */
+        ep_child scrap;
+        memset(&scrap, 0, sizeof(scrap));
+        close_fd(&p->go_fd);
+        kill(-p->pid, SIGKILL);
+        struct stat sb;
+        unsigned long inodes[2];
+        size_t n = 0;
+        int fds[2] = {p->rec_fd, p->out_fd};
+        for (int i = 0; i < 2; i++) {
+            if (!p->eof[i] && fds[i] >= 0 && fstat(fds[i], &sb) == 0) {
+                inodes[n++] = (unsigned long)sb.st_ino;
+            }
+        }
+        ep_child_kill_all(p->pid, inodes, n);
+        reap(p, &scrap);
+    }
+    close_fd(&p->rec_fd);
+    close_fd(&p->out_fd);
+    close_fd(&p->go_fd);
+    free(p->exe);
+    free(p->carry);
+    memset(p, 0, sizeof(*p));
+    p->pid = p->rec_fd = p->out_fd = p->go_fd = -1;
+}
+
 ep_status
-ep_run_python(const char *python, const char *flag, const char *source,
+ep_proc_start(const char *python, const char *flag, const char *source,
               const char *const *args, size_t nargs, const char *workdir,
-              double timeout, ep_child *res, ep_error *err)
+              bool go_channel, ep_proc *p, ep_error *err)
 {
     ep_status st = EP_OK;
-    int rec[2] = {-1, -1}, out[2] = {-1, -1};
+    int rec[2] = {-1, -1}, out[2] = {-1, -1}, go[2] = {-1, -1};
     const char **argv = NULL;
     posix_spawn_file_actions_t fa;
     posix_spawnattr_t attr;
     bool fa_init = false, attr_init = false;
-    pid_t pid = -1;
 
-    memset(res, 0, sizeof(*res));
-    /* NaN fails both comparisons; the cap keeps poll()'s int milliseconds
-     * in range. */
-    if (!(timeout > 0) || timeout > EP_TIMEOUT_MAX) {
-        return ep_fail(err, EP_ERR_INVALID_ARG,
-                       "timeout %g s: not a number of seconds in (0, %.0f]",
-                       timeout, EP_TIMEOUT_MAX);
-    }
+    memset(p, 0, sizeof(*p));
+    p->pid = p->rec_fd = p->out_fd = p->go_fd = -1;
     /* Resolved here, in the caller's directory: the child starts in
      * workdir, where a relative name would be another file. */
     char *exe = ep_which(python);
@@ -310,15 +370,20 @@ ep_run_python(const char *python, const char *flag, const char *source,
         argv[k++] = args[i];
     }
     /* Close-on-exec from the start: a child another thread spawns must not
-     * inherit a write end (it would hold the pipe open). */
-    if (pipe2(rec, O_CLOEXEC) != 0 || pipe2(out, O_CLOEXEC) != 0) {
+     * inherit a write end (it would hold the pipe open). The go channel is
+     * a socket: a word sent to a child that is gone must not raise SIGPIPE
+     * in the host (send with MSG_NOSIGNAL). */
+    if (pipe2(rec, O_CLOEXEC) != 0 || pipe2(out, O_CLOEXEC) != 0 ||
+        (go_channel &&
+         socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, go) != 0)) {
         st = ep_fail_errno(err, errno, "pipe");
         goto out;
     }
     for (int i = 0; i < 2; i++) {
         rec[i] = high_fd(rec[i]);
         out[i] = high_fd(out[i]);
-        if (rec[i] < 0 || out[i] < 0) {
+        go[i] = go_channel ? high_fd(go[i]) : -1;
+        if (rec[i] < 0 || out[i] < 0 || (go_channel && go[i] < 0)) {
             st = ep_fail_errno(err, errno, "fcntl");
             goto out;
         }
@@ -331,12 +396,16 @@ ep_run_python(const char *python, const char *flag, const char *source,
     posix_spawn_file_actions_adddup2(&fa, out[1], 1);
     posix_spawn_file_actions_adddup2(&fa, out[1], 2);
     posix_spawn_file_actions_adddup2(&fa, rec[1], RECORD_FD);
+    if (go_channel) {
+        posix_spawn_file_actions_adddup2(&fa, go[1], EP_GO_FD);
+    }
     if (workdir != NULL) {
         posix_spawn_file_actions_addchdir_np(&fa, workdir);
     }
     /* Its own process group, so a timeout kills what the import started. */
     posix_spawnattr_setpgroup(&attr, 0);
     posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP);
+    pid_t pid = -1;
     int rc = posix_spawn(&pid, exe, &fa, &attr, (char *const *)argv, environ);
     if (rc != 0) {
         if (workdir != NULL && access(workdir, X_OK) != 0) {
@@ -346,29 +415,20 @@ ep_run_python(const char *python, const char *flag, const char *source,
             st = ep_fail(err, EP_ERR_INTERP, "cannot run %s: %s", python,
                          strerror(rc));
         }
-        pid = -1;
         goto out;
     }
-    close(rec[1]);
-    close(out[1]);
-    rec[1] = out[1] = -1;
-    st = collect(rec[0], out[0], pid, timeout, res, err);
+    p->pid = pid;
+    p->rec_fd = rec[0];
+    p->out_fd = out[0];
+    p->go_fd = go[0];
+    rec[0] = out[0] = go[0] = -1;
+    p->exe = exe;
+    exe = NULL;
 out:
-    if (pid > 0) {
-        int status = 0;
-        while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-        }
-        res->exit_code = WIFEXITED(status)     ? WEXITSTATUS(status)
-                         : WIFSIGNALED(status) ? 128 + WTERMSIG(status)
-                                               : -1;
-    }
     for (int i = 0; i < 2; i++) {
-        if (rec[i] >= 0) {
-            close(rec[i]);
-        }
-        if (out[i] >= 0) {
-            close(out[i]);
-        }
+        close_fd(&rec[i]);
+        close_fd(&out[i]);
+        close_fd(&go[i]);
     }
     if (fa_init) {
         posix_spawn_file_actions_destroy(&fa);
@@ -378,8 +438,93 @@ out:
     }
     free(argv);
     free(exe);
+    return st;
+}
+
+ep_status
+ep_timeout_check(double timeout, ep_error *err)
+{
+    /* NaN fails both comparisons; the cap keeps poll()'s int milliseconds
+     * in range. */
+    if (!(timeout > 0) || timeout > EP_TIMEOUT_MAX) {
+        return ep_fail(err, EP_ERR_INVALID_ARG,
+                       "timeout %g s: not a number of seconds in (0, %.0f]",
+                       timeout, EP_TIMEOUT_MAX);
+    }
+    return EP_OK;
+}
+
+ep_status
+ep_proc_wait(ep_proc *p, double timeout, bool pause, ep_child *res,
+             ep_error *err)
+{
+    memset(res, 0, sizeof(*res));
+    ep_status st = ep_timeout_check(timeout, err);
+    if (st != EP_OK) {
+        return st;
+    }
+    /* What the child printed before a pause belongs to what follows (the
+     * trial's output starts with what its startup printed). */
+    res->output = p->carry;
+    res->output_len = p->carry_len;
+    res->output_truncated = p->carry_truncated;
+    p->carry = NULL;
+    p->carry_len = 0;
+    p->paused = false;
+    st = collect(p, timeout, res, pause, err);
+    if (p->paused && st == EP_OK) {
+        /* Still running, waiting for ep_proc_resume. */
+        if (res->output_len > 0) {
+            p->carry = malloc(res->output_len + 1);
+            if (p->carry == NULL) {
+                ep_child_release(res);
+                return ep_fail_nomem(err);
+            }
+            memcpy(p->carry, res->output, res->output_len + 1);
+            p->carry_len = res->output_len;
+            p->carry_truncated = res->output_truncated;
+        }
+        return EP_OK;
+    }
+    reap(p, res);
     if (st != EP_OK) {
         ep_child_release(res);
     }
+    return st;
+}
+
+bool
+ep_proc_resume(ep_proc *p)
+{
+    static const char go = 'g';
+    bool sent = p->pid > 0 && p->go_fd >= 0 &&
+                send(p->go_fd, &go, 1, MSG_NOSIGNAL) == 1;
+    close_fd(&p->go_fd);
+    return sent;
+}
+
+void
+ep_proc_resume_none(ep_proc *p)
+{
+    close_fd(&p->go_fd);
+}
+
+ep_status
+ep_run_python(const char *python, const char *flag, const char *source,
+              const char *const *args, size_t nargs, const char *workdir,
+              double timeout, ep_child *res, ep_error *err)
+{
+    ep_proc p;
+    memset(res, 0, sizeof(*res));
+    ep_status st = ep_timeout_check(timeout, err);
+    if (st != EP_OK) {
+        return st;
+    }
+    st = ep_proc_start(python, flag, source, args, nargs, workdir, false, &p,
+                       err);
+    if (st == EP_OK) {
+        st = ep_proc_wait(&p, timeout, false, res, err);
+    }
+    ep_proc_end(&p);
     return st;
 }

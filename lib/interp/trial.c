@@ -161,8 +161,6 @@ ep_trial_run(const char *python, const char *module, const char *workdir,
              ep_trial **out, ep_error *err)
 {
     ep_child child;
-    ep_record *recs;
-    size_t n;
     *out = NULL;
     const char *args[] = {module, "3", ep_start_mode_arg(start),
                           script ? script : ""};
@@ -173,9 +171,22 @@ ep_trial_run(const char *python, const char *module, const char *workdir,
     if (st != EP_OK) {
         return st;
     }
+    st = ep_trial_from_child(&child, timeout, out, err);
+    ep_child_release(&child);
+    return st;
+}
+
+ep_status
+ep_trial_from_child(const ep_child *run, double timeout, ep_trial **out,
+                    ep_error *err)
+{
+    const ep_child child = *run;
+    ep_record *recs;
+    size_t n;
+    ep_status st;
+    *out = NULL;
     ep_trial *t = calloc(1, sizeof(*t));
     if (t == NULL) {
-        ep_child_release(&child);
         return ep_fail_nomem(err);
     }
     ep_arena_init(&t->arena);
@@ -192,7 +203,6 @@ ep_trial_run(const char *python, const char *module, const char *workdir,
     if (st == EP_OK && t->outcome != EP_TRIAL_IMPORTED && t->exc_type == NULL) {
         ended_without_exception(t, &child, timeout);
     }
-    ep_child_release(&child);
     if (st != EP_OK) {
         ep_trial_free(t);
         return st;

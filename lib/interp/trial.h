@@ -79,7 +79,45 @@ ep_status ep_trial_run(const char *python, const char *module,
                        const char *script, double timeout, ep_trial **out,
                        ep_error *err);
 
+/* The record of a trial child's run (records, output, exit status; timeout
+ * for the message of a trial that did not finish). EP_ERR_NOMEM only.
+ * Ownership: caller frees *out with ep_trial_free(). */
+ep_status ep_trial_from_child(const ep_child *run, double timeout,
+                              ep_trial **out, ep_error *err);
+
 /* Release a record (NULL is fine). */
 void ep_trial_free(ep_trial *t);
+
+/* ---- the single start (onestart.c) ----------------------------------------
+ */
+
+/* A facts child that waits to run the trial of one module in the same
+ * process. */
+typedef struct ep_onestart ep_onestart;
+
+/* Take the facts of `python` (in workdir, as ep_interp_query does, same
+ * facts and same errors) in a child that then waits to import `module` as
+ * ep_trial_run(start, script) would. *out is NULL when the child did not
+ * stay (the facts are still good). Ownership: caller frees *in with
+ * ep_interp_free() and *out with ep_onestart_end(). */
+ep_status ep_onestart_begin(const char *python, const char *workdir,
+                            ep_start_mode start, const char *script,
+                            const char *module, double timeout, ep_interp **in,
+                            ep_onestart **out, ep_error *err);
+
+/* The absolute path the child was started by: the trial runs there only
+ * when ep_trial_run would start this same file. Ownership: borrowed. */
+const char *ep_onestart_exe(const ep_onestart *one);
+
+/* Run the trial in the waiting child (timeout seconds from now). *ran is
+ * false when the child declined or ended first: then run ep_trial_run. The
+ * child is ended either way. EP_ERR_NOMEM, or a failure of poll. */
+ep_status ep_onestart_trial(ep_onestart *one, double timeout, ep_trial **out,
+                            bool *ran, ep_error *err);
+
+/* End a child still waiting: it gets no word and ends as the facts child
+ * does (its exit waited for as ep_run_python waits, then killed); free
+ * (NULL is fine). */
+void ep_onestart_end(ep_onestart *one);
 
 #endif

@@ -55,7 +55,15 @@ def _esc(s):
 class Recorder(object):
     def __init__(self, fd):
         self.fd = fd
-        self.seen = set()
+        # One exception passes several levels (the loader, each import
+        # statement): recorded at the first. The exceptions are kept alive:
+        # keyed by id(), a freed one's id could come back for another
+        # exception. A failure that happens twice the same way (a package
+        # tries a module, then the trial imports it) is recorded once --
+        # which used to depend on whether the second exception happened to
+        # get the first one's id.
+        self.seen = {}
+        self.records = set()
 
     def rec(self, *fields):
         line = "\t".join(_esc(f) for f in fields) + "\n"
@@ -68,10 +76,15 @@ class Recorder(object):
         key = (id(exc), kind)
         if key in self.seen:
             return
-        self.seen.add(key)
-        self.rec(kind, type(exc).__name__, str(exc), name,
-                 getattr(exc, "name", None), getattr(exc, "path", None) or path,
-                 importer)
+        self.seen[key] = exc
+        fields = (kind, type(exc).__name__, str(exc), name,
+                  getattr(exc, "name", None), getattr(exc, "path", None) or path,
+                  importer)
+        text = tuple(None if f is None else "%s" % (f,) for f in fields)
+        if text in self.records:
+            return
+        self.records.add(text)
+        self.rec(*fields)
 
 
 def _resolve(name, globals_, level):
@@ -213,6 +226,20 @@ def main(argv):
             del sys.path[0]
         elif mode == "m":
             sys.path[0] = os.getcwd()
+    # The single start: this source follows facts.py, which took the facts
+    # in this process and prepared the trial (facts.py, _hand_over). Whether
+    # the trial may run here is decided with the sys.path just set; if not,
+    # the parent starts a trial child of its own once this one has ended.
+    declined = globals().get("_ONESTART_DECLINED")
+    gate = globals().get("_ONESTART_GATE")
+    if declined is None and gate is not None:
+        declined = gate()
+    if declined is not None:
+        r.rec("declined", declined)
+        r.rec("end")
+        return 0
+    if gate is not None:
+        r.rec("onestart")
     install_hooks(r)
     try:
         try:

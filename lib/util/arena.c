@@ -12,6 +12,10 @@
 #include <string.h>
 
 #define BLOCK_MIN 4096
+/* Each new block twice the last, up to this: an arena that holds the
+ * names of a site-packages with 10,000 distributions takes a few blocks,
+ * not hundreds of mallocs. */
+#define BLOCK_MAX (256 * 1024)
 
 struct ep_arena_block {
     ep_arena_block *next;
@@ -77,12 +81,16 @@ alloc(ep_arena *a, size_t size, bool zero)
     }
     ep_arena_block *b = a->head;
     if (b == NULL || b->cap - b->used < rounded) {
-        b = malloc(sizeof(*b) + BLOCK_MIN);
+        size_t cap = BLOCK_MIN;
+        if (b != NULL) {
+            cap = b->cap < BLOCK_MAX / 2 ? b->cap * 2 : BLOCK_MAX;
+        }
+        b = malloc(sizeof(*b) + cap);
         if (b == NULL) {
             return NULL;
         }
         b->used = 0;
-        b->cap = BLOCK_MIN;
+        b->cap = cap;
         b->next = a->head;
         a->head = b;
     }

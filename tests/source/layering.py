@@ -61,7 +61,7 @@ for d in parts:
         problems.append(f"lib/{d}/ is a part without a row in {doc}")
 
 # Sources made at build time, by the part whose data they hold.
-GENERATED = {"facts_py": "interp", "trial_py": "interp", "stable_abi_table": "pyabi"}
+GENERATED = {"facts_py": "interp", "trial_py": "interp", "onestart_py": "interp", "stable_abi_table": "pyabi"}
 
 include = re.compile(r'^\s*#\s*include\s+"([^"]+)"', re.M)
 nfiles = 0
