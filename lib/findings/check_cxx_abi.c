@@ -17,7 +17,6 @@
 #include <sys/stat.h>
 
 /* Missing versions listed in the detail; the rest are counted. */
-#define SHOW_VERSIONS 6
 /* Older copies named in one warning, and entries read per directory: a
  * site-packages of thousands of distributions is read once, not more. */
 #define MAX_OLDER 4
@@ -156,11 +155,9 @@ static ep_status
 too_old(ep_ctx *c, ep_analysis *an, const ep_loader_facts *lf)
 {
     const ep_loader_missing_ver *v = NULL;
-    size_t n = 0;
-    for (size_t i = 0; i < lf->nvers; i++) {
+    for (size_t i = 0; i < lf->nvers && v == NULL; i++) {
         if (ep_version_is_cxx(lf->vers[i].version)) {
-            v = v ? v : &lf->vers[i];
-            n++;
+            v = &lf->vers[i];
         }
     }
     if (v == NULL) {
@@ -177,23 +174,7 @@ too_old(ep_ctx *c, ep_analysis *an, const ep_loader_facts *lf)
     if (fs == NULL) {
         return ep_fail_nomem(c->err);
     }
-    size_t shown = 0;
-    for (size_t i = 0; i < lf->nvers && shown < SHOW_VERSIONS; i++) {
-        const ep_loader_missing_ver *m = &lf->vers[i];
-        if (!ep_version_is_cxx(m->version)) {
-            continue;
-        }
-        shown++;
-        ep_finding_detail(c->r, fs, "%s needs %s of %s; %s defines up to %s",
-                          m->needed_by ? m->needed_by : an->ext_path,
-                          m->version, m->library,
-                          m->path ? m->path : m->library,
-                          m->newest ? m->newest : "an older version");
-    }
-    if (n > shown) {
-        ep_finding_detail(c->r, fs, "... and %zu more missing versions",
-                          n - shown);
-    }
+    ep_detail_missing_versions(c, fs, an, lf, true);
     if (lf->cxx_path != NULL && v->path != NULL &&
         strcmp(lf->cxx_path, v->path) == 0) {
         ep_finding_detail(c->r, fs, "%s", how_found(c, lf));

@@ -11,7 +11,6 @@
 #include <string.h>
 
 /* Missing versions listed in the detail; the rest are counted. */
-#define SHOW_VERSIONS 6
 
 ep_status
 ep_check_glibc_too_new(ep_ctx *c, ep_analysis *an, const ep_loader_facts *lf)
@@ -21,11 +20,9 @@ ep_check_glibc_too_new(ep_ctx *c, ep_analysis *an, const ep_loader_facts *lf)
     }
     /* libstdc++'s versions are cxx-abi's (check_cxx_abi.c). */
     const ep_loader_missing_ver *v = NULL;
-    size_t n = 0;
-    for (size_t i = 0; i < lf->nvers; i++) {
+    for (size_t i = 0; i < lf->nvers && v == NULL; i++) {
         if (!ep_version_is_cxx(lf->vers[i].version)) {
-            v = v ? v : &lf->vers[i];
-            n++;
+            v = &lf->vers[i];
         }
     }
     if (v == NULL) {
@@ -40,23 +37,7 @@ ep_check_glibc_too_new(ep_ctx *c, ep_analysis *an, const ep_loader_facts *lf)
     if (fs == NULL) {
         return ep_fail_nomem(c->err);
     }
-    size_t shown = 0;
-    for (size_t i = 0; i < lf->nvers && shown < SHOW_VERSIONS; i++) {
-        const ep_loader_missing_ver *m = &lf->vers[i];
-        if (ep_version_is_cxx(m->version)) {
-            continue;
-        }
-        shown++;
-        ep_finding_detail(c->r, fs, "%s needs %s of %s; %s defines up to %s",
-                          m->needed_by ? m->needed_by : an->ext_path,
-                          m->version, m->library,
-                          m->path ? m->path : m->library,
-                          m->newest ? m->newest : "an older version");
-    }
-    if (n > shown) {
-        ep_finding_detail(c->r, fs, "... and %zu more missing versions",
-                          n - shown);
-    }
+    ep_detail_missing_versions(c, fs, an, lf, false);
     ep_finding_detail(c->r, fs,
                       "Python reports: ImportError: %s: version `%s' "
                       "not found (required by %s)",

@@ -318,6 +318,11 @@ ep_status ep_check_cxx_abi(ep_ctx *c, ep_analysis *an,
 /* A version of libstdc++'s families (GLIBCXX_, CXXABI_, CXXABI_TM_...):
  * cxx-abi's, not glibc-too-new's. */
 bool ep_version_is_cxx(const char *version);
+/* The missing versions of lf of one family (libstdc++'s when cxx, else all
+ * others) as detail lines of fs: the first few, then how many more. */
+void ep_detail_missing_versions(ep_ctx *c, ep_finding_slot *fs,
+                                const ep_analysis *an,
+                                const ep_loader_facts *lf, bool cxx);
 
 /* From the trial. The package `outer` imported, but a failure inside it
  * was caught (inner: its cause analysis, or NULL); optional: nothing says

@@ -138,3 +138,35 @@ ep_loader_facts_get(ep_ctx *c, const char *path, ep_loader_facts *out)
     ep_deps_free(d);
     return st;
 }
+
+/* Enough to show the pattern (a whole toolchain newer than the host);
+ * the count says the rest. */
+#define SHOW_VERSIONS 6
+
+void
+ep_detail_missing_versions(ep_ctx *c, ep_finding_slot *fs,
+                           const ep_analysis *an, const ep_loader_facts *lf,
+                           bool cxx)
+{
+    size_t shown = 0, n = 0;
+    for (size_t i = 0; i < lf->nvers; i++) {
+        const ep_loader_missing_ver *m = &lf->vers[i];
+        if (ep_version_is_cxx(m->version) != cxx) {
+            continue;
+        }
+        n++;
+        if (shown == SHOW_VERSIONS) {
+            continue;
+        }
+        shown++;
+        ep_finding_detail(c->r, fs, "%s needs %s of %s; %s defines up to %s",
+                          m->needed_by ? m->needed_by : an->ext_path,
+                          m->version, m->library,
+                          m->path ? m->path : m->library,
+                          m->newest ? m->newest : "an older version");
+    }
+    if (n > shown) {
+        ep_finding_detail(c->r, fs, "... and %zu more missing versions",
+                          n - shown);
+    }
+}
