@@ -8,7 +8,6 @@
  */
 #include "findings/checks.h"
 
-#include <stdio.h>
 #include <string.h>
 
 /* A legacy develop install (`setup.py develop`, or pip -e falling back to
@@ -25,19 +24,18 @@ legacy_project(ep_ctx *c, const char *dir, const char **link)
         if (n <= 9 || strcmp(p + n - 9, ".egg-link") != 0) {
             continue;
         }
-        FILE *fp = fopen(p, "r");
-        char line[4096];
-        bool got = fp != NULL && fgets(line, sizeof(line), fp) != NULL;
-        if (fp != NULL) {
-            fclose(fp);
-        }
-        if (!got) {
+        /* ep_fs_read: a regular file only, so a FIFO named so never
+         * blocks the probe. */
+        char *line = NULL;
+        size_t len;
+        ep_error ignored;
+        if (ep_fs_read(c->a, p, 4096, &line, &len, NULL, &ignored) != EP_OK) {
             continue;
         }
         line[strcspn(line, "\r\n")] = '\0';
         if (line[0] == '/' && ep_path_within(dir, line)) {
             *link = p;
-            return ep_arena_strdup(c->a, line);
+            return line;
         }
     }
     return NULL;

@@ -14,6 +14,10 @@ import shutil
 import signal
 import subprocess
 import sys
+
+sys.dont_write_bytecode = True
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from pythons import interpreters  # noqa: E402
 import time
 
 extprobe, scratch = sys.argv[1], sys.argv[2]
@@ -75,23 +79,6 @@ def write(path, text, mode=0o644):
     os.chmod(path, mode)
 
 
-def interpreters():
-    if len(sys.argv) > 3:
-        return sys.argv[3:]
-    found = ["/usr/bin/python3"]
-    root = os.path.expanduser("~/.pyenv/versions")
-    for minor in range(8, 14):
-        vs = sorted(glob.glob(os.path.join(root, "3.%d.[0-9]*" % minor)),
-                    key=lambda d: [int(x) for x in os.path.basename(d).split(".")
-                                   if x.isdigit()])
-        vs = [v for v in vs if os.path.basename(v).split(".")[-1].isdigit()]
-        if vs:
-            found.append(os.path.join(vs[-1], "bin", "python3"))
-        else:
-            print("note: no pyenv CPython 3.%d, not tested" % minor)
-    return [p for p in found if os.access(p, os.X_OK)]
-
-
 shutil.rmtree(scratch, ignore_errors=True)
 os.makedirs(scratch)
 env0 = dict(os.environ)
@@ -133,7 +120,7 @@ os.makedirs(hang_site)
 write(os.path.join(hang_site, "sitecustomize.py"),
       "import atexit, time\natexit.register(time.sleep, 120)\n")
 TIMEOUT = 15
-for py in interpreters():
+for py in interpreters(sys.argv[3:]):
     env = dict(env0, PYTHONPATH=daemon_site)
     for extra, what in ((["--no-import"], "facts only"), ([], "facts and import trial")):
         rc, out, err, secs = run(["explain", "json", "--python", py, "--timeout", str(TIMEOUT),

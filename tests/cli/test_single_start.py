@@ -7,12 +7,15 @@ sys.argv, sys.path[0], the flags a Python child it starts gets). Real
 interpreters: Debian's python3 and each pyenv CPython 3.8-3.13 found.
 usage: test_single_start.py EXTPROBE SCRATCH_DIR [PYTHON...]
 """
-import glob
 import json
 import os
 import shutil
 import subprocess
 import sys
+
+sys.dont_write_bytecode = True
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from pythons import interpreters  # noqa: E402
 
 extprobe, scratch = sys.argv[1], sys.argv[2]
 failures = []
@@ -25,23 +28,6 @@ def check(cond, what):
     if not cond:
         failures.append(what)
     print("%s: %s" % ("ok  " if cond else "FAIL", what), flush=True)
-
-
-def interpreters():
-    if len(sys.argv) > 3:
-        return sys.argv[3:]
-    found = ["/usr/bin/python3"]
-    root = os.path.expanduser("~/.pyenv/versions")
-    for minor in range(8, 14):
-        vs = sorted(glob.glob(os.path.join(root, "3.%d.[0-9]*" % minor)),
-                    key=lambda d: [int(x) for x in os.path.basename(d).split(".")
-                                   if x.isdigit()])
-        vs = [v for v in vs if os.path.basename(v).split(".")[-1].isdigit()]
-        if vs:
-            found.append(os.path.join(vs[-1], "bin", "python3"))
-        else:
-            print("note: no pyenv CPython 3.%d, not tested" % minor)
-    return [p for p in found if os.access(p, os.X_OK)]
 
 
 def write(path, text):
@@ -102,7 +88,7 @@ def probe_lines(text):
     return sorted(l for l in (text or "").splitlines() if l.startswith("PROBE "))
 
 
-for py in interpreters():
+for py in interpreters(sys.argv[3:]):
     real = subprocess.run([py, "-B", "-c", "import probe_mod"], cwd=work, env=env,
                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                           universal_newlines=True).stdout

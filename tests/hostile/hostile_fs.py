@@ -300,6 +300,28 @@ explain("explain module file links to /dev/zero", "zmod", 1,
         "%s cannot be read: it is a symlink to /dev/zero, which is not a regular file"
         % os.path.join(ex, "zmod" + SUF))
 
+# A FIFO named like a legacy develop install's .egg-link in site-packages:
+# editable-without-build reads its first line only from a regular file, so
+# the run ends (a plain open() would wait for a writer forever) and the
+# module is simply not found.
+venv = path("fifovenv")
+subprocess.run([PY, "-m", "venv", "--without-pip", venv], check=True)
+vsite = subprocess.run([os.path.join(venv, "bin", "python"), "-c",
+                        "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+                       capture_output=True, text=True, check=True).stdout.strip()
+eproj = path("eggproj")
+os.makedirs(os.path.join(eproj, "eggs"))
+with open(os.path.join(eproj, "eggs", "__init__.py"), "w") as fh:
+    fh.write("")
+with open(os.path.join(vsite, "easy-install.pth"), "w") as fh:
+    fh.write(eproj + "\n")
+os.mkfifo(os.path.join(vsite, "eggs.egg-link"))
+case("explain with a FIFO as .egg-link",
+     ["explain", "--no-import", "--python", os.path.join(venv, "bin", "python"), "-C", S,
+      "eggs._fry"], 1,
+     "Cause: eggs (%s) has no module _fry" % os.path.join(eproj, "eggs"),
+     stream="stdout", limit=60)
+
 # An unreadable package directory. Root reads everything: as root, run
 # extprobe as nobody (setpriv) so that the permissions count.
 locked = path("locked")
