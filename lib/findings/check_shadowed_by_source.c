@@ -398,13 +398,20 @@ stale_beside(ep_ctx *c, ep_analysis *an)
         }
     }
     bool editable = an->dist != NULL && an->dist->editable;
-    /* Files an installer wrote from one wheel carry install times, not
-     * build times: a source beside an installed module says nothing. */
-    const ep_dist *owner = ep_dists_owner_of_file(&c->dists, used->path);
-    bool installed = owner != NULL && !owner->editable;
-    if (newer == NULL &&
-        (used->newer_source == NULL || editable || installed)) {
+    if (newer == NULL && (used->newer_source == NULL || editable)) {
         return EP_OK;
+    }
+    /* Files an installer wrote from one wheel carry install times, not
+     * build times: a source beside an installed module says nothing. Asked
+     * only here, where it decides: finding the owner may read every RECORD. */
+    if (newer == NULL) {
+        const ep_dist *owner =
+            ep_dist_has_file(an->dist, used->path)
+                ? an->dist
+                : ep_dists_owner_of_file(&c->dists, used->path);
+        if (owner != NULL && !owner->editable) {
+            return EP_OK;
+        }
     }
     ep_finding_slot *fs =
         newer != NULL

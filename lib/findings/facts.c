@@ -239,7 +239,11 @@ ep_analysis_new(ep_ctx *c, const char *name, bool cause, ep_analysis **out)
         const ep_find_step *p = &f->steps[s];
         if (s + 1 < f->ncomp && p->kind == EP_SPEC_PACKAGE &&
             p->origin != NULL) {
-            const ep_dist *d = ep_dists_owner_of_file(&c->dists, p->origin);
+            /* The owner by name usually holds it: one RECORD read. */
+            const ep_dist *d =
+                ep_dist_has_file(an->dist, p->origin)
+                    ? an->dist
+                    : ep_dists_owner_of_file(&c->dists, p->origin);
             an->dist = d != NULL ? d : an->dist;
             break;
         }

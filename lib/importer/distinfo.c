@@ -536,6 +536,14 @@ ep_dists_owner(ep_dists *ds, const char *top, const ep_editables *ed)
     return NULL;
 }
 
+bool
+ep_dist_has_file(const ep_dist *d, const char *path)
+{
+    size_t n = d != NULL && d->site != NULL ? strlen(d->site) : 0;
+    return n > 0 && ep_path_within(path, d->site) && path[n] == '/' &&
+           ep_strvec_contains(&d->record, path + n + 1);
+}
+
 const ep_dist *
 ep_dists_owner_of_file(ep_dists *ds, const char *path)
 {

@@ -338,6 +338,10 @@ const ep_dist *ep_dists_owner(ep_dists *ds, const char *top,
 /* The distribution whose RECORD lists this absolute file, or NULL. Only the
  * distributions of the file's site directory are read. */
 const ep_dist *ep_dists_owner_of_file(ep_dists *ds, const char *path);
+/* Whether d's RECORD lists the file at path (absolute, under d's site
+ * directory). No other distribution is read: the cheap question to ask of
+ * a likely owner before ep_dists_owner_of_file reads them all. */
+bool ep_dist_has_file(const ep_dist *d, const char *path);
 
 /* Does RECORD list a compiled file (any *.so) for dotted module `name`?
  * Returns the RECORD path, or NULL. With any_tag false only suffixes of
