@@ -98,6 +98,9 @@ write_symbols(ep_json *j, ep_object *obj)
         n = 0;
     }
     ep_json_member_strlist(j, "pyinit", pyinit);
+    /* Symbols are most of what inspect writes (a libpython has thousands):
+     * keys and the words of ep_symbol_*_str() go out without the escape
+     * scan; names and versions come from the file and are escaped. */
     ep_json_key(j, "exports");
     ep_json_begin_array(j);
     for (size_t i = 0; i < n; i++) {
@@ -113,14 +116,18 @@ write_symbols(ep_json *j, ep_object *obj)
             continue;
         }
         ep_json_begin_object(j);
-        ep_json_member_string(j, "name", syms[i].name);
-        ep_json_member_string(j, "type", ep_symbol_type_str(syms[i].type));
-        ep_json_member_string(j, "binding", ep_symbol_bind_str(syms[i].bind));
-        ep_json_member_string(j, "visibility",
-                              ep_symbol_visibility_str(syms[i].visibility));
-        ep_json_member_string(j, "version", syms[i].version);
-        ep_json_member_bool(j, "default_version",
-                            syms[i].version != NULL && !syms[i].hidden_version);
+        ep_json_key_lit(j, "name");
+        ep_json_string(j, syms[i].name);
+        ep_json_key_lit(j, "type");
+        ep_json_word(j, ep_symbol_type_str(syms[i].type));
+        ep_json_key_lit(j, "binding");
+        ep_json_word(j, ep_symbol_bind_str(syms[i].bind));
+        ep_json_key_lit(j, "visibility");
+        ep_json_word(j, ep_symbol_visibility_str(syms[i].visibility));
+        ep_json_key_lit(j, "version");
+        ep_json_string(j, syms[i].version);
+        ep_json_key_lit(j, "default_version");
+        ep_json_bool(j, syms[i].version != NULL && !syms[i].hidden_version);
         ep_json_end_object(j);
     }
     ep_json_end_array(j);
@@ -131,10 +138,14 @@ write_symbols(ep_json *j, ep_object *obj)
             continue;
         }
         ep_json_begin_object(j);
-        ep_json_member_string(j, "name", syms[i].name);
-        ep_json_member_string(j, "version", syms[i].version);
-        ep_json_member_string(j, "library", syms[i].version_file);
-        ep_json_member_bool(j, "weak", syms[i].weak);
+        ep_json_key_lit(j, "name");
+        ep_json_string(j, syms[i].name);
+        ep_json_key_lit(j, "version");
+        ep_json_string(j, syms[i].version);
+        ep_json_key_lit(j, "library");
+        ep_json_string(j, syms[i].version_file);
+        ep_json_key_lit(j, "weak");
+        ep_json_bool(j, syms[i].weak);
         ep_json_end_object(j);
     }
     ep_json_end_array(j);

@@ -24,6 +24,31 @@ ep_json_init_fd(ep_json *j, bool pretty, int fd)
 {
     ep_json_init(j, pretty);
     j->fd = fd;
+    /* The one buffer of the stream, allocated once at its final size. */
+    ep_strbuf_reserve(&j->out, EP_JSON_CHUNK);
+}
+
+/* The buffer is full. A streaming writer writes it out and starts again
+ * at the front, so the buffer keeps its first size however long a record
+ * is (one library's symbols are megabytes of JSON): growing it would touch
+ * fresh pages all along, and a first touch costs more than the copy. A
+ * string writer grows. */
+static void
+put_slow(ep_json *j, const char *s, size_t n)
+{
+    ep_strbuf *sb = &j->out;
+    if (j->fd >= 0 && sb->len > 0) {
+        if (!ep_json_flush(j, true)) {
+            return; /* the stream is broken: nothing more to gather */
+        }
+        if (n < sb->cap) {
+            memcpy(sb->data, s, n);
+            sb->len = n;
+            sb->data[n] = '\0';
+            return;
+        }
+    }
+    ep_strbuf_append(sb, s, n);
 }
 
 /* The writer's hot path: one byte or a short run straight into the buffer
@@ -49,7 +74,7 @@ put(ep_json *j, const char *s, size_t n)
         sb->len += n;
         sb->data[sb->len] = '\0';
     } else {
-        ep_strbuf_append(sb, s, n);
+        put_slow(j, s, n);
     }
 }
 
@@ -61,7 +86,7 @@ put1(ep_json *j, char c)
         sb->data[sb->len++] = c;
         sb->data[sb->len] = '\0';
     } else {
-        ep_strbuf_append(sb, &c, 1);
+        put_slow(j, &c, 1);
     }
 }
 
@@ -367,6 +392,33 @@ ep_json_key(ep_json *j, const char *key)
         put1(j, ':');
     }
     j->after_key = true;
+}
+
+void
+ep_json_key_plain(ep_json *j, const char *key, size_t len)
+{
+    before_value(j);
+    put1(j, '"');
+    put(j, key, len);
+    if (j->pretty) {
+        put(j, "\": ", 3);
+    } else {
+        put(j, "\":", 2);
+    }
+    j->after_key = true;
+}
+
+void
+ep_json_word(ep_json *j, const char *word)
+{
+    if (word == NULL) {
+        ep_json_null(j);
+        return;
+    }
+    before_value(j);
+    put1(j, '"');
+    put(j, word, strlen(word));
+    put1(j, '"');
 }
 
 void

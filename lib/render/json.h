@@ -53,6 +53,13 @@ void ep_json_member_int(ep_json *j, const char *key, long long v);
 void ep_json_member_uint(ep_json *j, const char *key, unsigned long long v);
 void ep_json_member_bool(ep_json *j, const char *key, bool v);
 void ep_json_member_strlist(ep_json *j, const char *key, ep_strlist list);
+/* The hot loops' forms: a key, or a value word, that this program wrote
+ * itself (a literal or a name from its own tables: printable ASCII, no '"'
+ * or '\\') goes out as it is, without the escape scan. Anything read from
+ * a file goes through ep_json_key()/ep_json_string(). */
+void ep_json_key_plain(ep_json *j, const char *key, size_t len);
+void ep_json_word(ep_json *j, const char *word); /* NULL writes null */
+#define ep_json_key_lit(j, lit) ep_json_key_plain((j), "" lit, sizeof(lit) - 1)
 /* The document with a trailing newline, or NULL when memory ran out. */
 char *ep_json_finish(ep_json *j);
 /* A streaming writer's end: the trailing newline, everything written out,

@@ -51,6 +51,12 @@ reserve(ep_strbuf *sb, size_t extra)
 }
 
 void
+ep_strbuf_reserve(ep_strbuf *sb, size_t extra)
+{
+    reserve(sb, extra);
+}
+
+void
 ep_strbuf_append(ep_strbuf *sb, const char *s, size_t n)
 {
     if (!reserve(sb, n)) {

@@ -19,6 +19,8 @@ typedef struct ep_strbuf {
 
 void ep_strbuf_init(ep_strbuf *sb);
 void ep_strbuf_release(ep_strbuf *sb);
+/* Room for extra more bytes without a further allocation. */
+void ep_strbuf_reserve(ep_strbuf *sb, size_t extra);
 void ep_strbuf_append(ep_strbuf *sb, const char *s, size_t n);
 void ep_strbuf_puts(ep_strbuf *sb, const char *s);
 void ep_strbuf_putc(ep_strbuf *sb, char c);
