@@ -6,6 +6,7 @@
 #include "render/json.h"
 
 #include <ctype.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -101,11 +102,18 @@ write_symbols(ep_json *j, ep_object *obj)
     /* Symbols are most of what inspect writes (a libpython has thousands):
      * keys and the words of ep_symbol_*_str() go out without the escape
      * scan; names and versions come from the file and are escaped. */
+    /* Each export's name goes out twice: measured and checked once, its
+     * length kept (+1; 0 when it needed escaping) for the second time. */
+    uint32_t *plain = n > 0 ? malloc(n * sizeof(*plain)) : NULL;
     ep_json_key(j, "exports");
     ep_json_begin_array(j);
     for (size_t i = 0; i < n; i++) {
         if (syms[i].defined) {
-            ep_json_string(j, syms[i].name);
+            size_t len = strlen(syms[i].name);
+            bool ok = ep_json_string_n(j, syms[i].name, len);
+            if (plain != NULL) {
+                plain[i] = ok && len < UINT32_MAX ? (uint32_t)len + 1 : 0;
+            }
         }
     }
     ep_json_end_array(j);
@@ -117,7 +125,11 @@ write_symbols(ep_json *j, ep_object *obj)
         }
         ep_json_begin_object(j);
         ep_json_key_lit(j, "name");
-        ep_json_string(j, syms[i].name);
+        if (plain != NULL && plain[i] != 0) {
+            ep_json_plain_n(j, syms[i].name, plain[i] - 1);
+        } else {
+            ep_json_string(j, syms[i].name);
+        }
         ep_json_key_lit(j, "type");
         ep_json_word(j, ep_symbol_type_str(syms[i].type));
         ep_json_key_lit(j, "binding");
@@ -131,6 +143,7 @@ write_symbols(ep_json *j, ep_object *obj)
         ep_json_end_object(j);
     }
     ep_json_end_array(j);
+    free(plain);
     ep_json_key(j, "imports");
     ep_json_begin_array(j);
     for (size_t i = 0; i < n; i++) {

@@ -318,14 +318,17 @@ plain8(uint64_t w)
  * continuation byte, an overlong form, a surrogate, a truncated sequence,
  * F5..FF) comes out as \u00XX of that byte, so any file name or symbol
  * still yields JSON every parser accepts (docs/json.md). Symbol names are
- * most of what inspect writes: they are checked 8 bytes at a time. */
-static void
-put_escaped(ep_json *j, const char *s)
+ * most of what inspect writes: they are checked 8 bytes at a time. s[len]
+ * is the string's terminating NUL, which ends the scan. Returns whether
+ * nothing needed escaping. */
+static bool
+put_escaped_n(ep_json *j, const char *s, size_t len)
 {
     static const char hex[] = "0123456789abcdef";
     const unsigned char *p = (const unsigned char *)s;
     const unsigned char *run = p;
-    const unsigned char *end = p + strlen(s);
+    const unsigned char *end = p + len;
+    bool plain = true;
     put1(j, '"');
     for (;;) {
         if (end - p >= 8) {
@@ -351,9 +354,10 @@ put_escaped(ep_json *j, const char *s)
         if (p > run) {
             put(j, (const char *)run, (size_t)(p - run));
         }
-        if (c == '\0') {
+        if (p == end) {
             break;
         }
+        plain = false;
         switch (c) {
         case '"':
             put(j, "\\\"", 2);
@@ -379,6 +383,13 @@ put_escaped(ep_json *j, const char *s)
         run = p;
     }
     put1(j, '"');
+    return plain;
+}
+
+static void
+put_escaped(ep_json *j, const char *s)
+{
+    put_escaped_n(j, s, strlen(s));
 }
 
 void
@@ -418,6 +429,22 @@ ep_json_word(ep_json *j, const char *word)
     before_value(j);
     put1(j, '"');
     put(j, word, strlen(word));
+    put1(j, '"');
+}
+
+bool
+ep_json_string_n(ep_json *j, const char *s, size_t len)
+{
+    before_value(j);
+    return put_escaped_n(j, s, len);
+}
+
+void
+ep_json_plain_n(ep_json *j, const char *s, size_t len)
+{
+    before_value(j);
+    put1(j, '"');
+    put(j, s, len);
     put1(j, '"');
 }
 

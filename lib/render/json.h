@@ -59,6 +59,11 @@ void ep_json_member_strlist(ep_json *j, const char *key, ep_strlist list);
  * a file goes through ep_json_key()/ep_json_string(). */
 void ep_json_key_plain(ep_json *j, const char *key, size_t len);
 void ep_json_word(ep_json *j, const char *word); /* NULL writes null */
+/* A string of known length (s[len] is its NUL), escaped; returns whether it
+ * needed no escaping, so that a second copy can go out with
+ * ep_json_plain_n() without the scan. */
+bool ep_json_string_n(ep_json *j, const char *s, size_t len);
+void ep_json_plain_n(ep_json *j, const char *s, size_t len);
 #define ep_json_key_lit(j, lit) ep_json_key_plain((j), "" lit, sizeof(lit) - 1)
 /* The document with a trailing newline, or NULL when memory ran out. */
 char *ep_json_finish(ep_json *j);
