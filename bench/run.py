@@ -87,18 +87,20 @@ def modules():
 
 
 def run_once(argv, cwd=None, limit_nofile=None):
-    """Wall seconds, peak RSS (KiB) and exit status of one run."""
+    """Wall seconds, CPU seconds (user + system from wait4, which counts the
+    processes the command waited for too: extprobe's helpers) and exit
+    status of one run."""
     def pre():
         if limit_nofile:
             resource.setrlimit(resource.RLIMIT_NOFILE,
                                (limit_nofile, limit_nofile))
     t0 = time.perf_counter()
     p = subprocess.Popen(argv, stdin=subprocess.DEVNULL,
-                         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                          cwd=cwd, preexec_fn=pre)
-    _, err = p.communicate()
+    _, status, ru = os.wait4(p.pid, 0)
     wall = time.perf_counter() - t0
-    return wall, p.returncode, err
+    return wall, ru.ru_utime + ru.ru_stime, os.waitstatus_to_exitcode(status)
 
 
 def peak_rss(argv, limit_nofile=None):
@@ -117,25 +119,39 @@ def peak_rss(argv, limit_nofile=None):
         lines[-1] if lines else ""
 
 
+class Times:
+    """Medians of one command's wall and CPU seconds."""
+    def __init__(self, wall, cpu):
+        self.wall, self.cpu = wall, cpu
+
+
 def measure(cmds, rounds):
     """cmds: {label: [argv, ...]} (several argv = one process each; the time
-    is their sum). Returns {label: median seconds}."""
-    times = {k: [] for k in cmds}
+    is their sum). Returns {label: Times}."""
+    walls = {k: [] for k in cmds}
+    cpus = {k: [] for k in cmds}
     for _ in range(rounds):
         for label, argvs in cmds.items():
-            total = 0.0
+            wall = cpu = 0.0
             for argv in argvs:
-                total += run_once(argv)[0]
-            times[label].append(total)
-    return {k: statistics.median(v) for k, v in times.items()}
+                w, c, _ = run_once(argv)
+                wall += w
+                cpu += c
+            walls[label].append(wall)
+            cpus[label].append(cpu)
+    return {k: Times(statistics.median(walls[k]), statistics.median(cpus[k]))
+            for k in cmds}
 
 
-def line(label, seconds, nfiles, ref=None, ref_label=None):
-    us = seconds / nfiles * 1e6
+def line(label, t, nfiles, ref=None, ref_label=None):
+    """Wall and CPU of one command, per file, and both ratios to ref."""
     extra = ""
     if ref:
-        extra = "  %.2fx %s" % (seconds / ref, ref_label)
-    print("  %-44s %9.1f ms %8.1f us/file%s" % (label, seconds * 1e3, us, extra))
+        extra = "  %.2fx wall %.2fx cpu %s" % (t.wall / ref.wall,
+                                               t.cpu / max(ref.cpu, 1e-9),
+                                               ref_label)
+    print("  %-38s %8.1f ms wall %8.1f ms cpu %7.1f us/file%s" % (
+        label, t.wall * 1e3, t.cpu * 1e3, t.wall / nfiles * 1e6, extra))
 
 
 def main():
@@ -202,9 +218,9 @@ def main():
         line(k, v, len(files), fl, "floor")
     if readelf:
         for label, _ in builds:
-            print("  %s / eu-readelf: %.2fx" % (
-                label, t[label + " inspect --json"] /
-                t["eu-readelf -hldnVS --dyn-syms"]))
+            print("  %s / eu-readelf: %.2fx wall" % (
+                label, t[label + " inspect --json"].wall /
+                t["eu-readelf -hldnVS --dyn-syms"].wall))
 
     # inspect on 5,000 names.
     many = os.path.join(tmp, "many")
@@ -243,10 +259,8 @@ def main():
         t = measure(cmds, a.rounds)
         print("\nscan of %s:" % tree)
         for k, v in t.items():
-            extra = ""
-            if k != "scanelf -R" and "scanelf -R" in t:
-                extra = "  %.2fx scanelf -R" % (v / t["scanelf -R"])
-            print("  %-44s %9.1f ms%s" % (k, v * 1e3, extra))
+            line(k, v, 1, t.get("scanelf -R") if k != "scanelf -R" else None,
+                 "scanelf -R")
     shutil.rmtree(tmp, ignore_errors=True)
 
 
