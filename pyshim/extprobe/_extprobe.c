@@ -80,6 +80,29 @@ start_mode(const char *s)
     return EP_START_MODE_C;
 }
 
+/* (json, text, flag[, flag2]) from the two documents of a report (both
+ * freed here); NULL with MemoryError when either could not be written, or
+ * with the decoding error. flag2 NULL: a 3-tuple. */
+static PyObject *
+documents(char *json, char *text, PyObject *flag, PyObject *flag2)
+{
+    PyObject *result = NULL;
+    if (json != NULL && text != NULL) {
+        PyObject *j = decode(json), *t = decode(text);
+        if (j != NULL && t != NULL) {
+            result = flag2 != NULL ? Py_BuildValue("(OOOO)", j, t, flag, flag2)
+                                   : Py_BuildValue("(OOO)", j, t, flag);
+        }
+        Py_XDECREF(j);
+        Py_XDECREF(t);
+    } else {
+        PyErr_NoMemory();
+    }
+    ep_free(json);
+    ep_free(text);
+    return result;
+}
+
 /* explain(target, facts, python, workdir, start, script, import_trial,
  *         timeout, is_file, color) -> (json, text, has_errors, importable) */
 static PyObject *
@@ -135,22 +158,9 @@ shim_explain(PyObject *module, PyObject *args)
     }
     char *json = ep_report_json(report, &err);
     char *text = json ? ep_report_text(report, color != 0, &err) : NULL;
-    PyObject *result = NULL;
-    if (json != NULL && text != NULL) {
-        PyObject *j = decode(json), *t = decode(text);
-        if (j != NULL && t != NULL) {
-            result = Py_BuildValue(
-                "(OOOO)", j, t,
-                ep_report_has_errors(report) ? Py_True : Py_False,
-                ep_report_importable(report) ? Py_True : Py_False);
-        }
-        Py_XDECREF(j);
-        Py_XDECREF(t);
-    } else {
-        raise_status(module, EP_ERR_NOMEM, &err);
-    }
-    ep_free(json);
-    ep_free(text);
+    PyObject *result =
+        documents(json, text, ep_report_has_errors(report) ? Py_True : Py_False,
+                  ep_report_importable(report) ? Py_True : Py_False);
     ep_report_free(report);
     return result;
 }
@@ -223,20 +233,8 @@ shim_wheel(PyObject *module, PyObject *args)
     }
     char *json = ep_wheels_json(ws, &err);
     char *text = json ? ep_wheels_text(ws, color != 0, &err) : NULL;
-    PyObject *result = NULL;
-    if (json != NULL && text != NULL) {
-        PyObject *j = decode(json), *t = decode(text);
-        if (j != NULL && t != NULL) {
-            result = Py_BuildValue(
-                "(OOO)", j, t, ep_wheels_has_errors(ws) ? Py_True : Py_False);
-        }
-        Py_XDECREF(j);
-        Py_XDECREF(t);
-    } else {
-        raise_status(module, EP_ERR_NOMEM, &err);
-    }
-    ep_free(json);
-    ep_free(text);
+    PyObject *result = documents(
+        json, text, ep_wheels_has_errors(ws) ? Py_True : Py_False, NULL);
     ep_wheels_free(ws);
     return result;
 }
