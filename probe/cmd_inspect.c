@@ -180,11 +180,11 @@ print_symbols(ep_object *obj, bool all)
 
 /* Build provenance (DWARF, read by the isolated helper). */
 static void
-print_provenance(const ep_object *obj)
+print_provenance(ep_provenance_reader *reader, const ep_object *obj)
 {
     ep_provenance *prov = NULL;
     ep_error err;
-    if (ep_provenance_read(obj, &prov, &err) != EP_OK) {
+    if (ep_provenance_read_with(reader, obj, &prov, &err) != EP_OK) {
         printf("  %-11s %s\n", "debug-info", err.message);
         return;
     }
@@ -235,7 +235,7 @@ print_provenance(const ep_object *obj)
 }
 
 static void
-print_text(ep_object *obj, bool all_symbols)
+print_text(ep_provenance_reader *reader, ep_object *obj, bool all_symbols)
 {
     const ep_elf_info *in = ep_object_elf(obj);
     printf("%s\n", ep_object_path(obj));
@@ -292,7 +292,7 @@ print_text(ep_object *obj, bool all_symbols)
     printf("  %-11s %s, %s\n", "debug",
            in->stripped ? "stripped" : "not stripped",
            in->has_debug_info ? "with DWARF" : "no DWARF");
-    print_provenance(obj);
+    print_provenance(reader, obj);
 }
 
 int
@@ -333,7 +333,11 @@ cmd_inspect(int argc, char **argv)
     ep_inspect_writer *writer = NULL;
     ep_error err;
     int rc = EXIT_OK;
-    if (json && ep_inspect_writer_new(STDOUT_FILENO, &writer, &err) != EP_OK) {
+    /* Text: one DWARF helper for all the files (the JSON writer has its
+     * own). */
+    ep_provenance_reader *reader = NULL;
+    if (json ? ep_inspect_writer_new(STDOUT_FILENO, &writer, &err) != EP_OK
+             : ep_provenance_reader_new(&reader, &err) != EP_OK) {
         cli_error("%s", err.message);
         return EXIT_USAGE;
     }
@@ -363,13 +367,14 @@ cmd_inspect(int argc, char **argv)
             if (i > optind) {
                 putchar('\n');
             }
-            print_text(obj, symbols);
+            print_text(reader, obj, symbols);
             ep_object_close(obj);
             if (ferror(stdout)) {
                 break;
             }
         }
     }
+    ep_provenance_reader_free(reader);
     if (writer != NULL) {
         if (rc != EXIT_USAGE &&
             ep_inspect_writer_finish(writer, &err) != EP_OK) {
