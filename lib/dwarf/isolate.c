@@ -466,6 +466,11 @@ ep_dwarf_reader_run(ep_provenance_reader *r, const char *file, ep_arena *a,
     }
     bool nomem = false;
     *why = judge(a, &an, status, &nomem);
+    if (*why != NULL && r->pid > 0) {
+        /* A whole answer that is no answer (nothing, a NUL byte): the
+         * next file is not trusted to this helper. */
+        stop(r, false);
+    }
     if (nomem) {
         st = ep_fail_nomem(err);
     } else if (*why == NULL) {
