@@ -8,7 +8,9 @@
 #include <extprobe/extprobe.h>
 
 #include <ctype.h>
+#include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -234,6 +236,25 @@ print_provenance(ep_provenance_reader *reader, const ep_object *obj)
     ep_provenance_free(prov);
 }
 
+/* SIGPIPE's disposition before inspect ignored it, and whether standard
+ * output turned out to be a closed pipe (inspect ... | head). */
+static struct sigaction pipe_before;
+static bool pipe_closed;
+
+/* A write to standard output failed with errnum. Returns whether to report
+ * it: not when it is a closed pipe that is to end this process by SIGPIPE
+ * (raised once the DWARF helper is reaped), as it would have without the
+ * helper. */
+static bool
+write_failed(int errnum)
+{
+    if (errnum != EPIPE) {
+        return true;
+    }
+    pipe_closed = true;
+    return pipe_before.sa_handler != SIG_DFL;
+}
+
 static void
 print_text(ep_provenance_reader *reader, ep_object *obj, bool all_symbols)
 {
@@ -341,6 +362,12 @@ cmd_inspect(int argc, char **argv)
         cli_error("%s", err.message);
         return EXIT_USAGE;
     }
+    /* The helper lives as long as the batch; a closed standard output must
+     * not kill this process before the helper is reaped (it would be left
+     * to init, a zombie where init does not reap). */
+    struct sigaction ignore = {.sa_handler = SIG_IGN};
+    sigemptyset(&ignore.sa_mask);
+    sigaction(SIGPIPE, &ignore, &pipe_before);
     for (int i = optind; i < argc; i++) {
         ep_object *obj = NULL;
         const char *path = argv[i];
@@ -359,7 +386,9 @@ cmd_inspect(int argc, char **argv)
             ep_status st = ep_inspect_writer_add(writer, obj, &err);
             ep_object_close(obj);
             if (st != EP_OK) {
-                cli_error("%s", err.message);
+                if (write_failed(err.sys_errno)) {
+                    cli_error("%s", err.message);
+                }
                 rc = EXIT_USAGE;
                 break;
             }
@@ -368,8 +397,10 @@ cmd_inspect(int argc, char **argv)
                 putchar('\n');
             }
             print_text(reader, obj, symbols);
+            int werr = errno;
             ep_object_close(obj);
             if (ferror(stdout)) {
+                write_failed(werr);
                 break;
             }
         }
@@ -378,13 +409,23 @@ cmd_inspect(int argc, char **argv)
     if (writer != NULL) {
         if (rc != EXIT_USAGE &&
             ep_inspect_writer_finish(writer, &err) != EP_OK) {
-            cli_error("%s", err.message);
+            if (write_failed(err.sys_errno)) {
+                cli_error("%s", err.message);
+            }
             rc = EXIT_USAGE;
         }
         ep_inspect_writer_free(writer);
     } else if (fflush(stdout) != 0 || ferror(stdout)) {
-        cli_error("cannot write the report to standard output");
+        int werr = errno;
+        if (pipe_closed ? pipe_before.sa_handler != SIG_DFL
+                        : write_failed(werr)) {
+            cli_error("cannot write the report to standard output");
+        }
         rc = EXIT_USAGE;
+    }
+    sigaction(SIGPIPE, &pipe_before, NULL);
+    if (pipe_closed) {
+        raise(SIGPIPE);
     }
     return rc;
 }
