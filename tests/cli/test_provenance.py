@@ -183,6 +183,61 @@ def inspect_batch(paths):
         return None
 
 
+def serve_protocol(debug_file):
+    """extprobe-dwarf --serve itself: each answer is what the one-shot
+    helper prints for the file, closed by "next"; a path with a tab, a
+    newline and a backslash travels escaped; the CPU limit is renewed per
+    file; after EP_DWARF_SERVE_FILES (256) files it says "exit" and exits."""
+    helper = os.path.join(os.path.dirname(EXTPROBE), "extprobe-dwarf")
+    odd = os.path.join(SCRATCH, "odd\tname\nwith\\.so")
+    shutil.copy(debug_file, odd)
+    one_shot = {}
+    for path in (debug_file, odd):
+        one_shot[path] = subprocess.run([helper, path], capture_output=True,
+                                        timeout=HANG_GUARD).stdout
+    check(one_shot[odd] == one_shot[debug_file] and one_shot[odd].endswith(b"end\t1\n"),
+          "one-shot helper on %r: %r" % (odd, one_shot[odd][-200:]))
+
+    def escape(path):
+        return path.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n")
+
+    p = subprocess.Popen([helper, "--serve"], stdin=subprocess.PIPE,
+                         stdout=subprocess.PIPE, env=env_for())
+    closing = []
+    for i in range(256):
+        path = odd if i % 2 else debug_file
+        p.stdin.write(("file\t%s\n" % escape(path)).encode())
+        p.stdin.flush()
+        answer = b""
+        while True:
+            line = p.stdout.readline()
+            if line in (b"next\n", b"exit\n", b""):
+                break
+            answer += line
+        closing.append(line)
+        if not check(answer == one_shot[path], "serve, file %d: %r, one-shot %r"
+                     % (i, answer[-200:], one_shot[path][-200:])):
+            break
+        if i == 0:
+            limits = open("/proc/%d/limits" % p.pid).read()
+            cpu = re.search(r"Max cpu time\s+(\d+)\s+(\d+)", limits)
+            check(cpu and 20 <= int(cpu.group(1)) <= 22 and int(cpu.group(2)) > 256 * 20,
+                  "serve: CPU limit for the first file: %s" % (cpu and cpu.group(0)))
+    check(closing == [b"next\n"] * 255 + [b"exit\n"],
+          "serve: closing lines %s" % sorted(set(closing)))
+    try:
+        rc = p.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        p.kill()
+        rc = p.wait()
+    check(rc == 0, "serve: exit status %d after its last file" % rc)
+    p.stdin.close()
+    p.stdout.close()
+    prov = inspect_batch([odd, debug_file])
+    check(prov is not None and [x["status"] for x in prov] == ["read", "read"],
+          "batch with an odd file name: %s" % prov)
+
+
 def no_helper_left_after_early_exit(debug_file):
     """inspect whose standard output is closed at once dies of SIGPIPE as
     before, but reaps its DWARF helper first: with this process as the
@@ -364,7 +419,9 @@ def main():
     check(prov["status"] == "unreadable" and "cannot run" in prov["reason"],
           "missing helper: %s" % prov)
 
-    # 9. A batch: no helper is left when inspect's output is closed early.
+    # 9. The helper's batch protocol; no helper is left when inspect's
+    #    output is closed early.
+    serve_protocol(g)
     no_helper_left_after_early_exit(g)
 
     # 10. The isolated reader under mutated input (seeded, repeatable), one
