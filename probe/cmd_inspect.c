@@ -8,7 +8,9 @@
 #include <extprobe/extprobe.h>
 
 #include <ctype.h>
+#include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -180,11 +182,11 @@ print_symbols(ep_object *obj, bool all)
 
 /* Build provenance (DWARF, read by the isolated helper). */
 static void
-print_provenance(const ep_object *obj)
+print_provenance(ep_provenance_reader *reader, const ep_object *obj)
 {
     ep_provenance *prov = NULL;
     ep_error err;
-    if (ep_provenance_read(obj, &prov, &err) != EP_OK) {
+    if (ep_provenance_read_with(reader, obj, &prov, &err) != EP_OK) {
         printf("  %-11s %s\n", "debug-info", err.message);
         return;
     }
@@ -234,8 +236,27 @@ print_provenance(const ep_object *obj)
     ep_provenance_free(prov);
 }
 
+/* SIGPIPE's disposition before inspect ignored it, and whether standard
+ * output turned out to be a closed pipe (inspect ... | head). */
+static struct sigaction pipe_before;
+static bool pipe_closed;
+
+/* A write to standard output failed with errnum. Returns whether to report
+ * it: not when it is a closed pipe that is to end this process by SIGPIPE
+ * (raised once the DWARF helper is reaped), as it would have without the
+ * helper. */
+static bool
+write_failed(int errnum)
+{
+    if (errnum != EPIPE) {
+        return true;
+    }
+    pipe_closed = true;
+    return pipe_before.sa_handler != SIG_DFL;
+}
+
 static void
-print_text(ep_object *obj, bool all_symbols)
+print_text(ep_provenance_reader *reader, ep_object *obj, bool all_symbols)
 {
     const ep_elf_info *in = ep_object_elf(obj);
     printf("%s\n", ep_object_path(obj));
@@ -292,7 +313,7 @@ print_text(ep_object *obj, bool all_symbols)
     printf("  %-11s %s, %s\n", "debug",
            in->stripped ? "stripped" : "not stripped",
            in->has_debug_info ? "with DWARF" : "no DWARF");
-    print_provenance(obj);
+    print_provenance(reader, obj);
 }
 
 int
@@ -333,10 +354,20 @@ cmd_inspect(int argc, char **argv)
     ep_inspect_writer *writer = NULL;
     ep_error err;
     int rc = EXIT_OK;
-    if (json && ep_inspect_writer_new(STDOUT_FILENO, &writer, &err) != EP_OK) {
+    /* Text: one DWARF helper for all the files (the JSON writer has its
+     * own). */
+    ep_provenance_reader *reader = NULL;
+    if (json ? ep_inspect_writer_new(STDOUT_FILENO, &writer, &err) != EP_OK
+             : ep_provenance_reader_new(&reader, &err) != EP_OK) {
         cli_error("%s", err.message);
         return EXIT_USAGE;
     }
+    /* The helper lives as long as the batch; a closed standard output must
+     * not kill this process before the helper is reaped (it would be left
+     * to init, a zombie where init does not reap). */
+    struct sigaction ignore = {.sa_handler = SIG_IGN};
+    sigemptyset(&ignore.sa_mask);
+    sigaction(SIGPIPE, &ignore, &pipe_before);
     for (int i = optind; i < argc; i++) {
         ep_object *obj = NULL;
         const char *path = argv[i];
@@ -355,7 +386,9 @@ cmd_inspect(int argc, char **argv)
             ep_status st = ep_inspect_writer_add(writer, obj, &err);
             ep_object_close(obj);
             if (st != EP_OK) {
-                cli_error("%s", err.message);
+                if (write_failed(err.sys_errno)) {
+                    cli_error("%s", err.message);
+                }
                 rc = EXIT_USAGE;
                 break;
             }
@@ -363,23 +396,36 @@ cmd_inspect(int argc, char **argv)
             if (i > optind) {
                 putchar('\n');
             }
-            print_text(obj, symbols);
+            print_text(reader, obj, symbols);
+            int werr = errno;
             ep_object_close(obj);
             if (ferror(stdout)) {
+                write_failed(werr);
                 break;
             }
         }
     }
+    ep_provenance_reader_free(reader);
     if (writer != NULL) {
         if (rc != EXIT_USAGE &&
             ep_inspect_writer_finish(writer, &err) != EP_OK) {
-            cli_error("%s", err.message);
+            if (write_failed(err.sys_errno)) {
+                cli_error("%s", err.message);
+            }
             rc = EXIT_USAGE;
         }
         ep_inspect_writer_free(writer);
     } else if (fflush(stdout) != 0 || ferror(stdout)) {
-        cli_error("cannot write the report to standard output");
+        int werr = errno;
+        if (pipe_closed ? pipe_before.sa_handler != SIG_DFL
+                        : write_failed(werr)) {
+            cli_error("cannot write the report to standard output");
+        }
         rc = EXIT_USAGE;
+    }
+    sigaction(SIGPIPE, &pipe_before, NULL);
+    if (pipe_closed) {
+        raise(SIGPIPE);
     }
     return rc;
 }

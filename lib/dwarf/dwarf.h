@@ -18,6 +18,19 @@
  * ep_dwarf_macro_wanted) error MESSAGE                         libdwarf refused
  * the file end   UNITS                           the scan finished: UNITS units
  */
+/*
+ * Batch protocol (extprobe-dwarf --serve, docs/design/dwarf.md): the caller
+ * writes one request a line on the helper's standard input,
+ *   file  PATH                            escaped as a record field
+ * and the helper answers with that file's records, exactly what
+ * `extprobe-dwarf PATH` would print, then one line that closes the answer:
+ *   next                                  ready for the next request
+ *   exit                                  the helper exits now (it served
+ *                                         EP_DWARF_SERVE_FILES files or grew
+ *                                         by EP_DWARF_RETIRE_BYTES)
+ * Neither line can be a record: every record has a tab after its kind. The
+ * end of input ends the helper.
+ */
 #ifndef EXTPROBE_DWARF_DWARF_H
 #define EXTPROBE_DWARF_DWARF_H
 
@@ -34,6 +47,16 @@
 #define EP_DWARF_MEMORY_BYTES (1024ull * 1024 * 1024)
 /* A well-formed answer is a few KB; more is a runaway reader. */
 #define EP_DWARF_RECORDS_MAX (4u * 1024 * 1024)
+/* A serving helper is replaced after this many files, or once its address
+ * space has grown this much (libdwarf may leak, and a file's 1 GiB budget
+ * counts from the size the process has when the file starts). */
+#define EP_DWARF_SERVE_FILES 256u
+#define EP_DWARF_RETIRE_BYTES (256ull * 1024 * 1024)
+/* A request line longer than this is not one the library writes. */
+#define EP_DWARF_REQUEST_MAX (64u * 1024)
+/* How long a helper that was told to stop (end of input) may take to exit
+ * before it is killed. */
+#define EP_DWARF_EXIT_SECONDS 1.0
 
 /* scan.c: read the DWARF of the ELF file open on fd and append records to
  * out, ending with "end" or "error". Runs in the helper only. */
@@ -42,6 +65,11 @@ void ep_dwarf_scan(int fd, ep_strbuf *out);
 /* records.c: one record line, fields escaped, newline-terminated. */
 void ep_dwarf_record(ep_strbuf *out, const char *kind,
                      const char *const *fields, size_t nfields);
+
+/* records.c: the path of a request line ("file\tPATH", NUL-terminated, no
+ * newline), unescaped into buf (reset by the caller); NULL when the line
+ * is not a request or buf failed. */
+const char *ep_dwarf_request_path(const char *line, ep_strbuf *buf);
 
 /* The macros worth a record: the Python version and ABI switches. */
 bool ep_dwarf_macro_wanted(const char *name, size_t len);

@@ -291,6 +291,11 @@ take_record(collect *c, char *line)
     return false;
 }
 
+/* An answer that is not the record format; compared by address to tell them
+ * from the reader's own "error" record. */
+static const char reason_garbage[] = "garbage from the reader";
+static const char reason_cut_short[] = "the reader stopped before the end";
+
 static ep_status
 parse(ep_provenance *p, char *records, ep_error *err)
 {
@@ -317,8 +322,8 @@ parse(ep_provenance *p, char *records, ep_error *err)
     }
     in->status = EP_DEBUG_UNREADABLE;
     in->reason = c.error != NULL ? c.error
-                 : !ok           ? "garbage from the reader"
-                                 : "the reader stopped before the end";
+                 : !ok           ? reason_garbage
+                                 : reason_cut_short;
     (void)err;
     return EP_OK;
 }
@@ -347,7 +352,7 @@ ep_provenance_from_records(const char *data, size_t len, ep_provenance **out,
     if (memchr(records, '\0', len) != NULL) {
         /* isolate.c refuses such an answer before it gets here. */
         p->info.status = EP_DEBUG_UNREADABLE;
-        p->info.reason = "garbage from the reader";
+        p->info.reason = reason_garbage;
     } else {
         st = parse(p, records, err);
     }
@@ -361,9 +366,10 @@ ep_provenance_from_records(const char *data, size_t len, ep_provenance **out,
 }
 
 ep_status
-ep_provenance_read(const ep_object *obj, ep_provenance **out, ep_error *err)
+ep_provenance_read_with(ep_provenance_reader *r, const ep_object *obj,
+                        ep_provenance **out, ep_error *err)
 {
-    if (obj == NULL || out == NULL) {
+    if (r == NULL || obj == NULL || out == NULL) {
         return ep_fail(err, EP_ERR_INVALID_ARG, "NULL argument");
     }
     *out = NULL;
@@ -384,23 +390,22 @@ ep_provenance_read(const ep_object *obj, ep_provenance **out, ep_error *err)
     if (path != NULL) {
         in->source = how;
         in->debug_file = ep_arena_strdup(&p->arena, path);
-        const char *helper = ep_dwarf_helper_path(&p->arena);
         char *records = NULL;
         const char *why = NULL;
-        if (helper == NULL) {
-            why = "the DWARF reader " EP_DWARF_HELPER " is not installed next "
-                  "to extprobe (set EXTPROBE_DWARF_HELPER to its path)";
-        } else {
-            st = ep_dwarf_run_helper(helper, path, &p->arena, &records, &why,
-                                     err);
-            if (st != EP_OK) {
-                ep_provenance_free(p);
-                return st;
-            }
+        st = ep_dwarf_reader_run(r, path, &p->arena, &records, &why, err);
+        if (st != EP_OK) {
+            ep_provenance_free(p);
+            return st;
         }
         if (records != NULL) {
             st = parse(p, records, err);
             free(records);
+            if (st == EP_OK && (in->reason == reason_garbage ||
+                                in->reason == reason_cut_short)) {
+                /* A helper that says something else is not trusted with
+                 * the next file. */
+                ep_dwarf_reader_retire(r);
+            }
         } else {
             in->status = EP_DEBUG_UNREADABLE;
             in->reason = why;
@@ -412,6 +417,21 @@ ep_provenance_read(const ep_object *obj, ep_provenance **out, ep_error *err)
     }
     *out = p;
     return EP_OK;
+}
+
+ep_status
+ep_provenance_read(const ep_object *obj, ep_provenance **out, ep_error *err)
+{
+    ep_provenance_reader *r = NULL;
+    if (obj == NULL || out == NULL) {
+        return ep_fail(err, EP_ERR_INVALID_ARG, "NULL argument");
+    }
+    ep_status st = ep_provenance_reader_new(&r, err);
+    if (st == EP_OK) {
+        st = ep_provenance_read_with(r, obj, out, err);
+    }
+    ep_provenance_reader_free(r);
+    return st;
 }
 
 const ep_provenance_info *

@@ -1,6 +1,7 @@
 /*
  * lib/dwarf's own declarations beyond dwarf.h: finding the debug file and
- * running the helper. The public entry is ep_provenance_read().
+ * running the helper. The public entries are ep_provenance_read() and
+ * ep_provenance_read_with().
  */
 #ifndef EXTPROBE_DWARF_PROVENANCE_H
 #define EXTPROBE_DWARF_PROVENANCE_H
@@ -13,11 +14,18 @@
  * object holding this code, EP_LIBEXECDIR), or NULL when there is none. */
 const char *ep_dwarf_helper_path(ep_arena *a);
 
-/* isolate.c: run the helper on file. On EP_OK either *records is the
- * helper's answer (caller frees with free()) or *why says why there is none
- * (in a). Failures of our own process (pipe, memory) are the status. */
-ep_status ep_dwarf_run_helper(const char *helper, const char *file, ep_arena *a,
-                              char **records, const char **why, ep_error *err);
+/* isolate.c: have r's helper read file, starting a helper when none runs.
+ * On EP_OK either *records is the answer (caller frees with free()) or *why
+ * says why there is none (in a; the helper was then reaped, and the next
+ * file gets a fresh one). Failures of our own process (socket, poll,
+ * memory) are the status. */
+ep_status ep_dwarf_reader_run(ep_provenance_reader *r, const char *file,
+                              ep_arena *a, char **records, const char **why,
+                              ep_error *err);
+
+/* isolate.c: kill and reap r's helper now (it answered with something that
+ * is not the record format); the next file gets a fresh one. */
+void ep_dwarf_reader_retire(ep_provenance_reader *r);
 
 /* provenance.c: the provenance an answer of the helper says (len bytes,
  * any bytes), checked as ep_provenance_read() checks it: what is not the

@@ -34,6 +34,29 @@ ep_dwarf_record(ep_strbuf *out, const char *kind, const char *const *fields,
     ep_strbuf_putc(out, '\n');
 }
 
+const char *
+ep_dwarf_request_path(const char *line, ep_strbuf *buf)
+{
+    if (strncmp(line, "file\t", 5) != 0) {
+        return NULL;
+    }
+    for (const char *p = line + 5; *p; p++) {
+        if (*p == '\t') {
+            return NULL; /* one field only */
+        }
+        if (*p == '\\' && p[1] != '\0') {
+            p++;
+            ep_strbuf_putc(buf, *p == 't' ? '\t' : *p == 'n' ? '\n' : *p);
+        } else {
+            ep_strbuf_putc(buf, *p);
+        }
+    }
+    if (buf->len == 0) {
+        return NULL;
+    }
+    return buf->failed ? NULL : buf->data;
+}
+
 bool
 ep_dwarf_macro_wanted(const char *name, size_t len)
 {

@@ -182,14 +182,15 @@ write_tag(ep_json *j, const ep_ext_tag *t)
     ep_json_end_object(j);
 }
 
-/* Build provenance; the helper ran in its own process (lib/dwarf). */
+/* Build provenance; the helper runs in its own process (lib/dwarf), one for
+ * the document's files (reader). */
 static void
-write_provenance(ep_json *j, const ep_object *obj)
+write_provenance(ep_json *j, ep_provenance_reader *reader, const ep_object *obj)
 {
     ep_provenance *prov = NULL;
     ep_error err;
     ep_json_key(j, "provenance");
-    if (ep_provenance_read(obj, &prov, &err) != EP_OK) {
+    if (ep_provenance_read_with(reader, obj, &prov, &err) != EP_OK) {
         ep_json_begin_object(j);
         ep_json_member_string(j, "status", "unreadable");
         ep_json_member_string(j, "reason", err.message);
@@ -230,7 +231,7 @@ write_provenance(ep_json *j, const ep_object *obj)
 
 /* One object's inspect record (an open JSON object's members). */
 static void
-ep_inspect_json_object(ep_json *j, ep_object *obj)
+ep_inspect_json_object(ep_json *j, ep_provenance_reader *reader, ep_object *obj)
 {
     const ep_elf_info *in = ep_object_elf(obj);
     ep_json_member_string(j, "path", ep_object_path(obj));
@@ -270,7 +271,7 @@ ep_inspect_json_object(ep_json *j, ep_object *obj)
     ep_json_member_bool(j, "stripped", in->stripped);
     ep_json_member_bool(j, "debug_info", in->has_debug_info);
     ep_json_member_string(j, "debuglink", in->debuglink);
-    write_provenance(j, obj);
+    write_provenance(j, reader, obj);
     write_symbols(j, obj);
     write_versions(j, obj);
 }
@@ -282,6 +283,11 @@ ep_inspect_json(ep_object *const *objs, size_t count, char **json,
     if (json == NULL || (objs == NULL && count > 0)) {
         return ep_fail(err, EP_ERR_INVALID_ARG, "NULL argument");
     }
+    ep_provenance_reader *reader = NULL;
+    ep_status st = ep_provenance_reader_new(&reader, err);
+    if (st != EP_OK) {
+        return st;
+    }
     ep_json j;
     ep_json_init(&j, true);
     ep_json_begin_object(&j);
@@ -290,9 +296,10 @@ ep_inspect_json(ep_object *const *objs, size_t count, char **json,
     ep_json_begin_array(&j);
     for (size_t i = 0; i < count; i++) {
         ep_json_begin_object(&j);
-        ep_inspect_json_object(&j, objs[i]);
+        ep_inspect_json_object(&j, reader, objs[i]);
         ep_json_end_object(&j);
     }
+    ep_provenance_reader_free(reader);
     ep_json_end_array(&j);
     ep_json_end_object(&j);
     *json = ep_json_finish(&j);
@@ -305,6 +312,7 @@ ep_inspect_json(ep_object *const *objs, size_t count, char **json,
 struct ep_inspect_writer {
     ep_json j;
     size_t count;
+    ep_provenance_reader *reader; /* one DWARF helper for all the files */
 };
 
 ep_status
@@ -317,6 +325,12 @@ ep_inspect_writer_new(int fd, ep_inspect_writer **out, ep_error *err)
     *out = calloc(1, sizeof(**out));
     if (*out == NULL) {
         return ep_fail_nomem(err);
+    }
+    ep_status st = ep_provenance_reader_new(&(*out)->reader, err);
+    if (st != EP_OK) {
+        free(*out);
+        *out = NULL;
+        return st;
     }
     ep_json *j = &(*out)->j;
     ep_json_init_fd(j, true, fd);
@@ -349,7 +363,7 @@ ep_inspect_writer_add(ep_inspect_writer *w, ep_object *obj, ep_error *err)
                        "ep_inspect_writer_add: NULL argument");
     }
     ep_json_begin_object(&w->j);
-    ep_inspect_json_object(&w->j, obj);
+    ep_inspect_json_object(&w->j, w->reader, obj);
     ep_json_end_object(&w->j);
     w->count++;
     ep_json_flush(&w->j, false);
@@ -376,6 +390,7 @@ void
 ep_inspect_writer_free(ep_inspect_writer *w)
 {
     if (w != NULL) {
+        ep_provenance_reader_free(w->reader);
         ep_strbuf_release(&w->j.out);
         free(w);
     }

@@ -12,6 +12,7 @@ of which must end in "read" or "unreadable", never in a crash of extprobe.
 usage: test_provenance.py EXTPROBE SOURCE_DIR SCRATCH_DIR
 Prints each failed check and a summary; exit 1 on failure, 77 to skip.
 """
+import ctypes
 import json
 import os
 import random
@@ -121,7 +122,10 @@ def build_c(out, inc, extra=()):
 
 def mutate_all(base, count, seed):
     """Mutated copies of base's debug sections through the isolated reader:
-    every one ends as read or unreadable, extprobe itself never fails."""
+    every one ends as read or unreadable, extprobe itself never fails. Then
+    all of them in one batch (one helper serving file after file, replaced
+    after each crash): each file's provenance must be the one its own run
+    gave."""
     data = open(base, "rb").read()
     out = subprocess.run(["readelf", "-SW", base], capture_output=True, text=True).stdout
     ranges = []
@@ -131,17 +135,19 @@ def mutate_all(base, count, seed):
             ranges.append((int(f[4], 16), int(f[5], 16)))
     rng = random.Random(seed)
     seen = {"read": 0, "unreadable": 0}
-    target = os.path.join(SCRATCH, "mutated.so")
-    for _ in range(count):
+    alone = []
+    for i in range(count):
         d = bytearray(data)
         off, size = rng.choice(ranges)
         for _ in range(rng.randint(1, 16)):
             d[off + rng.randrange(size)] = rng.randrange(256)
+        target = os.path.join(SCRATCH, "mutated-%d.so" % i)
         with open(target, "wb") as f:
             f.write(d)
         prov = inspect(target)
         if prov is None:
             return
+        alone.append((target, prov))
         ok = check(prov["status"] in seen, "mutated: status %r" % prov["status"])
         if ok:
             seen[prov["status"]] += 1
@@ -149,6 +155,119 @@ def mutate_all(base, count, seed):
                 check(bool(prov["reason"]), "mutated: unreadable without a reason")
     print("mutated debug sections: %d read, %d unreadable, 0 crashes of extprobe"
           % (seen["read"], seen["unreadable"]))
+    batch = inspect_batch([t for t, _ in alone] + [base])
+    if batch is None:
+        return
+    for (target, prov), got in zip(alone, batch):
+        check(got == prov, "mutated in a batch: %s\n  alone: %s\n  batch: %s"
+              % (target, prov, got))
+    reasons = sorted({p["reason"] for _, p in alone if p["status"] == "unreadable"})
+    print("the same in one batch: %d files, reasons %s" % (len(alone), reasons))
+    check(batch[-1]["status"] == "read", "the file after the batch: %s" % batch[-1])
+
+
+def inspect_batch(paths):
+    """The provenance of each of paths from one inspect --json run."""
+    args = [EXTPROBE, "inspect", "--json"] + paths
+    try:
+        p = subprocess.run(args, capture_output=True, text=True, errors="replace",
+                           timeout=HANG_GUARD, env=env_for())
+    except subprocess.TimeoutExpired:
+        check(False, "inspect --json of %d files hung" % len(paths))
+        return None
+    check(p.returncode == 0, "batch: exit %d\n%s" % (p.returncode, p.stderr[-1500:]))
+    try:
+        return [f["provenance"] for f in json.loads(p.stdout)["files"]]
+    except (ValueError, KeyError) as e:
+        check(False, "batch: no JSON (%s)" % e)
+        return None
+
+
+def serve_protocol(debug_file):
+    """extprobe-dwarf --serve itself: each answer is what the one-shot
+    helper prints for the file, closed by "next"; a path with a tab, a
+    newline and a backslash travels escaped; the CPU limit is renewed per
+    file; after EP_DWARF_SERVE_FILES (256) files it says "exit" and exits."""
+    helper = os.path.join(os.path.dirname(EXTPROBE), "extprobe-dwarf")
+    odd = os.path.join(SCRATCH, "odd\tname\nwith\\.so")
+    shutil.copy(debug_file, odd)
+    one_shot = {}
+    for path in (debug_file, odd):
+        one_shot[path] = subprocess.run([helper, path], capture_output=True,
+                                        timeout=HANG_GUARD).stdout
+    check(one_shot[odd] == one_shot[debug_file] and one_shot[odd].endswith(b"end\t1\n"),
+          "one-shot helper on %r: %r" % (odd, one_shot[odd][-200:]))
+
+    def escape(path):
+        return path.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n")
+
+    p = subprocess.Popen([helper, "--serve"], stdin=subprocess.PIPE,
+                         stdout=subprocess.PIPE, env=env_for())
+    closing = []
+    for i in range(256):
+        path = odd if i % 2 else debug_file
+        p.stdin.write(("file\t%s\n" % escape(path)).encode())
+        p.stdin.flush()
+        answer = b""
+        while True:
+            line = p.stdout.readline()
+            if line in (b"next\n", b"exit\n", b""):
+                break
+            answer += line
+        closing.append(line)
+        if not check(answer == one_shot[path], "serve, file %d: %r, one-shot %r"
+                     % (i, answer[-200:], one_shot[path][-200:])):
+            break
+        if i == 0:
+            limits = open("/proc/%d/limits" % p.pid).read()
+            cpu = re.search(r"Max cpu time\s+(\d+)\s+(\d+)", limits)
+            check(cpu and 20 <= int(cpu.group(1)) <= 22 and int(cpu.group(2)) > 256 * 20,
+                  "serve: CPU limit for the first file: %s" % (cpu and cpu.group(0)))
+    check(closing == [b"next\n"] * 255 + [b"exit\n"],
+          "serve: closing lines %s" % sorted(set(closing)))
+    try:
+        rc = p.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        p.kill()
+        rc = p.wait()
+    check(rc == 0, "serve: exit status %d after its last file" % rc)
+    p.stdin.close()
+    p.stdout.close()
+    prov = inspect_batch([odd, debug_file])
+    check(prov is not None and [x["status"] for x in prov] == ["read", "read"],
+          "batch with an odd file name: %s" % prov)
+
+
+def no_helper_left_after_early_exit(debug_file):
+    """inspect whose standard output is closed at once dies of SIGPIPE as
+    before, but reaps its DWARF helper first: with this process as the
+    subreaper, an orphaned helper would become our child."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    PR_SET_CHILD_SUBREAPER = 36
+    if libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) != 0:
+        print("skipped: no PR_SET_CHILD_SUBREAPER")
+        return
+    for mode in (["--json"], []):
+        args = [EXTPROBE, "inspect"] + mode + [debug_file] * 50
+        p = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             env=env_for())
+        p.stdout.close()
+        err = p.stderr.read().decode(errors="replace")
+        rc = p.wait()
+        check(rc == -13 and err == "", "inspect %s | (closed): exit %d, stderr %r, "
+              "want death by SIGPIPE and nothing said" % (mode, rc, err[-300:]))
+        left = []
+        try:
+            while True:
+                pid, _ = os.waitpid(-1, os.WNOHANG)
+                if pid == 0:
+                    left.append("a running child")
+                    break
+                left.append(pid)
+        except ChildProcessError:
+            pass
+        check(not left, "inspect %s | (closed) left helper processes: %s" % (mode, left))
+    libc.prctl(PR_SET_CHILD_SUBREAPER, 0, 0, 0, 0)
 
 
 def main():
@@ -300,7 +419,13 @@ def main():
     check(prov["status"] == "unreadable" and "cannot run" in prov["reason"],
           "missing helper: %s" % prov)
 
-    # 9. The isolated reader under mutated input (seeded, repeatable).
+    # 9. The helper's batch protocol; no helper is left when inspect's
+    #    output is closed early.
+    serve_protocol(g)
+    no_helper_left_after_early_exit(g)
+
+    # 10. The isolated reader under mutated input (seeded, repeatable), one
+    #     file a run and all in one run.
     mutate_all(g, int(os.environ.get("EP_DWARF_MUTATIONS", "120")), 2026)
     return 0
 

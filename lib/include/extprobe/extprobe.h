@@ -383,6 +383,44 @@ typedef struct ep_provenance ep_provenance;
 EP_API ep_status ep_provenance_read(const ep_object *obj, ep_provenance **out,
                                     ep_error *err);
 
+/** A DWARF reader for a batch of objects: one helper process reads file
+ *  after file, instead of one process per file. The helper is started at
+ *  the first object whose debug info is really there (an object without
+ *  any never starts it). The limits hold per object: a crash, limit or
+ *  timeout on one object is that object's EP_DEBUG_UNREADABLE reason, and
+ *  the next object gets a fresh helper. Not for use by two threads at once. */
+typedef struct ep_provenance_reader ep_provenance_reader;
+
+/**
+ * Make a reader; no process is started yet.
+ *
+ * @param[out] out  the reader
+ * @param[out] err  optional error detail
+ * @return EP_OK, EP_ERR_INVALID_ARG, EP_ERR_NOMEM
+ * Ownership: caller frees with ep_provenance_reader_free().
+ */
+EP_API ep_status ep_provenance_reader_new(ep_provenance_reader **out,
+                                          ep_error *err);
+
+/**
+ * ep_provenance_read() through reader's helper; same answer, same limits.
+ *
+ * @param[in]  reader  from ep_provenance_reader_new()
+ * @param[in]  obj     an object of any kind (non-ELF: EP_DEBUG_ABSENT)
+ * @param[out] out     the provenance
+ * @param[out] err     optional error detail
+ * @return as ep_provenance_read()
+ * Ownership: caller frees with ep_provenance_free().
+ */
+EP_API ep_status ep_provenance_read_with(ep_provenance_reader *reader,
+                                         const ep_object *obj,
+                                         ep_provenance **out, ep_error *err);
+
+/** Release a reader (NULL ok): its helper, if one runs, is told to exit,
+ *  killed if it has not within a second, and reaped; no process is left.
+ *  Provenances read with it stay valid.  Ownership: releases it. */
+EP_API void ep_provenance_reader_free(ep_provenance_reader *reader);
+
 /** The facts of a provenance.
  *  Ownership: borrowed (valid until ep_provenance_free()). */
 EP_API const ep_provenance_info *ep_provenance_get(const ep_provenance *prov);
