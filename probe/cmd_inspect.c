@@ -1,5 +1,6 @@
 /*
- * extprobe inspect FILE... [--json] [--symbols]: the ELF facts of each file.
+ * extprobe inspect FILE... [--json] [--symbols] [--no-provenance]: the ELF
+ * facts of each file.
  * Exit 0 when every file is a loadable ELF object, 1 otherwise, 2 on usage.
  */
 #include "commands.h"
@@ -17,7 +18,7 @@
 #include <unistd.h>
 
 static const char inspect_usage[] =
-    "usage: extprobe inspect FILE... [--json] [--symbols]\n"
+    "usage: extprobe inspect FILE... [--json] [--symbols] [--no-provenance]\n"
     "\n"
     "Show what each file is and, for ELF objects, what the loader and the\n"
     "import system will look at: needed libraries, RPATH/RUNPATH, flags,\n"
@@ -26,6 +27,10 @@ static const char inspect_usage[] =
     "\n"
     "  --json      one JSON document on stdout (keys: docs/json.md)\n"
     "  --symbols   list every dynamic symbol in the text report\n"
+    "  --no-provenance\n"
+    "              do not read the DWARF debug info (compilers, flags, Python\n"
+    "              headers): no helper process; the fast form for an\n"
+    "              inventory of many files\n"
     "\n"
     "exit status: 0 every file is a loadable ELF object, 1 any is not,\n"
     "2 usage error.\n";
@@ -186,6 +191,10 @@ print_provenance(ep_provenance_reader *reader, const ep_object *obj)
 {
     ep_provenance *prov = NULL;
     ep_error err;
+    if (reader == NULL) {
+        printf("  %-11s not read (--no-provenance)\n", "debug-info");
+        return;
+    }
     if (ep_provenance_read_with(reader, obj, &prov, &err) != EP_OK) {
         printf("  %-11s %s\n", "debug-info", err.message);
         return;
@@ -322,10 +331,11 @@ cmd_inspect(int argc, char **argv)
     static const struct option opts[] = {
         {"json", no_argument, NULL, 'j'},
         {"symbols", no_argument, NULL, 's'},
+        {"no-provenance", no_argument, NULL, 'P'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
-    bool json = false, symbols = false;
+    bool json = false, symbols = false, provenance = true;
     int c;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (c) {
@@ -334,6 +344,9 @@ cmd_inspect(int argc, char **argv)
             break;
         case 's':
             symbols = true;
+            break;
+        case 'P':
+            provenance = false;
             break;
         case 'h':
             fputs(inspect_usage, stdout);
@@ -358,10 +371,11 @@ cmd_inspect(int argc, char **argv)
      * own). */
     ep_provenance_reader *reader = NULL;
     if (json ? ep_inspect_writer_new(STDOUT_FILENO, &writer, &err) != EP_OK
-             : ep_provenance_reader_new(&reader, &err) != EP_OK) {
+             : provenance && ep_provenance_reader_new(&reader, &err) != EP_OK) {
         cli_error("%s", err.message);
         return EXIT_USAGE;
     }
+    ep_inspect_writer_set_provenance(writer, provenance);
     /* The helper lives as long as the batch; a closed standard output must
      * not kill this process before the helper is reaped (it would be left
      * to init, a zombie where init does not reap). */

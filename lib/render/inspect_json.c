@@ -190,6 +190,10 @@ write_provenance(ep_json *j, ep_provenance_reader *reader, const ep_object *obj)
     ep_provenance *prov = NULL;
     ep_error err;
     ep_json_key(j, "provenance");
+    if (reader == NULL) {
+        ep_json_null(j); /* not asked for */
+        return;
+    }
     if (ep_provenance_read_with(reader, obj, &prov, &err) != EP_OK) {
         ep_json_begin_object(j);
         ep_json_member_string(j, "status", "unreadable");
@@ -339,6 +343,15 @@ ep_inspect_writer_new(int fd, ep_inspect_writer **out, ep_error *err)
     ep_json_key(j, "files");
     ep_json_begin_array(j);
     return EP_OK;
+}
+
+void
+ep_inspect_writer_set_provenance(ep_inspect_writer *w, bool read)
+{
+    if (w != NULL && !read) {
+        ep_provenance_reader_free(w->reader);
+        w->reader = NULL;
+    }
 }
 
 /* The failure a streaming writer has run into, if any. */

@@ -419,6 +419,33 @@ def main():
     check(prov["status"] == "unreadable" and "cannot run" in prov["reason"],
           "missing helper: %s" % prov)
 
+    # 8b. --no-provenance: no helper runs (a stand-in that leaves a mark
+    #     would), the record says null, every other key is as before.
+    mark = os.path.join(SCRATCH, "helper-ran")
+    spy = os.path.join(SCRATCH, "spy-helper")
+    with open(spy, "w") as f:
+        f.write("#!/bin/sh\ntouch '%s'\nexit 1\n" % mark)
+    os.chmod(spy, 0o755)
+    spy_env = env_for({"EXTPROBE_DWARF_HELPER": spy})
+    full = json.loads(subprocess.run([EXTPROBE, "inspect", "--json", g],
+                                     capture_output=True, text=True,
+                                     timeout=HANG_GUARD).stdout)["files"][0]
+    for extra in ([], ["--symbols"]):
+        p = subprocess.run([EXTPROBE, "inspect", "--no-provenance"] + extra +
+                           (["--json"] if not extra else []) + [g],
+                           capture_output=True, text=True, timeout=HANG_GUARD,
+                           env=spy_env)
+        check(p.returncode == 0, "--no-provenance: exit %d\n%s" % (p.returncode, p.stderr))
+        if extra:
+            check("debug-info  not read (--no-provenance)" in p.stdout,
+                  "--no-provenance text:\n" + p.stdout[-800:])
+        else:
+            rec = json.loads(p.stdout)["files"][0]
+            check(rec["provenance"] is None, "--no-provenance: %s" % rec["provenance"])
+            full["provenance"] = None
+            check(rec == full, "--no-provenance changed other keys")
+    check(not os.path.exists(mark), "--no-provenance started the DWARF helper")
+
     # 9. The helper's batch protocol; no helper is left when inspect's
     #    output is closed early.
     serve_protocol(g)

@@ -467,6 +467,13 @@ EP_API ep_status ep_inspect_writer_new(int fd, ep_inspect_writer **out,
                                        ep_error *err);
 
 /**
+ * Whether the records carry build provenance (default: yes). Off, no DWARF
+ * is read and no helper runs: each record's "provenance" is null. Call
+ * before the first ep_inspect_writer_add().
+ */
+EP_API void ep_inspect_writer_set_provenance(ep_inspect_writer *w, bool read);
+
+/**
  * Append one object's record; the object may be closed right after.
  *
  * @return EP_OK, EP_ERR_INVALID_ARG, EP_ERR_NOMEM, EP_ERR_IO (a write to fd
