@@ -8,7 +8,16 @@
  * spends beyond this is its own overhead. ELF64 little-endian only (the
  * benchmark corpus); anything else is counted and skipped.
  *
+ * With --dwarf (built with -DFLOOR_DWARF -lz), also the least a reader of
+ * the build provenance does: find the DWARF (in the file, under
+ * /usr/lib/debug/.build-id, or by .gnu_debuglink beside the file, in its
+ * .debug/ or under /usr/lib/debug), pread the sections provenance comes from
+ * (.debug_info, _abbrev, _line, _str, _line_str, _str_offsets, _macro) and
+ * inflate the compressed ones. No DWARF is parsed, so the figure is below
+ * what any reader of units, line tables and macros can do.
+ *
  * Built and run by bench/run.py: cc -O2 -o floor floor.c; floor FILE...
+ *   cc -O2 -DFLOOR_DWARF -o floor-dwarf floor.c -lz; floor-dwarf --dwarf FILE...
  */
 #include <elf.h>
 #include <fcntl.h>
@@ -16,6 +25,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#ifdef FLOOR_DWARF
+#include <zlib.h>
+#endif
 
 static void *
 read_at(int fd, size_t size, off_t off)
@@ -27,6 +39,106 @@ read_at(int fd, size_t size, off_t off)
     }
     return p;
 }
+
+#ifdef FLOOR_DWARF
+static int dwarf_mode;
+
+/* Read (and inflate) the DWARF sections provenance comes from. */
+static unsigned long
+dwarf_sections(const char *path)
+{
+    static const char *const wanted[] = {".debug_info", ".debug_abbrev", ".debug_line",
+                                         ".debug_str", ".debug_line_str",
+                                         ".debug_str_offsets", ".debug_macro"};
+    unsigned long sum = 0;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        return 0;
+    }
+    Elf64_Ehdr eh;
+    if (pread(fd, &eh, sizeof(eh), 0) != sizeof(eh) || memcmp(eh.e_ident, ELFMAG, SELFMAG) != 0 ||
+        eh.e_ident[EI_CLASS] != ELFCLASS64 || eh.e_shstrndx >= eh.e_shnum) {
+        close(fd);
+        return 0;
+    }
+    Elf64_Shdr *sh = read_at(fd, (size_t)eh.e_shnum * sizeof(Elf64_Shdr), (off_t)eh.e_shoff);
+    char *names = sh ? read_at(fd, sh[eh.e_shstrndx].sh_size, (off_t)sh[eh.e_shstrndx].sh_offset)
+                     : NULL;
+    for (unsigned i = 0; names && i < eh.e_shnum; i++) {
+        const char *n = names + sh[i].sh_name;
+        int want = 0;
+        for (size_t k = 0; k < sizeof(wanted) / sizeof(*wanted); k++) {
+            want |= strcmp(n, wanted[k]) == 0;
+        }
+        if (!want || sh[i].sh_type == SHT_NOBITS) {
+            continue;
+        }
+        unsigned char *b = read_at(fd, sh[i].sh_size, (off_t)sh[i].sh_offset);
+        if (b == NULL) {
+            continue;
+        }
+        unsigned char *data = b;
+        size_t size = sh[i].sh_size;
+        if ((sh[i].sh_flags & SHF_COMPRESSED) && size >= sizeof(Elf64_Chdr)) {
+            Elf64_Chdr ch;
+            memcpy(&ch, b, sizeof(ch));
+            uLongf out = ch.ch_size;
+            data = ch.ch_type == ELFCOMPRESS_ZLIB ? malloc(out ? out : 1) : NULL;
+            if (data == NULL || uncompress(data, &out, b + sizeof(ch), size - sizeof(ch)) != Z_OK) {
+                free(data);
+                data = NULL;
+            }
+            size = out;
+        }
+        for (size_t k = 0; data && k < size; k += 4096) {
+            sum += data[k];
+        }
+        if (data != b) {
+            free(data);
+        }
+        free(b);
+    }
+    free(names);
+    free(sh);
+    close(fd);
+    return sum;
+}
+
+static int
+exists(const char *p)
+{
+    return access(p, F_OK) == 0;
+}
+
+/* Where the DWARF is: the file, its build-id file, its debuglink. */
+static unsigned long
+dwarf_floor(const char *path, int has_info, const char *build_id, const char *debuglink)
+{
+    char p[4096];
+    if (has_info) {
+        return dwarf_sections(path);
+    }
+    if (build_id[0] != '\0' && strlen(build_id) > 2) {
+        snprintf(p, sizeof(p), "/usr/lib/debug/.build-id/%.2s/%s.debug", build_id, build_id + 2);
+        if (exists(p)) {
+            return dwarf_sections(p);
+        }
+    }
+    if (debuglink != NULL && debuglink[0] != '\0') {
+        const char *slash = strrchr(path, '/');
+        int dl = slash ? (int)(slash - path) : 1;
+        const char *dir = slash ? path : ".";
+        const char *forms[] = {"%.*s/%s", "%.*s/.debug/%s", "/usr/lib/debug%.*s/%s"};
+        for (size_t k = 0; k < 3; k++) {
+            snprintf(p, sizeof(p), forms[k], dl, dir, debuglink);
+            if (strcmp(p, path) != 0 && exists(p)) {
+                return dwarf_sections(p);
+            }
+        }
+    }
+    return 0;
+}
+#endif
 
 static int
 one(const char *path)
@@ -55,11 +167,39 @@ one(const char *path)
     Elf64_Sym *syms = NULL;
     char *dynstr = NULL;
     size_t dynstr_size = 0;
+#ifdef FLOOR_DWARF
+    char build_id[2 * 64 + 1] = "";
+    char *debuglink = NULL;
+    int has_info = 0;
+#endif
     for (unsigned i = 0; names && i < eh.e_shnum; i++) {
         const char *n = names + sh[i].sh_name;
         if (sh[i].sh_type == SHT_NOBITS) {
             continue;
         }
+#ifdef FLOOR_DWARF
+        has_info |= strcmp(n, ".debug_info") == 0;
+        if (dwarf_mode && strcmp(n, ".gnu_debuglink") == 0 && sh[i].sh_size > 0) {
+            free(debuglink);
+            debuglink = read_at(fd, sh[i].sh_size, (off_t)sh[i].sh_offset);
+            if (debuglink) {
+                debuglink[sh[i].sh_size - 1] = '\0';
+            }
+        }
+        if (dwarf_mode && strcmp(n, ".note.gnu.build-id") == 0 && sh[i].sh_size > 16 &&
+            sh[i].sh_size < 16 + 64 + 4) {
+            unsigned char *b = read_at(fd, sh[i].sh_size, (off_t)sh[i].sh_offset);
+            Elf64_Nhdr nh;
+            if (b != NULL) {
+                memcpy(&nh, b, sizeof(nh));
+                size_t off = sizeof(nh) + ((nh.n_namesz + 3) & ~3u);
+                for (size_t k = 0; k < nh.n_descsz && k < 64 && off + k < sh[i].sh_size; k++) {
+                    snprintf(build_id + 2 * k, 3, "%02x", b[off + k]);
+                }
+            }
+            free(b);
+        }
+#endif
         void *data = NULL;
         if (sh[i].sh_type == SHT_DYNSYM) {
             syms = read_at(fd, sh[i].sh_size, (off_t)sh[i].sh_offset);
@@ -88,6 +228,12 @@ one(const char *path)
             sum += (unsigned char)dynstr[syms[k].st_name] + strlen(dynstr + syms[k].st_name);
         }
     }
+#ifdef FLOOR_DWARF
+    if (dwarf_mode) {
+        sum += dwarf_floor(path, has_info, build_id, debuglink);
+    }
+    free(debuglink);
+#endif
     printf("%s %lu %lu %lu %lu\n", path, nsym, nneeded, nnotes, sum);
     free(syms);
     free(dynstr);
@@ -101,8 +247,14 @@ one(const char *path)
 int
 main(int argc, char **argv)
 {
-    int bad = 0;
-    for (int i = 1; i < argc; i++) {
+    int bad = 0, first = 1;
+#ifdef FLOOR_DWARF
+    if (argc > 1 && strcmp(argv[1], "--dwarf") == 0) {
+        dwarf_mode = 1;
+        first = 2;
+    }
+#endif
+    for (int i = first; i < argc; i++) {
         bad += one(argv[i]) != 0;
     }
     fprintf(stderr, "%d skipped\n", bad);

@@ -15,9 +15,12 @@ Jobs:
               `libtree FILE`
   deps-batch  `extprobe deps FILE...` (default options: versions and
               symbols checked) against `libtree FILE...`
-  inspect     `extprobe inspect --json FILE...` against
-              `eu-readelf -h -l -d -n -V -S --dyn-syms FILE...` and the floor
-              reader (pread of what inspect shows, no formatting)
+  inspect     `extprobe inspect --json FILE...` (build provenance read
+              from the DWARF) against the floor reader that also inflates the
+              DWARF sections (floor.c --dwarf), and `inspect --json
+              --no-provenance` against `eu-readelf -h -l -d -n -V -S
+              --dyn-syms FILE...` and the floor reader (pread of what inspect
+              shows, no formatting)
   inspect-5k  `extprobe inspect FILE...` on 5,000 names (hard links), with
               the usual 1,024 descriptors: exit status and peak memory
   scan        `extprobe scan --no-progress TREE` against `scanelf -R TREE`
@@ -175,11 +178,18 @@ def main():
           "%d rounds, medians; load %.2f" % (len(files), len(mods), len(libs),
                                              a.rounds, os.getloadavg()[0]))
     tmp = tempfile.mkdtemp(prefix="ep-bench-")
-    floor = None
+    floor = floor_dwarf = None
     if cc:
         floor = os.path.join(tmp, "floor")
         subprocess.run([cc, "-O2", "-o", floor,
                         os.path.join(HERE, "floor.c")], check=True)
+        # The floor of the default inspect, which reads build provenance:
+        # needs zlib's header (zlib1g-dev).
+        floor_dwarf = os.path.join(tmp, "floor-dwarf")
+        if subprocess.run([cc, "-O2", "-DFLOOR_DWARF", "-o", floor_dwarf,
+                           os.path.join(HERE, "floor.c"), "-lz"]).returncode:
+            print("note: floor.c --dwarf not built (no zlib.h?)")
+            floor_dwarf = None
 
     # deps, one process per file, default options.
     half = a.per_file // 2
@@ -203,19 +213,37 @@ def main():
     for k, v in t.items():
         line(k, v, len(files), t.get("libtree"), "libtree")
 
-    # inspect --json, batched.
+    # inspect --json, batched: the default (with build provenance from the
+    # DWARF) against the floor that also inflates the DWARF sections, and
+    # --no-provenance against the ELF-only floor.
     cmds = {label + " inspect --json": [[exe, "inspect", "--json"] + files]
             for label, exe in builds}
+    noprov = {}
+    for label, exe in builds:
+        h = subprocess.run([exe, "inspect", "--help"], capture_output=True,
+                           text=True).stdout
+        if "--no-provenance" in h:
+            noprov[label] = label + " --no-provenance"
+            cmds[noprov[label]] = [[exe, "inspect", "--json",
+                                    "--no-provenance"] + files]
     if readelf:
         cmds["eu-readelf -hldnVS --dyn-syms"] = [
             [readelf, "-h", "-l", "-d", "-n", "-V", "-S", "--dyn-syms"] + files]
     if floor:
         cmds["floor (pread, no output format)"] = [[floor] + files]
+    if floor_dwarf:
+        cmds["floor + DWARF sections inflated"] = [[floor_dwarf, "--dwarf"] +
+                                                   files]
     t = measure(cmds, a.rounds)
     print("\ninspect --json FILE..., batched:")
     fl = t.get("floor (pread, no output format)")
+    fld = t.get("floor + DWARF sections inflated") or fl
     for k, v in t.items():
-        line(k, v, len(files), fl, "floor")
+        if k.endswith("inspect --json"):
+            line(k, v, len(files), fld,
+                 "floor+DWARF" if fld is not fl else "floor")
+        else:
+            line(k, v, len(files), fl, "floor")
     if readelf:
         for label, _ in builds:
             print("  %s / eu-readelf: %.2fx wall" % (
