@@ -479,6 +479,36 @@ keep_head:
     t->bytes = (size_t)t->hash.have + t->nphdrs * sizeof(*t->phdrs);
 }
 
+void
+ep_elf_symtab_loaded(ep_elf_symtab *t)
+{
+    if (t == NULL || t->map != NULL) {
+        return;
+    }
+    free_tab(t, &t->dyn);
+    free_tab(t, &t->verneed);
+    free_tab(t, &t->verdef);
+    /* The first read goes too when no lookup table starts in it (a big
+     * object: libc's tables lie past its first 8 KiB): held through the
+     * loads of the rest of the tree, it would cost fresh pages. A small
+     * object's tables are used in place there, so it stays. Only a
+     * regular file can be read again. */
+    const tab *look[] = {&t->sym, &t->str, &t->versym, &t->hash, &t->chain};
+    if (t->head_buf == NULL || t->path == NULL) {
+        return;
+    }
+    for (size_t i = 0; i < sizeof(look) / sizeof(look[0]); i++) {
+        if (look[i]->present && look[i]->off < t->nhead) {
+            return;
+        }
+    }
+    t->bytes -= t->nhead;
+    free(t->head_buf);
+    t->head_buf = NULL;
+    t->head = NULL;
+    t->nhead = 0;
+}
+
 size_t
 ep_elf_symtab_bytes(const ep_elf_symtab *t)
 {
@@ -1035,7 +1065,10 @@ read_dynamic(ep_elf_symtab *t, const phdr_t *ph, const char **why)
         return true;
     }
     set_tab(&t->str, true, dt.strtab, dt.strsz);
-    whole_if_small(t, &t->str); /* its window size; 0: WINDOW */
+    /* DT_STRTAB in windows of WINDOW bytes: loading reads a few strings
+     * (SONAME, DT_NEEDED, versions), and a tree looks its objects up one
+     * after the other, so a whole table read at load would be held
+     * through the loads of all the others. */
     if (!ep_range_ok(dt.strtab, dt.strsz, (uint64_t)t->sb.st_size)) {
         *why = "the dynamic string table lies outside the file";
         return false;

@@ -434,18 +434,38 @@ ld_resolve_refs(ld_ctx *cx, ld_obj *const *scope, size_t nscope)
     for (size_t i = 0; i < nscope; i++) {
         scope[i]->img->scope_mark = mark;
     }
+    size_t left = 0;
     for (size_t i = 0; i < cx->nrefs; i++) {
         ld_ref *r = &cx->refs[i];
         const ld_memo *m = memo_get(s, r);
         if (m != NULL && m->img->scope_mark == mark) {
             r->bound = true;
-            continue;
+        } else {
+            left++;
         }
-        for (size_t k = 0; k < nscope && !r->bound; k++) {
-            if (defines(scope[k], r)) {
+    }
+    /* Object by object, in scope order: each reference still unbound is
+     * tried in it, so every reference is tried in the same objects, and
+     * binds to the same first one, as a search per reference would; but
+     * each object's tables are read once, and in the session's first tree
+     * they are let go before the next object's are read. */
+    bool first_tree = s->ntrees == 0;
+    for (size_t k = 0; k < nscope && left > 0; k++) {
+        for (size_t i = 0; i < cx->nrefs; i++) {
+            ld_ref *r = &cx->refs[i];
+            if (!r->bound && defines(scope[k], r)) {
                 r->bound = true;
                 memo_put(s, r, scope[k]->img);
+                left--;
             }
+        }
+        if (first_tree && scope[k]->img != cx->root->img) {
+            /* A session's first tree is often its only one (one process
+             * per file): what was read of this object is not needed
+             * again, and its memory is reused for the next object's
+             * tables instead of fresh pages. (The root's string table
+             * holds the references' names.) */
+            ep_elf_symtab_trim(scope[k]->img->symtab);
         }
     }
 }
