@@ -13,9 +13,11 @@
 #include <extprobe/extprobe.h>
 
 #include <getopt.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static const char deps_usage[] =
     "usage: extprobe deps FILE... [--python PY | --standalone] [--json]\n"
@@ -46,6 +48,26 @@ static const char deps_usage[] =
     "exit status: 0 every load would succeed, 1 a library, version or symbol\n"
     "is missing (or a FILE cannot be loaded at all), 2 usage error or the\n"
     "probe failed.\n";
+
+/* The one FILE analysed with the libraries mapped (see cmd_deps). */
+static const char *mapped_for;
+
+/* A library truncated while mapped: the next touch of a page past its new
+ * end raises SIGBUS. Nothing is reported yet (the tree prints when done):
+ * one line and the "probe failed" status, with async-signal-safe calls. */
+static void
+on_sigbus(int sig)
+{
+    static const char head[] = "extprobe: ";
+    static const char tail[] = ": a library was truncated while it was read "
+                               "(SIGBUS); run again\n";
+    (void)sig;
+    ssize_t r = write(STDERR_FILENO, head, sizeof(head) - 1);
+    r = write(STDERR_FILENO, mapped_for, strlen(mapped_for));
+    r = write(STDERR_FILENO, tail, sizeof(tail) - 1);
+    (void)r;
+    _exit(EXIT_USAGE);
+}
 
 /* The rule as a phrase: "rpath of libfoo.so", "ld.so.cache". */
 static void
@@ -290,6 +312,18 @@ cmd_deps(int argc, char **argv)
         cli_error("deps: no FILE given");
         fputs(deps_usage, stderr);
         return EXIT_USAGE;
+    }
+    if (argc - optind == 1) {
+        /* One tree, often one process per file: the libraries' tables are
+         * read through mappings (no fresh pages for them), and a library
+         * truncated meanwhile ends the run with a line, not a crash. A
+         * batch reads them (a session holds and reuses what it read). */
+        struct sigaction sa;
+        memset(&sa, 0, sizeof(sa));
+        sa.sa_handler = on_sigbus;
+        sigemptyset(&sa.sa_mask);
+        mapped_for = argv[optind];
+        opt.map_files = sigaction(SIGBUS, &sa, NULL) == 0;
     }
     ep_deps_session *session = NULL;
     ep_error err;

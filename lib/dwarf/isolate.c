@@ -47,13 +47,25 @@ ep_dwarf_helper_path(ep_arena *a)
         return ep_arena_strdup(a, env);
     }
     /* Next to the object holding this code: build/probe/extprobe, the
-     * shim's _extprobe.abi3.so, or libextprobe.so. */
+     * shim's _extprobe.abi3.so, or libextprobe.so. In a statically linked
+     * extprobe dladdr() names no file: the code is the executable's. */
     Dl_info info;
+    const char *fname = NULL;
+    char self[4096];
     if (dladdr(&here, &info) != 0 && info.dli_fname != NULL &&
         strchr(info.dli_fname, '/') != NULL) {
-        const char *slash = strrchr(info.dli_fname, '/');
-        char *p = ep_arena_printf(a, "%.*s/%s", (int)(slash - info.dli_fname),
-                                  info.dli_fname, EP_DWARF_HELPER);
+        fname = info.dli_fname;
+    } else {
+        ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+        if (n > 0) {
+            self[n] = '\0';
+            fname = self;
+        }
+    }
+    if (fname != NULL) {
+        const char *slash = strrchr(fname, '/');
+        char *p = ep_arena_printf(a, "%.*s/%s", (int)(slash - fname), fname,
+                                  EP_DWARF_HELPER);
         if (p != NULL && executable(p)) {
             return p;
         }

@@ -74,6 +74,12 @@ typedef uint32_t bloom_t;
 #define MAX_VERSION_ENTRIES 65536
 /* First read of a table whose size the dynamic section does not give. */
 #define GUESS_BYTES 4096
+/* The same for the version tables: a library's requirements take a few
+ * hundred bytes, libc's definitions 1.4 KiB. A read costs less here than
+ * the fresh page a larger guess touches. */
+#define VERSION_GUESS 1024
+/* The hash tables' header: their size follows from it. */
+#define HASH_HEADER 16
 /* The first read of a file (not mapped): the ELF header, the program
  * headers and, for small objects, the tables the linker puts after them.
  * 4, 8 and 16 KiB measured the same over /usr/lib/x86_64-linux-gnu. */
@@ -90,6 +96,7 @@ typedef struct tab {
     unsigned char *buf;        /* data when read into memory, not mapped */
     uint64_t have;             /* bytes read */
     bool present;
+    bool borrowed;       /* data points into the first read (not buf) */
     uint32_t unit;       /* window bytes, 0: read whole */
     unsigned char **win; /* windows, NULL until read */
     size_t nwin;
@@ -207,6 +214,26 @@ fetch(ep_elf_symtab *t, void *buf, size_t n, uint64_t off)
     return true;
 }
 
+/* The bytes [off, off + n) of the file when the first read holds them (a
+ * table or window there is used in place: no copy, no fresh memory), else
+ * NULL. */
+static const unsigned char *
+from_head(const ep_elf_symtab *t, uint64_t off, uint64_t n)
+{
+    if (t->head_buf == NULL || off > t->nhead || n > t->nhead - off) {
+        return NULL;
+    }
+    return t->head_buf + off;
+}
+
+/* Whether p is a window used in place in the first read (not to free). */
+static bool
+is_borrowed(const ep_elf_symtab *t, const unsigned char *p)
+{
+    return t->head_buf != NULL && p >= t->head_buf &&
+           p <= t->head_buf + t->nhead;
+}
+
 /* Make [rel, rel + len) of table x readable; false when it lies outside
  * the file or cannot be read. A table grows by doubling, so a chain walk
  * through a table of unknown size costs a few reads at most. */
@@ -230,6 +257,15 @@ reach(ep_elf_symtab *t, tab *x, uint64_t rel, uint64_t len)
         x->have = size - x->off;
         return true;
     }
+    if (x->data == NULL && (x->data = from_head(t, x->off, 0)) != NULL) {
+        /* The first read holds the table's start: used in place while
+         * that is enough. */
+        x->borrowed = true;
+        x->have = t->nhead - x->off;
+        if (end <= x->have) {
+            return true;
+        }
+    }
     uint64_t want = x->len > end ? x->len : end;
     if (x->data != NULL && want < 2 * x->have) {
         want = 2 * x->have;
@@ -249,6 +285,11 @@ reach(ep_elf_symtab *t, tab *x, uint64_t rel, uint64_t len)
     if (p == NULL) {
         return false;
     }
+    if (x->borrowed) {
+        memcpy(p, x->data, (size_t)x->have);
+        t->bytes += (size_t)x->have;
+        x->borrowed = false;
+    }
     x->buf = p;
     x->data = p;
     if (!fetch(t, p + x->have, (size_t)(want - x->have), x->off + x->have)) {
@@ -262,14 +303,17 @@ reach(ep_elf_symtab *t, tab *x, uint64_t rel, uint64_t len)
 }
 
 static void
-free_tab(tab *x)
+free_tab(const ep_elf_symtab *t, tab *x)
 {
     free(x->buf);
     x->buf = NULL;
     x->data = NULL;
+    x->borrowed = false;
     x->have = 0;
     for (size_t i = 0; i < x->nwin && x->win != NULL; i++) {
-        free(x->win[i]);
+        if (!is_borrowed(t, x->win[i])) {
+            free(x->win[i]);
+        }
     }
     free(x->win);
     x->win = NULL;
@@ -308,6 +352,11 @@ entry(ep_elf_symtab *t, tab *x, uint64_t i, uint32_t size)
         uint64_t n = x->len - start < (uint64_t)per * size
                          ? x->len - start
                          : (uint64_t)per * size;
+        const unsigned char *in = from_head(t, x->off + start, n);
+        if (in != NULL) {
+            x->win[w] = (unsigned char *)in;
+            return in + (i % per) * size;
+        }
         unsigned char *p = malloc((size_t)n);
         if (p == NULL ||
             !ep_range_ok(x->off + start, n, (uint64_t)t->sb.st_size) ||
@@ -330,14 +379,14 @@ ep_elf_symtab_close(ep_elf_symtab *t)
     if (t->fd >= 0) {
         close(t->fd);
     }
-    free_tab(&t->dyn);
-    free_tab(&t->sym);
-    free_tab(&t->str);
-    free_tab(&t->versym);
-    free_tab(&t->hash);
-    free_tab(&t->chain);
-    free_tab(&t->verneed);
-    free_tab(&t->verdef);
+    free_tab(t, &t->dyn);
+    free_tab(t, &t->sym);
+    free_tab(t, &t->str);
+    free_tab(t, &t->versym);
+    free_tab(t, &t->hash);
+    free_tab(t, &t->chain);
+    free_tab(t, &t->verneed);
+    free_tab(t, &t->verdef);
     if (t->map != NULL) {
         munmap((void *)t->map, (size_t)t->sb.st_size);
     }
@@ -386,17 +435,33 @@ ep_elf_symtab_trim(ep_elf_symtab *t)
     ep_elf_symtab_park(t);
     /* The hash header (bloom filter and buckets) stays: every lookup
      * starts there, and a tree looks most of its objects up. */
-    free_tab(&t->dyn);
-    free_tab(&t->sym);
-    free_tab(&t->str);
-    free_tab(&t->versym);
-    free_tab(&t->chain);
-    free_tab(&t->verneed);
-    free_tab(&t->verdef);
+    free_tab(t, &t->dyn);
+    free_tab(t, &t->sym);
+    free_tab(t, &t->str);
+    free_tab(t, &t->versym);
+    free_tab(t, &t->chain);
+    free_tab(t, &t->verneed);
+    free_tab(t, &t->verdef);
+    if (t->hash.borrowed) {
+        /* The hash header stays: a copy of what lookups read of it. */
+        uint64_t keep = t->gnu ? t->chain_rel : t->hash.len;
+        keep = keep < t->hash.have ? keep : t->hash.have;
+        unsigned char *p = malloc((size_t)keep + 1);
+        if (p == NULL) {
+            goto keep_head; /* out of memory: it stays where it is */
+        }
+        memcpy(p, t->hash.data, (size_t)keep);
+        p[keep] = '\0';
+        t->hash.buf = p;
+        t->hash.data = p;
+        t->hash.have = keep;
+        t->hash.borrowed = false;
+    }
     free(t->head_buf);
     t->head_buf = NULL;
     t->head = NULL;
     t->nhead = 0;
+keep_head:
     free(t->lists);
     t->lists = NULL;
     free(t->facts.owned[0]);
@@ -412,6 +477,36 @@ ep_elf_symtab_trim(ep_elf_symtab *t)
         t->longs = next;
     }
     t->bytes = (size_t)t->hash.have + t->nphdrs * sizeof(*t->phdrs);
+}
+
+void
+ep_elf_symtab_loaded(ep_elf_symtab *t)
+{
+    if (t == NULL || t->map != NULL) {
+        return;
+    }
+    free_tab(t, &t->dyn);
+    free_tab(t, &t->verneed);
+    free_tab(t, &t->verdef);
+    /* The first read goes too when no lookup table starts in it (a big
+     * object: libc's tables lie past its first 8 KiB): held through the
+     * loads of the rest of the tree, it would cost fresh pages. A small
+     * object's tables are used in place there, so it stays. Only a
+     * regular file can be read again. */
+    const tab *look[] = {&t->sym, &t->str, &t->versym, &t->hash, &t->chain};
+    if (t->head_buf == NULL || t->path == NULL) {
+        return;
+    }
+    for (size_t i = 0; i < sizeof(look) / sizeof(look[0]); i++) {
+        if (look[i]->present && look[i]->off < t->nhead) {
+            return;
+        }
+    }
+    t->bytes -= t->nhead;
+    free(t->head_buf);
+    t->head_buf = NULL;
+    t->head = NULL;
+    t->nhead = 0;
 }
 
 size_t
@@ -684,6 +779,9 @@ dyn_string_len(ep_elf_symtab *t, uint64_t off, size_t *len)
         n = window + STR_OVERLAP;
     }
     if (x->win[w] == NULL) {
+        x->win[w] = (unsigned char *)from_head(t, x->off + start, n);
+    }
+    if (x->win[w] == NULL) {
         unsigned char *p = malloc((size_t)n + 1);
         if (p == NULL || !fetch(t, p, (size_t)n, x->off + start)) {
             free(p);
@@ -825,7 +923,7 @@ count_symbols(ep_elf_symtab *t, const dyn_tables *dt)
         uint32_t nchain;
         size_t held = t->bytes;
         bool ok = word(t, &h, 4, &nchain);
-        free_tab(&h);
+        free_tab(t, &h);
         t->bytes = held;
         if (ok) {
             return nchain;
@@ -857,7 +955,7 @@ count_symbols(ep_elf_symtab *t, const dyn_tables *dt)
             break;
         }
     }
-    free_tab(&walk);
+    free_tab(t, &walk);
     t->bytes = held;
     return n;
 }
@@ -892,12 +990,12 @@ setup_symbols(ep_elf_symtab *t, const dyn_tables *dt)
     if (!dt->have_symtab || (dt->syment != 0 && dt->syment != sizeof(sym_t))) {
         return;
     }
-    set_tab(&t->verneed, dt->have_verneed, dt->verneed, GUESS_BYTES);
-    set_tab(&t->verdef, dt->have_verdef, dt->verdef, GUESS_BYTES);
+    set_tab(&t->verneed, dt->have_verneed, dt->verneed, VERSION_GUESS);
+    set_tab(&t->verdef, dt->have_verdef, dt->verdef, VERSION_GUESS);
     /* ld.so prefers DT_GNU_HASH when both are there (dl-lookup.c
      * _dl_setup_hash). */
     set_tab(&t->hash, dt->have_gnu || dt->have_hash,
-            dt->have_gnu ? dt->gnu_hash : dt->hash, GUESS_BYTES);
+            dt->have_gnu ? dt->gnu_hash : dt->hash, HASH_HEADER);
     t->gnu = dt->have_gnu;
     if (t->gnu && !setup_gnu(t)) {
         t->hash.present = false;
@@ -967,7 +1065,10 @@ read_dynamic(ep_elf_symtab *t, const phdr_t *ph, const char **why)
         return true;
     }
     set_tab(&t->str, true, dt.strtab, dt.strsz);
-    whole_if_small(t, &t->str); /* its window size; 0: WINDOW */
+    /* DT_STRTAB in windows of WINDOW bytes: loading reads a few strings
+     * (SONAME, DT_NEEDED, versions), and a tree looks its objects up one
+     * after the other, so a whole table read at load would be held
+     * through the loads of all the others. */
     if (!ep_range_ok(dt.strtab, dt.strsz, (uint64_t)t->sb.st_size)) {
         *why = "the dynamic string table lies outside the file";
         return false;

@@ -84,6 +84,10 @@ bool ep_elf_symtab_is_open(const ep_elf_symtab *t);
  * read again when needed). The strings of the facts returned by _load
  * are freed: copy them first. */
 void ep_elf_symtab_trim(ep_elf_symtab *t);
+/* The caller has copied the facts and walked the versions: free what only
+ * that needed (the dynamic section, the version tables, and the first read
+ * unless a symbol table starts in it). The facts' strings stay. */
+void ep_elf_symtab_loaded(ep_elf_symtab *t);
 /* Bytes of the file held in memory. */
 size_t ep_elf_symtab_bytes(const ep_elf_symtab *t);
 /* Whether the object has a .gnu.version table (ld.so's l_versyms). */

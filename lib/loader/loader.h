@@ -268,7 +268,7 @@ struct ep_deps_session {
     ld_image *all;        /* every image, newest first */
     size_t nopen;         /* descriptors opened since the last parking */
     struct ld_str **strs; /* interned version and file names */
-    size_t strs_size;
+    size_t strs_size, nstrs;
     struct ld_memo **memo; /* which object answered each reference */
     size_t memo_size, nmemo;
     unsigned scope_gen; /* numbers each tree's lookup scope */

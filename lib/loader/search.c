@@ -680,6 +680,7 @@ new_image(ld_sess *s, const char *path, ep_elf_symtab *t)
         if (s->symbols) {
             m->symtab = t;
             ld_read_versions(s, m, path);
+            ep_elf_symtab_loaded(t);
             m->next_all = s->all;
             s->all = m;
             s->nopen++;

@@ -38,24 +38,32 @@ typedef struct ld_str {
     struct ld_str *next;
 } ld_str;
 
-#define STR_SLOTS 512
+/* The table starts at STR_MIN heads and doubles (one tree interns a few
+ * dozen names; a batch of hundreds of libraries a few thousand). */
+#define STR_MIN 64
+
+static size_t
+str_entry_hash(const void *e)
+{
+    return ep_elf_gnu_hash(((const ld_str *)e)->s);
+}
 
 const char *
 ld_intern(ld_sess *s, const char *str)
 {
-    if (s->strs == NULL) {
-        s->strs = ep_arena_alloc(&s->a, STR_SLOTS * sizeof(*s->strs));
-        if (s->strs == NULL) {
-            s->nomem = true;
-            return NULL;
+    uint32_t hash = ep_elf_gnu_hash(str);
+    if (s->strs != NULL) {
+        for (ld_str *e = s->strs[hash % s->strs_size]; e != NULL; e = e->next) {
+            if (strcmp(e->s, str) == 0) {
+                return e->s;
+            }
         }
-        s->strs_size = STR_SLOTS;
     }
-    size_t h = ep_elf_gnu_hash(str) % s->strs_size;
-    for (ld_str *e = s->strs[h]; e != NULL; e = e->next) {
-        if (strcmp(e->s, str) == 0) {
-            return e->s;
-        }
+    if (!ep_chain_reserve(&s->a, (void ***)&s->strs, &s->strs_size,
+                          s->nstrs + 1, STR_MIN, offsetof(ld_str, next),
+                          str_entry_hash)) {
+        s->nomem = true;
+        return NULL;
     }
     ld_str *e = ep_arena_alloc(&s->a, sizeof(*e));
     const char *copy = e ? ep_arena_strdup(&s->a, str) : NULL;
@@ -63,9 +71,11 @@ ld_intern(ld_sess *s, const char *str)
         s->nomem = true;
         return NULL;
     }
+    size_t h = hash % s->strs_size;
     e->s = copy;
     e->next = s->strs[h];
     s->strs[h] = e;
+    s->nstrs++;
     return copy;
 }
 
@@ -434,18 +444,43 @@ ld_resolve_refs(ld_ctx *cx, ld_obj *const *scope, size_t nscope)
     for (size_t i = 0; i < nscope; i++) {
         scope[i]->img->scope_mark = mark;
     }
+    size_t left = 0;
     for (size_t i = 0; i < cx->nrefs; i++) {
         ld_ref *r = &cx->refs[i];
         const ld_memo *m = memo_get(s, r);
         if (m != NULL && m->img->scope_mark == mark) {
             r->bound = true;
-            continue;
+        } else {
+            left++;
         }
-        for (size_t k = 0; k < nscope && !r->bound; k++) {
-            if (defines(scope[k], r)) {
+    }
+    /* Object by object, in scope order: each reference still unbound is
+     * tried in it, so every reference is tried in the same objects, and
+     * binds to the same first one, as a search per reference would; but
+     * each object's tables are read once, and in the session's first tree
+     * they are let go before the next object's are read. */
+    bool first_tree = s->ntrees == 0;
+    for (size_t k = 0; k < nscope && left > 0; k++) {
+        for (size_t i = 0; i < cx->nrefs; i++) {
+            ld_ref *r = &cx->refs[i];
+            if (!r->bound && defines(scope[k], r)) {
                 r->bound = true;
-                memo_put(s, r, scope[k]->img);
+                if (!first_tree) {
+                    /* The first tree's answers are not kept: with its
+                     * tables gone the next tree reads again anyway, and
+                     * one tree alone would only pay for them. */
+                    memo_put(s, r, scope[k]->img);
+                }
+                left--;
             }
+        }
+        if (first_tree && scope[k]->img != cx->root->img) {
+            /* A session's first tree is often its only one (one process
+             * per file): what was read of this object is not needed
+             * again, and its memory is reused for the next object's
+             * tables instead of fresh pages. (The root's string table
+             * holds the references' names.) */
+            ep_elf_symtab_trim(scope[k]->img->symtab);
         }
     }
 }

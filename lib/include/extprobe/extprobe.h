@@ -809,6 +809,15 @@ typedef struct ep_deps_options {
                                   is that file's EP_ERR_INTERP. Default
                                   false; the CLI sets it unless --python is
                                   given */
+    bool map_files;              /**< read the libraries of a tree (not the
+                                  file analysed) through read-only mappings,
+                                  as ld.so maps them, instead of with pread:
+                                  no fresh memory for their tables, which is
+                                  most of the cost of one tree. A library
+                                  truncated while mapped raises SIGBUS in
+                                  the calling process: only for a caller
+                                  that handles it (the CLI for a single
+                                  FILE). Default false */
 } ep_deps_options;
 
 /** Set every field to its documented default.  Ownership: not applicable. */
