@@ -114,9 +114,13 @@ ep_check_editable_without_build(ep_ctx *c, ep_analysis *an)
     bool broken_finder = e != NULL && e->problem != NULL;
     /* The module the editable tree serves, without a source beside it that
      * changed: its DWARF may name one elsewhere (src/core.c, src/lib.rs),
-     * as for shadowed-by-source's checkouts built in place. */
+     * as for shadowed-by-source's checkouts built in place. Not for the
+     * meson-python and scikit-build-core finders, which can rebuild on
+     * import: the code that runs may be newer than the file here. */
+    bool rebuilds = e != NULL && (e->kind == EP_EDITABLE_MESON_PYTHON ||
+                                  e->kind == EP_EDITABLE_SCIKIT_BUILD);
     bool by_dwarf = false;
-    if (!missing && !stale && used != NULL && (inside || via)) {
+    if (!missing && !stale && !rebuilds && used != NULL && (inside || via)) {
         ep_status st = ep_stale_unit_source(c, an, used, &stale_src, &more);
         if (st != EP_OK) {
             return st;
