@@ -88,6 +88,23 @@ check(const ep_provenance_info *in)
     for (size_t i = 0; i < in->python_headers.count; i++) {
         (void)strlen(in->python_headers.items[i]);
     }
+    /* Unit sources: never empty, at most one a unit (when read) and
+     * EP_DWARF_SOURCES_MAX in all, each once. */
+    if (in->sources.count > EP_DWARF_SOURCES_MAX ||
+        (in->status == EP_DEBUG_READ && in->sources.count > in->units)) {
+        __builtin_trap();
+    }
+    for (size_t i = 0; i < in->sources.count; i++) {
+        const char *src = in->sources.items[i];
+        if (src[0] == '\0') {
+            __builtin_trap();
+        }
+        for (size_t k = 0; k < i; k++) {
+            if (strcmp(src, in->sources.items[k]) == 0) {
+                __builtin_trap();
+            }
+        }
+    }
     (void)ep_debug_status_str(in->status);
 }
 

@@ -10,9 +10,14 @@
  *
  * Records, one a line, fields separated by a tab; in each field a backslash,
  * tab or newline is written \\, \t, \n:
- *   unit  PRODUCER  LANG  NAME  MACROS    one compilation unit; LANG is the
+ *   unit  PRODUCER  LANG  NAME  MACROS  COMPDIR
+ *                                         one compilation unit; LANG is the
  *                                         DW_LANG number in decimal (0: none),
- *                                         MACROS 1 when it has .debug_macro
+ *                                         NAME its DW_AT_name (the source as
+ *                                         the compiler was given it, often
+ *                                         relative), MACROS 1 when it has
+ *                                         .debug_macro, COMPDIR its
+ *                                         DW_AT_comp_dir ("" when absent)
  *   pyhdr PATH                            a Python header in its line table
  *   macro NAME  VALUE                     a Python macro (see
  * ep_dwarf_macro_wanted) error MESSAGE                         libdwarf refused
@@ -52,6 +57,9 @@
  * counts from the size the process has when the file starts). */
 #define EP_DWARF_SERVE_FILES 256u
 #define EP_DWARF_RETIRE_BYTES (256ull * 1024 * 1024)
+/* Distinct unit sources kept (ep_provenance_info.sources); a module of more
+ * is rare, and the list is searched for each unit. */
+#define EP_DWARF_SOURCES_MAX 1024u
 /* A request line longer than this is not one the library writes. */
 #define EP_DWARF_REQUEST_MAX (64u * 1024)
 /* How long a helper that was told to stop (end of input) may take to exit

@@ -189,6 +189,7 @@ typedef struct collect {
     ep_build_unit *units;
     size_t nunits, cap;
     ep_strvec headers;
+    ep_strvec sources;
     bool ended;
     const char *error;
 } collect;
@@ -239,20 +240,60 @@ add_unit(collect *c, const char *producer, const char *lang)
     return true;
 }
 
+/* The source file of a unit as the compiler saw it: DW_AT_name resolved
+ * against DW_AT_comp_dir (setuptools passes "src/core.c" from the project
+ * directory). rustc names its codegen units "src/lib.rs/@/<cgu>": the file
+ * is the part before "/@/". Names in angle brackets ("<stdin>", "<built-in>")
+ * and empty names are no file: NULL, and *ok stays true. */
+static const char *
+unit_source(ep_arena *a, const char *name, const char *comp_dir, bool *ok)
+{
+    *ok = true;
+    const char *cgu = strstr(name, "/@/");
+    size_t n = cgu != NULL ? (size_t)(cgu - name) : strlen(name);
+    if (n == 0 || name[0] == '<') {
+        return NULL;
+    }
+    while (n > 2 && name[0] == '.' && name[1] == '/') {
+        name += 2;
+        n -= 2;
+    }
+    const char *path;
+    if (name[0] == '/' || comp_dir[0] == '\0') {
+        path = ep_arena_strndup(a, name, n);
+    } else {
+        size_t d = strlen(comp_dir);
+        while (d > 1 && comp_dir[d - 1] == '/') {
+            d--;
+        }
+        path = ep_arena_printf(a, "%.*s/%.*s", (int)d, comp_dir, (int)n, name);
+    }
+    *ok = path != NULL;
+    return path;
+}
+
 /* One record; false when it is not one the helper writes. */
 static bool
 take_record(collect *c, char *line)
 {
     ep_arena *a = &c->p->arena;
     ep_provenance_info *in = &c->p->info;
-    char *f[6];
-    size_t n = split(line, f, 5);
+    char *f[7];
+    size_t n = split(line, f, 6);
     if (c->ended) {
         return false; /* nothing follows the last record */
     }
-    if (strcmp(f[0], "unit") == 0 && n == 5) {
+    if (strcmp(f[0], "unit") == 0 && n == 6) {
         if (strcmp(f[4], "1") == 0) {
             in->has_macros = true;
+        }
+        bool ok = true;
+        const char *src = c->sources.count < EP_DWARF_SOURCES_MAX
+                              ? unit_source(a, f[3], f[5], &ok)
+                              : NULL;
+        if (!ok || (src != NULL && !ep_strvec_contains(&c->sources, src) &&
+                    !ep_strvec_push(a, &c->sources, src))) {
+            return false;
         }
         return add_unit(c, f[1], f[2]);
     }
@@ -316,6 +357,7 @@ parse(ep_provenance *p, char *records, ep_error *err)
     in->producers = c.units;
     in->nproducers = c.nunits;
     in->python_headers = ep_strvec_list(&c.headers);
+    in->sources = ep_strvec_list(&c.sources);
     if (ok && c.ended && c.error == NULL) {
         in->status = EP_DEBUG_READ;
         return EP_OK;

@@ -190,13 +190,14 @@ unit(scan *s, Dwarf_Die cu)
     }
     const char *producer = die_string(s, cu, DW_AT_producer);
     const char *name = die_string(s, cu, DW_AT_name);
+    const char *comp_dir = die_string(s, cu, DW_AT_comp_dir);
     bool has_macros = macros(s, cu);
     python_headers(s, cu);
     char langnum[24];
     snprintf(langnum, sizeof(langnum), "%llu", (unsigned long long)lang);
     const char *f[] = {producer ? producer : "", langnum, name ? name : "",
-                       has_macros ? "1" : "0"};
-    ep_dwarf_record(s->out, "unit", f, 4);
+                       has_macros ? "1" : "0", comp_dir ? comp_dir : ""};
+    ep_dwarf_record(s->out, "unit", f, 5);
 }
 
 void

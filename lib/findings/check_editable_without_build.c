@@ -92,6 +92,8 @@ ep_check_editable_without_build(ep_ctx *c, ep_analysis *an)
     const ep_cand *used =
         ext_ok && t->used != SIZE_MAX ? &f->cands[t->used] : NULL;
     bool stale = used != NULL && used->newer_source != NULL;
+    const char *stale_src = stale ? used->newer_source : NULL;
+    size_t more = 0;
     const char *project = d != NULL && d->editable ? d->url_path : NULL;
     const ep_editable *e = serving_finder(c, f->steps[0].name);
     bool via = false;
@@ -104,12 +106,30 @@ ep_check_editable_without_build(ep_ctx *c, ep_analysis *an)
      * tree fails to build; a missing or namespace module (or a stale
      * build) is. */
     bool missing = !f->found || (t != NULL && t->kind == EP_SPEC_NAMESPACE);
-    if ((!missing && !stale) || (project == NULL && e == NULL)) {
+    if (project == NULL && e == NULL) {
         return EP_OK;
     }
     bool inside =
         project != NULL && dir != NULL && ep_path_within(dir, project);
     bool broken_finder = e != NULL && e->problem != NULL;
+    /* The module the editable tree serves, without a source beside it that
+     * changed: its DWARF may name one elsewhere (src/core.c, src/lib.rs),
+     * as for shadowed-by-source's checkouts built in place. Not for the
+     * meson-python and scikit-build-core finders, which can rebuild on
+     * import: the code that runs may be newer than the file here. */
+    bool rebuilds = e != NULL && (e->kind == EP_EDITABLE_MESON_PYTHON ||
+                                  e->kind == EP_EDITABLE_SCIKIT_BUILD);
+    bool by_dwarf = false;
+    if (!missing && !stale && !rebuilds && used != NULL && (inside || via)) {
+        ep_status st = ep_stale_unit_source(c, an, used, &stale_src, &more);
+        if (st != EP_OK) {
+            return st;
+        }
+        stale = by_dwarf = stale_src != NULL;
+    }
+    if (!missing && !stale) {
+        return EP_OK;
+    }
     if (!inside && !via && !broken_finder) {
         return EP_OK; /* another copy answered: not the editable tree's fault */
     }
@@ -126,7 +146,7 @@ ep_check_editable_without_build(ep_ctx *c, ep_analysis *an)
         fs = ep_check_add(c, an, EP_FINDING_EDITABLE_WITHOUT_BUILD,
                           "%s is an editable install of %s whose build of %s "
                           "is older than its source %s",
-                          f->steps[0].name, tree, an->name, used->newer_source);
+                          f->steps[0].name, tree, an->name, stale_src);
     } else if (foreign != SIZE_MAX) {
         fs = ep_check_add(c, an, EP_FINDING_EDITABLE_WITHOUT_BUILD,
                           "%s is an editable install of %s, where %s is built "
@@ -184,7 +204,10 @@ ep_check_editable_without_build(ep_ctx *c, ep_analysis *an)
                                                     : "");
         ep_finding_path(c->r, fs, f->cands[foreign].path);
     }
-    if (stale) {
+    if (stale && by_dwarf) {
+        ep_stale_unit_detail(c, fs, used, stale_src, more);
+        ep_finding_path(c->r, fs, used->path);
+    } else if (stale) {
         ep_finding_detail(c->r, fs,
                           "%s was modified after %s was built; the "
                           "import runs the old code",

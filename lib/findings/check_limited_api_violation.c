@@ -120,13 +120,11 @@ add_fix(ep_ctx *c, ep_analysis *an, ep_finding_slot *fs, int minor,
 static ep_status
 no_limited_api_macro(ep_ctx *c, ep_analysis *an)
 {
-    ep_provenance *prov = NULL;
-    ep_status st = ep_provenance_read(an->ext, &prov, c->err);
-    const ep_provenance_info *in = ep_provenance_get(prov);
+    const ep_provenance_info *in = NULL;
+    ep_status st = ep_analysis_provenance(c, an, &in);
     if (st != EP_OK || in == NULL || in->status != EP_DEBUG_READ ||
         !in->has_macros || in->python_headers.count == 0 ||
         in->limited_api != NULL) {
-        ep_provenance_free(prov);
         return st;
     }
     ep_finding_slot *fs =
@@ -134,7 +132,6 @@ no_limited_api_macro(ep_ctx *c, ep_analysis *an)
                      "%s is named abi3 but was compiled without Py_LIMITED_API",
                      ep_basename(an->ext_path));
     if (fs == NULL) {
-        ep_provenance_free(prov);
         return ep_fail_nomem(c->err);
     }
     ep_finding_severity(fs, EP_SEVERITY_WARNING);
@@ -158,7 +155,6 @@ no_limited_api_macro(ep_ctx *c, ep_analysis *an)
                    "setuptools py_limited_api=True with the define; meson "
                    "limited_api: '3.8'), or name it for one version instead "
                    "of .abi3.so");
-    ep_provenance_free(prov);
     return EP_OK;
 }
 

@@ -398,7 +398,13 @@ stale_beside(ep_ctx *c, ep_analysis *an)
         }
     }
     bool editable = an->dist != NULL && an->dist->editable;
-    if (newer == NULL && (used->newer_source == NULL || editable)) {
+    /* Without a source beside it, the DWARF may name one elsewhere: asked
+     * for a module outside the site directories only, after the owner
+     * check below (an installed module's provenance is not read). */
+    bool by_dwarf = newer == NULL && used->newer_source == NULL && !editable &&
+                    !ep_path_origin_installed(used->where.origin);
+    if (newer == NULL && !by_dwarf &&
+        (used->newer_source == NULL || editable)) {
         return EP_OK;
     }
     /* Files an installer wrote from one wheel carry install times, not
@@ -413,6 +419,14 @@ stale_beside(ep_ctx *c, ep_analysis *an)
             return EP_OK;
         }
     }
+    const char *source = used->newer_source;
+    size_t more = 0;
+    if (by_dwarf) {
+        ep_status st = ep_stale_unit_source(c, an, used, &source, &more);
+        if (st != EP_OK || source == NULL) {
+            return st;
+        }
+    }
     ep_finding_slot *fs =
         newer != NULL
             ? ep_check_add(c, an, EP_FINDING_SHADOWED_BY_SOURCE,
@@ -422,7 +436,7 @@ stale_beside(ep_ctx *c, ep_analysis *an)
             : ep_check_add(c, an, EP_FINDING_SHADOWED_BY_SOURCE,
                            "%s loads %s, built before its source %s last "
                            "changed",
-                           an->name, used->path, used->newer_source);
+                           an->name, used->path, source);
     if (fs == NULL) {
         return ep_fail_nomem(c->err);
     }
@@ -439,11 +453,15 @@ stale_beside(ep_ctx *c, ep_analysis *an)
                        "then rebuild: %s",
                        used->path, newer->path, ep_fix_rebuild(c, an));
     } else {
-        ep_finding_detail(c->r, fs,
-                          "%s was modified after %s was built; the import "
-                          "runs the old code",
-                          used->newer_source, used->path);
-        ep_finding_path(c->r, fs, used->newer_source);
+        if (by_dwarf) {
+            ep_stale_unit_detail(c, fs, used, source, more);
+        } else {
+            ep_finding_detail(c->r, fs,
+                              "%s was modified after %s was built; the "
+                              "import runs the old code",
+                              source, used->path);
+        }
+        ep_finding_path(c->r, fs, source);
         ep_finding_fix(c->r, fs, "Rebuild in place: %s", ep_fix_rebuild(c, an));
     }
     ep_finding_path(c->r, fs, used->path);

@@ -47,10 +47,16 @@ typedef struct ep_analysis {
     ep_buildsys build;
     ep_finding_slot **slots; /* the findings this analysis added */
     size_t nslots, slots_cap;
-    bool cause;        /* explains a failure the trial saw inside
-                          the package: its findings get EP_MARK_CAUSE */
-    bool elf_bad;      /* not loadable ELF: skip symbol checks */
-    bool deps_checked; /* the loader emulation ran on ext */
+    bool cause;          /* explains a failure the trial saw inside
+                            the package: its findings get EP_MARK_CAUSE */
+    bool elf_bad;        /* not loadable ELF: skip symbol checks */
+    bool deps_checked;   /* the loader emulation ran on ext */
+    ep_provenance *prov; /* ext's build provenance, read once
+                            (ep_analysis_provenance) */
+    bool prov_read;
+    const char *stale_unit; /* ep_stale_unit_source's answer, once */
+    size_t stale_unit_more;
+    bool stale_unit_done;
 } ep_analysis;
 
 /* Module names analysed in one report: the subject, and the modules the
@@ -141,6 +147,24 @@ const char *ep_suffix_list(ep_ctx *c);
  * it names no Python headers. */
 ep_status ep_provenance_detail(ep_ctx *c, ep_finding_slot *fs, const char *path,
                                const ep_object *obj);
+
+/* The build provenance of an->ext, read on first use and kept with the
+ * analysis, so the checks that need it share one read (and one helper
+ * start). *out is NULL when the analysis has no open extension. */
+ep_status ep_analysis_provenance(ep_ctx *c, ep_analysis *an,
+                                 const ep_provenance_info **out);
+
+/* stale_units.c: a source file named in the DWARF of the extension `used`
+ * (the module the import loads, an->ext) that changed after it was built
+ * (by EP_NEWER_MIN_NS): only regular files outside /usr, sys.prefix,
+ * sys.base_prefix and the Python headers. *src NULL when none (or no debug
+ * info); *more counts further such sources. Reads the provenance: call it
+ * only for a module not installed from a wheel. Asked once per analysis. */
+ep_status ep_stale_unit_source(ep_ctx *c, ep_analysis *an, const ep_cand *used,
+                               const char **src, size_t *more);
+/* The detail line that says so. */
+void ep_stale_unit_detail(ep_ctx *c, ep_finding_slot *fs, const ep_cand *used,
+                          const char *src, size_t more);
 
 /* ---- build systems and fixes (buildsys.c) -------------------------------- */
 

@@ -267,6 +267,7 @@ ep_analysis_free(ep_analysis *an)
 {
     if (an != NULL) {
         ep_find_release(&an->find);
+        ep_provenance_free(an->prov);
         ep_object_close(an->ext);
         free(an->slots);
         free(an);

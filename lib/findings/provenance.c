@@ -20,6 +20,25 @@ headers_version(ep_arena *a, const char *dir)
 }
 
 ep_status
+ep_analysis_provenance(ep_ctx *c, ep_analysis *an,
+                       const ep_provenance_info **out)
+{
+    *out = NULL;
+    if (an->ext == NULL) {
+        return EP_OK;
+    }
+    if (!an->prov_read) {
+        an->prov_read = true;
+        ep_status st = ep_provenance_read(an->ext, &an->prov, c->err);
+        if (st != EP_OK) {
+            return st;
+        }
+    }
+    *out = ep_provenance_get(an->prov);
+    return EP_OK;
+}
+
+ep_status
 ep_provenance_detail(ep_ctx *c, ep_finding_slot *fs, const char *path,
                      const ep_object *obj)
 {
@@ -34,8 +53,20 @@ ep_provenance_detail(ep_ctx *c, ep_finding_slot *fs, const char *path,
         }
         obj = opened;
     }
-    ep_status st = ep_provenance_read(obj, &prov, c->err);
-    const ep_provenance_info *in = ep_provenance_get(prov);
+    /* An analysis's own extension: its provenance is read once. */
+    const ep_provenance_info *in = NULL;
+    ep_status st = EP_OK;
+    bool shared = false;
+    for (size_t i = 0; i < c->nan && !shared; i++) {
+        if (c->an[i] != NULL && c->an[i]->ext != NULL && c->an[i]->ext == obj) {
+            shared = true;
+            st = ep_analysis_provenance(c, c->an[i], &in);
+        }
+    }
+    if (!shared) {
+        st = ep_provenance_read(obj, &prov, c->err);
+        in = ep_provenance_get(prov);
+    }
     if (st == EP_OK && in != NULL && in->status == EP_DEBUG_READ &&
         in->python_headers.count > 0) {
         const char *dir = in->python_headers.items[0];

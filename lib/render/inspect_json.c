@@ -229,6 +229,7 @@ write_provenance(ep_json *j, ep_provenance_reader *reader, const ep_object *obj)
     ep_json_member_string(j, "limited_api", in->limited_api);
     ep_json_member_bool(j, "py_debug", in->py_debug);
     ep_json_member_bool(j, "gil_disabled", in->py_gil_disabled);
+    ep_json_member_strlist(j, "sources", in->sources);
     ep_json_end_object(j);
     ep_provenance_free(prov);
 }

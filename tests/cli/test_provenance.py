@@ -104,7 +104,38 @@ def readelf_python_dirs(path):
     return dirs
 
 
+def readelf_sources(path):
+    """Each unit's DW_AT_name resolved against its DW_AT_comp_dir, per
+    readelf: the unit DIE is the first of its unit, so its attributes come
+    first. rustc's "/@/<codegen unit>" tail cut off; no "<...>" names."""
+    out = subprocess.run(["readelf", "--debug-dump=info", path], capture_output=True,
+                         text=True, errors="replace").stdout
+    units, cur = [], None
+    for line in out.splitlines():
+        if "Compilation Unit @" in line:
+            cur = {}
+            units.append(cur)
+        elif cur is not None and re.search(r"DW_AT_(name|comp_dir)\s", line):
+            key = "name" if "DW_AT_name" in line else "comp_dir"
+            val = line.split("): ", 1)[1] if "): " in line else line.split(": ", 1)[1]
+            cur.setdefault(key, val.strip())
+        elif cur is not None and "Abbrev Number" in line and cur:
+            cur = None  # past the unit DIE
+    srcs = []
+    for u in units:
+        name = u.get("name", "").split("/@/")[0]
+        if not name or name.startswith("<"):
+            continue
+        if not name.startswith("/") and u.get("comp_dir"):
+            name = u["comp_dir"].rstrip("/") + "/" + (name[2:] if name.startswith("./") else name)
+        if name not in srcs:
+            srcs.append(name)
+    return srcs
+
+
 def compare_with_readelf(prov, path, name):
+    check(prov["sources"] == readelf_sources(path), "%s: sources %s, readelf says %s"
+          % (name, prov["sources"], readelf_sources(path)))
     units = readelf_units(path)
     check(prov["units"] == len(units), "%s: %d units, readelf says %d"
           % (name, prov["units"], len(units)))
@@ -270,6 +301,57 @@ def no_helper_left_after_early_exit(debug_file):
     libc.prctl(PR_SET_CHILD_SUBREAPER, 0, 0, 0, 0)
 
 
+def explain_helper_starts(proj, built, spy, mark):
+    """`extprobe explain` starts the DWARF helper for a module built in a
+    checkout (its DWARF may name a changed source) and not for one installed
+    into site-packages, with the same debug info and a newer source."""
+    venv = os.path.join(SCRATCH, "venv")
+    if not os.path.isdir(venv):
+        sh("/usr/bin/python3", "-m", "venv", "--without-pip", venv)
+    site = subprocess.run([os.path.join(venv, "bin", "python"), "-c",
+                           "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+                          capture_output=True, text=True).stdout.strip()
+    suffix = subprocess.run(["/usr/bin/python3", "-c", "import sysconfig; "
+                             "print(sysconfig.get_config_var('EXT_SUFFIX'))"],
+                            capture_output=True, text=True).stdout.strip()
+    for where in (site, proj):
+        os.makedirs(os.path.join(where, "fxpkg"), exist_ok=True)
+        open(os.path.join(where, "fxpkg", "__init__.py"), "w").close()
+        so = os.path.join(where, "fxpkg", "fxmod" + suffix)
+        shutil.copy(built, so)
+        os.utime(so, (os.path.getmtime(so) - 3600,) * 2)
+    os.utime(os.path.join(proj, "src", "core.c"))  # edited after the builds
+    env = env_for({"EXTPROBE_DWARF_HELPER": spy})
+    for cwd, want in ((SCRATCH, False), (proj, True)):
+        if os.path.exists(mark):
+            os.remove(mark)
+        p = subprocess.run([EXTPROBE, "explain", "fxpkg.fxmod", "--python",
+                            os.path.join(venv, "bin", "python"), "-C", cwd, "--json"],
+                           capture_output=True, text=True, timeout=HANG_GUARD, env=env)
+        check(p.returncode in (0, 1) and p.stdout.startswith("{"),
+              "explain in %s: exit %d\n%s" % (cwd, p.returncode, p.stderr[-800:]))
+        check(os.path.exists(mark) == want, "explain of the module %s started the "
+              "DWARF helper: %s" % ("in the checkout" if want else "in site-packages",
+                                    os.path.exists(mark)))
+    if os.path.exists(mark):
+        os.remove(mark)  # the scratch directory stays for the next run
+    # With the real helper: the checkout's module is reported, naming the
+    # source its DWARF names.
+    p = subprocess.run([EXTPROBE, "explain", "fxpkg.fxmod", "--python",
+                        os.path.join(venv, "bin", "python"), "-C", proj, "--json"],
+                       capture_output=True, text=True, timeout=HANG_GUARD, env=env_for())
+    try:
+        found = [f for f in json.loads(p.stdout)["findings"]
+                 if f["code"] == "shadowed-by-source"]
+    except (ValueError, KeyError) as e:
+        found = []
+        check(False, "explain --json: %s\n%s" % (e, p.stdout[-500:]))
+    src = os.path.join(proj, "src", "core.c")
+    check(len(found) == 1 and found[0]["severity"] == "warning" and src in found[0]["paths"]
+          and "(DWARF)" in found[0]["detail"],
+          "explain of the stale checkout build: %s" % found)
+
+
 def main():
     os.makedirs(SCRATCH, exist_ok=True)
     deb_inc = subprocess.run(["/usr/bin/python3", "-c",
@@ -298,6 +380,19 @@ def main():
           % (prov["python_headers"], readelf_python_dirs(g), deb_inc))
     check(prov["macro_info"] is False and prov["py_version"] is None,
           "gcc -g: macro info %s %s" % (prov["macro_info"], prov["py_version"]))
+    check(prov["sources"] == [FXMOD], "gcc -g: sources %s, want [%s]"
+          % (prov["sources"], FXMOD))
+    # 1b. As setuptools compiles: a relative source name, from the project
+    #     directory (DW_AT_comp_dir).
+    proj = os.path.join(SCRATCH, "proj")
+    os.makedirs(os.path.join(proj, "src"), exist_ok=True)
+    shutil.copy(FXMOD, os.path.join(proj, "src", "core.c"))
+    rel = os.path.join(proj, "fxrel.so")
+    sh(CC, "-shared", "-fPIC", "-O1", "-g", "-I" + deb_inc, "src/core.c", "-o", rel, cwd=proj)
+    prov = inspect(rel)
+    compare_with_readelf(prov, rel, "gcc -g src/core.c")
+    check(prov["sources"] == [os.path.join(proj, "src", "core.c")],
+          "relative name: sources %s" % prov["sources"])
     text = inspect(g, text=True)
     check("py-headers  " + deb_inc in text and "built without -g3" in text,
           "gcc -g: text report\n" + text)
@@ -445,6 +540,11 @@ def main():
             full["provenance"] = None
             check(rec == full, "--no-provenance changed other keys")
     check(not os.path.exists(mark), "--no-provenance started the DWARF helper")
+
+    # 8c. explain reads the DWARF of a module built in place (a checkout),
+    #     and never that of one in site-packages: the stand-in helper leaves
+    #     its mark only in the first case.
+    explain_helper_starts(proj, rel, spy, mark)
 
     # 9. The helper's batch protocol; no helper is left when inspect's
     #    output is closed early.

@@ -511,6 +511,42 @@ class Context:
         return self.c_module(name, out_dir, suffix=suffix, source=text,
                              cflags=["-w", "-DCYTHON_USE_PYLONG_INTERNALS=0"])
 
+    def setuptools_inplace(self, proj, ext_name, sources, interp=None):
+        """`python setup.py build_ext --inplace` in the project proj (which has
+        setup.py and the sources) with the interpreter itself, as a developer
+        runs it: real setuptools, its compiler flags (sysconfig CFLAGS, -g
+        included), sources named relative to proj. An interpreter without
+        setuptools (pyenv 3.12+) gets the same two commands setuptools would
+        run, from proj with relative paths: gcc -g -c src/X.c, then -shared.
+        Returns the built module's path."""
+        interp = interp or self.py
+        out = os.path.join(proj, *ext_name.split(".")) + interp.ext_suffix
+        has = run([interp.executable, "-c", "import setuptools"], env=base_env())
+        if has.returncode == 0:
+            r = run([interp.executable, "setup.py", "build_ext", "--inplace"],
+                    cwd=proj, env=base_env(), timeout=300)
+            if r.returncode != 0:
+                raise RecipeError("setup.py build_ext --inplace failed: %s" % r.describe())
+        else:
+            gcc = self.need("gcc")
+            if not interp.has_python_h:
+                raise Skip("no Python.h for %s" % interp.key)
+            objs = []
+            for src in sources:
+                obj = os.path.join("build", "temp", src[:-2] + ".o")
+                os.makedirs(os.path.join(proj, os.path.dirname(obj)), exist_ok=True)
+                r = run([gcc, "-g", "-O2", "-fPIC", "-I" + interp.include, "-c", src,
+                         "-o", obj], cwd=proj)
+                if r.returncode != 0:
+                    raise RecipeError("gcc -c %s failed: %s" % (src, r.describe()))
+                objs.append(obj)
+            r = run([gcc, "-shared"] + objs + ["-o", out], cwd=proj)
+            if r.returncode != 0:
+                raise RecipeError("linking %s failed: %s" % (out, r.describe()))
+        if not os.path.isfile(out):
+            raise RecipeError("the in-place build made no %s" % out)
+        return out
+
     def truncate(self, src, dst, length):
         """`head -c LENGTH SRC > DST`."""
         dst = dst if os.path.isabs(dst) else self.path(dst)

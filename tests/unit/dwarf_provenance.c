@@ -75,6 +75,14 @@ Test(dwarf, gcc_module_names_compiler_flags_and_python_headers)
     cr_assert(has(in->python_headers, FX_PYINC), "want %s", FX_PYINC);
     cr_assert(in->has_macros == false, "built with -g, not -g3");
     cr_assert(in->py_version == NULL && in->limited_api == NULL);
+    /* meson ran gcc in the build directory on ../tests/fixtures/fxmod.c:
+     * DW_AT_name resolved against DW_AT_comp_dir is the fixture's source. */
+    cr_assert(eq(sz, in->sources.count, 1));
+    char want[4096], got[4096];
+    cr_assert(realpath(EP_SOURCE_DIR "/tests/fixtures/fxmod.c", want) != NULL);
+    cr_assert(realpath(in->sources.items[0], got) != NULL, "%s",
+              in->sources.items[0]);
+    cr_assert(strcmp(want, got) == 0, "%s", in->sources.items[0]);
     ep_provenance_free(p);
     ep_object_close(obj);
 }
@@ -167,4 +175,77 @@ Test(dwarf, answer_with_a_nul_byte_is_garbage)
               "%s", buf);
     unlink(helper);
     rmdir(dir);
+}
+
+/* The provenance a stand-in helper's records give (it prints `records`
+ * for whatever file it is asked about). */
+static ep_provenance *
+provenance_from_script(const char *records, char *dir)
+{
+    if (!FX_HAVE_PYTHON_H) {
+        cr_skip_test("no Python.h for the Debian python3");
+    }
+    cr_assert(mkdtemp(dir) != NULL);
+    char helper[64];
+    snprintf(helper, sizeof(helper), "%s/helper", dir);
+    FILE *f = fopen(helper, "w");
+    cr_assert(f != NULL);
+    fprintf(f, "#!/bin/sh\nprintf '%s'\n", records);
+    fclose(f);
+    cr_assert(chmod(helper, 0755) == 0);
+    setenv("EXTPROBE_DWARF_HELPER", helper, 1);
+    ep_object *obj = open_fixture("fxmod" FX_EXT_SUFFIX);
+    ep_provenance *p = provenance_of(obj);
+    ep_object_close(obj);
+    unlink(helper);
+    rmdir(dir);
+    return p;
+}
+
+/* Unit sources: relative names resolved against the unit's comp_dir,
+ * rustc's "/@/<codegen unit>" cut off, "<...>" and empty names left out,
+ * each file once. */
+Test(dwarf, unit_sources_resolved_against_comp_dir)
+{
+    char dir[] = "/tmp/ep-dwarf-src-XXXXXX";
+    ep_provenance *p = provenance_from_script(
+        "unit\\tclang LLVM (rustc version 1.95.0)\\t28\\t"
+        "src/lib.rs/@/x.abc-cgu.0\\t0\\t/home/me/proj\\n"
+        "unit\\tclang LLVM (rustc version 1.95.0)\\t28\\t"
+        "src/lib.rs/@/x.abc-cgu.1\\t0\\t/home/me/proj/\\n"
+        "unit\\tGNU C17 12.2.0 -g\\t12\\t./src/util.c\\t0\\t/home/me/proj\\n"
+        "unit\\tGNU C17 12.2.0 -g\\t12\\t/abs/core.c\\t0\\t/elsewhere\\n"
+        "unit\\tGNU AS 2.40\\t32769\\t<artificial>\\t0\\t/tmp\\n"
+        "unit\\tGNU C17 12.2.0 -g\\t12\\t\\t0\\t/tmp\\n"
+        "unit\\tGNU C17 12.2.0 -g\\t12\\tlone.c\\t0\\t\\n"
+        "end\\t7\\n",
+        dir);
+    const ep_provenance_info *in = ep_provenance_get(p);
+    cr_assert(eq(int, in->status, EP_DEBUG_READ), "%s",
+              in->reason ? in->reason : "");
+    cr_assert(eq(sz, in->units, 7));
+    cr_assert(eq(sz, in->sources.count, 4));
+    cr_assert(strcmp(in->sources.items[0], "/home/me/proj/src/lib.rs") == 0,
+              "%s", in->sources.items[0]);
+    cr_assert(strcmp(in->sources.items[1], "/home/me/proj/src/util.c") == 0,
+              "%s", in->sources.items[1]);
+    cr_assert(strcmp(in->sources.items[2], "/abs/core.c") == 0, "%s",
+              in->sources.items[2]);
+    cr_assert(strcmp(in->sources.items[3], "lone.c") == 0, "%s",
+              in->sources.items[3]);
+    ep_provenance_free(p);
+}
+
+/* A unit record without its comp_dir field is not the format. */
+Test(dwarf, unit_record_without_comp_dir_is_garbage)
+{
+    char dir[] = "/tmp/ep-dwarf-src-XXXXXX";
+    ep_provenance *p = provenance_from_script(
+        "unit\\tGNU C17 12.2.0 -g\\t12\\tx.c\\t0\\nend\\t1\\n", dir);
+    const ep_provenance_info *in = ep_provenance_get(p);
+    cr_assert(eq(int, in->status, EP_DEBUG_UNREADABLE));
+    cr_assert(strstr(in->reason, "garbage from the reader") != NULL, "%s",
+              in->reason);
+    cr_assert(eq(sz, in->sources.count, 0));
+    ep_provenance_free(p);
 }

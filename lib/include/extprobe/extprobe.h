@@ -360,6 +360,11 @@ typedef struct ep_provenance_info {
                                     empty); NULL when no unit defined it */
     bool py_debug;             /**< Py_DEBUG was defined (macro info) */
     bool py_gil_disabled;      /**< Py_GIL_DISABLED was defined to non-zero */
+    ep_strlist sources; /**< distinct source files of the units: DW_AT_name
+                             resolved against DW_AT_comp_dir (rustc's
+                             "/@/<codegen unit>" cut off; "<...>" names
+                             left out), in the order of the units; at most
+                             1024 */
 } ep_provenance_info;
 
 /** Build provenance of one object. */
