@@ -153,8 +153,9 @@ def line(label, t, nfiles, ref=None, ref_label=None):
         extra = "  %.2fx wall %.2fx cpu %s" % (t.wall / ref.wall,
                                                t.cpu / max(ref.cpu, 1e-9),
                                                ref_label)
-    print("  %-38s %8.1f ms wall %8.1f ms cpu %7.1f us/file%s" % (
-        label, t.wall * 1e3, t.cpu * 1e3, t.wall / nfiles * 1e6, extra))
+    per = " %7.1f us/file" % (t.wall / nfiles * 1e6) if nfiles else ""
+    print("  %-38s %8.1f ms wall %8.1f ms cpu%s%s" % (
+        label, t.wall * 1e3, t.cpu * 1e3, per, extra))
 
 
 def main():
@@ -287,7 +288,7 @@ def main():
         t = measure(cmds, a.rounds)
         print("\nscan of %s:" % tree)
         for k, v in t.items():
-            line(k, v, 1, t.get("scanelf -R") if k != "scanelf -R" else None,
+            line(k, v, None, t.get("scanelf -R") if k != "scanelf -R" else None,
                  "scanelf -R")
     shutil.rmtree(tmp, ignore_errors=True)
 
