@@ -320,6 +320,19 @@ free_tab(const ep_elf_symtab *t, tab *x)
     x->nwin = 0;
 }
 
+/* Every table but the hash header, which a trimmed symtab keeps. */
+static void
+free_tables(ep_elf_symtab *t)
+{
+    free_tab(t, &t->dyn);
+    free_tab(t, &t->sym);
+    free_tab(t, &t->str);
+    free_tab(t, &t->versym);
+    free_tab(t, &t->chain);
+    free_tab(t, &t->verneed);
+    free_tab(t, &t->verdef);
+}
+
 /* Entry i (of size bytes) of a windowed table; NULL outside it or when it
  * cannot be read. */
 static const unsigned char *
@@ -379,14 +392,8 @@ ep_elf_symtab_close(ep_elf_symtab *t)
     if (t->fd >= 0) {
         close(t->fd);
     }
-    free_tab(t, &t->dyn);
-    free_tab(t, &t->sym);
-    free_tab(t, &t->str);
-    free_tab(t, &t->versym);
+    free_tables(t);
     free_tab(t, &t->hash);
-    free_tab(t, &t->chain);
-    free_tab(t, &t->verneed);
-    free_tab(t, &t->verdef);
     if (t->map != NULL) {
         munmap((void *)t->map, (size_t)t->sb.st_size);
     }
@@ -435,13 +442,7 @@ ep_elf_symtab_trim(ep_elf_symtab *t)
     ep_elf_symtab_park(t);
     /* The hash header (bloom filter and buckets) stays: every lookup
      * starts there, and a tree looks most of its objects up. */
-    free_tab(t, &t->dyn);
-    free_tab(t, &t->sym);
-    free_tab(t, &t->str);
-    free_tab(t, &t->versym);
-    free_tab(t, &t->chain);
-    free_tab(t, &t->verneed);
-    free_tab(t, &t->verdef);
+    free_tables(t);
     if (t->hash.borrowed) {
         /* The hash header stays: a copy of what lookups read of it. */
         uint64_t keep = t->gnu ? t->chain_rel : t->hash.len;

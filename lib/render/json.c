@@ -426,10 +426,7 @@ ep_json_word(ep_json *j, const char *word)
         ep_json_null(j);
         return;
     }
-    before_value(j);
-    put1(j, '"');
-    put(j, word, strlen(word));
-    put1(j, '"');
+    ep_json_plain_n(j, word, strlen(word));
 }
 
 bool
