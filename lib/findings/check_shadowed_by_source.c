@@ -399,13 +399,24 @@ stale_beside(ep_ctx *c, ep_analysis *an)
     }
     bool editable = an->dist != NULL && an->dist->editable;
     /* Without a source beside it, the DWARF may name one elsewhere: asked
-     * for a module outside the site directories only, after the owner
-     * check below (an installed module's provenance is not read). */
+     * for a module outside the site directories only (an installed
+     * module's provenance is not read). */
     bool by_dwarf = newer == NULL && used->newer_source == NULL && !editable &&
                     !ep_path_origin_installed(used->where.origin);
     if (newer == NULL && !by_dwarf &&
         (used->newer_source == NULL || editable)) {
         return EP_OK;
+    }
+    const char *source = used->newer_source;
+    size_t more = 0;
+    if (by_dwarf) {
+        /* Before the owner check: a module without debug info costs
+         * nothing here, one with it a helper start, where the owner check
+         * may read every RECORD of a large environment. */
+        ep_status st = ep_stale_unit_source(c, an, used, &source, &more);
+        if (st != EP_OK || source == NULL) {
+            return st;
+        }
     }
     /* Files an installer wrote from one wheel carry install times, not
      * build times: a source beside an installed module says nothing. Asked
@@ -417,14 +428,6 @@ stale_beside(ep_ctx *c, ep_analysis *an)
                 : ep_dists_owner_of_file(&c->dists, used->path);
         if (owner != NULL && !owner->editable) {
             return EP_OK;
-        }
-    }
-    const char *source = used->newer_source;
-    size_t more = 0;
-    if (by_dwarf) {
-        ep_status st = ep_stale_unit_source(c, an, used, &source, &more);
-        if (st != EP_OK || source == NULL) {
-            return st;
         }
     }
     ep_finding_slot *fs =
