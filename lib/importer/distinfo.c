@@ -493,6 +493,74 @@ records_top(const ep_dist *d, const char *top)
     return false;
 }
 
+/* Whether an editable finder serves top (read from the finders, no
+ * distribution read). */
+static bool
+editables_serve(const char *top, const ep_editables *ed)
+{
+    for (size_t k = 0; ed != NULL && k < ed->count; k++) {
+        const ep_editable *e = &ed->items[k];
+        for (size_t i = 0; i < e->nmap; i++) {
+            if (strcmp(e->map[i].name, top) == 0) {
+                return true;
+            }
+        }
+        if (ep_strvec_contains(&e->top_names, top)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* An entry of a site directory that top's files would be: "top" (a
+ * package) or "top.<anything>" (a module, an extension). */
+static bool
+top_entry(const char *name, const void *arg)
+{
+    const char *top = arg;
+    size_t n = strlen(top);
+    return strncmp(name, top, n) == 0 && (name[n] == '\0' || name[n] == '.');
+}
+
+/* Can a distribution of site have installed files under top? Only when the
+ * site directory holds an entry for it: one listing of the directory
+ * instead of a RECORD read for every distribution in it (10,000 of them
+ * for a module in a checkout that no distribution owns). A distribution
+ * whose files under top were all deleted is then found by its name only.
+ * When the directory cannot be listed, yes. */
+static bool
+site_holds(ep_arena *a, const char *site, const char *top)
+{
+    ep_dirlist dl;
+    ep_error err;
+    return ep_fs_list_matching(a, site, top_entry, top, &dl, &err) != EP_OK ||
+           dl.count > 0;
+}
+
+/* site_holds() asked once per site directory for one name. */
+typedef struct {
+    const char *site[16];
+    bool holds[16];
+    size_t n;
+} site_answers;
+
+static bool
+site_holds_once(ep_arena *a, site_answers *sa, const char *site,
+                const char *top)
+{
+    for (size_t k = 0; k < sa->n; k++) {
+        if (sa->site[k] == site) {
+            return sa->holds[k];
+        }
+    }
+    bool h = site_holds(a, site, top);
+    if (sa->n < sizeof(sa->site) / sizeof(sa->site[0])) {
+        sa->site[sa->n] = site;
+        sa->holds[sa->n++] = h;
+    }
+    return h;
+}
+
 const ep_dist *
 ep_dists_owner(ep_dists *ds, const char *top, const ep_editables *ed)
 {
@@ -508,22 +576,24 @@ ep_dists_owner(ep_dists *ds, const char *top, const ep_editables *ed)
             return d;
         }
     }
-    /* Strongest evidence first: files recorded under the name. */
+    /* Strongest evidence first: files recorded under the name, in the
+     * site directories that hold an entry for it. */
+    site_answers sa = {.n = 0};
     for (size_t i = 0; i < ds->count; i++) {
-        const ep_dist *d = dist_at(ds, i);
-        if (d == NULL) {
-            continue;
-        }
-        for (size_t k = 0; k < d->record.count; k++) {
-            if (record_has_top(d->record.items[k], top)) {
-                return d;
-            }
+        bool holds = site_holds_once(ds->arena, &sa, ds->items[i].site, top);
+        const ep_dist *d = holds ? dist_at(ds, i) : NULL;
+        if (d != NULL && records_top(d, top)) {
+            return d;
         }
     }
+    /* top_level.txt names, there too; an editable install's files are
+     * elsewhere, its finder names them. */
+    bool serve = editables_serve(top, ed);
     for (size_t i = 0; i < ds->count; i++) {
-        const ep_dist *d = dist_at(ds, i);
-        if (d != NULL && (ep_strvec_contains(&d->top_level, top) ||
-                          editable_maps(d, top, ed))) {
+        bool holds = site_holds_once(ds->arena, &sa, ds->items[i].site, top);
+        const ep_dist *d = holds || serve ? dist_at(ds, i) : NULL;
+        if (d != NULL && ((holds && ep_strvec_contains(&d->top_level, top)) ||
+                          (serve && editable_maps(d, top, ed)))) {
             return d;
         }
     }

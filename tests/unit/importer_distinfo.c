@@ -76,7 +76,9 @@ Test(importer_distinfo, owner_is_found_by_record_then_top_level_then_name)
     char *root = tree_new();
     tree_file(root, "site/alpha-2.0.dist-info/RECORD",
               "beta/__init__.py,,\nbeta/_core" SUF ",,\n");
+    tree_file(root, "site/beta/__init__.py", "");
     tree_file(root, "site/gamma_dist-1.0.dist-info/top_level.txt", "gamma\n");
+    tree_file(root, "site/gamma.py", "");
     tree_file(root, "site/delta_pkg-0.1.dist-info/RECORD", "delta_pkg.pth,,\n");
     dist_fixture d = load(root, NULL);
     const ep_dist *o = ep_dists_owner(&d.ds, "beta", NULL);
@@ -89,6 +91,30 @@ Test(importer_distinfo, owner_is_found_by_record_then_top_level_then_name)
     cr_assert(o != NULL);
     assert_str_eq(o->name, "delta_pkg");
     cr_assert(ep_dists_owner(&d.ds, "nothing", NULL) == NULL);
+    done(&d);
+}
+
+Test(importer_distinfo, a_name_no_site_holds_costs_no_record_read)
+{
+    /* A module in a checkout that no distribution owns: the site directory
+     * has no entry for it, so no distribution's metadata is read. A
+     * distribution whose files under the name are all gone is found by
+     * its own name only. */
+    char *root = tree_new();
+    tree_file(root, "site/alpha-2.0.dist-info/RECORD",
+              "beta/__init__.py,,\nbeta/_core" SUF ",,\n");
+    tree_file(root, "site/zeta-1.0.dist-info/RECORD", "zeta/__init__.py,,\n");
+    tree_file(root, "site/zeta/__init__.py", "");
+    dist_fixture d = load(root, NULL);
+    cr_assert(ep_dists_owner(&d.ds, "proj", NULL) == NULL);
+    for (size_t i = 0; i < d.ds.count; i++) {
+        cr_assert(d.ds.items[i].dist == NULL || !d.ds.items[i].dist->loaded,
+                  "%s was read", d.ds.items[i].entry);
+    }
+    cr_assert(ep_dists_owner(&d.ds, "beta", NULL) == NULL);
+    const ep_dist *o = ep_dists_owner(&d.ds, "zeta", NULL);
+    cr_assert(o != NULL);
+    assert_str_eq(o->name, "zeta");
     done(&d);
 }
 
@@ -162,7 +188,8 @@ Test(importer_distinfo, abi3_wheel_does_not_fit_a_free_threaded_build)
     dist_fixture d = load(root, NULL);
     d.in->gil_disabled = true;
     d.in->abiflags = "t";
-    cr_assert(ep_dist_tag_mismatch(&d.in->arena, ep_dists_get(&d.ds, 0), d.in) != NULL);
+    cr_assert(ep_dist_tag_mismatch(&d.in->arena, ep_dists_get(&d.ds, 0),
+                                   d.in) != NULL);
     done(&d);
 }
 
