@@ -17,21 +17,12 @@ import sys
 
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from checks import check, finish  # noqa: E402
 from pythons import interpreters  # noqa: E402
 import time
 
 extprobe, scratch = sys.argv[1], sys.argv[2]
-failures = []
-checks = 0
 MARK = "extprobe-test-orphan-%d" % os.getpid()
-
-
-def check(cond, what):
-    global checks
-    checks += 1
-    if not cond:
-        failures.append(what)
-    print("%s: %s" % ("ok  " if cond else "FAIL", what), flush=True)
 
 
 def leftovers():
@@ -152,5 +143,4 @@ for py in interpreters(sys.argv[3:]):
           % (py, secs, TIMEOUT))
 
 clean_up()
-print("%d checks, %d failed" % (checks, len(failures)))
-sys.exit(1 if failures else 0)
+finish()

@@ -15,19 +15,10 @@ import sys
 
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from checks import check, finish  # noqa: E402
 from pythons import interpreters  # noqa: E402
 
 extprobe, scratch = sys.argv[1], sys.argv[2]
-failures = []
-checks = 0
-
-
-def check(cond, what):
-    global checks
-    checks += 1
-    if not cond:
-        failures.append(what)
-    print("%s: %s" % ("ok  " if cond else "FAIL", what), flush=True)
 
 
 def write(path, text):
@@ -119,5 +110,4 @@ for py in interpreters(sys.argv[3:]):
     check(rc == 0 and doc.get("importable") is True and n == 1,
           "%s: a built-in module: exit 0, importable, one start (got %s, %d)" % (py, rc, n))
 
-print("%d checks, %d failed" % (checks, len(failures)))
-sys.exit(1 if failures else 0)
+finish()

@@ -1,0 +1,21 @@
+"""The check counter of the CLI tests that import it: every check is
+printed as it runs, the failed ones are counted for the last line, and the
+exit status says whether any failed."""
+import sys
+
+_failures = []
+_count = 0
+
+
+def check(cond, what):
+    global _count
+    _count += 1
+    if not cond:
+        _failures.append(what)
+    print("%s: %s" % ("ok  " if cond else "FAIL", what), flush=True)
+    return cond
+
+
+def finish():
+    print("%d checks, %d failed" % (_count, len(_failures)))
+    sys.exit(1 if _failures else 0)
