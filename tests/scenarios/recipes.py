@@ -27,6 +27,7 @@ Standard library only; runs under Debian's /usr/bin/python3.
 import base64
 import csv
 import hashlib
+import importlib.util
 import io
 import json
 import os
@@ -52,6 +53,17 @@ class Skip(Exception):
 
 class RecipeError(Exception):
     """The recipe could not build its layout: the scenario is broken."""
+
+
+def scenario_module(slug):
+    """The module of tests/scenarios/<slug>/scenario.py: what run.py runs, and
+    what a variant scenario builds on (its project, its oracle)."""
+    here = os.path.dirname(os.path.abspath(__file__))
+    spec = importlib.util.spec_from_file_location(
+        "scenario_" + slug.replace("-", "_"), os.path.join(here, slug, "scenario.py"))
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
 
 
 def base_env():

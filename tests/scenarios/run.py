@@ -28,7 +28,6 @@ import argparse
 import concurrent.futures
 import fnmatch
 import glob
-import importlib.util
 import json
 import os
 import shutil
@@ -98,10 +97,7 @@ class Scenario:
     def __init__(self, slug, directory):
         self.slug = slug
         self.dir = directory
-        spec = importlib.util.spec_from_file_location(
-            "scenario_" + slug.replace("-", "_"), os.path.join(directory, "scenario.py"))
-        self.mod = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(self.mod)
+        self.mod = recipes.scenario_module(slug)
         with open(os.path.join(directory, "expected.json")) as f:
             self.expected = json.load(f)
         self.title = getattr(self.mod, "TITLE", slug)

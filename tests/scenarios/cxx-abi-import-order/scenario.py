@@ -13,14 +13,9 @@ ImportError: .../oldcv.libs/libstdc++.so.6: version `GLIBCXX_3.4.30' not found (
 Imported the other way round, both work. extprobe explain fastgeo._geo says
 the module imports (exit 0) and warns of the order.
 """
-import importlib.util
-import os
+from recipes import scenario_module
 
-_spec = importlib.util.spec_from_file_location(
-    "cxx_abi_scenario", os.path.join(os.path.dirname(os.path.abspath(__file__)),
-                                     "..", "cxx-abi", "scenario.py"))
-base = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(base)
+base = scenario_module("cxx-abi")
 
 TITLE = "module needs GLIBCXX_3.4.30; another package vendors GCC 11's libstdc++"
 

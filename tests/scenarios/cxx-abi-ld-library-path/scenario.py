@@ -8,14 +8,10 @@ libstdc++6-11-dbg, up to GLIBCXX_3.4.29), and the module, built by g++ 12
 with -D_GLIBCXX_ASSERTIONS, needs GLIBCXX_3.4.30:
 ImportError: .../conda/lib/libstdc++.so.6: version `GLIBCXX_3.4.30' not found (required by .../_geo...so)
 """
-import importlib.util
 import os
+from recipes import scenario_module
 
-_spec = importlib.util.spec_from_file_location(
-    "cxx_abi_scenario", os.path.join(os.path.dirname(os.path.abspath(__file__)),
-                                     "..", "cxx-abi", "scenario.py"))
-base = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(base)
+base = scenario_module("cxx-abi")
 
 TITLE = "module needs GLIBCXX_3.4.30, LD_LIBRARY_PATH holds GCC 11's libstdc++"
 

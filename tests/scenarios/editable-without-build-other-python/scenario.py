@@ -6,16 +6,11 @@ _core.cpython-3Y-x86_64-linux-gnu.so, built in place by another interpreter
 venv's interpreter does not accept the tag:
 ModuleNotFoundError: No module named 'fastcore._core'
 """
-import importlib.util
-import os
+from recipes import scenario_module
 
 TITLE = "editable install whose tree holds a build for another CPython version"
 
-_spec = importlib.util.spec_from_file_location(
-    "scenario_ewb_base", os.path.join(os.path.dirname(__file__), "..",
-                                      "editable-without-build", "scenario.py"))
-base = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(base)
+base = scenario_module("editable-without-build")
 
 
 def applies(ctx):

@@ -9,16 +9,11 @@ redone. Nothing beside pkg/_core.<tag>.so is named like it; its debug info
 names src/core.c. From any directory the import succeeds and runs the old
 code: `print(pkg._core.value())` prints 1.
 """
-import importlib.util
-import os
+from recipes import scenario_module
 
 TITLE = "editable install whose in-place build is older than src/core.c (found by DWARF)"
 
-_spec = importlib.util.spec_from_file_location(
-    "stale_unit", os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
-                               "shadowed-by-source-stale-unit", "scenario.py"))
-stale_unit = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(stale_unit)
+stale_unit = scenario_module("shadowed-by-source-stale-unit")
 
 
 def build(ctx):

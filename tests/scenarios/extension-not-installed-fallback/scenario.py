@@ -6,16 +6,11 @@ ImportError and reports is_available() == False: the import succeeds, the
 native code is silently never used. The contract's ordering rule applies:
 swallowed-import-error first, the cause (extension-not-installed) next.
 """
-import importlib.util
-import os
+from recipes import scenario_module
 
 TITLE = "the shim swallows the missing native module of a pure wheel (ordering rule)"
 
-_spec = importlib.util.spec_from_file_location(
-    "scenario_eni_base", os.path.join(os.path.dirname(__file__), "..",
-                                      "extension-not-installed", "scenario.py"))
-base = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(base)
+base = scenario_module("extension-not-installed")
 
 
 def build(ctx):

@@ -7,16 +7,11 @@ src/core.c (and the Python headers, /usr/include ...), all older than the
 module: nothing to report. The real import runs the code of the source:
 value() returns 1.
 """
-import importlib.util
-import os
+from recipes import scenario_module
 
 TITLE = "healthy: setuptools in-place build, source unchanged since"
 
-_spec = importlib.util.spec_from_file_location(
-    "stale_unit", os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
-                               "shadowed-by-source-stale-unit", "scenario.py"))
-stale_unit = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(stale_unit)
+stale_unit = scenario_module("shadowed-by-source-stale-unit")
 
 
 def build(ctx):

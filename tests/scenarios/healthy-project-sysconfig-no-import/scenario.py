@@ -3,15 +3,10 @@
 at all (issue 9: the facts child used to run its sysconfig.py even then).
 The recipe and the oracle are those of healthy-project-sysconfig.
 """
-import importlib.util
 import os
+from recipes import scenario_module
 
-_spec = importlib.util.spec_from_file_location(
-    "healthy_project_sysconfig",
-    os.path.join(os.path.dirname(os.path.abspath(__file__)), "..",
-                 "healthy-project-sysconfig", "scenario.py"))
-_base = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(_base)
+_base = scenario_module("healthy-project-sysconfig")
 
 TITLE = "healthy: --no-import runs nothing of the project (sysconfig.py, os.py, site.py)"
 oracle = _base.oracle
