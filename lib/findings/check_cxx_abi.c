@@ -11,7 +11,6 @@
  */
 #include "findings/checks.h"
 
-#include <dirent.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -20,7 +19,6 @@
 /* Older copies named in one warning, and entries read per directory: a
  * site-packages of thousands of distributions is read once, not more. */
 #define MAX_OLDER 4
-#define MAX_DIR_ENTRIES 100000
 
 #define LIBSTDCXX "libstdc++.so.6"
 
@@ -273,6 +271,23 @@ older_than_needed(ep_ctx *c, const char *path, const struct stat *tree,
     return older && out->path != NULL;
 }
 
+/* Names scan_entry looks at: "<name>.libs" in an entry, "libstdc++*.so*"
+ * in such a directory. */
+static bool
+libs_dir(const char *name, const void *unused)
+{
+    (void)unused;
+    size_t len = strlen(name);
+    return len > 5 && strcmp(name + len - 5, ".libs") == 0;
+}
+
+static bool
+libstdcxx_file(const char *name, const void *unused)
+{
+    (void)unused;
+    return strncmp(name, "libstdc++", 9) == 0 && strstr(name, ".so") != NULL;
+}
+
 /* The libstdc++.so.6 copies in the "<name>.libs" directories of one
  * sys.path entry -- where wheels keep the libraries they ship -- that lack
  * a version the module needs. */
@@ -281,41 +296,28 @@ scan_entry(ep_ctx *c, const char *entry, const struct stat *tree,
            const ep_version_need *needs, size_t nneeds, older_copy *out,
            size_t *nout)
 {
-    size_t n = *nout, room = MAX_OLDER;
-    DIR *d = opendir(entry);
-    if (d == NULL) {
+    size_t n = *nout;
+    ep_dirlist dirs;
+    ep_error err;
+    if (ep_fs_list_matching(c->a, entry, libs_dir, NULL, &dirs, &err) !=
+        EP_OK) {
         return;
     }
-    struct dirent *e;
-    for (size_t seen = 0;
-         n < room && seen < MAX_DIR_ENTRIES && (e = readdir(d)) != NULL;
-         seen++) {
-        size_t len = strlen(e->d_name);
-        if (len <= 5 || strcmp(e->d_name + len - 5, ".libs") != 0) {
+    for (size_t i = 0; i < dirs.count && n < MAX_OLDER; i++) {
+        const char *libs = ep_path_join(c->a, entry, dirs.names[i]);
+        ep_dirlist files;
+        if (libs == NULL || ep_fs_list_matching(c->a, libs, libstdcxx_file,
+                                                NULL, &files, &err) != EP_OK) {
             continue;
         }
-        const char *libs = ep_path_join(c->a, entry, e->d_name);
-        DIR *ld = libs ? opendir(libs) : NULL;
-        if (ld == NULL) {
-            continue;
-        }
-        struct dirent *f;
-        for (size_t fseen = 0;
-             n < room && fseen < MAX_DIR_ENTRIES && (f = readdir(ld)) != NULL;
-             fseen++) {
-            if (strncmp(f->d_name, "libstdc++", 9) != 0 ||
-                strstr(f->d_name, ".so") == NULL) {
-                continue;
-            }
-            const char *p = ep_path_join(c->a, libs, f->d_name);
+        for (size_t k = 0; k < files.count && n < MAX_OLDER; k++) {
+            const char *p = ep_path_join(c->a, libs, files.names[k]);
             if (p != NULL &&
                 older_than_needed(c, p, tree, needs, nneeds, out, n)) {
                 n++;
             }
         }
-        closedir(ld);
     }
-    closedir(d);
     *nout = n;
 }
 
