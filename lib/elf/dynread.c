@@ -422,6 +422,35 @@ ep_elf_symtab_park(ep_elf_symtab *t)
 }
 
 bool
+ep_elf_symtab_adopt(ep_elf_symtab *keep, ep_elf_symtab *fresh)
+{
+    bool took = false;
+    if (keep != NULL && fresh != NULL && keep->map == NULL && keep->fd < 0 &&
+        keep->path != NULL && fresh->fd >= 0 &&
+        fresh->sb.st_dev == keep->sb.st_dev &&
+        fresh->sb.st_ino == keep->sb.st_ino &&
+        fresh->sb.st_size == keep->sb.st_size &&
+        fresh->sb.st_mtim.tv_sec == keep->sb.st_mtim.tv_sec &&
+        fresh->sb.st_mtim.tv_nsec == keep->sb.st_mtim.tv_nsec) {
+        keep->fd = fresh->fd;
+        fresh->fd = -1;
+        took = true;
+        if (keep->head_buf == NULL && fresh->head_buf != NULL &&
+            fresh->head_errno == 0) {
+            keep->head_buf = fresh->head_buf;
+            keep->head = fresh->head_buf;
+            keep->nhead = fresh->nhead;
+            keep->bytes += fresh->nhead;
+            fresh->head_buf = NULL;
+            fresh->head = NULL;
+            fresh->nhead = 0;
+        }
+    }
+    ep_elf_symtab_close(fresh);
+    return took;
+}
+
+bool
 ep_elf_symtab_is_open(const ep_elf_symtab *t)
 {
     return t != NULL && t->fd >= 0;

@@ -80,6 +80,12 @@ void ep_elf_symtab_close(ep_elf_symtab *t);
  * holds. */
 void ep_elf_symtab_park(ep_elf_symtab *t);
 bool ep_elf_symtab_is_open(const ep_elf_symtab *t);
+/* fresh was just opened on the file keep was read from (same device and
+ * inode): keep takes fresh's descriptor when parked, and its first read
+ * when it holds none, if the file is unchanged (size, mtime); fresh is
+ * closed. Spares a batch opening and reading a file it has parked. True
+ * when keep took the descriptor. */
+bool ep_elf_symtab_adopt(ep_elf_symtab *keep, ep_elf_symtab *fresh);
 /* Park, and free the tables read so far except the hash header (they are
  * read again when needed). The strings of the facts returned by _load
  * are freed: copy them first. */

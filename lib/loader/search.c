@@ -755,7 +755,9 @@ ld_sess_file(ld_sess *s, const char *path, bool map)
         ld_image *m =
             S_ISREG(sb->st_mode) ? find_image(s, sb->st_dev, sb->st_ino) : NULL;
         if (m != NULL) {
-            ep_elf_symtab_close(t);
+            /* A parked file reached again (a library of an earlier tree
+             * named as a root): its descriptor and first read serve. */
+            s->nopen += ep_elf_symtab_adopt(m->symtab, t);
         } else if ((m = new_image(s, path, t)) == NULL) {
             s->nomem = true;
             return NULL;

@@ -7,6 +7,9 @@
  */
 #include "loader_oracle.h"
 
+#include "elf/dynread.h"
+#include "loader/loader.h"
+
 #include <stdint.h>
 #include <sys/stat.h>
 
@@ -109,6 +112,49 @@ Test(loader, trees_outlive_their_session)
     ep_deps_free(a);
 }
 
+Test(loader, a_parked_library_named_as_a_root_gives_the_fresh_tree)
+{
+    /* A batch meets a library first as a dependency, parks it (descriptor
+     * closed, tables freed), then is given it as a FILE by another name:
+     * the new descriptor and first read go to the parked file. */
+    ep_deps_options o = opts(NULL, NULL);
+    ep_deps_session *s = NULL;
+    ep_error err;
+    cr_assert(eq(int, ep_deps_session_new(&o, &s, &err), EP_OK));
+    ep_deps *mod = NULL, *in = NULL, *alone = NULL;
+    cr_assert(eq(
+        int, ep_deps_session_analyze(s, fx("versions/mod_fxv.so"), &mod, &err),
+        EP_OK));
+    must_have(mod, "libfxv.so");
+    size_t parked = 0;
+    for (ld_image *m = s->all; m != NULL; m = m->next_all) {
+        ep_elf_symtab_trim(m->symtab);
+        parked += m->symtab != NULL && !ep_elf_symtab_is_open(m->symtab);
+    }
+    cr_assert(parked > 0);
+    char dir[] = "/tmp/ep-adopt-XXXXXX";
+    cr_assert(mkdtemp(dir) != NULL);
+    char alias[sizeof(dir) + 16];
+    snprintf(alias, sizeof(alias), "%s/alias.so", dir);
+    char *lib = realpath(fx("versions/libfxv.so"), NULL);
+    cr_assert(lib != NULL);
+    cr_assert(eq(int, symlink(lib, alias), 0));
+    cr_assert(eq(int, ep_deps_session_analyze(s, alias, &in, &err), EP_OK),
+              "%s", err.message);
+    cr_assert(eq(int, ep_deps_analyze(alias, &o, &alone, &err), EP_OK));
+    char *a = json_of(in), *b = json_of(alone);
+    cr_assert(eq(str, a, b));
+    ep_free(a);
+    ep_free(b);
+    ep_deps_free(in);
+    ep_deps_free(alone);
+    ep_deps_free(mod);
+    ep_deps_session_free(s);
+    unlink(alias);
+    rmdir(dir);
+    free(lib);
+}
+
 /* Write text to path with mode. */
 static void
 write_file(const char *path, const char *text, mode_t mode)
@@ -206,8 +252,7 @@ make_pyenv(const char *root, const char *const *versions,
         cr_assert(eq(int, mkdir(p, 0755), 0));
         snprintf(p, sizeof(p), "%s/versions/%s/bin", root, versions[i]);
         cr_assert(eq(int, mkdir(p, 0755), 0));
-        snprintf(p, sizeof(p), "%s/versions/%s/bin/python3", root,
-                 versions[i]);
+        snprintf(p, sizeof(p), "%s/versions/%s/bin/python3", root, versions[i]);
         cr_assert(eq(int, symlink(targets[i], p), 0));
     }
     snprintf(p, sizeof(p), "%s/shims/python3", root);
@@ -232,8 +277,7 @@ modelled_exe(const char *python, char *buf, size_t size)
         return buf;
     }
     cr_assert(eq(int,
-                 ep_deps_session_analyze(s, fx("rpath/mod_rpath.so"), &d,
-                                         &err),
+                 ep_deps_session_analyze(s, fx("rpath/mod_rpath.so"), &d, &err),
                  EP_OK));
     snprintf(buf, size, "%s", ep_deps_interpreter(d));
     ep_deps_free(d);
@@ -245,8 +289,7 @@ Test(loader, session_follows_a_pyenv_shim_by_pyenv_rules)
 {
     char root[] = "/tmp/ep-pyenv-XXXXXX";
     cr_assert(mkdtemp(root) != NULL);
-    const char *const versions[] = {"3.99.1", "3.99.12", "3.98.0",
-                                    "3.99.13a1"};
+    const char *const versions[] = {"3.99.1", "3.99.12", "3.98.0", "3.99.13a1"};
     const char *const targets[] = {"/bin/true", "/usr/bin/python3",
                                    "/bin/false", "/bin/true"};
     make_pyenv(root, versions, targets, 4);
