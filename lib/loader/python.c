@@ -60,14 +60,9 @@ found_def(const ep_elf_symcand *sym, void *ctx)
     return *(bool *)ctx;
 }
 
-bool
-ld_exports_pyinit(ld_sess *s, const char *path)
+static bool
+exports_pyinit(ep_elf_symtab *t, const char *path)
 {
-    ld_file *f = ld_sess_file(s, path, false);
-    if (f == NULL || f->img == NULL || f->img->symtab == NULL) {
-        return false;
-    }
-    ep_elf_symtab *t = f->img->symtab;
     /* The name the import system asks for first (PEP 489: PyInit_ and the
      * file name up to its first dot) is one hash lookup; any other
      * PyInit_ export takes a walk over the symbol table. */
@@ -92,4 +87,28 @@ ld_exports_pyinit(ld_sess *s, const char *path)
     }
     bool any = false;
     return ep_elf_symtab_each(t, false, is_pyinit_def, &any) == EP_OK && any;
+}
+
+bool
+ld_exports_pyinit(ld_sess *s, const char *path)
+{
+    ld_file *f = ld_sess_file(s, path, false);
+    if (f == NULL || f->img == NULL) {
+        return false;
+    }
+    if (f->img->symtab != NULL) {
+        return exports_pyinit(f->img->symtab, path);
+    }
+    /* A session without symbol checks keeps no symbol table: the file is
+     * read again for this question alone (whether it is an extension
+     * decides the process it is loaded in, symbols checked or not). */
+    ep_elf_symtab *t = NULL;
+    int errnum = 0;
+    const ep_elf_dynfacts *facts = NULL;
+    const char *why = NULL;
+    bool yes =
+        ep_elf_symtab_openfile(path, false, &t, &errnum, NULL) == EP_OK &&
+        ep_elf_symtab_load(t, &facts, &why) && exports_pyinit(t, path);
+    ep_elf_symtab_close(t);
+    return yes;
 }

@@ -201,6 +201,19 @@ def plain_unless_extension():
     check("extension, default: in the interpreter",
           doc["python"] is not None and doc["python"]["name"] == "python3",
           str(doc["python"]))
+    # --no-symbols skips the symbol check, not the question of which
+    # process the file is loaded in: the extension stays in the
+    # interpreter, the library on its own.
+    for f, want in ((MODULE, True), (lib, False)):
+        p = subprocess.run([EXTPROBE, "deps", "--json", "--no-symbols", f],
+                           capture_output=True, text=True, timeout=60)
+        doc = json.loads(p.stdout)
+        check("%s, --no-symbols: %s" % (os.path.basename(f),
+                                         "in the interpreter" if want
+                                         else "standalone"),
+              (doc["python"] is not None) == want and
+              any("no PyInit_*" in n for n in doc["notes"]) != want,
+              str(doc["python"]) + str(doc["notes"]))
     p = subprocess.run([EXTPROBE, "deps", "--json", "--python",
                         "/usr/bin/python3", lib],
                        capture_output=True, text=True, timeout=60)
