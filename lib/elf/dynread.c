@@ -460,9 +460,9 @@ void
 ep_elf_symtab_trim(ep_elf_symtab *t)
 {
     if (t != NULL && t->map != NULL) {
-        /* The pages go; the mapping stays, and the next touch reads them
-         * from the page cache again. */
-        madvise((void *)t->map, (size_t)t->sb.st_size, MADV_DONTNEED);
+        /* A mapping holds page-cache pages, not memory of ours: dropping
+         * them would cost a system call and a page-table walk now and
+         * faults at the next touch, and free nothing. */
         return;
     }
     if (t == NULL || t->path == NULL) {
