@@ -83,7 +83,7 @@ print_rule(ep_deps_how how, const char *from)
     }
     if (from != NULL) {
         const char *slash = strrchr(from, '/');
-        printf("%s of %s", name, slash ? slash + 1 : from);
+        printf("%s of %s", name, cli_text(slash ? slash + 1 : from));
     } else {
         fputs(name, stdout);
     }
@@ -94,7 +94,7 @@ print_skipped(const char *indent, const ep_deps_lib *l)
 {
     for (size_t i = 0; i < l->nskipped; i++) {
         printf("%s%-8s %s: %s\n", indent, i == 0 ? "skipped:" : "",
-               l->skipped[i].path, l->skipped[i].why);
+               cli_text(l->skipped[i].path), cli_text(l->skipped[i].why));
     }
 }
 
@@ -104,11 +104,11 @@ print_search(const char *indent, const ep_deps_lib *l)
     for (size_t i = 0; i < l->ntried; i++) {
         const ep_deps_place *p = &l->tried[i];
         printf("%s%-8s %s (", indent, i == 0 ? "tried:" : "",
-               p->path[0] ? p->path : "(working directory)");
+               p->path[0] ? cli_text(p->path) : "(working directory)");
         print_rule(p->how, p->from);
         fputs(p->exists ? "" : "; does not exist", stdout);
         if (p->note != NULL) {
-            printf("; %s", p->note);
+            printf("; %s", cli_text(p->note));
         }
         fputs(")\n", stdout);
     }
@@ -118,13 +118,14 @@ print_search(const char *indent, const ep_deps_lib *l)
 static void
 print_line(const ep_deps_lib *l, bool repeat)
 {
-    fputs(l->name, stdout);
+    fputs(cli_text(l->name), stdout);
     if (repeat) {
         fputs(" (see above)\n", stdout);
         return;
     }
     if (l->error != NULL) {
-        printf(" => %s REFUSED: %s", l->path ? l->path : "?", l->error);
+        printf(" => %s REFUSED: %s", l->path ? cli_text(l->path) : "?",
+               cli_text(l->error));
         if (l->how != EP_DEPS_NOT_FOUND) {
             fputs(" [", stdout);
             print_rule(l->how, l->how_from);
@@ -138,7 +139,7 @@ print_line(const ep_deps_lib *l, bool repeat)
         return;
     }
     if (strcmp(l->name, l->path) != 0) {
-        printf(" => %s", l->path);
+        printf(" => %s", cli_text(l->path));
     }
     fputs(" [", stdout);
     print_rule(l->how, l->how_from);
@@ -191,19 +192,20 @@ static int
 print_text(const ep_deps *d)
 {
     const ep_deps_lib *root = ep_deps_root(d);
-    printf("%s\n", ep_deps_file(d));
+    printf("%s\n", cli_text(ep_deps_file(d)));
     if (ep_deps_interpreter(d) != NULL) {
-        printf("  interpreter %s\n  already loaded:", ep_deps_interpreter(d));
+        printf("  interpreter %s\n  already loaded:",
+               cli_text(ep_deps_interpreter(d)));
         for (size_t i = 1; i < ep_deps_process_count(d); i++) {
             const ep_deps_lib *p = ep_deps_process(d, i);
-            printf(" %s", p->soname ? p->soname : p->name);
+            printf(" %s", cli_text(p->soname ? p->soname : p->name));
         }
         putchar('\n');
     } else {
         puts("  no interpreter (standalone, as ldd loads it)");
     }
     if (root->error != NULL) {
-        printf("  CANNOT BE LOADED: %s\n", root->error);
+        printf("  CANNOT BE LOADED: %s\n", cli_text(root->error));
     } else {
         size_t n = ep_deps_library_count(d);
         bool *shown = calloc(n ? n : 1, sizeof(*shown));
@@ -224,10 +226,10 @@ print_text(const ep_deps *d)
     }
     for (size_t i = 0; i < nmiss; i++) {
         const ep_deps_version *m = ep_deps_missing_version(d, i);
-        printf("  %s: version '%s' not found (required by %s)", m->path,
-               m->version, m->needed_by);
+        printf("  %s: version '%s' not found (required by %s)",
+               cli_text(m->path), cli_text(m->version), cli_text(m->needed_by));
         if (m->highest != NULL) {
-            printf("; it has up to %s", m->highest);
+            printf("; it has up to %s", cli_text(m->highest));
         }
         putchar('\n');
     }
@@ -237,15 +239,16 @@ print_text(const ep_deps *d)
     }
     for (size_t i = 0; i < nsym; i++) {
         const ep_deps_symbol *s = ep_deps_unresolved(d, i);
-        printf("  %s%s%s (needed by %s)\n", s->name, s->version ? "@" : "",
-               s->version ? s->version : "", s->needed_by);
+        printf("  %s%s%s (needed by %s)\n", cli_text(s->name),
+               s->version ? "@" : "", s->version ? cli_text(s->version) : "",
+               cli_text(s->needed_by));
     }
     ep_strlist notes = ep_deps_notes(d);
     if (notes.count > 0) {
         puts("\nnotes:");
     }
     for (size_t i = 0; i < notes.count; i++) {
-        printf("  %s\n", notes.items[i]);
+        printf("  %s\n", cli_text(notes.items[i]));
     }
     size_t missing = 0, refused = 0;
     for (size_t i = 0; i < ep_deps_library_count(d); i++) {

@@ -71,7 +71,7 @@ print_list(const char *label, ep_strlist l)
         fputs(" -", stdout);
     }
     for (size_t i = 0; i < l.count; i++) {
-        printf(" %s", l.items[i][0] ? l.items[i] : "\"\"");
+        printf(" %s", l.items[i][0] ? cli_text(l.items[i]) : "\"\"");
     }
     putchar('\n');
 }
@@ -82,17 +82,18 @@ print_tag(const ep_ext_tag *t)
     if (t == NULL) {
         return;
     }
-    printf("  %-11s %s", "module", t->module);
+    printf("  %-11s %s", "module", cli_text(t->module));
     if (t->stable_abi) {
         fputs("  stable ABI (abi3)", stdout);
     } else if (t->implementation != NULL) {
-        printf("  %s %s%s", t->implementation, t->version ? t->version : "",
-               t->abiflags && t->abiflags[0] ? t->abiflags : "");
+        printf("  %s %s%s", cli_text(t->implementation),
+               t->version ? cli_text(t->version) : "",
+               t->abiflags && t->abiflags[0] ? cli_text(t->abiflags) : "");
         if (t->platform) {
-            printf("  %s", t->platform);
+            printf("  %s", cli_text(t->platform));
         }
     } else if (t->raw_tag != NULL) {
-        printf("  unrecognised tag '%s'", t->raw_tag);
+        printf("  unrecognised tag '%s'", cli_text(t->raw_tag));
     } else {
         fputs("  untagged (.so, any interpreter)", stdout);
     }
@@ -116,7 +117,8 @@ print_highest(const ep_version_need *needs, size_t from, size_t to)
             top = c < 0 || (c == 0 && k > i);
         }
         if (top) {
-            printf("%s%s", any ? " " : "  (highest ", needs[i].version);
+            printf("%s%s", any ? " " : "  (highest ",
+                   cli_text(needs[i].version));
             any = true;
         }
     }
@@ -130,14 +132,15 @@ print_versions(ep_object *obj)
     size_t n;
     ep_error err;
     if (ep_object_version_needs(obj, &needs, &n, &err) != EP_OK) {
-        printf("  %-11s %s\n", "versions", err.message);
+        printf("  %-11s %s\n", "versions", cli_text(err.message));
         return;
     }
     for (size_t i = 0; i < n;) {
         size_t end = i;
-        printf("  %-11s %s:", i == 0 ? "versions" : "", needs[i].file);
+        printf("  %-11s %s:", i == 0 ? "versions" : "",
+               cli_text(needs[i].file));
         for (; end < n && strcmp(needs[end].file, needs[i].file) == 0; end++) {
-            printf(" %s%s", needs[end].version,
+            printf(" %s%s", cli_text(needs[end].version),
                    needs[end].weak ? "(weak)" : "");
         }
         print_highest(needs, i, end);
@@ -154,7 +157,7 @@ print_symbols(ep_object *obj, bool all)
     ep_error err;
     if (ep_object_symbols(obj, &syms, &n, &err) != EP_OK ||
         ep_object_pyinit(obj, &pyinit, &err) != EP_OK) {
-        printf("  %-11s %s\n", "symbols", err.message);
+        printf("  %-11s %s\n", "symbols", cli_text(err.message));
         return;
     }
     print_list("PyInit", pyinit);
@@ -180,10 +183,13 @@ print_symbols(ep_object *obj, bool all)
         }
         printf("    %s %-6s %-6s %s%s%s\n", syms[i].defined ? "def" : "und",
                ep_symbol_type_str(syms[i].type),
-               ep_symbol_bind_str(syms[i].bind), syms[i].name, at,
-               syms[i].version ? syms[i].version : "");
+               ep_symbol_bind_str(syms[i].bind), cli_text(syms[i].name), at,
+               syms[i].version ? cli_text(syms[i].version) : "");
     }
 }
+
+/* Source files shown in the text report; the JSON has all. */
+#define TEXT_SOURCES 10
 
 /* Build provenance (DWARF, read by the isolated helper). */
 static void
@@ -196,19 +202,19 @@ print_provenance(ep_provenance_reader *reader, const ep_object *obj)
         return;
     }
     if (ep_provenance_read_with(reader, obj, &prov, &err) != EP_OK) {
-        printf("  %-11s %s\n", "debug-info", err.message);
+        printf("  %-11s %s\n", "debug-info", cli_text(err.message));
         return;
     }
     const ep_provenance_info *in = ep_provenance_get(prov);
     if (in->status == EP_DEBUG_ABSENT) {
         printf("  %-11s absent%s%s\n", "debug-info", in->reason ? ": " : "",
-               in->reason ? in->reason : "");
+               in->reason ? cli_text(in->reason) : "");
     } else if (in->status == EP_DEBUG_UNREADABLE) {
         printf("  %-11s %s %s: debug info unreadable: %s\n", "debug-info",
-               in->source, in->debug_file, in->reason);
+               in->source, cli_text(in->debug_file), cli_text(in->reason));
     } else {
         printf("  %-11s %s %s, %zu unit%s\n", "debug-info", in->source,
-               in->debug_file, in->units, in->units == 1 ? "" : "s");
+               cli_text(in->debug_file), in->units, in->units == 1 ? "" : "s");
     }
     /* "gcc 12.2.0, C11, 1 unit: GNU C17 12.2.0 -O2 ...": the compiler by
      * name (rustc units as rustc, though their producer starts "clang"). */
@@ -216,27 +222,38 @@ print_provenance(ep_provenance_reader *reader, const ep_object *obj)
         const ep_build_unit *u = &in->producers[i];
         printf("  %-11s ", i == 0 ? "producer" : "");
         if (u->compiler != NULL) {
-            printf("%s %s, ", u->compiler,
-                   u->compiler_version ? u->compiler_version : "?");
+            printf("%s %s, ", cli_text(u->compiler),
+                   u->compiler_version ? cli_text(u->compiler_version) : "?");
         }
         if (u->language != NULL) {
-            printf("%s, ", u->language);
+            printf("%s, ", cli_text(u->language));
         }
         printf("%zu unit%s: %s\n", u->units, u->units == 1 ? "" : "s",
-               u->producer[0] ? u->producer : "(no DW_AT_producer)");
+               u->producer[0] ? cli_text(u->producer) : "(no DW_AT_producer)");
+    }
+    /* The units' source files, as explain compares them with the build's
+     * time: the first few here, every one in the JSON. */
+    for (size_t i = 0; i < in->sources.count && i < TEXT_SOURCES; i++) {
+        printf("  %-11s %s\n", i == 0 ? "sources" : "",
+               cli_text(in->sources.items[i]));
+    }
+    if (in->sources.count > TEXT_SOURCES) {
+        printf("  %-11s ... %zu more (--json lists them all)\n", "",
+               in->sources.count - TEXT_SOURCES);
     }
     for (size_t i = 0; i < in->python_headers.count; i++) {
         printf("  %-11s %s\n", i == 0 ? "py-headers" : "",
-               in->python_headers.items[i]);
+               cli_text(in->python_headers.items[i]));
     }
     if (in->status == EP_DEBUG_READ && in->python_headers.count > 0) {
         if (!in->has_macros) {
             printf("  %-11s no macro info (built without -g3)\n", "py-macros");
         } else {
             printf("  %-11s PY_VERSION %s, Py_LIMITED_API %s%s%s\n",
-                   "py-macros", in->py_version ? in->py_version : "unknown",
+                   "py-macros",
+                   in->py_version ? cli_text(in->py_version) : "unknown",
                    in->limited_api == NULL   ? "not defined"
-                   : in->limited_api[0] != 0 ? in->limited_api
+                   : in->limited_api[0] != 0 ? cli_text(in->limited_api)
                                              : "defined",
                    in->py_debug ? ", Py_DEBUG" : "",
                    in->py_gil_disabled ? ", Py_GIL_DISABLED" : "");
@@ -268,7 +285,7 @@ static void
 print_text(ep_provenance_reader *reader, ep_object *obj, bool all_symbols)
 {
     const ep_elf_info *in = ep_object_elf(obj);
-    printf("%s\n", ep_object_path(obj));
+    printf("%s\n", cli_text(ep_object_path(obj)));
     if (in != NULL) {
         printf("  %-11s ELF %d-bit %s-endian, %s, %s, osabi %s\n", "format",
                in->elf_class, in->endian_name, in->machine_name, in->type_name,
@@ -279,15 +296,15 @@ print_text(ep_provenance_reader *reader, ep_object *obj, bool all_symbols)
     print_tag(ep_object_ext_tag(obj));
     if (ep_object_reason(obj) != NULL) {
         printf("  %-11s %s: %s\n", "problem", ep_kind_str(ep_object_kind(obj)),
-               ep_object_reason(obj));
+               cli_text(ep_object_reason(obj)));
     }
     if (ep_object_kind(obj) != EP_KIND_ELF || in == NULL) {
         return;
     }
     if (in->interp) {
-        printf("  %-11s %s\n", "interp", in->interp);
+        printf("  %-11s %s\n", "interp", cli_text(in->interp));
     }
-    printf("  %-11s %s\n", "soname", in->soname ? in->soname : "-");
+    printf("  %-11s %s\n", "soname", in->soname ? cli_text(in->soname) : "-");
     print_list("needed", in->needed);
     print_list("rpath", in->rpath);
     print_list("runpath", in->runpath);
@@ -314,9 +331,10 @@ print_text(ep_provenance_reader *reader, ep_object *obj, bool all_symbols)
     }
     print_symbols(obj, all_symbols);
     print_versions(obj);
-    printf("  %-11s %s\n", "build-id", in->build_id ? in->build_id : "-");
+    printf("  %-11s %s\n", "build-id",
+           in->build_id ? cli_text(in->build_id) : "-");
     if (in->abi_tag) {
-        printf("  %-11s %s\n", "abi-tag", in->abi_tag);
+        printf("  %-11s %s\n", "abi-tag", cli_text(in->abi_tag));
     }
     print_list("compiler", in->comments);
     printf("  %-11s %s, %s\n", "debug",

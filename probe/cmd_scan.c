@@ -93,14 +93,15 @@ on_module(const ep_scan_module *m, size_t done, size_t total, void *ctx)
         o->printed++;
     } else if (!m->ok) {
         clear_progress(o);
-        printf("FAIL %s  %s\n", m->module, m->file);
+        printf("FAIL %s  %s\n", cli_text(m->module), cli_text(m->file));
         for (size_t i = 0; i < m->nfindings; i++) {
             printf("     %-22s %s\n", m->findings[i].code,
-                   m->findings[i].summary);
+                   cli_text(m->findings[i].summary));
         }
     }
     if (o->progress && (done % 16 == 0 || done == total)) {
-        fprintf(stderr, "\r\033[Kscan: %zu/%zu %.60s", done, total, m->module);
+        fprintf(stderr, "\r\033[Kscan: %zu/%zu %.60s", done, total,
+                cli_text(m->module));
     }
     return !ferror(stdout);
 }
@@ -174,9 +175,11 @@ cmd_scan(int argc, char **argv)
         if (sum.failed > 0) {
             putchar('\n');
         }
-        printf("interpreter  %s (%s)\n", sum.python, sum.executable);
+        printf("interpreter  %s (%s)\n", cli_text(sum.python),
+               cli_text(sum.executable));
         for (size_t i = 0; i < sum.roots.count; i++) {
-            printf("%-12s %s\n", i == 0 ? "scanned" : "", sum.roots.items[i]);
+            printf("%-12s %s\n", i == 0 ? "scanned" : "",
+                   cli_text(sum.roots.items[i]));
         }
         printf("\n  %-24s %8s\n", "result", "modules");
         printf("  %-24s %8zu\n", "loads", sum.ok);

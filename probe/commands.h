@@ -20,6 +20,11 @@ void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * a closed pipe or a full disk, so output is never lost silently. */
 int cli_write_stdout(const char *text);
 
+/* s as the text reports show a string that comes from a file: written out
+ * (ep_text_escape) when it holds a control character or a byte that is not
+ * printable ASCII, else s itself. Valid for the next 7 calls. */
+const char *cli_text(const char *s);
+
 /* output.c: what explain and wheel share at the end of a run. */
 
 /* --format and --color values; false after a usage message naming cmd. */

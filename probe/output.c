@@ -1,5 +1,6 @@
 /*
- * What explain and wheel share at the end of a run: checking --format and
+ * What the subcommands share: strings from files made safe for a terminal,
+ * and, for explain and wheel at the end of a run, checking --format and
  * --color, the colour decision, GitHub workflow annotations, and writing the
  * finished document.
  */
@@ -10,6 +11,31 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+const char *
+cli_text(const char *s)
+{
+    static char *ring[8];
+    static unsigned next;
+    if (s == NULL) {
+        return NULL;
+    }
+    const unsigned char *p = (const unsigned char *)s;
+    while (*p >= 0x20 && *p < 0x7f) {
+        p++;
+    }
+    if (*p == '\0') {
+        return s;
+    }
+    char *e = ep_text_escape(s);
+    if (e == NULL) {
+        return "(out of memory)";
+    }
+    unsigned k = next++ % 8;
+    ep_free(ring[k]);
+    ring[k] = e;
+    return e;
+}
 
 bool
 cli_check_format(const char *cmd, const char *format, const char *color)

@@ -4,6 +4,8 @@
  */
 #include "render/escape.h"
 
+#include <extprobe/extprobe.h>
+
 #include "util/strbuf.h"
 
 #include <stdio.h>
@@ -101,4 +103,18 @@ ep_text_clean(ep_arena *a, const char *s, bool keep_newlines)
     const char *copy = text ? ep_arena_strdup(a, text) : NULL;
     free(text);
     return copy;
+}
+
+char *
+ep_text_escape(const char *s)
+{
+    if (s == NULL) {
+        return NULL;
+    }
+    ep_arena a;
+    ep_arena_init(&a);
+    const char *clean = ep_text_clean(&a, s, false);
+    char *out = clean ? strdup(clean) : NULL;
+    ep_arena_release(&a);
+    return out;
 }

@@ -130,7 +130,14 @@ write_findings(ep_strbuf *sb, const ep_report *r, const style *st)
 void
 ep_report_text_findings(ep_strbuf *sb, const ep_report *r, bool color)
 {
-    write_findings(sb, r, color ? &ansi : &plain);
+    /* Escaped copies need an arena (a finding about a wheel member whose
+     * name holds ESC crashed here without one). */
+    style escaped = color ? ansi : plain;
+    ep_arena arena;
+    ep_arena_init(&arena);
+    escaped.arena = &arena;
+    write_findings(sb, r, &escaped);
+    ep_arena_release(&arena);
 }
 
 static void

@@ -5,6 +5,7 @@
  */
 #include "wheel/wheel.h"
 #include "render/json.h"
+#include "render/escape.h"
 #include "render/render.h"
 #include "util/error.h"
 #include "util/strbuf.h"
@@ -209,17 +210,28 @@ ep_wheels_json(const ep_wheels *ws, ep_error *err)
 /* ---- text ------------------------------------------------------------------
  */
 
+/* Names in a wheel (members, tags, versions) are the packager's: shown
+ * written out where they hold control characters (render/escape.h). */
+static const char *
+shown(ep_arena *a, const char *s)
+{
+    const char *c = ep_text_clean(a, s, false);
+    return c != NULL || s == NULL ? c : "?";
+}
+
 static void
-text_wheel(ep_strbuf *sb, const ep_wheels *ws, const ep_wheel *w, bool color)
+text_wheel(ep_strbuf *sb, ep_arena *a, const ep_wheels *ws, const ep_wheel *w,
+           bool color)
 {
     const char *bold = color ? "\033[1m" : "", *reset = color ? "\033[0m" : "";
     const char *red = color ? "\033[1;31m" : "",
                *green = color ? "\033[1;32m" : "";
-    ep_strbuf_printf(sb, "%sextprobe: wheel %s%s\n", bold, w->path, reset);
+    ep_strbuf_printf(sb, "%sextprobe: wheel %s%s\n", bold, shown(a, w->path),
+                     reset);
     if (w->wheel_tags.count > 0) {
         ep_strbuf_puts(sb, "  tags:");
         for (size_t i = 0; i < w->wheel_tags.count; i++) {
-            ep_strbuf_printf(sb, " %s", w->wheel_tags.items[i]);
+            ep_strbuf_printf(sb, " %s", shown(a, w->wheel_tags.items[i]));
         }
         ep_strbuf_putc(sb, '\n');
     }
@@ -241,7 +253,7 @@ text_wheel(ep_strbuf *sb, const ep_wheels *ws, const ep_wheel *w, bool color)
     const ep_report *r = w->report;
     if (r->nfindings > 0 && r->findings[0]->pub.severity == EP_SEVERITY_ERROR) {
         ep_strbuf_printf(sb, "%sCause:%s %s\n\n", red, reset,
-                         r->findings[0]->pub.summary);
+                         shown(a, r->findings[0]->pub.summary));
     } else if (!ep_report_has_errors(r)) {
         ep_strbuf_printf(sb, "%sOK:%s no error found%s\n\n", green, reset,
                          ws->has_target ? " for the target" : "");
@@ -252,17 +264,17 @@ text_wheel(ep_strbuf *sb, const ep_wheels *ws, const ep_wheel *w, bool color)
         if (m->machine == NULL) {
             continue;
         }
-        ep_strbuf_printf(sb, "  %-9s %s  %s ELF%d", m->kind, m->path,
+        ep_strbuf_printf(sb, "  %-9s %s  %s ELF%d", m->kind, shown(a, m->path),
                          m->machine, m->elf_class);
         for (int k = 0; k < 4; k++) {
             if (m->highest[k] != NULL) {
-                ep_strbuf_printf(sb, " %s", m->highest[k]);
+                ep_strbuf_printf(sb, " %s", shown(a, m->highest[k]));
             }
         }
         ep_strbuf_putc(sb, '\n');
     }
     for (size_t i = 0; i < r->notes.count; i++) {
-        ep_strbuf_printf(sb, "note: %s\n", r->notes.items[i]);
+        ep_strbuf_printf(sb, "note: %s\n", shown(a, r->notes.items[i]));
     }
     ep_strbuf_putc(sb, '\n');
 }
@@ -276,32 +288,36 @@ ep_wheels_text(const ep_wheels *ws, bool color, ep_error *err)
     }
     ep_strbuf sb;
     ep_strbuf_init(&sb);
+    ep_arena a;
+    ep_arena_init(&a);
     if (ws->has_target) {
         ep_strbuf_printf(&sb, "target: %s (%s)\n\n", ws->target.tag,
                          ws->target.desc);
     }
     for (size_t i = 0; i < ws->count; i++) {
-        text_wheel(&sb, ws, &ws->wheels[i], color);
+        text_wheel(&sb, &a, ws, &ws->wheels[i], color);
     }
     for (size_t i = 0; i < ws->nfamilies; i++) {
         const ep_wfamily *fam = &ws->families[i];
-        ep_strbuf_printf(&sb, "family %s %s: %zu wheels\n", fam->name,
-                         fam->version, fam->nwheels);
+        ep_strbuf_printf(&sb, "family %s %s: %zu wheels\n",
+                         shown(&a, fam->name), shown(&a, fam->version),
+                         fam->nwheels);
         ep_strbuf_puts(&sb, "  native modules:");
         for (size_t k = 0; k < fam->modules.count; k++) {
-            ep_strbuf_printf(&sb, " %s", fam->modules.items[k]);
+            ep_strbuf_printf(&sb, " %s", shown(&a, fam->modules.items[k]));
         }
         ep_strbuf_puts(&sb, fam->modules.count ? "\n" : " none\n");
         for (size_t k = 0; k < fam->native_tags.count; k++) {
             ep_strbuf_printf(&sb, "  native module:  %s\n",
-                             fam->native_tags.items[k]);
+                             shown(&a, fam->native_tags.items[k]));
         }
         for (size_t k = 0; k < fam->pure_tags.count; k++) {
             ep_strbuf_printf(&sb, "  pure fallback:  %s\n",
-                             fam->pure_tags.items[k]);
+                             shown(&a, fam->pure_tags.items[k]));
         }
         ep_strbuf_putc(&sb, '\n');
     }
+    ep_arena_release(&a);
     char *text = ep_strbuf_take(&sb);
     if (text == NULL) {
         ep_fail(err, EP_ERR_NOMEM, "out of memory");

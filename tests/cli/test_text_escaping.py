@@ -5,6 +5,10 @@ holds ESC, CR, BEL and a byte that is not UTF-8. The text report (CLI, with
 and without colour, and the shim's) shows them written out and holds no
 control character but newlines (and, with colour, its own style codes); the
 GitHub format likewise; the JSON is valid UTF-8 and keeps the exact text.
+Also the names a gcc-built object carries (a symbol, DT_NEEDED, DT_RUNPATH
+with ESC and BEL): inspect, deps and scan text write them out, their JSON
+keeps them, and a wheel holding the object is audited (its finding names
+the library) without a crash and without control characters.
 usage: test_text_escaping.py EXTPROBE PYSHIM_DIR|- SCRATCH_DIR
 """
 import json
@@ -103,6 +107,86 @@ check(ok, "json: valid UTF-8 and valid JSON")
 msgs = " ".join(str(f.get("detail")) + str(f.get("summary")) for f in doc.get("findings", []))
 check("\x1b]0;owned\x07" in msgs and "\r over" in msgs,
       "json: the exact message, controls and all (as JSON escapes)")
+
+# A compiled object holds names its builder chose: a symbol, a DT_NEEDED
+# name, a DT_RUNPATH. inspect, deps, scan and wheel show them written out
+# in text; the JSON keeps them exact. Built with gcc; readelf is the oracle
+# that the bytes are really in the file.
+objdir = os.path.join(scratch.encode(), b"obj")
+os.makedirs(objdir)
+esc_lib = b"libg\x1b[31m.so"
+with open(os.path.join(objdir, b"g.c"), "w") as f:
+    f.write("int g(void) { return 2; }\n")
+with open(os.path.join(objdir, b"m.c"), "w") as f:
+    f.write('int g(void);\n'
+            'int init(void) __asm__("\\"PyInit_m\\033[31mRED\\"");\n'
+            'int init(void) { return g(); }\n')
+runpath = b"/nonexistent/\x1b]0;title\x07"
+rg = subprocess.run([b"gcc", b"-shared", b"-fPIC", b"-o", esc_lib, b"g.c"],
+                    cwd=objdir, capture_output=True)
+rm = subprocess.run([b"gcc", b"-shared", b"-fPIC", b"-o", b"m.so", b"m.c",
+                     b"-L.", b"-lg\x1b[31m", b"-Wl,-rpath," + runpath],
+                    cwd=objdir, capture_output=True)
+mod = os.path.join(objdir, b"m.so")
+data = open(mod, "rb").read() if rm.returncode == 0 else b""
+check(rg.returncode == 0 and rm.returncode == 0 and
+      b"PyInit_m\x1b[31mRED\0" in data and esc_lib + b"\0" in data and
+      runpath + b"\0" in data,
+      "oracle: gcc put the ESC bytes in the symbol, DT_NEEDED and DT_RUNPATH "
+      "strings (%r %r)" % (rg.stderr[-200:], rm.stderr[-200:]))
+
+
+def strings_of(doc):
+    """Every string in a JSON document."""
+    if isinstance(doc, str):
+        yield doc
+    elif isinstance(doc, dict):
+        for k, v in doc.items():
+            yield from strings_of(k)
+            yield from strings_of(v)
+    elif isinstance(doc, list):
+        for v in doc:
+            yield from strings_of(v)
+
+
+for name, argv in (("inspect", [extprobe, "inspect", "--symbols", mod]),
+                   ("deps", [extprobe, "deps", "--standalone", mod]),
+                   ("scan", [extprobe, "scan", "--python", py, objdir])):
+    rc, out, err = run(argv)
+    check(b"\\x1b[31m" in out and not controls(out) and not controls(err),
+          "%s text: the object's names written out, no control character: "
+          "%s %s" % (name, controls(out), controls(err)))
+    check(b"\x1b" not in out, "%s text: no ESC byte at all" % name)
+for name, argv in (("inspect", [extprobe, "inspect", "--json", mod]),
+                   ("deps", [extprobe, "deps", "--json", "--standalone", mod])):
+    rc, out, err = run(argv)
+    try:
+        found = set(strings_of(json.loads(out.decode("utf-8"))))
+    except (UnicodeDecodeError, ValueError):
+        found = set()
+    check("PyInit_m\x1b[31mRED" in found or
+          any(s.startswith("libg\x1b[31m.so") for s in found),
+          "%s json: valid, and keeps the exact names" % name)
+# The same module in a wheel: its finding (a library neither in the wheel
+# nor allowed by the tag) names the DT_NEEDED entry. (libzip reads a zip
+# name without the UTF-8 flag as CP437, so an ESC in a member name arrives
+# as U+2190 and never as a control character.)
+import zipfile
+whl = os.path.join(scratch, "evil-1.0-cp311-cp311-manylinux_2_17_x86_64.whl")
+with zipfile.ZipFile(whl, "w") as z:
+    z.write(mod.decode("utf-8", "surrogateescape"),
+            "evil/m.cpython-311-x86_64-linux-gnu.so")
+    z.writestr("evil-1.0.dist-info/WHEEL",
+               "Wheel-Version: 1.0\nGenerator: test\nRoot-Is-Purelib: false\n"
+               "Tag: cp311-cp311-manylinux_2_17_x86_64\n")
+    z.writestr("evil-1.0.dist-info/RECORD", "")
+for color in ("never", "always"):
+    rc, out, err = run([extprobe, "wheel", "--color", color, whl])
+    check(rc in (0, 1) and b"libg\\x1b[31m.so" in out and
+          not controls(out, allow_styles=color == "always"),
+          "wheel text (--color %s): exit 0 or 1, the library's name written out, "
+          "no control character (rc %s): %s %r"
+          % (color, rc, controls(out, allow_styles=color == "always"), err[-200:]))
 
 if pyshim is None:
     print("note: the shim's text is not checked: this build's shim is built with "

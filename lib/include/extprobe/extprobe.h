@@ -56,6 +56,14 @@ EP_API const char *ep_status_str(ep_status status);
  *  Accepts NULL.  Ownership: releases what the library gave you. */
 EP_API void ep_free(void *ptr);
 
+/** s as a text report shows a string that comes from a file (a symbol
+ *  name, a DT_RUNPATH, a path): control characters (\t, \n, \r by name,
+ *  the rest as \xNN), DEL, C1 controls (\u0080) and bytes that are not
+ *  UTF-8 (\xNN) written out, so that the file cannot drive the terminal.
+ *  Other UTF-8 is kept. NULL when s is NULL or memory ran out.
+ *  Ownership: caller frees with ep_free(). */
+EP_API char *ep_text_escape(const char *s);
+
 /** Library version, "MAJOR.MINOR.PATCH".  Ownership: static. */
 EP_API const char *ep_version(void);
 
