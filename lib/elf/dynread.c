@@ -133,6 +133,7 @@ struct ep_elf_symtab {
     uint64_t bloom_rel, buckets_rel, chain_rel; /* offsets inside hash */
     const char **lists;     /* storage of the facts' string lists */
     struct long_str *longs; /* strings longer than a window's tail */
+    char *undef_names;      /* names of the undefined symbols, as walked */
 };
 
 uint32_t
@@ -408,6 +409,8 @@ ep_elf_symtab_close(ep_elf_symtab *t)
         free(t->longs);
         t->longs = next;
     }
+    free(t->undef_names);
+    t->undef_names = NULL;
     free(t->path);
     free(t);
 }
@@ -506,6 +509,8 @@ keep_head:
         free(t->longs);
         t->longs = next;
     }
+    free(t->undef_names);
+    t->undef_names = NULL;
     t->bytes = (size_t)t->hash.have + t->nphdrs * sizeof(*t->phdrs);
 }
 
@@ -1387,6 +1392,216 @@ ep_elf_symtab_find(ep_elf_symtab *t, const char *name, size_t namelen,
  * walk visits every entry once, so nothing is kept. */
 #define WALK_CHUNK (64u * 1024)
 
+/* An undefined symbol found by the walk, waiting for its name. */
+typedef struct undef {
+    uint64_t index;
+    uint32_t st_name;
+    unsigned char info;
+    uint16_t shndx;
+    uint64_t value;
+    size_t at; /* its name's offset in the names, SIZE_MAX if unreadable */
+    size_t len;
+} undef;
+
+/* The names gathered by a walk, back to back with their NULs. */
+typedef struct names_buf {
+    char *buf;
+    size_t len, cap;
+    bool nomem;
+} names_buf;
+
+static bool
+names_add(names_buf *b, const char *s, size_t n)
+{
+    if (n > b->cap - b->len) {
+        size_t cap = b->cap ? b->cap : 4096;
+        while (cap - b->len < n) {
+            cap *= 2;
+        }
+        char *g = realloc(b->buf, cap);
+        if (g == NULL) {
+            b->nomem = true;
+            return false;
+        }
+        b->buf = g;
+        b->cap = cap;
+    }
+    memcpy(b->buf + b->len, s, n);
+    b->len += n;
+    return true;
+}
+
+static int
+by_name(const void *a, const void *b)
+{
+    const undef *x = *(const undef *const *)a, *y = *(const undef *const *)b;
+    return x->st_name < y->st_name ? -1 : x->st_name > y->st_name;
+}
+
+/* Append the string at off of DT_STRTAB (chunk holds [base, base + n) of
+ * it) to names; false when it cannot be read. A name running past the
+ * chunk is read on its own. */
+static bool
+take_name(ep_elf_symtab *t, names_buf *names, const unsigned char *chunk,
+          uint64_t base, size_t n, undef *u)
+{
+    uint64_t off = u->st_name;
+    if (off >= t->str.len) {
+        return false;
+    }
+    const char *s = NULL;
+    size_t len = 0;
+    if (off >= base && off < base + n) {
+        const unsigned char *nul =
+            memchr(chunk + (off - base), '\0', (size_t)(base + n - off));
+        if (nul != NULL) {
+            s = (const char *)chunk + (off - base);
+            len = (size_t)(nul - (chunk + (off - base)));
+        }
+    }
+    if (s == NULL) {
+        s = dyn_string_len(t, off, &len); /* a long name: its own read */
+        if (s == NULL) {
+            return false;
+        }
+    }
+    size_t at = names->len;
+    if (!names_add(names, s, len + 1)) {
+        return false;
+    }
+    u->at = at;
+    u->len = len;
+    return true;
+}
+
+/* The undefined symbols: the table in chunks, then their names, read in
+ * runs of the string table in offset order into one buffer (not a window
+ * per name: a fresh page for each costs more than the read) and kept in
+ * t->undef_names until the object is trimmed or closed. Visited in table
+ * order; stops at the first whose name cannot be read, as the walk of
+ * every symbol does. */
+static ep_status
+each_undefined(ep_elf_symtab *t, ep_elf_sym_fn fn, void *ctx)
+{
+    const uint64_t per = WALK_CHUNK / sizeof(sym_t);
+    unsigned char *buf = malloc(WALK_CHUNK);
+    undef *us = NULL;
+    undef **order = NULL;
+    size_t nu = 0, cap = 0;
+    ep_status st = EP_OK;
+    bool cut = false; /* a chunk of the table could not be read */
+    if (buf == NULL) {
+        return EP_ERR_NOMEM;
+    }
+    for (uint64_t base = 0; base < t->nsyms && st == EP_OK && !cut;
+         base += per) {
+        uint64_t n = t->nsyms - base < per ? t->nsyms - base : per;
+        uint64_t at = t->sym.off + base * sizeof(sym_t);
+        const unsigned char *p;
+        if (at <= t->nhead && n * sizeof(sym_t) <= t->nhead - at) {
+            p = t->head + at;
+        } else if (fetch(t, buf, (size_t)(n * sizeof(sym_t)), at)) {
+            p = buf;
+        } else {
+            cut = true; /* those before it are still visited */
+            break;
+        }
+        for (uint64_t k = base == 0 ? 1 : 0; k < n; k++) {
+            sym_t sy;
+            memcpy(&sy, p + k * sizeof(sym_t), sizeof(sy));
+            if (sy.st_shndx != SHN_UNDEF) {
+                continue;
+            }
+            if (nu == cap) {
+                size_t ncap = cap ? 2 * cap : 256;
+                undef *g = realloc(us, ncap * sizeof(*us));
+                if (g == NULL) {
+                    st = EP_ERR_NOMEM;
+                    break;
+                }
+                us = g;
+                cap = ncap;
+            }
+            undef *u = &us[nu++];
+            u->index = base + k;
+            u->st_name = sy.st_name;
+            u->info = sy.st_info;
+            u->shndx = sy.st_shndx;
+            u->value = sy.st_value;
+            u->at = SIZE_MAX;
+        }
+    }
+    /* The names, in offset order: runs of the string table up to a chunk,
+     * each name taken from the run that holds its start. */
+    names_buf names = {NULL, 0, 0, false};
+    if (nu > 0 && st == EP_OK &&
+        (order = malloc(nu * sizeof(*order))) == NULL) {
+        st = EP_ERR_NOMEM;
+    }
+    if (order != NULL) {
+        for (size_t i = 0; i < nu; i++) {
+            order[i] = &us[i];
+        }
+        qsort(order, nu, sizeof(*order), by_name);
+        uint64_t size = (uint64_t)t->sb.st_size;
+        uint64_t end = t->str.len;
+        if (t->str.off < size && end > size - t->str.off) {
+            end = size - t->str.off;
+        }
+        uint64_t rbase = 0;
+        size_t rlen = 0;
+        for (size_t i = 0; i < nu; i++) {
+            undef *u = order[i];
+            uint64_t off = u->st_name;
+            if (off < end && (off < rbase || off >= rbase + rlen)) {
+                /* A new run from this name on: as much of the table as a
+                 * chunk holds (the names after it in order mostly fall
+                 * in it). */
+                rbase = off;
+                rlen =
+                    end - off < WALK_CHUNK ? (size_t)(end - off) : WALK_CHUNK;
+                if (!fetch(t, buf, rlen, t->str.off + rbase)) {
+                    rlen = 0;
+                }
+            }
+            take_name(t, &names, buf, rbase, rlen, u);
+        }
+        if (names.nomem) {
+            st = EP_ERR_NOMEM;
+        }
+    }
+    free(order);
+    free(buf);
+    free(t->undef_names);
+    t->undef_names = names.buf;
+    /* In table order, as the walk of every symbol visits them. */
+    for (size_t i = 0; i < nu && st == EP_OK; i++) {
+        const undef *u = &us[i];
+        if (u->at == SIZE_MAX) {
+            st = EP_ERR_MALFORMED;
+            break;
+        }
+        const char *name = t->undef_names + u->at;
+        ep_elf_symcand c;
+        c.namelen = u->len;
+        c.index = (uint32_t)u->index;
+        c.type = ELF64_ST_TYPE(u->info);
+        c.bind = ELF64_ST_BIND(u->info);
+        c.shndx = u->shndx;
+        c.value = u->value;
+        c.versym = 0;
+        const unsigned char *v = entry(t, &t->versym, u->index, 2);
+        if (v != NULL) {
+            memcpy(&c.versym, v, 2);
+        }
+        if (name[0] != '\0' && fn(name, &c, ctx)) {
+            break;
+        }
+    }
+    free(us);
+    return st == EP_OK && cut ? EP_ERR_MALFORMED : st;
+}
+
 ep_status
 ep_elf_symtab_each(ep_elf_symtab *t, bool undefined_only, ep_elf_sym_fn fn,
                    void *ctx)
@@ -1398,6 +1613,9 @@ ep_elf_symtab_each(ep_elf_symtab *t, bool undefined_only, ep_elf_sym_fn fn,
     if (!ep_range_ok(t->sym.off, t->nsyms * sizeof(sym_t),
                      (uint64_t)t->sb.st_size)) {
         return EP_ERR_MALFORMED;
+    }
+    if (undefined_only && t->map == NULL) {
+        return each_undefined(t, fn, ctx);
     }
     unsigned char *buf = NULL;
     ep_status st = EP_OK;

@@ -155,6 +155,91 @@ Test(loader, a_parked_library_named_as_a_root_gives_the_fresh_tree)
     free(lib);
 }
 
+/* One symbol as a walk reports it. */
+typedef struct seen_sym {
+    char name[512];
+    uint32_t index;
+    uint16_t versym;
+    unsigned char bind, type;
+} seen_sym;
+
+typedef struct seen {
+    seen_sym *v;
+    size_t n, cap;
+    bool undefined_only;
+} seen;
+
+static bool
+record_sym(const char *name, const ep_elf_symcand *c, void *ctx)
+{
+    seen *w = ctx;
+    if (w->undefined_only && c->shndx != 0) {
+        return false;
+    }
+    if (w->n == w->cap) {
+        w->cap = w->cap ? 2 * w->cap : 256;
+        w->v = realloc(w->v, w->cap * sizeof(*w->v));
+        cr_assert(w->v != NULL);
+    }
+    seen_sym *e = &w->v[w->n++];
+    snprintf(e->name, sizeof(e->name), "%s", name);
+    cr_assert(eq(sz, c->namelen, strlen(name)), "%s", name);
+    e->index = c->index;
+    e->versym = c->versym;
+    e->bind = c->bind;
+    e->type = c->type;
+    return false;
+}
+
+Test(loader, the_undefined_walk_names_what_the_whole_walk_names)
+{
+    /* The walk of the undefined symbols reads their names in runs of the
+     * string table, the walk of every symbol name by name: the same
+     * symbols, names and versions, in table order, over real objects. */
+    const char *paths[] = {
+        "/lib/x86_64-linux-gnu/libc.so.6",
+        "/lib/x86_64-linux-gnu/libstdc++.so.6",
+        "/usr/lib/x86_64-linux-gnu/libLLVM-14.0.6.so.1",
+        "/usr/lib/x86_64-linux-gnu/libpython3.11.so.1.0",
+        "/usr/lib/python3.11/lib-dynload/_ssl.cpython-311-x86_64-linux-gnu.so",
+    };
+    size_t compared = 0;
+    for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
+        if (access(paths[i], R_OK) != 0) {
+            continue;
+        }
+        seen all = {NULL, 0, 0, true}, und = {NULL, 0, 0, false};
+        for (int pass = 0; pass < 2; pass++) {
+            ep_elf_symtab *t = NULL;
+            int errnum = 0;
+            const ep_elf_dynfacts *facts = NULL;
+            const char *why = NULL;
+            cr_assert(eq(
+                int, ep_elf_symtab_openfile(paths[i], false, &t, &errnum, NULL),
+                EP_OK));
+            cr_assert(ep_elf_symtab_load(t, &facts, &why), "%s", paths[i]);
+            cr_assert(eq(int,
+                         ep_elf_symtab_each(t, pass == 1, record_sym,
+                                            pass == 0 ? &all : &und),
+                         EP_OK));
+            ep_elf_symtab_close(t);
+        }
+        cr_assert(und.n > 0, "%s has undefined symbols", paths[i]);
+        cr_assert(eq(sz, und.n, all.n), "%s", paths[i]);
+        for (size_t k = 0; k < und.n; k++) {
+            cr_assert(eq(str, und.v[k].name, all.v[k].name), "%s", paths[i]);
+            cr_assert(eq(u32, und.v[k].index, all.v[k].index));
+            cr_assert(eq(u16, und.v[k].versym, all.v[k].versym));
+            cr_assert(und.v[k].bind == all.v[k].bind &&
+                      und.v[k].type == all.v[k].type);
+        }
+        compared++;
+        free(all.v);
+        free(und.v);
+    }
+    cr_assert(compared >= 2, "libc and libstdc++ at least");
+}
+
 /* Write text to path with mode. */
 static void
 write_file(const char *path, const char *text, mode_t mode)
