@@ -11,6 +11,11 @@ round-robin, median of --rounds:
   explain  extprobe explain target --python VENV   (facts + static walk +
            dist-info + loader + the trial import)
   static   the same with --no-import
+and the same three for a module in a checkout (the first seed story: a
+source tree on sys.path, here the working directory) next to the N
+distributions: a project directory holding `ckpkg` with its own compiled
+`_core`, every command run from it. There explain looks for a distribution
+owning a name none of them owns.
 usage: explain_bench.py --extprobe build/probe/extprobe [--dists 2000,10000]
        [--rounds 7] [--python /usr/bin/python3]
 Not part of `meson test`: it measures the machine.
@@ -73,6 +78,15 @@ def make_env(root, python, ndists):
         f.write(EXT_SRC)
     subprocess.run(["gcc", "-shared", "-fPIC", "-O1", "-I" + inc, src, "-o",
                     os.path.join(pkg, "_core" + suffix)], check=True)
+    # The checkout: a project directory with the package built in place.
+    proj = os.path.join(root, "proj")
+    os.makedirs(os.path.join(proj, "ckpkg"))
+    with open(os.path.join(proj, "pyproject.toml"), "w") as f:
+        f.write('[project]\nname = "ckpkg"\nversion = "1.0"\n')
+    with open(os.path.join(proj, "ckpkg", "__init__.py"), "w") as f:
+        f.write("from . import _core\n")
+    subprocess.run(["gcc", "-shared", "-fPIC", "-O1", "-I" + inc, src, "-o",
+                    os.path.join(proj, "ckpkg", "_core" + suffix)], check=True)
     di = os.path.join(site, "target-1.0.dist-info")
     os.makedirs(di)
     with open(os.path.join(di, "METADATA"), "w") as f:
@@ -109,23 +123,34 @@ def main():
             vpy = make_env(root, a.python, n)
             work = os.path.join(root, "work")
             os.makedirs(work)
-            cmds = {"import": [vpy, "-c", "import target"]}
+            proj = os.path.join(root, "proj")
+            # (command, working directory, the import it is compared with)
+            cmds = {"import": ([vpy, "-c", "import target"], work, None),
+                    "import (checkout)": ([vpy, "-c", "import ckpkg"], proj, None)}
             for name, path in tools:
-                cmds[f"{name} explain"] = [path, "explain", "target", "--python", vpy]
-                cmds[f"{name} --no-import"] = [path, "explain", "target", "--python", vpy, "--no-import"]
-            for c in cmds.values():   # warm the page cache
-                timed(c, work)
+                for mod, cwd, anchor, tag in (("target", work, "import", ""),
+                                              ("ckpkg", proj, "import (checkout)",
+                                               " (checkout)")):
+                    cmds[f"{name} explain{tag}"] = (
+                        [path, "explain", mod, "--python", vpy], cwd, anchor)
+                    cmds[f"{name} --no-import{tag}"] = (
+                        [path, "explain", mod, "--python", vpy, "--no-import"],
+                        cwd, anchor)
+            for c, cwd, _ in cmds.values():   # warm the page cache
+                timed(c, cwd)
             times = {k: [] for k in cmds}
             for _ in range(a.rounds):
-                for k, c in cmds.items():
-                    times[k].append(timed(c, work))
-            base = statistics.median(times["import"])
+                for k, (c, cwd, _) in cmds.items():
+                    times[k].append(timed(c, cwd))
             print(f"\n{n} installed distributions ({a.rounds} rounds, median wall time)")
-            print(f"| command | ms | over import |")
+            print(f"| command | ms | over its import |")
             print(f"|---|---:|---:|")
             for k, v in times.items():
                 m = statistics.median(v)
-                print(f"| {k} | {m*1e3:.1f} | {'' if k == 'import' else '+%.1f ms' % ((m-base)*1e3)} |")
+                anchor = cmds[k][2]
+                over = "" if anchor is None else \
+                    "+%.1f ms" % ((m - statistics.median(times[anchor])) * 1e3)
+                print(f"| {k} | {m*1e3:.1f} | {over} |")
         finally:
             shutil.rmtree(root, ignore_errors=True)
 
