@@ -1392,6 +1392,10 @@ ep_elf_symtab_find(ep_elf_symtab *t, const char *name, size_t namelen,
  * walk visits every entry once, so nothing is kept. */
 #define WALK_CHUNK (64u * 1024)
 
+/* Room for a name after its start in a run of the string table (a longer
+ * one is read on its own). */
+#define NAME_TAIL 512u
+
 /* An undefined symbol found by the walk, waiting for its name. */
 typedef struct undef {
     uint64_t index;
@@ -1414,7 +1418,7 @@ static bool
 names_add(names_buf *b, const char *s, size_t n)
 {
     if (n > b->cap - b->len) {
-        size_t cap = b->cap ? b->cap : 4096;
+        size_t cap = b->cap ? b->cap : 1024;
         while (cap - b->len < n) {
             cap *= 2;
         }
@@ -1484,15 +1488,12 @@ static ep_status
 each_undefined(ep_elf_symtab *t, ep_elf_sym_fn fn, void *ctx)
 {
     const uint64_t per = WALK_CHUNK / sizeof(sym_t);
-    unsigned char *buf = malloc(WALK_CHUNK);
+    unsigned char *buf = NULL; /* for what the first read does not hold */
     undef *us = NULL;
     undef **order = NULL;
     size_t nu = 0, cap = 0;
     ep_status st = EP_OK;
     bool cut = false; /* a chunk of the table could not be read */
-    if (buf == NULL) {
-        return EP_ERR_NOMEM;
-    }
     for (uint64_t base = 0; base < t->nsyms && st == EP_OK && !cut;
          base += per) {
         uint64_t n = t->nsyms - base < per ? t->nsyms - base : per;
@@ -1500,6 +1501,9 @@ each_undefined(ep_elf_symtab *t, ep_elf_sym_fn fn, void *ctx)
         const unsigned char *p;
         if (at <= t->nhead && n * sizeof(sym_t) <= t->nhead - at) {
             p = t->head + at;
+        } else if (buf == NULL && (buf = malloc(WALK_CHUNK)) == NULL) {
+            st = EP_ERR_NOMEM;
+            break;
         } else if (fetch(t, buf, (size_t)(n * sizeof(sym_t)), at)) {
             p = buf;
         } else {
@@ -1513,7 +1517,7 @@ each_undefined(ep_elf_symtab *t, ep_elf_sym_fn fn, void *ctx)
                 continue;
             }
             if (nu == cap) {
-                size_t ncap = cap ? 2 * cap : 256;
+                size_t ncap = cap ? 2 * cap : 64;
                 undef *g = realloc(us, ncap * sizeof(*us));
                 if (g == NULL) {
                     st = EP_ERR_NOMEM;
@@ -1550,21 +1554,33 @@ each_undefined(ep_elf_symtab *t, ep_elf_sym_fn fn, void *ctx)
         }
         uint64_t rbase = 0;
         size_t rlen = 0;
+        const unsigned char *run = NULL;
         for (size_t i = 0; i < nu; i++) {
             undef *u = order[i];
             uint64_t off = u->st_name;
             if (off < end && (off < rbase || off >= rbase + rlen)) {
-                /* A new run from this name on: as much of the table as a
-                 * chunk holds (the names after it in order mostly fall
-                 * in it). */
+                /* A new run from this name on, to a name's length past
+                 * the last name a chunk can hold: names are sparse in a
+                 * big library's table, and a byte read is a byte copied. */
+                size_t j = i;
+                while (j + 1 < nu &&
+                       order[j + 1]->st_name - off < WALK_CHUNK - NAME_TAIL) {
+                    j++;
+                }
+                uint64_t want = order[j]->st_name - off + NAME_TAIL;
                 rbase = off;
-                rlen =
-                    end - off < WALK_CHUNK ? (size_t)(end - off) : WALK_CHUNK;
-                if (!fetch(t, buf, rlen, t->str.off + rbase)) {
+                rlen = (size_t)(end - off < want ? end - off : want);
+                uint64_t at = t->str.off + rbase;
+                if (at <= t->nhead && rlen <= t->nhead - at) {
+                    run = t->head + at; /* in the first read: in place */
+                } else if ((buf != NULL || (buf = malloc(WALK_CHUNK))) &&
+                           fetch(t, buf, rlen, at)) {
+                    run = buf;
+                } else {
                     rlen = 0;
                 }
             }
-            take_name(t, &names, buf, rbase, rlen, u);
+            take_name(t, &names, run, rbase, rlen, u);
         }
         if (names.nomem) {
             st = EP_ERR_NOMEM;
