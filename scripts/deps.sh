@@ -10,7 +10,7 @@ if [ "${1:-}" = "--ci" ]; then
   pkgs+=(gcc-aarch64-linux-gnu libc6-dev-arm64-cross cython3 python3.11-dbg
          python3-numpy python3-yaml python3-lxml python3-exceptiongroup
          pax-utils libtree clang clang-format lld llvm libclang-rt-14-dev tox hyperfine
-         python3-pyelftools musl-tools
+         python3-pyelftools musl-tools strace
          libstdc++6-11-dbg)  # GCC 11's real libstdc++.so.6.0.29: the older copy of cxx-abi
 fi
 missing=()
