@@ -3,6 +3,7 @@
  * Local symbols and section/file symbols are dropped: the loader never binds
  * to them.
  */
+#include "elf/lookup.h"
 #include "elf/object.h"
 #include "util/error.h"
 #include "util/arena.h"
@@ -222,4 +223,20 @@ ep_object_pyinit(ep_object *obj, ep_strlist *out, ep_error *err)
     }
     *out = obj->pyinit;
     return EP_OK;
+}
+
+bool
+ep_object_defines(ep_object *o, const char *name)
+{
+    const ep_symbol *syms;
+    size_t n;
+    if (ep_object_symbols(o, &syms, &n, NULL) != EP_OK) {
+        return true;
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (syms[i].defined && strcmp(syms[i].name, name) == 0) {
+            return true;
+        }
+    }
+    return false;
 }

@@ -7,6 +7,7 @@
  * module does not define module export function (PyInit_x)". Python 2
  * looks for init<name>.
  */
+#include "elf/lookup.h"
 #include "findings/checks.h"
 
 #include <stdlib.h>
@@ -21,23 +22,6 @@ ascii(const char *s)
         }
     }
     return true;
-}
-
-/* Does the object define sym? */
-static bool
-defines(ep_object *o, const char *sym)
-{
-    const ep_symbol *syms;
-    size_t n;
-    if (ep_object_symbols(o, &syms, &n, NULL) != EP_OK) {
-        return true; /* unknown: do not accuse */
-    }
-    for (size_t i = 0; i < n; i++) {
-        if (syms[i].defined && strcmp(syms[i].name, sym) == 0) {
-            return true;
-        }
-    }
-    return false;
 }
 
 /* The fix, for the build system that made the file. */
@@ -103,9 +87,9 @@ ep_check_missing_init_function(ep_ctx *c, ep_analysis *an)
     if (want == NULL) {
         return ep_fail_nomem(c->err);
     }
-    if (py2 ? defines(an->ext, want)
+    if (py2 ? ep_object_defines(an->ext, want)
             : (ep_object_pyinit(an->ext, &have, NULL) != EP_OK ||
-               defines(an->ext, want))) {
+               ep_object_defines(an->ext, want))) {
         return EP_OK;
     }
     const char *first =

@@ -5,6 +5,7 @@
  * the interpreter's process (one deps session for all). Not here: the
  * output (lib/render/scan_json.c, probe/cmd_scan.c).
  */
+#include "elf/lookup.h"
 #include "interp/interp.h"
 #include "util/arena.h"
 #include "util/error.h"
@@ -311,16 +312,11 @@ check_module(check *c, const cand *m, const ep_interp *in,
         ep_strlist pyinit = {0, NULL};
         size_t stem = strcspn(name, ".");
         bool found = false;
-        const ep_symbol *syms = NULL;
-        size_t nsyms = 0;
         if (in->major == 2) {
             /* Python 2 calls init<name>, not PyInit_<name>. */
-            found = ep_object_symbols(obj, &syms, &nsyms, NULL) != EP_OK;
-            for (size_t i = 0; i < nsyms && !found; i++) {
-                found = syms[i].defined && strlen(syms[i].name) == 4 + stem &&
-                        strncmp(syms[i].name, "init", 4) == 0 &&
-                        strncmp(syms[i].name + 4, name, stem) == 0;
-            }
+            const char *want =
+                ep_arena_printf(c->a, "init%.*s", (int)stem, name);
+            found = want == NULL || ep_object_defines(obj, want);
             if (!found) {
                 finding(c, "missing-init-function", "no init%.*s", (int)stem,
                         name);

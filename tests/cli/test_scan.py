@@ -166,6 +166,40 @@ def main():
     os.waitpid(pid, 0)
     check(b"scan: " in seen and b"\r" in seen,
           "progress line on a terminal: %r" % seen[:300])
+    # Python 2 calls init<name>: a module built for it under its own name
+    # loads, the same file renamed does not (the real python2 is the
+    # oracle). Skipped without pyenv's 2.7.
+    py2 = next((os.path.join(d, "bin", "python2") for d in sorted(
+        __import__("glob").glob(os.path.expanduser("~/.pyenv/versions/2.7*")))
+        if os.path.exists(os.path.join(d, "bin", "python2"))), None)
+    if py2 is None:
+        print("note: no pyenv 2.7: the Python 2 init<name> rule is not checked")
+    else:
+        two = os.path.join(scratch, "py2")
+        os.makedirs(two)
+        inc2 = subprocess.run([py2, "-c", "import sysconfig; print("
+                               "sysconfig.get_paths()['include'])"],
+                              capture_output=True, text=True).stdout.strip()
+        with open(os.path.join(two, "spam.c"), "w") as f:
+            f.write('#include <Python.h>\nPyMODINIT_FUNC initspam(void) '
+                    '{ Py_InitModule("spam", NULL); }\n')
+        cc(["-shared", "-fPIC", "-I" + inc2, os.path.join(two, "spam.c"),
+            "-o", os.path.join(two, "spam.so")])
+        shutil.copy(os.path.join(two, "spam.so"), os.path.join(two, "eggs.so"))
+        p = subprocess.run([extprobe, "scan", "--json", "--python", py2, two],
+                           capture_output=True, text=True, env=env, timeout=120)
+        mods = {m["module"]: m for m in json.loads(p.stdout)["modules"]} \
+            if p.stdout.startswith("{") else {}
+        for name in ("spam", "eggs"):
+            real = subprocess.run([py2, "-c", "import " + name], cwd=two,
+                                  capture_output=True, timeout=60).returncode == 0
+            got = mods.get(name, {})
+            check(got.get("ok") == real and
+                  ([f["code"] for f in got.get("findings", [])] ==
+                   ([] if real else ["missing-init-function"])),
+                  "python2 %s: the real import %s, scan says %r" %
+                  (name, "works" if real else "fails", got))
+
     p = subprocess.run([extprobe, "scan", "--python", PY, "/nonexistent"],
                        capture_output=True, text=True, env=env, timeout=120)
     check(p.returncode == 2 and "/nonexistent" in p.stderr,
