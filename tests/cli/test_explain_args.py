@@ -10,17 +10,11 @@ import shutil
 import subprocess
 import sys
 
+sys.dont_write_bytecode = True
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from checks import check, finish  # noqa: E402
+
 extprobe, scratch = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
-failures = []
-checks = 0
-
-
-def check(cond, what):
-    global checks
-    checks += 1
-    if not cond:
-        failures.append(what)
-    print("%s: %s" % ("ok  " if cond else "FAIL", what), flush=True)
 
 
 def run(args, env=None, cwd=None):
@@ -103,5 +97,4 @@ check(rc == 2 and out == "" and err.count("\n") == 1 and "wrapped-python" in err
       "one line, nothing run (got %s: %s)" % (rc, err.strip()[-200:]))
 check(not os.path.exists(marker), "deps --python: the directory's sysconfig.py never ran")
 
-print("%d checks, %d failed" % (checks, len(failures)))
-sys.exit(1 if failures else 0)
+finish()

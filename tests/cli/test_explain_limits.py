@@ -15,17 +15,11 @@ import sys
 import sysconfig
 import time
 
+sys.dont_write_bytecode = True
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from checks import check, finish  # noqa: E402
+
 extprobe, scratch = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
-failures = []
-checks = 0
-
-
-def check(cond, what):
-    global checks
-    checks += 1
-    if not cond:
-        failures.append(what)
-    print("%s: %s" % ("ok  " if cond else "FAIL", what), flush=True)
 
 
 shutil.rmtree(scratch, ignore_errors=True)
@@ -60,5 +54,4 @@ check(any("10000" in n or "10001" in n for n in doc.get("notes", [])),
 check(secs < 15, "over in %.1f s (bound 15 s)" % secs)
 check(rss_mb < 200, "at most %.0f MB resident (bound 200 MB)" % rss_mb)
 
-print("%d checks, %d failed" % (checks, len(failures)))
-sys.exit(1 if failures else 0)
+finish()

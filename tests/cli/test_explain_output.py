@@ -12,17 +12,11 @@ import subprocess
 import sys
 import sysconfig
 
+sys.dont_write_bytecode = True
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from checks import check, finish  # noqa: E402
+
 extprobe, scratch = sys.argv[1], sys.argv[2]
-failures = []
-checks = 0
-
-
-def check(cond, what):
-    global checks
-    checks += 1
-    if not cond:
-        failures.append(what)
-        print("FAIL:", what)
 
 
 def run(args, env=None, cwd=None):
@@ -128,5 +122,4 @@ check(r.returncode == 1 and "OK:" not in r.stdout and "Cause:" in r.stdout,
       "namespace-only package, submodule absent: exit 1 with a Cause (got %d: %r)"
       % (r.returncode, r.stdout[:300]))
 
-print("%d checks, %d failed" % (checks, len(failures)))
-sys.exit(1 if failures else 0)
+finish()

@@ -22,18 +22,11 @@ import subprocess
 import sys
 import sysconfig
 
+sys.dont_write_bytecode = True
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from checks import check, finish  # noqa: E402
+
 HANG_GUARD = 120
-failures = []
-checks = 0
-
-
-def check(cond, what):
-    global checks
-    checks += 1
-    if not cond:
-        failures.append(what)
-        print("FAIL: " + what)
-    return cond
 
 
 def env_for(extra=None):
@@ -567,5 +560,4 @@ CC = shutil.which("gcc") or shutil.which("cc")
 FXMOD = os.path.join(SOURCE, "tests", "fixtures", "fxmod.c")
 RSFX = os.path.join(SOURCE, "tests", "fixtures", "rsfx.rs")
 rc = main()
-print("provenance: %d checks, %d failed" % (checks, len(failures)))
-sys.exit(rc if rc else (1 if failures else 0))
+finish(rc)

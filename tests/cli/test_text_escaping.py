@@ -18,22 +18,16 @@ import shutil
 import subprocess
 import sys
 
+sys.dont_write_bytecode = True
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from checks import check, finish  # noqa: E402
+
 extprobe = os.path.abspath(sys.argv[1])
 pyshim = None if sys.argv[2] == "-" else os.path.abspath(sys.argv[2])
 scratch = os.path.abspath(sys.argv[3])
-failures = []
-checks = 0
 # The report's own colours (lib/render/text.c); nothing else may be ESC.
 STYLES = [b"\033[1m", b"\033[1;31m", b"\033[1;33m", b"\033[1;36m", b"\033[1;32m",
           b"\033[2m", b"\033[0m"]
-
-
-def check(cond, what):
-    global checks
-    checks += 1
-    if not cond:
-        failures.append(what)
-    print("%s: %s" % ("ok  " if cond else "FAIL", what), flush=True)
 
 
 def controls(data, allow_styles=False):
@@ -198,5 +192,4 @@ else:
           "shim text: exit 1, no control character but newline (got %s: %s %r)"
           % (rc, controls(out), err[-300:]))
 
-print("%d checks, %d failed" % (checks, len(failures)))
-sys.exit(1 if failures else 0)
+finish()
