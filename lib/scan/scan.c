@@ -85,12 +85,33 @@ by_name(const struct dirent **x, const struct dirent **y)
     return strcmp((*x)->d_name, (*y)->d_name);
 }
 
+/* The directories being walked, innermost first: a symlink back to one of
+ * them is a loop (the finder would take a.b.a.b... as packages for ever;
+ * each module is reported once, under its shortest name). */
+typedef struct walking {
+    dev_t dev;
+    ino_t ino;
+    const struct walking *up;
+} walking;
+
+static bool
+on_stack(const walking *up, const struct stat *sb)
+{
+    for (; up != NULL; up = up->up) {
+        if (up->dev == sb->st_dev && up->ino == sb->st_ino) {
+            return true;
+        }
+    }
+    return false;
+}
+
 /* Walk dir (module prefix pkg, "" at a root) depth first in name order:
  * directories whose names are identifiers are packages the finder can
  * enter (a regular or namespace package); files named <ident>.<tag>.so or
  * <ident>.so are extension modules. */
 static void
-walk_dir(walk *w, const char *dir, const char *pkg, const char *root, int depth)
+walk_dir(walk *w, const char *dir, const char *pkg, const char *root, int depth,
+         const walking *up)
 {
     struct dirent **list = NULL;
     int n = scandir(dir, &list, NULL, by_name);
@@ -103,11 +124,12 @@ walk_dir(walk *w, const char *dir, const char *pkg, const char *root, int depth)
         struct stat sb;
         if (path != NULL && stat(path, &sb) == 0) {
             if (S_ISDIR(sb.st_mode) && stem == len && is_ident(name, len) &&
-                depth < MAX_DEPTH) {
+                depth < MAX_DEPTH && !on_stack(up, &sb)) {
                 char *sub =
                     ep_arena_printf(w->a, "%s%s%s", pkg, *pkg ? "." : "", name);
+                walking here = {sb.st_dev, sb.st_ino, up};
                 if (sub != NULL) {
-                    walk_dir(w, path, sub, root, depth + 1);
+                    walk_dir(w, path, sub, root, depth + 1, &here);
                 }
             } else if (S_ISREG(sb.st_mode) && len > 3 &&
                        strcmp(name + len - 3, ".so") == 0 &&
@@ -401,7 +423,8 @@ ep_scan_run(const ep_scan_options *opt, const char *const *paths, size_t npaths,
             goto out;
         }
         if (S_ISDIR(sb.st_mode)) {
-            walk_dir(&w, r, "", r, 0);
+            walking top = {sb.st_dev, sb.st_ino, NULL};
+            walk_dir(&w, r, "", r, 0, &top);
         } else {
             const char *b = ep_basename(r);
             add(&w, r, ep_arena_strndup(a, b, strcspn(b, ".")), r);

@@ -166,6 +166,24 @@ def main():
     os.waitpid(pid, 0)
     check(b"scan: " in seen and b"\r" in seen,
           "progress line on a terminal: %r" % seen[:300])
+    # A directory symlink back to an ancestor (the finder would import
+    # loopy.inner.back.inner.back... for ever): each module once, under
+    # its shortest name, and the walk ends.
+    loopy = os.path.join(scratch, "looptree", "loopy")
+    os.makedirs(os.path.join(loopy, "inner"))
+    shutil.copy(os.path.join(tree, "good" + ext), loopy)
+    os.symlink("..", os.path.join(loopy, "inner", "back"))
+    p = subprocess.run([extprobe, "scan", "--json", "--python", PY,
+                        os.path.dirname(loopy)],
+                       capture_output=True, text=True, env=env, timeout=120)
+    names = sorted(m["module"] for m in json.loads(p.stdout)["modules"]) \
+        if p.stdout.startswith("{") else None
+    check(p.returncode == 0 and names == ["loopy.good"],
+          "symlink loop: one module, once (rc %d): %r" % (p.returncode, names))
+    check(real_import(os.path.dirname(loopy), "loopy.inner.back.good"),
+          "oracle: the finder does follow the loop (loopy.inner.back.good "
+          "imports)")
+
     # Python 2 calls init<name>: a module built for it under its own name
     # loads, the same file renamed does not (the real python2 is the
     # oracle). Skipped without pyenv's 2.7.
