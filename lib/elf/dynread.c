@@ -29,6 +29,7 @@
 #include "util/arena.h"
 #include "util/error.h"
 #include "util/path.h"
+#include "util/strbuf.h"
 
 #include <elf.h>
 
@@ -1407,34 +1408,6 @@ typedef struct undef {
     size_t len;
 } undef;
 
-/* The names gathered by a walk, back to back with their NULs. */
-typedef struct names_buf {
-    char *buf;
-    size_t len, cap;
-    bool nomem;
-} names_buf;
-
-static bool
-names_add(names_buf *b, const char *s, size_t n)
-{
-    if (n > b->cap - b->len) {
-        size_t cap = b->cap ? b->cap : 1024;
-        while (cap - b->len < n) {
-            cap *= 2;
-        }
-        char *g = realloc(b->buf, cap);
-        if (g == NULL) {
-            b->nomem = true;
-            return false;
-        }
-        b->buf = g;
-        b->cap = cap;
-    }
-    memcpy(b->buf + b->len, s, n);
-    b->len += n;
-    return true;
-}
-
 static int
 by_name(const void *a, const void *b)
 {
@@ -1446,7 +1419,7 @@ by_name(const void *a, const void *b)
  * it) to names; false when it cannot be read. A name running past the
  * chunk is read on its own. */
 static bool
-take_name(ep_elf_symtab *t, names_buf *names, const unsigned char *chunk,
+take_name(ep_elf_symtab *t, ep_strbuf *names, const unsigned char *chunk,
           uint64_t base, size_t n, undef *u)
 {
     uint64_t off = u->st_name;
@@ -1470,7 +1443,8 @@ take_name(ep_elf_symtab *t, names_buf *names, const unsigned char *chunk,
         }
     }
     size_t at = names->len;
-    if (!names_add(names, s, len + 1)) {
+    ep_strbuf_append(names, s, len + 1); /* with its NUL */
+    if (names->failed) {
         return false;
     }
     u->at = at;
@@ -1537,7 +1511,8 @@ each_undefined(ep_elf_symtab *t, ep_elf_sym_fn fn, void *ctx)
     }
     /* The names, in offset order: runs of the string table up to a chunk,
      * each name taken from the run that holds its start. */
-    names_buf names = {NULL, 0, 0, false};
+    ep_strbuf names;
+    ep_strbuf_init(&names);
     if (nu > 0 && st == EP_OK &&
         (order = malloc(nu * sizeof(*order))) == NULL) {
         st = EP_ERR_NOMEM;
@@ -1582,14 +1557,14 @@ each_undefined(ep_elf_symtab *t, ep_elf_sym_fn fn, void *ctx)
             }
             take_name(t, &names, run, rbase, rlen, u);
         }
-        if (names.nomem) {
+        if (names.failed) {
             st = EP_ERR_NOMEM;
         }
     }
     free(order);
     free(buf);
     free(t->undef_names);
-    t->undef_names = names.buf;
+    t->undef_names = ep_strbuf_take(&names);
     /* In table order, as the walk of every symbol visits them. */
     for (size_t i = 0; i < nu && st == EP_OK; i++) {
         const undef *u = &us[i];
