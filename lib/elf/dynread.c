@@ -1399,13 +1399,13 @@ ep_elf_symtab_find(ep_elf_symtab *t, const char *name, size_t namelen,
 
 /* An undefined symbol found by the walk, waiting for its name. */
 typedef struct undef {
-    uint64_t index;
-    uint32_t st_name;
-    unsigned char info;
-    uint16_t shndx;
     uint64_t value;
-    size_t at; /* its name's offset in the names, SIZE_MAX if unreadable */
-    size_t len;
+    uint32_t index; /* below MAX_SYMS */
+    uint32_t st_name;
+    uint32_t at;  /* its name's offset in the names, UINT32_MAX if unread */
+    uint32_t len; /* (the names of one table fit: DT_STRSZ < 4 GiB) */
+    uint16_t shndx;
+    unsigned char info;
 } undef;
 
 static int
@@ -1443,12 +1443,15 @@ take_name(ep_elf_symtab *t, ep_strbuf *names, const unsigned char *chunk,
         }
     }
     size_t at = names->len;
+    if (len >= UINT32_MAX || at >= UINT32_MAX - len - 1) {
+        return false;
+    }
     ep_strbuf_append(names, s, len + 1); /* with its NUL */
     if (names->failed) {
         return false;
     }
-    u->at = at;
-    u->len = len;
+    u->at = (uint32_t)at;
+    u->len = (uint32_t)len;
     return true;
 }
 
@@ -1491,7 +1494,12 @@ each_undefined(ep_elf_symtab *t, ep_elf_sym_fn fn, void *ctx)
                 continue;
             }
             if (nu == cap) {
-                size_t ncap = cap ? 2 * cap : 64;
+                /* First as many as the unhashed symbols (where linkers put
+                 * the undefined ones): one allocation, no copy. */
+                size_t first = t->gnu && t->symoffset < t->nsyms
+                                   ? (size_t)t->symoffset + 16
+                                   : 64;
+                size_t ncap = cap ? 2 * cap : first;
                 undef *g = realloc(us, ncap * sizeof(*us));
                 if (g == NULL) {
                     st = EP_ERR_NOMEM;
@@ -1501,18 +1509,19 @@ each_undefined(ep_elf_symtab *t, ep_elf_sym_fn fn, void *ctx)
                 cap = ncap;
             }
             undef *u = &us[nu++];
-            u->index = base + k;
+            u->index = (uint32_t)(base + k);
             u->st_name = sy.st_name;
             u->info = sy.st_info;
             u->shndx = sy.st_shndx;
             u->value = sy.st_value;
-            u->at = SIZE_MAX;
+            u->at = UINT32_MAX;
         }
     }
     /* The names, in offset order: runs of the string table up to a chunk,
      * each name taken from the run that holds its start. */
     ep_strbuf names;
     ep_strbuf_init(&names);
+    ep_strbuf_reserve(&names, nu * 24); /* names average under 24 bytes */
     if (nu > 0 && st == EP_OK &&
         (order = malloc(nu * sizeof(*order))) == NULL) {
         st = EP_ERR_NOMEM;
@@ -1568,7 +1577,7 @@ each_undefined(ep_elf_symtab *t, ep_elf_sym_fn fn, void *ctx)
     /* In table order, as the walk of every symbol visits them. */
     for (size_t i = 0; i < nu && st == EP_OK; i++) {
         const undef *u = &us[i];
-        if (u->at == SIZE_MAX) {
+        if (u->at == UINT32_MAX) {
             st = EP_ERR_MALFORMED;
             break;
         }
