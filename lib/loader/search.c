@@ -655,7 +655,13 @@ new_image(ld_sess *s, const char *path, ep_elf_symtab *t)
     const unsigned char *h = ep_elf_symtab_head(t, &nhead, &rerr);
     bool skip = false;
     m->verdict = TRY_FOUND;
-    if (nhead < EHDR_SIZE) {
+    if (S_ISFIFO(sb->st_mode)) {
+        /* Read here without blocking; ld.so's open() would wait for a
+         * writer, and the import with it. */
+        m->why = "a FIFO, not a file: ld.so would wait in open() until "
+                 "something writes to it (the import hangs)";
+        m->verdict = TRY_FATAL;
+    } else if (nhead < EHDR_SIZE) {
         m->why = rerr ? ep_arena_printf(&s->a, "cannot read file data: %s",
                                         strerror(rerr))
                       : "file too short";

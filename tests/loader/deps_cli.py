@@ -113,6 +113,25 @@ check("text NOT FOUND", "libfxl_gone.so.1 NOT FOUND" in p.stdout, p.stdout)
 check("text tried", "tried:" in p.stdout and fx("missing/nowhere") in p.stdout,
       p.stdout)
 
+# A FIFO where a library should be: the real loader waits in open() for a
+# writer (the oracle: ld.so --list on it is still running after 2 s); deps
+# reads it without blocking and says so.
+import tempfile  # noqa: E402
+with tempfile.TemporaryDirectory() as tmp:
+    fifo = os.path.join(tmp, "libfifo.so")
+    os.mkfifo(fifo)
+    try:
+        subprocess.run(["/lib64/ld-linux-x86-64.so.2", "--list", fifo],
+                       capture_output=True, timeout=2)
+        hung = False
+    except subprocess.TimeoutExpired:
+        hung = True
+    check("oracle: ld.so --list waits on a FIFO", hung)
+    p = run("--standalone", fifo)
+    check("a FIFO: exit 1 at once, the report says the load hangs",
+          p.returncode == 1 and "a FIFO" in p.stdout and "hangs" in p.stdout,
+          "%d %r" % (p.returncode, p.stdout[:300]))
+
 for f in failures:
     print("FAIL", f)
 print("%d checks failed" % len(failures))
