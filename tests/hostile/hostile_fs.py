@@ -200,8 +200,11 @@ for name, cache in (("FIFO", path("fifo.so")), ("character device", "/dev/zero")
          stream="stdout", limit=20)
 
 # ---- deps: the root, and a needed library, replaced by hostile files -----
+# ld.so's own open() of a FIFO waits for a writer: the import would hang.
+FIFO_WHY = ("a FIFO, not a file: ld.so would wait in open() until something "
+            "writes to it (the import hangs)")
 case("deps root is a FIFO", ["deps", "--standalone", path("fifo.so")], 1,
-     "  CANNOT BE LOADED: file too short", stream="stdout")
+     "  CANNOT BE LOADED: " + FIFO_WHY, stream="stdout")
 case("deps root is a symlink loop", ["deps", "--standalone", path("loop_a.so")], 1,
      "  CANNOT BE LOADED: cannot open shared object file: Too many levels of symbolic links",
      stream="stdout")
@@ -248,7 +251,7 @@ if GCC:
                 f.truncate(3 << 30)
 
     dep = "└── libhostile.so.1 => %s REFUSED: %%s [runpath of root.so] (ld.so stops here: the load fails)" % lib
-    for kind, why in (("fifo", "file too short"),
+    for kind, why in (("fifo", FIFO_WHY),
                       ("dir", "cannot read file data: Is a directory"),
                       ("zero", "invalid ELF header"),
                       ("trunc", "truncated: program headers (9 entries at offset 0x40) end past "
