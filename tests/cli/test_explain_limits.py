@@ -16,7 +16,7 @@ import sysconfig
 import time
 
 sys.dont_write_bytecode = True
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 from checks import check, finish  # noqa: E402
 
 extprobe, scratch = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])

@@ -13,7 +13,7 @@ import sys
 import sysconfig
 
 sys.dont_write_bytecode = True
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 from checks import check, finish  # noqa: E402
 
 extprobe, scratch = sys.argv[1], sys.argv[2]

@@ -23,18 +23,11 @@ import subprocess
 import sys
 import time
 
+sys.dont_write_bytecode = True
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from checks import check, finish  # noqa: E402
+
 EXTPROBE, SCRATCH = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
-failures = []
-checks = 0
-
-
-def check(what, cond, detail=""):
-    global checks
-    checks += 1
-    print("%s: %s %s" % ("ok  " if cond else "FAIL", what,
-                         "" if cond else detail), flush=True)
-    if not cond:
-        failures.append(what)
 
 
 def skip(why):
@@ -105,17 +98,17 @@ def traced(truncate):
 
 
 rc, out, err, log = traced(False)
-check("oracle: untouched, the library is found by RUNPATH and the tree loads",
-      rc == 0 and lib in out and "(DELAYED)" in log, "rc %s %r %r" % (rc, err, log))
+check(rc == 0 and lib in out and "(DELAYED)" in log,
+      "oracle: untouched, the library is found by RUNPATH and the tree loads "
+      "(rc %s %r)" % (rc, err))
 
 rc, out, err, log = traced(True)
 lines = err.splitlines()
-check("strace saw the SIGBUS the truncation causes", "SIGBUS" in log, log)
-check("exit status 2, not death by the signal", rc == 2, "rc %s" % rc)
-check("one line on stderr naming FILE and the cause",
-      len(lines) == 1 and lines[0].startswith("extprobe: " + mod + ": ") and
-      "truncated" in lines[0] and "SIGBUS" in lines[0], repr(lines))
+check("SIGBUS" in log, "strace saw the SIGBUS the truncation causes")
+check(rc == 2, "exit status 2, not death by the signal (rc %s)" % rc)
+check(len(lines) == 1 and lines[0].startswith("extprobe: " + mod + ": ") and
+      "truncated" in lines[0] and "SIGBUS" in lines[0],
+      "one line on stderr naming FILE and the cause: %r" % lines)
 
 shutil.rmtree(SCRATCH, ignore_errors=True)
-print("%d checks, %d failed" % (checks, len(failures)))
-sys.exit(1 if failures else 0)
+finish()

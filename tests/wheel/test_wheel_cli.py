@@ -20,21 +20,13 @@ import zipfile
 
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 import build_wheels as bw  # noqa: E402
+from checks import check, finish  # noqa: E402
 
 EXTPROBE, SCRATCH = sys.argv[1], sys.argv[2]
 PY = "/usr/bin/python3"
-failures, skipped = [], []
-checks = 0
-
-
-def check(cond, what):
-    global checks
-    checks += 1
-    if not cond:
-        failures.append(what)
-        print("FAIL: " + what, flush=True)
-    return cond
+skipped = []
 
 
 def env():
@@ -525,8 +517,7 @@ def main():
     test_damage_sweep(work, healthy)
     for s in skipped:
         print("skipped: " + s)
-    print("wheel-cli: %d checks, %d failed" % (checks, len(failures)))
-    return 1 if failures else 0
+    finish()
 
 
 if __name__ == "__main__":

@@ -1,6 +1,7 @@
-"""The check counter of the CLI tests that import it: every check is
-printed as it runs, the failed ones are counted for the last line, and the
-exit status says whether any failed."""
+"""The check counter of the Python tests that import it (tests/cli,
+tests/loader, tests/wheel): every check is printed as it runs, the failed
+ones are counted for the last line, and the exit status says whether any
+failed. A test adds the directory above its own to sys.path for it."""
 import sys
 
 _failures = []
