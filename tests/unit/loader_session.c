@@ -10,6 +10,7 @@
 #include "elf/dynread.h"
 #include "loader/loader.h"
 
+#include <elf.h>
 #include <stdint.h>
 #include <sys/stat.h>
 
@@ -238,6 +239,92 @@ Test(loader, the_undefined_walk_names_what_the_whole_walk_names)
         free(und.v);
     }
     cr_assert(compared >= 2, "libc and libstdc++ at least");
+}
+
+/* Copy src to dst with symbol sym's st_name of .dynsym pointed past the
+ * string table (the section headers find it; the loader never reads them). */
+static void
+break_symbol_name(const char *src, const char *dst, size_t sym)
+{
+    FILE *in = fopen(src, "rb");
+    cr_assert(in != NULL, "%s", src);
+    static unsigned char buf[1 << 20];
+    size_t n = fread(buf, 1, sizeof(buf), in);
+    fclose(in);
+    Elf64_Ehdr eh;
+    cr_assert(n > sizeof(eh) && n < sizeof(buf));
+    memcpy(&eh, buf, sizeof(eh));
+    bool done = false;
+    for (size_t i = 0; i < eh.e_shnum && !done; i++) {
+        Elf64_Shdr sh;
+        memcpy(&sh, buf + eh.e_shoff + i * sizeof(sh), sizeof(sh));
+        if (sh.sh_type == SHT_DYNSYM) {
+            uint32_t bad = 0x7ffffff0u;
+            memcpy(buf + sh.sh_offset + sym * sizeof(Elf64_Sym), &bad,
+                   sizeof(bad));
+            done = true;
+        }
+    }
+    cr_assert(done, "%s has no .dynsym", src);
+    FILE *out = fopen(dst, "wb");
+    cr_assert(out != NULL && fwrite(buf, 1, n, out) == n);
+    fclose(out);
+}
+
+Test(loader, an_unreadable_undefined_name_stops_both_walks_at_the_same_place)
+{
+    /* mod_undef.so (gcc-built) with the name of .dynsym entry 4
+     * (__gmon_start__, undefined) outside the string table: both walks
+     * give entries 1-3 and then "malformed"; deps binds what it got and
+     * says the table is unreadable. */
+    char dir[] = "/tmp/ep-badname-XXXXXX";
+    cr_assert(mkdtemp(dir) != NULL);
+    char bad[sizeof(dir) + 16];
+    snprintf(bad, sizeof(bad), "%s/mod_bad.so", dir);
+    break_symbol_name(fx("undef/mod_undef.so"), bad, 4);
+    seen all = {NULL, 0, 0, true}, und = {NULL, 0, 0, false};
+    for (int pass = 0; pass < 2; pass++) {
+        ep_elf_symtab *t = NULL;
+        int errnum = 0;
+        const ep_elf_dynfacts *facts = NULL;
+        const char *why = NULL;
+        cr_assert(eq(int, ep_elf_symtab_openfile(bad, false, &t, &errnum, NULL),
+                     EP_OK));
+        cr_assert(ep_elf_symtab_load(t, &facts, &why));
+        cr_assert(eq(int,
+                     ep_elf_symtab_each(t, pass == 1, record_sym,
+                                        pass == 0 ? &all : &und),
+                     EP_ERR_MALFORMED));
+        ep_elf_symtab_close(t);
+    }
+    cr_assert(eq(sz, all.n, 3));
+    cr_assert(eq(sz, und.n, 3));
+    for (size_t k = 0; k < 3; k++) {
+        cr_assert(eq(str, und.v[k].name, all.v[k].name));
+        cr_assert(eq(u32, und.v[k].index, (uint32_t)(k + 1)));
+    }
+    assert_str_eq(und.v[2].name, "fxl_nowhere");
+    free(all.v);
+    free(und.v);
+
+    ep_deps_options o = opts(NULL, NULL);
+    o.python = NULL;
+    ep_deps *d = NULL;
+    ep_error err;
+    cr_assert(eq(int, ep_deps_analyze(bad, &o, &d, &err), EP_OK), "%s",
+              err.message);
+    ep_strlist notes = ep_deps_notes(d);
+    bool said = false;
+    for (size_t i = 0; i < notes.count; i++) {
+        said |=
+            strstr(notes.items[i], "dynamic symbol table unreadable") != NULL;
+    }
+    cr_assert(said, "the note names the unreadable table");
+    cr_assert(eq(sz, ep_deps_unresolved_count(d), 1));
+    assert_str_eq(ep_deps_unresolved(d, 0)->name, "fxl_nowhere");
+    ep_deps_free(d);
+    unlink(bad);
+    rmdir(dir);
 }
 
 /* Write text to path with mode. */
