@@ -16,8 +16,8 @@
 #include <sys/stat.h>
 
 /* Missing versions listed in the detail; the rest are counted. */
-/* Older copies named in one warning, and entries read per directory: a
- * site-packages of thousands of distributions is read once, not more. */
+/* Older copies named in one warning (the directories are listed with
+ * ep_fs_list_matching, which bounds the entries it reads). */
 #define MAX_OLDER 4
 
 #define LIBSTDCXX "libstdc++.so.6"

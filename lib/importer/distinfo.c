@@ -454,6 +454,18 @@ record_has_top(const char *p, const char *top)
                            !has_suffix(p, ".pth"));
 }
 
+/* Does the editable finder e serve top (its mapping or its top names)? */
+static bool
+editable_serves(const ep_editable *e, const char *top)
+{
+    for (size_t i = 0; i < e->nmap; i++) {
+        if (strcmp(e->map[i].name, top) == 0) {
+            return true;
+        }
+    }
+    return ep_strvec_contains(&e->top_names, top);
+}
+
 static bool
 editable_maps(const ep_dist *d, const char *top, const ep_editables *ed)
 {
@@ -464,18 +476,8 @@ editable_maps(const ep_dist *d, const char *top, const ep_editables *ed)
         for (size_t i = 0; i < d->record.count && !mine; i++) {
             mine = strcmp(ep_basename(d->record.items[i]), fname) == 0;
         }
-        if (!mine) {
-            continue;
-        }
-        for (size_t i = 0; i < e->nmap; i++) {
-            if (strcmp(e->map[i].name, top) == 0) {
-                return true;
-            }
-        }
-        for (size_t i = 0; i < e->top_names.count; i++) {
-            if (strcmp(e->top_names.items[i], top) == 0) {
-                return true;
-            }
+        if (mine && editable_serves(e, top)) {
+            return true;
         }
     }
     return false;
@@ -499,13 +501,7 @@ static bool
 editables_serve(const char *top, const ep_editables *ed)
 {
     for (size_t k = 0; ed != NULL && k < ed->count; k++) {
-        const ep_editable *e = &ed->items[k];
-        for (size_t i = 0; i < e->nmap; i++) {
-            if (strcmp(e->map[i].name, top) == 0) {
-                return true;
-            }
-        }
-        if (ep_strvec_contains(&e->top_names, top)) {
+        if (editable_serves(&ed->items[k], top)) {
             return true;
         }
     }
