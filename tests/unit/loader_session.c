@@ -192,6 +192,29 @@ record_sym(const char *name, const ep_elf_symcand *c, void *ctx)
     return false;
 }
 
+/* Walk path's symbols twice: every symbol (keeping the undefined ones) into
+ * *all, the undefined walk into *und; both statuses must be want. */
+static void
+walk_both(const char *path, seen *all, seen *und, ep_status want)
+{
+    for (int pass = 0; pass < 2; pass++) {
+        ep_elf_symtab *t = NULL;
+        int errnum = 0;
+        const ep_elf_dynfacts *facts = NULL;
+        const char *why = NULL;
+        cr_assert(eq(int,
+                     ep_elf_symtab_openfile(path, false, &t, &errnum, NULL),
+                     EP_OK));
+        cr_assert(ep_elf_symtab_load(t, &facts, &why), "%s", path);
+        cr_assert(eq(int,
+                     ep_elf_symtab_each(t, pass == 1, record_sym,
+                                        pass == 0 ? all : und),
+                     want),
+                  "%s", path);
+        ep_elf_symtab_close(t);
+    }
+}
+
 Test(loader, the_undefined_walk_names_what_the_whole_walk_names)
 {
     /* The walk of the undefined symbols reads their names in runs of the
@@ -210,21 +233,7 @@ Test(loader, the_undefined_walk_names_what_the_whole_walk_names)
             continue;
         }
         seen all = {NULL, 0, 0, true}, und = {NULL, 0, 0, false};
-        for (int pass = 0; pass < 2; pass++) {
-            ep_elf_symtab *t = NULL;
-            int errnum = 0;
-            const ep_elf_dynfacts *facts = NULL;
-            const char *why = NULL;
-            cr_assert(eq(
-                int, ep_elf_symtab_openfile(paths[i], false, &t, &errnum, NULL),
-                EP_OK));
-            cr_assert(ep_elf_symtab_load(t, &facts, &why), "%s", paths[i]);
-            cr_assert(eq(int,
-                         ep_elf_symtab_each(t, pass == 1, record_sym,
-                                            pass == 0 ? &all : &und),
-                         EP_OK));
-            ep_elf_symtab_close(t);
-        }
+        walk_both(paths[i], &all, &und, EP_OK);
         cr_assert(und.n > 0, "%s has undefined symbols", paths[i]);
         cr_assert(eq(sz, und.n, all.n), "%s", paths[i]);
         for (size_t k = 0; k < und.n; k++) {
@@ -283,20 +292,7 @@ Test(loader, an_unreadable_undefined_name_stops_both_walks_at_the_same_place)
     snprintf(bad, sizeof(bad), "%s/mod_bad.so", dir);
     break_symbol_name(fx("undef/mod_undef.so"), bad, 4);
     seen all = {NULL, 0, 0, true}, und = {NULL, 0, 0, false};
-    for (int pass = 0; pass < 2; pass++) {
-        ep_elf_symtab *t = NULL;
-        int errnum = 0;
-        const ep_elf_dynfacts *facts = NULL;
-        const char *why = NULL;
-        cr_assert(eq(int, ep_elf_symtab_openfile(bad, false, &t, &errnum, NULL),
-                     EP_OK));
-        cr_assert(ep_elf_symtab_load(t, &facts, &why));
-        cr_assert(eq(int,
-                     ep_elf_symtab_each(t, pass == 1, record_sym,
-                                        pass == 0 ? &all : &und),
-                     EP_ERR_MALFORMED));
-        ep_elf_symtab_close(t);
-    }
+    walk_both(bad, &all, &und, EP_ERR_MALFORMED);
     cr_assert(eq(sz, all.n, 3));
     cr_assert(eq(sz, und.n, 3));
     for (size_t k = 0; k < 3; k++) {
