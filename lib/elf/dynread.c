@@ -1316,6 +1316,7 @@ ep_elf_symtab_find(ep_elf_symtab *t, const char *name, size_t namelen,
         return 0;
     }
     ep_elf_symcand cand;
+    cand.total = 0;
     const char *sname;
     if (t->gnu) {
         /* dl-lookup.c do_lookup_x: the bloom filter first, then the
@@ -1584,6 +1585,7 @@ each_undefined(ep_elf_symtab *t, ep_elf_sym_fn fn, void *ctx)
         const char *name = t->undef_names + u->at;
         ep_elf_symcand c;
         c.namelen = u->len;
+        c.total = nu;
         c.index = (uint32_t)u->index;
         c.type = ELF64_ST_TYPE(u->info);
         c.bind = ELF64_ST_BIND(u->info);
@@ -1650,6 +1652,7 @@ ep_elf_symtab_each(ep_elf_symtab *t, bool undefined_only, ep_elf_sym_fn fn,
                 break;
             }
             c.index = (uint32_t)(base + k);
+            c.total = 0;
             c.type = ELF64_ST_TYPE(sy.st_info);
             c.bind = ELF64_ST_BIND(sy.st_info);
             c.shndx = sy.st_shndx;

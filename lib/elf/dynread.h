@@ -49,6 +49,9 @@ typedef struct ep_elf_symcand {
     uint8_t bind;    /* STB_* */
     uint16_t versym; /* raw .gnu.version entry: index | 0x8000 when hidden */
     size_t namelen;  /* strlen of its name */
+    /* A walk of the undefined symbols only: how many it visits at most
+     * (to size what the caller collects); 0 when not known. */
+    size_t total;
 } ep_elf_symcand;
 
 /* Called for each candidate in hash-chain order; return true to stop. */

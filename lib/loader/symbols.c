@@ -454,13 +454,28 @@ ld_resolve_refs(ld_ctx *cx, ld_obj *const *scope, size_t nscope)
             left++;
         }
     }
-    /* Object by object, in scope order: each reference still unbound is
-     * tried in it, so every reference is tried in the same objects, and
-     * binds to the same first one, as a search per reference would; but
-     * each object's tables are read once, and in the session's first tree
-     * they are let go before the next object's are read. */
+    /* Object by object: each reference still unbound is tried in it, so
+     * every reference binds exactly when a search per reference would;
+     * but each object's tables are read once, and in the session's first
+     * tree they are let go before the next object's are read. In scope
+     * order, except the root last: whether a reference binds does not
+     * depend on the order, and a name the root leaves undefined it seldom
+     * defines too (only under another version), so its hash table is read
+     * for what no other object defined, not for every reference (libLLVM
+     * alone: 24 windows of its chains). */
     bool first_tree = s->ntrees == 0;
-    for (size_t k = 0; k < nscope && left > 0; k++) {
+    size_t at_root = nscope;
+    for (size_t k = 0; k < nscope; k++) {
+        if (scope[k]->img == cx->root->img) {
+            at_root = k;
+            break;
+        }
+    }
+    for (size_t j = 0; j < nscope && left > 0; j++) {
+        size_t k = at_root == nscope ? j
+                   : j + 1 == nscope ? at_root
+                   : j < at_root     ? j
+                                     : j + 1;
         for (size_t i = 0; i < cx->nrefs; i++) {
             ld_ref *r = &cx->refs[i];
             if (!r->bound && defines(scope[k], r)) {
@@ -505,6 +520,13 @@ collect_ref(const char *name, const ep_elf_symcand *c, void *ctx)
     if (c->bind == STB_WEAK_ID) {
         cx->deps->symbols_weak++;
         return false;
+    }
+    if (w->cap == 0 && c->total > 0 && c->total < SIZE_MAX / sizeof(ld_ref)) {
+        /* All of them at once when the walk says how many: one array of
+         * that size, not a doubling series in the arena, each zeroed to
+         * its end (fresh pages are what one tree costs most). */
+        cx->refs = ep_arena_alloc_uninit(cx->a, c->total * sizeof(ld_ref));
+        w->cap = cx->refs != NULL ? c->total : 0;
     }
     if (!ep_arena_grow(cx->a, (void **)&cx->refs, &w->cap, cx->nrefs + 1,
                        sizeof(*cx->refs))) {
