@@ -168,6 +168,7 @@ typedef struct seen {
     seen_sym *v;
     size_t n, cap;
     bool undefined_only;
+    size_t total; /* the walk's own count, when it gives one */
 } seen;
 
 static bool
@@ -183,6 +184,7 @@ record_sym(const char *name, const ep_elf_symcand *c, void *ctx)
         cr_assert(w->v != NULL);
     }
     seen_sym *e = &w->v[w->n++];
+    w->total = c->total;
     snprintf(e->name, sizeof(e->name), "%s", name);
     cr_assert(eq(sz, c->namelen, strlen(name)), "%s", name);
     e->index = c->index;
@@ -232,10 +234,12 @@ Test(loader, the_undefined_walk_names_what_the_whole_walk_names)
         if (access(paths[i], R_OK) != 0) {
             continue;
         }
-        seen all = {NULL, 0, 0, true}, und = {NULL, 0, 0, false};
+        seen all = {NULL, 0, 0, true, 0}, und = {NULL, 0, 0, false, 0};
         walk_both(paths[i], &all, &und, EP_OK);
         cr_assert(und.n > 0, "%s has undefined symbols", paths[i]);
         cr_assert(eq(sz, und.n, all.n), "%s", paths[i]);
+        /* The count callers size their arrays by. */
+        cr_assert(eq(sz, und.total, und.n), "%s", paths[i]);
         for (size_t k = 0; k < und.n; k++) {
             cr_assert(eq(str, und.v[k].name, all.v[k].name), "%s", paths[i]);
             cr_assert(eq(u32, und.v[k].index, all.v[k].index));
@@ -291,7 +295,7 @@ Test(loader, an_unreadable_undefined_name_stops_both_walks_at_the_same_place)
     char bad[sizeof(dir) + 16];
     snprintf(bad, sizeof(bad), "%s/mod_bad.so", dir);
     break_symbol_name(fx("undef/mod_undef.so"), bad, 4);
-    seen all = {NULL, 0, 0, true}, und = {NULL, 0, 0, false};
+    seen all = {NULL, 0, 0, true, 0}, und = {NULL, 0, 0, false, 0};
     walk_both(bad, &all, &und, EP_ERR_MALFORMED);
     cr_assert(eq(sz, all.n, 3));
     cr_assert(eq(sz, und.n, 3));
@@ -523,4 +527,113 @@ Test(loader, session_rejects_null_arguments)
     cr_assert(
         eq(int, ep_deps_session_new(NULL, NULL, &err), EP_ERR_INVALID_ARG));
     ep_deps_session_free(NULL);
+}
+
+/* .dynstr of path as its section headers say (the reader never uses
+ * them): its bytes in a fresh buffer, *n of them; NULL without one. */
+static unsigned char *
+dynstr_of(const char *path, size_t *n)
+{
+    FILE *in = fopen(path, "rb");
+    if (in == NULL) {
+        return NULL;
+    }
+    Elf64_Ehdr eh;
+    unsigned char *out = NULL;
+    if (fread(&eh, sizeof(eh), 1, in) == 1) {
+        for (size_t i = 0; i < eh.e_shnum && out == NULL; i++) {
+            Elf64_Shdr sh;
+            cr_assert(
+                fseek(in, (long)(eh.e_shoff + i * sizeof(sh)), SEEK_SET) == 0 &&
+                fread(&sh, sizeof(sh), 1, in) == 1);
+            if (sh.sh_type == SHT_DYNSYM) {
+                Elf64_Shdr str;
+                cr_assert(fseek(in,
+                                (long)(eh.e_shoff + sh.sh_link * sizeof(str)),
+                                SEEK_SET) == 0 &&
+                          fread(&str, sizeof(str), 1, in) == 1);
+                out = malloc(str.sh_size);
+                cr_assert(out != NULL);
+                cr_assert(fseek(in, (long)str.sh_offset, SEEK_SET) == 0 &&
+                          fread(out, 1, str.sh_size, in) == str.sh_size);
+                *n = str.sh_size;
+            }
+        }
+    }
+    fclose(in);
+    return out;
+}
+
+Test(loader, the_string_table_search_finds_what_memmem_finds)
+{
+    /* The "PyInit_" look through DT_STRTAB reads it in chunks and tests 16
+     * positions at a time: every 7-byte piece around each 64 KiB boundary
+     * and at the table's end must be found, and pieces memmem does not
+     * find must not be, over real objects. */
+    const char *paths[] = {
+        "/lib/x86_64-linux-gnu/libstdc++.so.6",
+        "/usr/lib/x86_64-linux-gnu/libLLVM-14.0.6.so.1",
+        "/usr/lib/x86_64-linux-gnu/libpython3.11.so.1.0",
+        "/lib/x86_64-linux-gnu/libc.so.6",
+    };
+    size_t tables = 0, found = 0, absent = 0;
+    for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
+        size_t n = 0;
+        unsigned char *str = dynstr_of(paths[i], &n);
+        if (str == NULL) {
+            continue;
+        }
+        ep_elf_symtab *t = NULL;
+        int errnum = 0;
+        const ep_elf_dynfacts *facts = NULL;
+        const char *why = NULL;
+        cr_assert(eq(int,
+                     ep_elf_symtab_openfile(paths[i], false, &t, &errnum, NULL),
+                     EP_OK));
+        cr_assert(ep_elf_symtab_load(t, &facts, &why), "%s", paths[i]);
+        /* Around each multiple of 64 KiB and of 64 KiB - 6 (where the
+         * chunks, overlapping by a needle's length - 1, start), and the
+         * last bytes. */
+        for (size_t base = 0; base < n + 65536; base += 65530) {
+            for (size_t step = 0; step < 2; step++) {
+                size_t mid = base + step * (base / 65530) * 6;
+                size_t from = mid > 24 ? mid - 24 : 0;
+                size_t to = mid + 8 < n - 7 ? mid + 8 : n - 7;
+                if (base >= n) {
+                    from = n - 40, to = n - 7;
+                }
+                for (size_t at = from; at <= to; at++) {
+                    char needle[8];
+                    memcpy(needle, str + at, 7);
+                    needle[7] = '\0';
+                    if (strlen(needle) < 7) {
+                        continue; /* the search takes a C string */
+                    }
+                    cr_assert(ep_elf_symtab_strings_contain(t, needle),
+                              "%s: '%s' at %zu of %zu", paths[i], needle, at,
+                              n);
+                    found++;
+                    /* The same with its last byte changed: found exactly
+                     * when memmem finds it. */
+                    for (int c = 1; c < 4; c++) {
+                        needle[6] = (char)(needle[6] ^ (c << 5));
+                        bool want = memmem(str, n, needle, 7) != NULL;
+                        cr_assert(eq(int,
+                                     ep_elf_symtab_strings_contain(t, needle),
+                                     want),
+                                  "%s: '%s'", paths[i], needle);
+                        absent += !want;
+                    }
+                }
+            }
+        }
+        bool pyinit = memmem(str, n, "PyInit_", 7) != NULL;
+        cr_assert(eq(int, ep_elf_symtab_strings_contain(t, "PyInit_"), pyinit));
+        ep_elf_symtab_close(t);
+        free(str);
+        tables++;
+    }
+    cr_assert(tables >= 2, "libc and libstdc++ at least");
+    cr_assert(found > 100 && absent > 100, "%zu found, %zu absent", found,
+              absent);
 }
