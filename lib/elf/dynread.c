@@ -135,6 +135,10 @@ struct ep_elf_symtab {
     const char **lists;     /* storage of the facts' string lists */
     struct long_str *longs; /* strings longer than a window's tail */
     char *undef_names;      /* names of the undefined symbols, as walked */
+    struct undef *undefs;   /* read ahead for the next undefined walk */
+    size_t nundefs;
+    int undefs_st; /* ep_status of that read (a cut table: malformed) */
+    bool undefs_ready;
 };
 
 uint32_t
@@ -412,6 +416,7 @@ ep_elf_symtab_close(ep_elf_symtab *t)
     }
     free(t->undef_names);
     t->undef_names = NULL;
+    free(t->undefs);
     free(t->path);
     free(t);
 }
@@ -512,6 +517,9 @@ keep_head:
     }
     free(t->undef_names);
     t->undef_names = NULL;
+    free(t->undefs);
+    t->undefs = NULL;
+    t->undefs_ready = false;
     t->bytes = (size_t)t->hash.have + t->nphdrs * sizeof(*t->phdrs);
 }
 
@@ -1390,6 +1398,53 @@ ep_elf_symtab_find(ep_elf_symtab *t, const char *name, size_t namelen,
     return seen;
 }
 
+/* 16 bytes compared at once (SSE2 on x86-64, NEON on aarch64: GCC's
+ * vector extension, no intrinsics). */
+typedef unsigned char bytes16 __attribute__((vector_size(16)));
+
+/* memmem for a needle of at least two bytes: 16 positions at a time
+ * test its first two bytes, and only where both match is the rest
+ * compared. Over libLLVM's 3 MB DT_STRTAB, 2.5 times faster than a
+ * memchr for the needle's rare second byte ('y' of "PyInit_", 1 % of the
+ * bytes), which restarts at each of its 31,000 hits. */
+static bool
+contains(const unsigned char *hay, size_t n, const char *needle, size_t nlen)
+{
+    if (nlen < 2 || n < nlen) {
+        return nlen == 0 || (nlen <= n && memmem(hay, n, needle, nlen));
+    }
+    bytes16 first, second;
+    for (size_t k = 0; k < sizeof(first); k++) {
+        first[k] = (unsigned char)needle[0];
+        second[k] = (unsigned char)needle[1];
+    }
+    size_t i = 0;
+    /* Each step reads hay[i, i + 17): the byte after the 16 too. */
+    for (; n - i >= sizeof(first) + 1; i += sizeof(first)) {
+        bytes16 a, b;
+        memcpy(&a, hay + i, sizeof(a));
+        memcpy(&b, hay + i + 1, sizeof(b));
+        bytes16 hit = (bytes16)((a == first) & (b == second));
+        uint64_t w[2];
+        memcpy(w, &hit, sizeof(w));
+        if ((w[0] | w[1]) == 0) {
+            continue;
+        }
+        for (size_t k = 0; k < sizeof(hit); k++) {
+            if (hit[k] && n - (i + k) >= nlen &&
+                memcmp(hay + i + k + 2, needle + 2, nlen - 2) == 0) {
+                return true;
+            }
+        }
+    }
+    for (; n - i >= nlen; i++) {
+        if (memcmp(hay + i, needle, nlen) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
 /* Walking the whole table reads it in chunks this big, not in windows: a
  * walk visits every entry once, so nothing is kept. */
 #define WALK_CHUNK (64u * 1024)
@@ -1449,14 +1504,16 @@ take_name(ep_elf_symtab *t, ep_strbuf *names, const unsigned char *chunk,
     return true;
 }
 
-/* The undefined symbols: the table in chunks, then their names, read in
- * runs of the string table in offset order into one buffer (not a window
- * per name: a fresh page for each costs more than the read) and kept in
- * t->undef_names until the object is trimmed or closed. Visited in table
- * order; stops at the first whose name cannot be read, as the walk of
- * every symbol does. */
-static ep_status
-each_undefined(ep_elf_symtab *t, ep_elf_sym_fn fn, void *ctx)
+/* The undefined symbols: the table in chunks, then their names, by the
+ * stretch of the string table that holds their start (a counting sort),
+ * into one buffer (not a window per name: a fresh page for each costs
+ * more than the read), kept in t->undef_names until the object is trimmed
+ * or closed. Each stretch is read once: from its first name to a name's
+ * length past its last, or whole when needle is given, which is then
+ * looked for in the whole table on the way (*found). Kept in t for the
+ * next walk of the undefined symbols. */
+static void
+read_undefined(ep_elf_symtab *t, const char *needle, bool *found)
 {
     const uint64_t per = WALK_CHUNK / sizeof(sym_t);
     unsigned char *buf = NULL; /* for what the first read does not hold */
@@ -1511,23 +1568,24 @@ each_undefined(ep_elf_symtab *t, ep_elf_sym_fn fn, void *ctx)
             u->at = UINT32_MAX;
         }
     }
-    /* The names, by the stretch of the string table that holds their
-     * start (a counting sort: no comparisons), each stretch read once
-     * from its first name to a name's length past its last. */
     ep_strbuf names;
     ep_strbuf_init(&names);
     ep_strbuf_reserve(&names, nu * 24); /* names average under 24 bytes */
     uint64_t size = (uint64_t)t->sb.st_size;
     uint64_t end = t->str.len;
-    if (t->str.off < size && end > size - t->str.off) {
+    if (t->str.off >= size) {
+        end = 0;
+    } else if (end > size - t->str.off) {
         end = size - t->str.off;
     }
-    /* One bucket per stretch, and a last one for names past the end. */
+    /* One bucket per stretch, and a last one for names past the end.
+     * Stretches start every WALK_CHUNK - NAME_TAIL bytes: read whole, two
+     * overlap by NAME_TAIL, so a needle across two is in one of them. */
     const uint64_t stretch = WALK_CHUNK - NAME_TAIL;
-    size_t nb = nu > 0 ? (size_t)(end / stretch) + 2 : 0;
+    size_t nb = (size_t)(end / stretch) + 2;
     uint32_t *first = NULL;
-    if (nu > 0 && st == EP_OK &&
-        ((order = malloc(nu * sizeof(*order))) == NULL ||
+    if (st == EP_OK &&
+        ((order = malloc((nu ? nu : 1) * sizeof(*order))) == NULL ||
          (first = calloc(nb + 1, sizeof(*first))) == NULL)) {
         st = EP_ERR_NOMEM;
     }
@@ -1547,21 +1605,24 @@ each_undefined(ep_elf_symtab *t, ep_elf_sym_fn fn, void *ctx)
         size_t from = 0;
         for (size_t b = 0; b < nb; from = first[b++]) {
             size_t to = first[b];
-            if (from == to) {
+            bool whole = needle != NULL && b + 1 < nb && b * stretch < end;
+            if (from == to && !whole) {
                 continue;
             }
-            uint64_t lo = UINT64_MAX, hi = 0;
-            for (size_t k = from; k < to; k++) {
-                uint64_t off = us[order[k]].st_name;
-                lo = off < lo ? off : lo;
-                hi = off > hi ? off : hi;
+            uint64_t lo = b * stretch, hi = lo;
+            if (!whole) {
+                lo = UINT64_MAX;
+                for (size_t k = from; k < to; k++) {
+                    uint64_t off = us[order[k]].st_name;
+                    lo = off < lo ? off : lo;
+                    hi = off > hi ? off : hi;
+                }
             }
             const unsigned char *run = NULL;
             size_t rlen = 0;
             if (b + 1 < nb) {
-                rlen = (size_t)(end - lo < hi - lo + NAME_TAIL
-                                    ? end - lo
-                                    : hi - lo + NAME_TAIL);
+                uint64_t want = whole ? WALK_CHUNK : hi - lo + NAME_TAIL;
+                rlen = (size_t)(end - lo < want ? end - lo : want);
                 uint64_t at = t->str.off + lo;
                 if (at <= t->nhead && rlen <= t->nhead - at) {
                     run = t->head + at; /* in the first read: in place */
@@ -1571,6 +1632,11 @@ each_undefined(ep_elf_symtab *t, ep_elf_sym_fn fn, void *ctx)
                 } else {
                     rlen = 0;
                 }
+            }
+            if (whole && !*found) {
+                /* Unreadable: not known to be absent. */
+                *found =
+                    run == NULL || contains(run, rlen, needle, strlen(needle));
             }
             for (size_t k = from; k < to; k++) {
                 take_name(t, &names, run, lo, rlen, &us[order[k]]);
@@ -1585,8 +1651,30 @@ each_undefined(ep_elf_symtab *t, ep_elf_sym_fn fn, void *ctx)
     free(buf);
     free(t->undef_names);
     t->undef_names = ep_strbuf_take(&names);
-    /* In table order, as the walk of every symbol visits them. */
-    for (size_t i = 0; i < nu && st == EP_OK; i++) {
+    free(t->undefs);
+    t->undefs = us;
+    t->nundefs = nu;
+    t->undefs_st = st == EP_OK && cut ? EP_ERR_MALFORMED : st;
+    t->undefs_ready = true;
+}
+
+/* The undefined symbols as read_undefined read them, in table order as
+ * the walk of every symbol visits them; stops at the first whose name
+ * could not be read, as that walk does. What was read goes (the names
+ * stay in t->undef_names for the callers). */
+static ep_status
+each_undefined(ep_elf_symtab *t, ep_elf_sym_fn fn, void *ctx)
+{
+    if (!t->undefs_ready) {
+        read_undefined(t, NULL, NULL);
+    }
+    undef *us = t->undefs;
+    size_t nu = t->nundefs;
+    ep_status st = (ep_status)t->undefs_st;
+    t->undefs = NULL;
+    t->nundefs = 0;
+    t->undefs_ready = false;
+    for (size_t i = 0; i < nu && st != EP_ERR_NOMEM; i++) {
         const undef *u = &us[i];
         if (u->at == UINT32_MAX) {
             st = EP_ERR_MALFORMED;
@@ -1611,7 +1699,23 @@ each_undefined(ep_elf_symtab *t, ep_elf_sym_fn fn, void *ctx)
         }
     }
     free(us);
-    return st == EP_OK && cut ? EP_ERR_MALFORMED : st;
+    return st;
+}
+
+bool
+ep_elf_symtab_undefined_ahead(ep_elf_symtab *t, const char *needle,
+                              bool *contains_it)
+{
+    size_t nlen = needle ? strlen(needle) : 0;
+    if (t == NULL || !t->usable || t->nsyms == 0 || t->map != NULL ||
+        !t->str.present || nlen == 0 || nlen > NAME_TAIL ||
+        !ep_range_ok(t->sym.off, t->nsyms * sizeof(sym_t),
+                     (uint64_t)t->sb.st_size)) {
+        return false;
+    }
+    *contains_it = false;
+    read_undefined(t, needle, contains_it);
+    return true;
 }
 
 ep_status
@@ -1680,53 +1784,6 @@ ep_elf_symtab_each(ep_elf_symtab *t, bool undefined_only, ep_elf_sym_fn fn,
     }
     free(buf);
     return st;
-}
-
-/* 16 bytes compared at once (SSE2 on x86-64, NEON on aarch64: GCC's
- * vector extension, no intrinsics). */
-typedef unsigned char bytes16 __attribute__((vector_size(16)));
-
-/* memmem for a needle of at least two bytes: 16 positions at a time
- * test its first two bytes, and only where both match is the rest
- * compared. Over libLLVM's 3 MB DT_STRTAB, 2.5 times faster than a
- * memchr for the needle's rare second byte ('y' of "PyInit_", 1 % of the
- * bytes), which restarts at each of its 31,000 hits. */
-static bool
-contains(const unsigned char *hay, size_t n, const char *needle, size_t nlen)
-{
-    if (nlen < 2 || n < nlen) {
-        return nlen == 0 || (nlen <= n && memmem(hay, n, needle, nlen));
-    }
-    bytes16 first, second;
-    for (size_t k = 0; k < sizeof(first); k++) {
-        first[k] = (unsigned char)needle[0];
-        second[k] = (unsigned char)needle[1];
-    }
-    size_t i = 0;
-    /* Each step reads hay[i, i + 17): the byte after the 16 too. */
-    for (; n - i >= sizeof(first) + 1; i += sizeof(first)) {
-        bytes16 a, b;
-        memcpy(&a, hay + i, sizeof(a));
-        memcpy(&b, hay + i + 1, sizeof(b));
-        bytes16 hit = (bytes16)((a == first) & (b == second));
-        uint64_t w[2];
-        memcpy(w, &hit, sizeof(w));
-        if ((w[0] | w[1]) == 0) {
-            continue;
-        }
-        for (size_t k = 0; k < sizeof(hit); k++) {
-            if (hit[k] && n - (i + k) >= nlen &&
-                memcmp(hay + i + k + 2, needle + 2, nlen - 2) == 0) {
-                return true;
-            }
-        }
-    }
-    for (; n - i >= nlen; i++) {
-        if (memcmp(hay + i, needle, nlen) == 0) {
-            return true;
-        }
-    }
-    return false;
 }
 
 bool

@@ -117,6 +117,13 @@ ep_status ep_elf_symtab_each(ep_elf_symtab *t, bool undefined_only,
  * no symbol's name does (a walk for a name prefix can be skipped); true
  * when one may. Reads the table in passing, keeping nothing. */
 bool ep_elf_symtab_strings_contain(ep_elf_symtab *t, const char *needle);
+/* The same answer (*contains), given while reading the undefined symbols
+ * and their names for the next ep_elf_symtab_each(t, true, ...): one pass
+ * over DT_STRTAB for both, where the two would read it twice. False, with
+ * nothing read, when t is not read that way (a mapped file, no usable
+ * tables, a needle longer than 512 bytes): ask the function above. */
+bool ep_elf_symtab_undefined_ahead(ep_elf_symtab *t, const char *needle,
+                                   bool *contains);
 uint32_t ep_elf_gnu_hash(const char *name);
 /* The System V hash; also the hash of version names (vna_hash, vd_hash). */
 uint32_t ep_elf_sysv_hash(const char *name);

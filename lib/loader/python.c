@@ -60,8 +60,10 @@ found_def(const ep_elf_symcand *sym, void *ctx)
     return *(bool *)ctx;
 }
 
+/* ahead: the undefined symbols will be walked next (a symbol check): the
+ * look for "PyInit_" reads their names on the way. */
 static bool
-exports_pyinit(ep_elf_symtab *t, const char *path)
+exports_pyinit(ep_elf_symtab *t, const char *path, bool ahead)
 {
     /* The name the import system asks for first (PEP 489: PyInit_ and the
      * file name up to its first dot) is one hash lookup; any other
@@ -82,7 +84,11 @@ exports_pyinit(ep_elf_symtab *t, const char *path)
     }
     /* Most files are not extensions: a look through the string table
      * for "PyInit_" (no symbol decoded) rules them out. */
-    if (!ep_elf_symtab_strings_contain(t, "PyInit_")) {
+    bool maybe = false;
+    if (!(ahead && ep_elf_symtab_undefined_ahead(t, "PyInit_", &maybe))) {
+        maybe = ep_elf_symtab_strings_contain(t, "PyInit_");
+    }
+    if (!maybe) {
         return false;
     }
     bool any = false;
@@ -97,7 +103,7 @@ ld_exports_pyinit(ld_sess *s, const char *path)
         return false;
     }
     if (f->img->symtab != NULL) {
-        return exports_pyinit(f->img->symtab, path);
+        return exports_pyinit(f->img->symtab, path, true);
     }
     /* A session without symbol checks keeps no symbol table: the file is
      * read again for this question alone (whether it is an extension
@@ -108,7 +114,7 @@ ld_exports_pyinit(ld_sess *s, const char *path)
     const char *why = NULL;
     bool yes =
         ep_elf_symtab_openfile(path, false, &t, &errnum, NULL) == EP_OK &&
-        ep_elf_symtab_load(t, &facts, &why) && exports_pyinit(t, path);
+        ep_elf_symtab_load(t, &facts, &why) && exports_pyinit(t, path, false);
     ep_elf_symtab_close(t);
     return yes;
 }

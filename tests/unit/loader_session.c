@@ -240,6 +240,35 @@ Test(loader, the_undefined_walk_names_what_the_whole_walk_names)
         cr_assert(eq(sz, und.n, all.n), "%s", paths[i]);
         /* The count callers size their arrays by. */
         cr_assert(eq(sz, und.total, und.n), "%s", paths[i]);
+        /* Read ahead with a look for a needle on the way (the string table
+         * read whole, in stretches): the same walk, and the look's answer
+         * is the one the look alone gives. */
+        const char *needles[] = {"PyInit_", "GLIBC_2.2", "no\x01such"};
+        for (size_t k = 0; k < 3; k++) {
+            seen ahead = {NULL, 0, 0, false, 0};
+            ep_elf_symtab *t = NULL;
+            int errnum = 0;
+            const ep_elf_dynfacts *facts = NULL;
+            const char *why = NULL;
+            cr_assert(eq(
+                int, ep_elf_symtab_openfile(paths[i], false, &t, &errnum, NULL),
+                EP_OK));
+            cr_assert(ep_elf_symtab_load(t, &facts, &why));
+            bool has = !ep_elf_symtab_strings_contain(t, needles[k]);
+            cr_assert(ep_elf_symtab_undefined_ahead(t, needles[k], &has));
+            cr_assert(
+                eq(int, has, ep_elf_symtab_strings_contain(t, needles[k])),
+                "%s: %s", paths[i], needles[k]);
+            cr_assert(eq(int, ep_elf_symtab_each(t, true, record_sym, &ahead),
+                         EP_OK));
+            cr_assert(eq(sz, ahead.n, und.n), "%s", paths[i]);
+            for (size_t m = 0; m < und.n; m++) {
+                cr_assert(eq(str, ahead.v[m].name, und.v[m].name));
+                cr_assert(eq(u16, ahead.v[m].versym, und.v[m].versym));
+            }
+            ep_elf_symtab_close(t);
+            free(ahead.v);
+        }
         for (size_t k = 0; k < und.n; k++) {
             cr_assert(eq(str, und.v[k].name, all.v[k].name), "%s", paths[i]);
             cr_assert(eq(u32, und.v[k].index, all.v[k].index));
