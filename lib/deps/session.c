@@ -36,7 +36,7 @@ ep_deps_options_init(ep_deps_options *opt)
  * the name leads to (deps/pyexe.c) and the libpython it needs. Nothing is
  * run; only explain asks the interpreter (for sys.path and the like). */
 static ep_status
-find_interpreter(ep_arena *a, const char *python, const char *given,
+find_interpreter(ld_sess *s, ep_arena *a, const char *python, const char *given,
                  ld_process *p, ep_error *err)
 {
     memset(p, 0, sizeof(*p));
@@ -65,7 +65,7 @@ find_interpreter(ep_arena *a, const char *python, const char *given,
     p->exe = exe;
     /* A shared build's executable needs libpython3.X.so (what sysconfig's
      * Py_ENABLE_SHARED and LDLIBRARY say); a static one does not. */
-    ep_status st = ld_exe_libpython(a, exe, &p->libpython, err);
+    ep_status st = ld_exe_libpython(s, a, exe, &p->libpython, err);
     if (st != EP_OK) {
         return st;
     }
@@ -110,7 +110,7 @@ ep_deps_session_new(const ep_deps_options *opt, ep_deps_session **out,
     ep_arena_init(&a);
     ld_process proc;
     ep_status st =
-        find_interpreter(&a, opt->python, opt->executable, &proc, err);
+        find_interpreter(NULL, &a, opt->python, opt->executable, &proc, err);
     if (st == EP_OK) {
         st = ld_session_new(opt, &proc, out, err);
     }

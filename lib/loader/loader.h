@@ -303,8 +303,11 @@ typedef struct ld_process {
 } ld_process;
 
 /* Decides the process from the interpreter as named (python, or its
- * executable when known; not both NULL): fills *p, its strings in a. */
-typedef ep_status (*ld_process_finder)(ep_arena *a, const char *python,
+ * executable when known; not both NULL): fills *p, its strings in a. s:
+ * the session that will load the process (its files read once), or NULL
+ * before there is one. */
+typedef ep_status (*ld_process_finder)(ld_sess *s, ep_arena *a,
+                                       const char *python,
                                        const char *executable, ld_process *p,
                                        ep_error *err);
 
@@ -323,9 +326,10 @@ ep_status ld_session_defer_process(ld_sess *s, ld_process_finder find,
 /* python.c: the DT_NEEDED entry of the executable exe that names a
  * libpython ("libpython3.11.so.1.0"), or NULL for a static build; in a.
  * EP_ERR_IO when exe cannot be opened, EP_ERR_INTERP when it is not an
- * object ld.so could start. */
-ep_status ld_exe_libpython(ep_arena *a, const char *exe, const char **needed,
-                           ep_error *err);
+ * object ld.so could start. Read through session s when not NULL (which
+ * then has it for the process's tree). */
+ep_status ld_exe_libpython(ld_sess *s, ep_arena *a, const char *exe,
+                           const char **needed, ep_error *err);
 /* python.c: whether the file at path defines a PyInit_* dynamic symbol,
  * i.e. is a Python extension module (false when it cannot be read). */
 bool ld_exports_pyinit(ld_sess *s, const char *path);

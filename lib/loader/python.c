@@ -9,11 +9,39 @@
 
 #include <string.h>
 
+/* The libpython entry of a DT_NEEDED list, copied into a. */
+static ep_status
+libpython_of(ep_arena *a, const ep_strlist *needed, const char **out,
+             ep_error *err)
+{
+    /* CPython's shared build links the executable against
+     * libpython3.X[d|t].so.1.0 (Py_ENABLE_SHARED): its DT_NEEDED is what
+     * sysconfig's LDLIBRARY would have said. */
+    for (size_t i = 0; i < needed->count; i++) {
+        if (strncmp(needed->items[i], "libpython", 9) == 0) {
+            *out = ep_arena_strdup(a, needed->items[i]);
+            return *out != NULL ? EP_OK : ep_fail_nomem(err);
+        }
+    }
+    return EP_OK;
+}
+
 ep_status
-ld_exe_libpython(ep_arena *a, const char *exe, const char **needed,
+ld_exe_libpython(ld_sess *s, ep_arena *a, const char *exe, const char **needed,
                  ep_error *err)
 {
     *needed = NULL;
+    if (s != NULL) {
+        /* Read once: the process's tree starts with this file. One that
+         * ld.so would not take is read again below for the reason. */
+        ld_file *f = ld_sess_file(s, exe, s->map_files);
+        if (f == NULL) {
+            return ep_fail_nomem(err);
+        }
+        if (f->status == TRY_FOUND) {
+            return libpython_of(a, &f->img->info->needed, needed, err);
+        }
+    }
     ep_elf_symtab *t = NULL;
     int errnum = 0;
     ep_status st = ep_elf_symtab_openfile(exe, false, &t, &errnum, err);
@@ -27,18 +55,7 @@ ld_exe_libpython(ep_arena *a, const char *exe, const char **needed,
                      "%s: not a usable interpreter executable: %s", exe,
                      why ? why : "unreadable dynamic section");
     } else {
-        /* CPython's shared build links the executable against
-         * libpython3.X[d|t].so.1.0 (Py_ENABLE_SHARED): its DT_NEEDED is
-         * what sysconfig's LDLIBRARY would have said. */
-        for (size_t i = 0; i < f->needed.count; i++) {
-            if (strncmp(f->needed.items[i], "libpython", 9) == 0) {
-                *needed = ep_arena_strdup(a, f->needed.items[i]);
-                if (*needed == NULL) {
-                    st = ep_fail_nomem(err);
-                }
-                break;
-            }
-        }
+        st = libpython_of(a, &f->needed, needed, err);
     }
     ep_elf_symtab_close(t);
     return st;

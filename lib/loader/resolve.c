@@ -551,8 +551,8 @@ decide_process(ld_sess *s, ep_error *err)
     ep_arena a;
     ep_arena_init(&a);
     ld_process proc;
-    ep_status st =
-        s->defer->find(&a, s->defer->python, s->defer->executable, &proc, err);
+    ep_status st = s->defer->find(s, &a, s->defer->python, s->defer->executable,
+                                  &proc, err);
     if (st == EP_OK) {
         if (set_process(s, &proc) != EP_OK) {
             st = ep_fail_nomem(err);
