@@ -126,9 +126,11 @@ def peak_rss(argv, limit_nofile=None):
 
 
 class Times:
-    """Medians of one command's wall and CPU seconds."""
-    def __init__(self, wall, cpu):
+    """Medians of one command's wall and CPU seconds, and the least CPU of
+    its rounds (the steadier figure on a noisy machine)."""
+    def __init__(self, wall, cpu, cpu_min=None):
         self.wall, self.cpu = wall, cpu
+        self.cpu_min = cpu if cpu_min is None else cpu_min
 
 
 def measure(cmds, rounds):
@@ -145,7 +147,8 @@ def measure(cmds, rounds):
                 cpu += c
             walls[label].append(wall)
             cpus[label].append(cpu)
-    return {k: Times(statistics.median(walls[k]), statistics.median(cpus[k]))
+    return {k: Times(statistics.median(walls[k]), statistics.median(cpus[k]),
+                     min(cpus[k]))
             for k in cmds}
 
 
@@ -153,9 +156,9 @@ def line(label, t, nfiles, ref=None, ref_label=None):
     """Wall and CPU of one command, per file, and both ratios to ref."""
     extra = ""
     if ref:
-        extra = "  %.2fx wall %.2fx cpu %s" % (t.wall / ref.wall,
-                                               t.cpu / max(ref.cpu, 1e-9),
-                                               ref_label)
+        extra = "  %.2fx wall %.2fx cpu (least cpu %.2fx) %s" % (
+            t.wall / ref.wall, t.cpu / max(ref.cpu, 1e-9),
+            t.cpu_min / max(ref.cpu_min, 1e-9), ref_label)
     per = " %7.1f us/file" % (t.wall / nfiles * 1e6) if nfiles else ""
     print("  %-38s %8.1f ms wall %8.1f ms cpu%s%s" % (
         label, t.wall * 1e3, t.cpu * 1e3, per, extra))
