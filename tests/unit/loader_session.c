@@ -82,6 +82,54 @@ Test(loader, session_without_symbols_gives_the_same_trees)
     same_as_fresh(&o);
 }
 
+/* Mapped (one tree per process: ep_deps_options.map_files) or read, the
+ * same tree for each fixture and for real libraries and modules, with and
+ * without the interpreter. */
+Test(loader, mapped_files_give_the_trees_read_files_give)
+{
+    const char *real[] = {
+        "/lib/x86_64-linux-gnu/libstdc++.so.6",
+        "/lib/x86_64-linux-gnu/libc.so.6",
+        "/usr/lib/python3.11/lib-dynload/_ssl.cpython-311-x86_64-linux-gnu.so",
+        "/usr/lib/python3/dist-packages/"
+        "apt_pkg.cpython-311-x86_64-linux-gnu.so",
+    };
+    char *python = strdup(fx("exe/fxdlopen"));
+    size_t compared = 0;
+    for (int with = 0; with < 2; with++) {
+        for (size_t i = 0; i < NFILES + 4; i++) {
+            char path[4096];
+            snprintf(path, sizeof(path), "%s",
+                     i < NFILES ? fx(files[i]) : real[i - NFILES]);
+            if (access(path, R_OK) != 0 ||
+                (with && i >= NFILES && access("/usr/bin/python3.11", X_OK))) {
+                continue;
+            }
+            char *json[2];
+            for (int map = 0; map < 2; map++) {
+                ep_deps_options o =
+                    opts(with ? "/usr/bin/python3.11" : NULL, NULL);
+                if (with && i < NFILES) {
+                    o.python = python;
+                }
+                o.map_files = map;
+                ep_deps *d = NULL;
+                ep_error err;
+                cr_assert(eq(int, ep_deps_analyze(path, &o, &d, &err), EP_OK),
+                          "%s", err.message);
+                json[map] = json_of(d);
+                ep_deps_free(d);
+            }
+            cr_assert(eq(str, json[0], json[1]), "%s", path);
+            ep_free(json[0]);
+            ep_free(json[1]);
+            compared++;
+        }
+    }
+    free(python);
+    cr_assert(compared >= 2 * NFILES, "%zu compared", compared);
+}
+
 Test(loader, trees_outlive_their_session)
 {
     ep_deps_options o = opts(NULL, NULL);
