@@ -1,11 +1,12 @@
 /*
  * A loadable object read the way ld.so reads it, for the loader emulation:
  * the ELF header, the program headers, PT_DYNAMIC and what it points at
- * (DT_NEEDED and friends, the symbol hash tables, the version tables), the
- * PT_INTERP and ABI-tag notes. Section headers are never consulted, as
- * ld.so never consults them. Two ways to read, chosen by the caller:
+ * (DT_NEEDED and friends, the symbol hash tables, the version tables) and
+ * PT_INTERP. Section headers are never consulted, as ld.so never consults
+ * them. Two ways to read, chosen by the caller:
  *  - mapped (for objects looked up again and again): the file is mapped
- *    read-only, as ld.so maps it, and its descriptor closed at once; only
+ *    read-only, as ld.so maps it, and its descriptor closed once the
+ *    dynamic section is read (with pread: see reach); only
  *    the pages of the tables a lookup touches are ever read, and the kernel
  *    maps the page-cache pages around each fault, so no byte is copied;
  *  - read (for an object read once, and whatever mmap() refuses): a first
@@ -53,7 +54,6 @@ typedef Elf64_Ehdr ehdr_t;
 typedef Elf64_Phdr phdr_t;
 typedef Elf64_Dyn dyn_t;
 typedef Elf64_Sym sym_t;
-typedef Elf64_Nhdr nhdr_t;
 typedef uint64_t bloom_t;
 #else
 #define HOST_CLASS ELFCLASS32
@@ -61,7 +61,6 @@ typedef Elf32_Ehdr ehdr_t;
 typedef Elf32_Phdr phdr_t;
 typedef Elf32_Dyn dyn_t;
 typedef Elf32_Sym sym_t;
-typedef Elf32_Nhdr nhdr_t;
 typedef uint32_t bloom_t;
 #endif
 
@@ -71,7 +70,6 @@ typedef uint32_t bloom_t;
 #define MAX_SYMS (16u * 1024 * 1024)
 #define MAX_PHDRS 4096
 #define MAX_DYN_BYTES (1u << 20)
-#define MAX_NOTE_BYTES (64u * 1024)
 #define MAX_VERSION_ENTRIES 65536
 /* First read of a table whose size the dynamic section does not give. */
 #define GUESS_BYTES 4096
@@ -686,45 +684,6 @@ to_offset(const ep_elf_symtab *t, uint64_t vaddr, uint64_t *off)
     return false;
 }
 
-/* The first GNU ABI tag note of a PT_NOTE segment, as open_verify looks
- * for it (segments of at least 32 bytes, 4- or 8-aligned). */
-static void
-read_abi_note(ep_elf_symtab *t, const phdr_t *ph)
-{
-    if (ph->p_filesz < 32 || ph->p_filesz > MAX_NOTE_BYTES ||
-        (ph->p_align != 4 && ph->p_align != 8)) {
-        return;
-    }
-    unsigned char buf[MAX_NOTE_BYTES];
-    if (!ep_range_ok(ph->p_offset, ph->p_filesz, (uint64_t)t->sb.st_size) ||
-        !fetch(t, buf, (size_t)ph->p_filesz, ph->p_offset)) {
-        return;
-    }
-    uint64_t align = ph->p_align;
-    for (uint64_t off = 0; off + sizeof(nhdr_t) <= ph->p_filesz;) {
-        nhdr_t nh;
-        memcpy(&nh, buf + off, sizeof(nh));
-        uint64_t name_sz = (nh.n_namesz + align - 1) & ~(align - 1);
-        uint64_t desc_sz = (nh.n_descsz + align - 1) & ~(align - 1);
-        uint64_t name_off = off + sizeof(nh), desc_off = name_off + name_sz;
-        if (name_sz > ph->p_filesz || desc_sz > ph->p_filesz ||
-            desc_off + desc_sz > ph->p_filesz) {
-            return;
-        }
-        if (nh.n_type == NT_GNU_ABI_TAG && nh.n_namesz == 4 &&
-            memcmp(buf + name_off, "GNU", 4) == 0 && nh.n_descsz >= 16) {
-            uint32_t w[4];
-            memcpy(w, buf + desc_off, sizeof(w));
-            t->facts.has_abi_note = true;
-            t->facts.abi_os = w[0];
-            t->facts.abi_version =
-                (w[1] & 0xff) << 16 | (w[2] & 0xff) << 8 | (w[3] & 0xff);
-            return;
-        }
-        off = desc_off + desc_sz;
-    }
-}
-
 /* The dynamic entries the emulation needs. */
 typedef struct dyn_tables {
     uint64_t symtab, strtab, strsz, syment, versym, gnu_hash, hash;
@@ -1259,15 +1218,20 @@ load(ep_elf_symtab *t, const ep_elf_dynfacts **facts, const char **why)
         }
         if (ph->p_type == PT_DYNAMIC && dyn == NULL) {
             dyn = ph;
-        } else if (ph->p_type == PT_NOTE && !t->facts.has_abi_note) {
-            read_abi_note(t, ph);
         } else if (ph->p_type == PT_INTERP && t->interp == NULL &&
                    ph->p_filesz > 1 && ph->p_filesz < 4096 &&
                    ep_range_ok(ph->p_offset, ph->p_filesz,
                                (uint64_t)t->sb.st_size)) {
             t->interp = calloc(1, (size_t)ph->p_filesz + 1);
-            if (t->interp != NULL &&
-                fetch(t, t->interp, (size_t)ph->p_filesz, ph->p_offset)) {
+            /* A mapped library read while its descriptor is open: libc's
+             * PT_INTERP lies in its .rodata, a page nothing else touches. */
+            bool got =
+                t->interp != NULL &&
+                (t->map != NULL && t->fd >= 0
+                     ? pread_all(t->fd, t->interp, (size_t)ph->p_filesz,
+                                 ph->p_offset)
+                     : fetch(t, t->interp, (size_t)ph->p_filesz, ph->p_offset));
+            if (got) {
                 t->facts.interp = t->interp;
             }
         }

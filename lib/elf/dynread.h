@@ -26,11 +26,8 @@ struct stat;
 /* What ld.so reads of a loadable object. Strings live as long as the
  * ep_elf_symtab. */
 typedef struct ep_elf_dynfacts {
-    int type;             /* e_type */
-    const char *interp;   /* PT_INTERP, or NULL */
-    bool has_abi_note;    /* an NT_GNU_ABI_TAG note */
-    uint32_t abi_os;      /* its OS word (0: Linux) */
-    uint32_t abi_version; /* its version, a << 16 | b << 8 | c */
+    int type;           /* e_type */
+    const char *interp; /* PT_INTERP, or NULL */
     bool has_dynamic;
     const char *soname;      /* DT_SONAME, or NULL */
     ep_strlist needed;       /* DT_NEEDED, in order */

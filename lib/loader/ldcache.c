@@ -376,7 +376,7 @@ legacy_accept(const ld_platform *pf, uint64_t *platform_bit)
 
 typedef struct entry {
     int32_t flags;
-    uint32_t key, value, osversion;
+    uint32_t key, value;
     uint64_t hwcap;
 } entry;
 
@@ -384,9 +384,10 @@ static entry
 entry_at(const ld_cache *c, uint32_t i)
 {
     const unsigned char *p = c->libs + (size_t)i * c->entry_size;
-    entry e = {(int32_t)u32(p), u32(p + 4), u32(p + 8), 0, 0};
+    entry e = {(int32_t)u32(p), u32(p + 4), u32(p + 8), 0};
     if (c->entry_size >= NEW_ENTRY) {
-        e.osversion = u32(p + 12);
+        /* The osversion word (p + 12) is not compared since glibc 2.36,
+         * which removed the kernel version check. */
         e.hwcap = u64(p + 16);
     }
     return e;
@@ -451,9 +452,6 @@ ld_cache_lookup(const ld_cache *c, const char *name, const ld_platform *pf)
                         break;
                     }
                     if (!named && (e.hwcap & hwcap_exclude) != 0) {
-                        continue;
-                    }
-                    if (pf->osversion != 0 && e.osversion > pf->osversion) {
                         continue;
                     }
                     if ((e.hwcap & PLATFORM_BITS) != 0 &&

@@ -39,7 +39,6 @@ typedef struct ld_platform {
     ep_strvec system_dirs; /* default directories, each ending in '/' */
     const char *rtld;      /* the dynamic loader's path */
     uint32_t isa_level;    /* GNU_PROPERTY_X86_ISA_1_* bits the CPU has */
-    uint32_t osversion;    /* the running kernel as (a << 16 | b << 8 | c) */
 } ld_platform;
 
 ep_status ld_platform_init(ep_arena *a, ld_platform *pf,
@@ -127,7 +126,7 @@ typedef struct ld_verent {
 /* What open_verify concludes about a candidate file. */
 typedef enum try_result {
     TRY_ABSENT,  /* open failed: errno says why; the search goes on */
-    TRY_SKIPPED, /* another class or machine, a foreign ABI note: go on */
+    TRY_SKIPPED, /* another class or machine: go on */
     TRY_FATAL,   /* ld.so signals an error: the load fails here */
     TRY_FOUND
 } try_result;

@@ -1,8 +1,9 @@
 /*
  * What ld.so works out about the machine before it loads anything: the
  * value of $PLATFORM and $LIB, the glibc-hwcaps subdirectories the CPU
- * supports, the legacy hwcap subdirectories of glibc <= 2.36, the default
- * directories and the kernel version. Options override each for tests.
+ * supports, the legacy hwcap subdirectories of glibc <= 2.36 and the
+ * default directories (glibc 2.36 no longer compares the kernel version with
+ * anything). Options override each for tests.
  */
 #include "loader/loader.h"
 #include "util/strbuf.h"
@@ -13,7 +14,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/utsname.h>
 
 #if defined(__x86_64__) && defined(__GLIBC__)
 #include <cpuid.h>
@@ -183,39 +183,6 @@ push_list(ep_arena *a, ep_strvec *v, const char *s)
     return true;
 }
 
-/* dl-sysdep.c: dl_osversion from uname's release, three numbers a byte
- * each, as _dl_discover_osversion parses it. */
-static uint32_t
-kernel_version(void)
-{
-    struct utsname u;
-    if (uname(&u) != 0) {
-        return 0;
-    }
-    uint32_t version = 0;
-    int parts = 0;
-    const char *p = u.release;
-    while (parts < 3) {
-        if (*p < '0' || *p > '9') {
-            break;
-        }
-        uint32_t here = 0;
-        while (*p >= '0' && *p <= '9') {
-            here = here * 10 + (uint32_t)(*p++ - '0');
-        }
-        version = (version << 8) | (here & 0xff);
-        parts++;
-        if (*p != '.') {
-            break;
-        }
-        p++;
-    }
-    while (parts++ < 3) {
-        version <<= 8;
-    }
-    return version;
-}
-
 /* elf/dl-hwcaps.c (2.33-2.36) _dl_important_hwcaps, legacy part: every
  * combination of the names, most names first, the first name the most
  * significant; then the glibc-hwcaps subdirectories go in front. */
@@ -295,7 +262,6 @@ ld_platform_init(ep_arena *a, ld_platform *pf, const ep_deps_options *opt,
     pf->isa_level = isa_level();
 #endif
     pf->platform = opt->platform ? opt->platform : platform;
-    pf->osversion = kernel_version();
     bool ok = true;
     if (opt->hwcaps != NULL) {
         ok = push_list(a, &pf->hwcaps, opt->hwcaps);

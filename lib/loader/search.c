@@ -385,27 +385,6 @@ check_header(ep_arena *a, const unsigned char *h, bool *skip)
     return NULL;
 }
 
-/* open_verify's ABI note rule: a GNU ABI tag for another OS, or for a newer
- * kernel than this one, makes ld.so pass the file over. */
-static const char *
-abi_note_skip(ld_sess *s, const ep_elf_dynfacts *f)
-{
-    if (!f->has_abi_note) {
-        return NULL;
-    }
-    if (f->abi_os != 0) {
-        static const char *const os[] = {"Linux", "GNU", "Solaris", "FreeBSD"};
-        return ep_arena_printf(&s->a, "ABI note is for %s, not Linux",
-                               f->abi_os < 4 ? os[f->abi_os] : "another OS");
-    }
-    if (s->pf.osversion != 0 && f->abi_version > s->pf.osversion) {
-        return ep_arena_printf(
-            &s->a, "ABI note requires Linux %u.%u.%u", f->abi_version >> 16,
-            (f->abi_version >> 8) & 0xff, f->abi_version & 0xff);
-    }
-    return NULL;
-}
-
 /* ---- the name and identity indexes --------------------------------------- */
 
 typedef struct ld_name {
@@ -673,9 +652,6 @@ new_image(ld_sess *s, const char *path, ep_elf_symtab *t)
     if (m->verdict == TRY_FOUND && !ep_elf_symtab_load(t, &facts, &m->why)) {
         m->why = damage_of(s, path, m->why);
         m->verdict = TRY_FATAL;
-    }
-    if (m->verdict == TRY_FOUND && (m->why = abi_note_skip(s, facts)) != NULL) {
-        m->verdict = TRY_SKIPPED;
     }
     if (m->verdict == TRY_FOUND) {
         m->info = keep_info(&s->a, facts);

@@ -237,6 +237,26 @@ Test(loader, only_wrong_class_candidates_means_not_found)
     ep_deps_free(d);
 }
 
+/* glibc 2.36 no longer compares a library's ABI note with the kernel (nor
+ * its OS word with Linux): the first candidate is taken, nothing skipped,
+ * as the real loader's trace shows. */
+Test(loader, abi_notes_are_not_checked)
+{
+    const char *mods[] = {"abinote/mod_abinote.so", "abinote/mod_abibsd.so"};
+    const char *want[] = {"abinote/new/libfxn.so", "abinote/bsd/libfxn.so"};
+    for (size_t i = 0; i < 2; i++) {
+        ep_deps *d = standalone(mods[i]);
+        const ep_deps_lib *l = must_have(d, "libfxn.so");
+        assert_str_eq(l->path, fx(want[i]));
+        cr_assert(eq(sz, l->nskipped, 0), "%s", mods[i]);
+        cr_assert(ep_deps_ok(d));
+        char *t = real_trace(fx(mods[i]), NULL);
+        cr_assert(trace_found(t, "libfxn.so", fx(want[i])), "%s", t);
+        free(t);
+        ep_deps_free(d);
+    }
+}
+
 Test(loader, nodeflib_rejects_cache_entries_and_default_dirs)
 {
     if (access(fx("nodeflib/mod_nodeflib.so"), F_OK) != 0) {
