@@ -135,7 +135,7 @@ struct ep_elf_symtab {
     char *undef_names;      /* names of the undefined symbols, as walked */
     struct undef *undefs;   /* read ahead for the next undefined walk */
     size_t nundefs;
-    int undefs_st; /* ep_status of that read (a cut table: malformed) */
+    ep_status undefs_st; /* of that read (a cut table: malformed) */
     bool undefs_ready;
 };
 
@@ -1671,7 +1671,7 @@ each_undefined(ep_elf_symtab *t, ep_elf_sym_fn fn, void *ctx)
     }
     undef *us = t->undefs;
     size_t nu = t->nundefs;
-    ep_status st = (ep_status)t->undefs_st;
+    ep_status st = t->undefs_st;
     t->undefs = NULL;
     t->nundefs = 0;
     t->undefs_ready = false;
