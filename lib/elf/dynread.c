@@ -747,6 +747,9 @@ note_table(ep_elf_symtab *t, const dyn_t *d, dyn_tables *dt)
     case DT_FLAGS_1:
         t->facts.flags_1 = d->d_un.d_val;
         return;
+    case 36: /* DT_RELR (elf.h names it from glibc 2.36 on) */
+        t->facts.has_relr = true;
+        return;
     default:
         return;
     }
@@ -1160,6 +1163,7 @@ read_dynamic(ep_elf_symtab *t, const phdr_t *ph, const char **why)
     t->facts.soname = soname;
     t->facts.owned[0] = rpath;
     t->facts.owned[1] = runpath;
+    t->facts.has_verneed = dt.have_verneed;
     setup_symbols(t, &dt);
     return true;
 }

@@ -34,6 +34,8 @@ typedef struct ep_elf_dynfacts {
     ep_strlist rpath;        /* DT_RPATH split at ':' (empty entries kept) */
     ep_strlist runpath;      /* DT_RUNPATH split at ':' */
     uint64_t flags, flags_1; /* DT_FLAGS, DT_FLAGS_1 */
+    bool has_relr;           /* DT_RELR (packed relative relocations) */
+    bool has_verneed;        /* DT_VERNEED */
     char *owned[2];          /* private: storage of the split paths */
 } ep_elf_dynfacts;
 

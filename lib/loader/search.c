@@ -544,6 +544,8 @@ keep_info(ep_arena *a, const ep_elf_dynfacts *in)
     k->flags = in->flags;
     k->flags_1 = in->flags_1;
     k->has_dynamic = in->has_dynamic;
+    k->has_relr = in->has_relr;
+    k->has_verneed = in->has_verneed;
     k->soname = in->soname ? ep_arena_strdup(a, in->soname) : NULL;
     k->interp = in->interp ? ep_arena_strdup(a, in->interp) : NULL;
     if ((in->soname && !k->soname) || (in->interp && !k->interp) ||

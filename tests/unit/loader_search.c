@@ -257,6 +257,47 @@ Test(loader, abi_notes_are_not_checked)
     }
 }
 
+/* glibc 2.36 refuses an object with DT_RELR, a version requirement and a
+ * libc.so.6 it needs, unless one requirement is GLIBC_ABI_DT_RELR (what
+ * ld.bfd's -z pack-relative-relocs adds and lld's --pack-dyn-relocs=relr
+ * does not): the library is REFUSED, the load fails, as the real loader
+ * says; and a root of that kind cannot be loaded at all. */
+Test(loader, dt_relr_needs_the_glibc_abi_dt_relr_requirement)
+{
+    ep_deps *d = standalone("relr/mod_relr_bfd.so");
+    const ep_deps_lib *l = must_have(d, "librelr_bfd.so");
+    cr_assert(l->error == NULL);
+    cr_assert(ep_deps_ok(d));
+    char *t = real_trace(fx("relr/mod_relr_bfd.so"), NULL);
+    cr_assert(trace_found(t, "librelr_bfd.so", fx("relr/librelr_bfd.so")), "%s",
+              t);
+    free(t);
+    ep_deps_free(d);
+    if (access(fx("relr/mod_relr_lld.so"), F_OK) != 0) {
+        cr_skip("no lld with --pack-dyn-relocs=relr to build the fixture");
+    }
+    const char *msg = "DT_RELR without GLIBC_ABI_DT_RELR dependency";
+    d = standalone("relr/mod_relr_lld.so");
+    l = must_have(d, "librelr_lld.so");
+    assert_str_eq(l->path, fx("relr/librelr_lld.so"));
+    assert_str_eq(l->error, msg);
+    cr_assert(not(ep_deps_ok(d)));
+    t = real_trace(fx("relr/mod_relr_lld.so"), NULL);
+    cr_assert(strstr(t, msg) != NULL, "%s", t);
+    free(t);
+    t = real_dlopen(fx("relr/mod_relr_lld.so"));
+    cr_assert(strstr(t, msg) != NULL, "%s", t);
+    free(t);
+    ep_deps_free(d);
+    d = standalone("relr/librelr_lld.so");
+    assert_str_eq(ep_deps_root(d)->error, msg);
+    cr_assert(not(ep_deps_ok(d)));
+    t = real_trace(fx("relr/librelr_lld.so"), NULL);
+    cr_assert(strstr(t, msg) != NULL, "%s", t);
+    free(t);
+    ep_deps_free(d);
+}
+
 Test(loader, nodeflib_rejects_cache_entries_and_default_dirs)
 {
     if (access(fx("nodeflib/mod_nodeflib.so"), F_OK) != 0) {
