@@ -104,6 +104,39 @@ recorded_library(const ep_analysis *an, const char *name)
     return NULL;
 }
 
+/* The first library was found and refused (a damaged file, or glibc
+ * 2.36's DT_RELR rule): what Python says, and the fix for that reason. */
+static ep_status
+refused_fix(ep_ctx *c, ep_analysis *an, ep_finding_slot *fs,
+            const ep_loader_missing_lib *m)
+{
+    const char *file = m->path ? m->path : m->name;
+    ep_finding_detail(c->r, fs, "Python reports: ImportError: %s: %s", file,
+                      m->refused);
+    ep_finding_path(c->r, fs, file);
+    ep_finding_path(c->r, fs, an->ext_path);
+    if (strstr(m->refused, "GLIBC_ABI_DT_RELR") != NULL) {
+        ep_finding_detail(c->r, fs,
+                          "%s packs its relative relocations (DT_RELR) "
+                          "without requiring GLIBC_ABI_DT_RELR from libc.so.6, "
+                          "which glibc 2.36 and later refuse: lld's "
+                          "--pack-dyn-relocs=relr links it so",
+                          file);
+        ep_finding_fix(c->r, fs,
+                       "Relink %s with -z pack-relative-relocs (ld.bfd 2.38+, "
+                       "lld 15+, mold), which adds the GLIBC_ABI_DT_RELR "
+                       "requirement, or without packed relocations (drop "
+                       "--pack-dyn-relocs=relr); then %s",
+                       file, ep_fix_rebuild(c, an));
+    } else {
+        ep_finding_fix(c->r, fs,
+                       "Replace %s, which ld.so cannot load as it is: "
+                       "reinstall what installed it (%s)",
+                       file, ep_fix_reinstall(c, an));
+    }
+    return EP_OK;
+}
+
 ep_status
 ep_check_missing_dependency(ep_ctx *c, ep_analysis *an,
                             const ep_loader_facts *lf)
@@ -113,12 +146,18 @@ ep_check_missing_dependency(ep_ctx *c, ep_analysis *an,
         return EP_OK;
     }
     const ep_loader_missing_lib *m = &lf->libs[0];
-    ep_finding_slot *fs = ep_check_add(
-        c, an, EP_FINDING_MISSING_DEPENDENCY,
-        "%s needs %s, which the loader cannot find%s",
-        ep_basename(an->ext_path), m->name,
+    const char *more =
         lf->nlibs > 1 ? ep_arena_printf(c->a, " (and %zu more)", lf->nlibs - 1)
-                      : "");
+                      : "";
+    ep_finding_slot *fs =
+        m->refused != NULL
+            ? ep_check_add(c, an, EP_FINDING_MISSING_DEPENDENCY,
+                           "%s needs %s, which the loader finds but refuses: "
+                           "%s%s",
+                           ep_basename(an->ext_path), m->name, m->refused, more)
+            : ep_check_add(c, an, EP_FINDING_MISSING_DEPENDENCY,
+                           "%s needs %s, which the loader cannot find%s",
+                           ep_basename(an->ext_path), m->name, more);
     if (fs == NULL) {
         return ep_fail_nomem(c->err);
     }
@@ -130,6 +169,9 @@ ep_check_missing_dependency(ep_ctx *c, ep_analysis *an,
         if (l->tried != NULL && l->tried[0] != '\0') {
             ep_finding_detail(c->r, fs, "%s", l->tried);
         }
+    }
+    if (m->refused != NULL) {
+        return refused_fix(c, an, fs, m);
     }
     const char *found = misplaced(c, an, m->name);
     const char *recorded = found ? NULL : recorded_library(an, m->name);

@@ -184,7 +184,9 @@ const char *ep_fix_reinstall(ep_ctx *c, const ep_analysis *an);
 typedef struct ep_loader_missing_lib {
     const char *name; /* "libfoo.so.1" */
     const char *needed_by;
-    const char *tried; /* every place looked, one per line */
+    const char *tried;   /* every place looked, one per line */
+    const char *refused; /* found, but ld.so refuses it: why; else NULL */
+    const char *path;    /* the refused file */
 } ep_loader_missing_lib;
 
 typedef struct ep_loader_missing_ver {

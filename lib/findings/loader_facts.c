@@ -72,6 +72,8 @@ copy_facts(ep_ctx *c, const ep_deps *d, ep_loader_facts *out)
         m->name = ep_arena_strdup(c->a, l->name);
         m->needed_by = ep_arena_strdup(c->a, l->needed_by);
         m->tried = tried_text(c, l);
+        m->refused = l->error ? ep_arena_strdup(c->a, l->error) : NULL;
+        m->path = l->error && l->path ? ep_arena_strdup(c->a, l->path) : NULL;
     }
     for (size_t i = 0; i < nlib && out->cxx_path == NULL; i++) {
         const ep_deps_lib *l = ep_deps_library(d, i);
