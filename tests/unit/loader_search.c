@@ -237,24 +237,31 @@ Test(loader, only_wrong_class_candidates_means_not_found)
     ep_deps_free(d);
 }
 
+/* mod (standalone) loads, its library name taken from want with nothing
+ * skipped, as the real loader's trace says. */
+static void
+loads_as_real(const char *mod, const char *name, const char *want)
+{
+    ep_deps *d = standalone(mod);
+    const ep_deps_lib *l = must_have(d, name);
+    assert_str_eq(l->path, fx(want));
+    cr_assert(l->error == NULL && l->nskipped == 0, "%s", mod);
+    cr_assert(ep_deps_ok(d), "%s", mod);
+    char *t = real_trace(fx(mod), NULL);
+    cr_assert(trace_found(t, name, fx(want)), "%s", t);
+    free(t);
+    ep_deps_free(d);
+}
+
 /* glibc 2.36 no longer compares a library's ABI note with the kernel (nor
  * its OS word with Linux): the first candidate is taken, nothing skipped,
  * as the real loader's trace shows. */
 Test(loader, abi_notes_are_not_checked)
 {
-    const char *mods[] = {"abinote/mod_abinote.so", "abinote/mod_abibsd.so"};
-    const char *want[] = {"abinote/new/libfxn.so", "abinote/bsd/libfxn.so"};
-    for (size_t i = 0; i < 2; i++) {
-        ep_deps *d = standalone(mods[i]);
-        const ep_deps_lib *l = must_have(d, "libfxn.so");
-        assert_str_eq(l->path, fx(want[i]));
-        cr_assert(eq(sz, l->nskipped, 0), "%s", mods[i]);
-        cr_assert(ep_deps_ok(d));
-        char *t = real_trace(fx(mods[i]), NULL);
-        cr_assert(trace_found(t, "libfxn.so", fx(want[i])), "%s", t);
-        free(t);
-        ep_deps_free(d);
-    }
+    loads_as_real("abinote/mod_abinote.so", "libfxn.so",
+                  "abinote/new/libfxn.so");
+    loads_as_real("abinote/mod_abibsd.so", "libfxn.so",
+                  "abinote/bsd/libfxn.so");
 }
 
 /* glibc 2.36 refuses an object with DT_RELR, a version requirement and a
@@ -264,25 +271,18 @@ Test(loader, abi_notes_are_not_checked)
  * says; and a root of that kind cannot be loaded at all. */
 Test(loader, dt_relr_needs_the_glibc_abi_dt_relr_requirement)
 {
-    ep_deps *d = standalone("relr/mod_relr_bfd.so");
-    const ep_deps_lib *l = must_have(d, "librelr_bfd.so");
-    cr_assert(l->error == NULL);
-    cr_assert(ep_deps_ok(d));
-    char *t = real_trace(fx("relr/mod_relr_bfd.so"), NULL);
-    cr_assert(trace_found(t, "librelr_bfd.so", fx("relr/librelr_bfd.so")), "%s",
-              t);
-    free(t);
-    ep_deps_free(d);
+    loads_as_real("relr/mod_relr_bfd.so", "librelr_bfd.so",
+                  "relr/librelr_bfd.so");
     if (access(fx("relr/mod_relr_lld.so"), F_OK) != 0) {
         cr_skip("no lld with --pack-dyn-relocs=relr to build the fixture");
     }
     const char *msg = "DT_RELR without GLIBC_ABI_DT_RELR dependency";
-    d = standalone("relr/mod_relr_lld.so");
-    l = must_have(d, "librelr_lld.so");
+    ep_deps *d = standalone("relr/mod_relr_lld.so");
+    const ep_deps_lib *l = must_have(d, "librelr_lld.so");
     assert_str_eq(l->path, fx("relr/librelr_lld.so"));
     assert_str_eq(l->error, msg);
     cr_assert(not(ep_deps_ok(d)));
-    t = real_trace(fx("relr/mod_relr_lld.so"), NULL);
+    char *t = real_trace(fx("relr/mod_relr_lld.so"), NULL);
     cr_assert(strstr(t, msg) != NULL, "%s", t);
     free(t);
     t = real_dlopen(fx("relr/mod_relr_lld.so"));
