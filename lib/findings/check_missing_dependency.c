@@ -104,6 +104,29 @@ recorded_library(const ep_analysis *an, const char *name)
     return NULL;
 }
 
+/* Whether a refusal's reason is glibc 2.36's own text (open_verify's and
+ * the version check's), which dlopen() puts in the ImportError; the others
+ * are extprobe's reading of a damaged file. */
+static bool
+loader_says(const char *why)
+{
+    static const char *const texts[] = {
+        "invalid ELF header",
+        "file too short",
+        "ELF file ",
+        "nonzero padding in e_ident",
+        "only ET_DYN and ET_EXEC",
+        "cannot read file data",
+        "DT_RELR without GLIBC_ABI_DT_RELR dependency",
+    };
+    for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
+        if (strncmp(why, texts[i], strlen(texts[i])) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
 /* The first library was found and refused (a damaged file, or glibc
  * 2.36's DT_RELR rule): what Python says, and the fix for that reason. */
 static ep_status
@@ -111,8 +134,19 @@ refused_fix(ep_ctx *c, ep_analysis *an, ep_finding_slot *fs,
             const ep_loader_missing_lib *m)
 {
     const char *file = m->path ? m->path : m->name;
-    ep_finding_detail(c->r, fs, "Python reports: ImportError: %s: %s", file,
-                      m->refused);
+    if (loader_says(m->refused)) {
+        ep_finding_detail(c->r, fs, "Python reports: ImportError: %s: %s", file,
+                          m->refused);
+    } else {
+        /* glibc 2.36 maps a file cut inside a segment and dies of SIGBUS
+         * at the first touch past its end (later versions refuse it with
+         * "ELF load command past end of file"). */
+        ep_finding_detail(c->r, fs,
+                          "The import fails there: the loader cannot use "
+                          "the file as it is; with a file cut inside a "
+                          "segment, glibc 2.36 kills the interpreter with "
+                          "SIGBUS instead of raising ImportError");
+    }
     ep_finding_path(c->r, fs, file);
     ep_finding_path(c->r, fs, an->ext_path);
     if (strstr(m->refused, "GLIBC_ABI_DT_RELR") != NULL) {
