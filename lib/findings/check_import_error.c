@@ -34,6 +34,16 @@ init_advice(ep_trial_outcome outcome, const char *msg)
                "in the process, or preload the library that uses initial-exec "
                "TLS (LD_PRELOAD)";
     }
+    if (outcome == EP_TRIAL_DIED &&
+        strstr(msg, "killed by signal 7 while loading") != NULL) {
+        /* SIGBUS (7 on Linux) while the loader maps: glibc 2.36 maps a file
+         * cut inside a segment and touches past its end. */
+        return "The interpreter died of SIGBUS while the module or a library "
+               "it needs was being mapped: a file shorter than its headers "
+               "say (cut short by a failed copy, download or disk); `extprobe "
+               "deps` on the module names the damaged file. Reinstall what "
+               "installed it";
+    }
     if (outcome == EP_TRIAL_DIED) {
         return "The interpreter crashed inside the module's initialisation: "
                "a binary incompatibility (a GIL build under a free-threaded "

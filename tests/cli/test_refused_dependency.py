@@ -111,6 +111,8 @@ check("Python reports: ImportError: %s" % cutmid not in r.stdout,
       "cutmid: no ImportError text is predicted for extprobe's own diagnosis")
 if real.returncode == -7:
     check("SIGBUS" in r.stdout, "cutmid: the real import died of SIGBUS, as the finding says")
+    check("initialisation" not in r.stdout,
+          "cutmid: the trial's death is not blamed on the module's initialisation")
 
 if ok is not None:
     real = subprocess.run([PY, "-c", "import relrbfd._ext"], env=env, stdout=subprocess.PIPE,
