@@ -205,6 +205,18 @@ fetch(ep_elf_symtab *t, void *buf, size_t n, uint64_t off)
     return ensure_open(t) && pread_all(t->fd, buf, n, off);
 }
 
+/* While a mapped file's descriptor is still open (its load), bytes on a
+ * page no lookup touches (the dynamic section in the data segment, libc's
+ * PT_INTERP in its .rodata) are read: a system call costs less than the
+ * fault that maps 16 pages (a tenth of a millisecond over an extension
+ * module's tree). Otherwise as fetch. */
+static bool
+read_aside(ep_elf_symtab *t, void *buf, size_t n, uint64_t off)
+{
+    return t->map != NULL && t->fd >= 0 ? pread_all(t->fd, buf, n, off)
+                                        : fetch(t, buf, n, off);
+}
+
 static bool
 pread_all(int fd, void *buf, size_t n, uint64_t off)
 {
@@ -263,12 +275,8 @@ reach(ep_elf_symtab *t, tab *x, uint64_t rel, uint64_t len)
         }
         if (x == &t->dyn && t->fd >= 0 && x->len >= end &&
             x->len <= MAX_DYN_BYTES) {
-            /* The dynamic section lies in the data segment, a page no
-             * lookup touches: read, it costs a system call where its page
-             * would cost a fault that maps 16 (a tenth of a millisecond
-             * over an extension module's tree). */
             unsigned char *p = malloc((size_t)x->len + 1);
-            if (p != NULL && pread_all(t->fd, p, (size_t)x->len, x->off)) {
+            if (p != NULL && read_aside(t, p, (size_t)x->len, x->off)) {
                 p[x->len] = '\0';
                 x->buf = p;
                 x->data = p;
@@ -1227,15 +1235,8 @@ load(ep_elf_symtab *t, const ep_elf_dynfacts **facts, const char **why)
                    ep_range_ok(ph->p_offset, ph->p_filesz,
                                (uint64_t)t->sb.st_size)) {
             t->interp = calloc(1, (size_t)ph->p_filesz + 1);
-            /* A mapped library read while its descriptor is open: libc's
-             * PT_INTERP lies in its .rodata, a page nothing else touches. */
-            bool got =
-                t->interp != NULL &&
-                (t->map != NULL && t->fd >= 0
-                     ? pread_all(t->fd, t->interp, (size_t)ph->p_filesz,
-                                 ph->p_offset)
-                     : fetch(t, t->interp, (size_t)ph->p_filesz, ph->p_offset));
-            if (got) {
+            if (t->interp != NULL &&
+                read_aside(t, t->interp, (size_t)ph->p_filesz, ph->p_offset)) {
                 t->facts.interp = t->interp;
             }
         }

@@ -909,7 +909,7 @@ top_absent(ld_ctx *cx, ld_dir *d, const char *cap)
     memcpy(buf + d->len, cap, toplen);
     buf[d->len + toplen] = '\0';
     struct stat sb;
-    if (stat(d->len + toplen ? buf : ".", &sb) == 0 || errno != ENOENT) {
+    if (stat(buf, &sb) == 0 || errno != ENOENT) {
         return false;
     }
     const ep_strvec *caps = &cx->s->pf.caps;

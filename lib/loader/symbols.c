@@ -223,44 +223,41 @@ add_missing(ld_ctx *cx, const ld_need *n, ld_obj *target, ld_obj *needer)
 }
 
 /* An object ld.so maps and then refuses (an error of the version check):
- * the load fails, and the report says why at that object. */
-static ep_status
-ld_refuse(ld_ctx *cx, ld_obj *l, const char *why)
+ * the load fails, and the report says why at that object (the first
+ * reason found stays). */
+static void
+refuse(ld_ctx *cx, ld_obj *l, const char *why)
 {
     ep_deps *d = cx->deps;
-    if (l->lib != SIZE_MAX && l->lib < d->nlibs) {
-        if (d->libs[l->lib].error == NULL) {
-            d->libs[l->lib].error = why;
-        }
-    } else if (l == cx->root && d->root.error == NULL) {
-        d->root.error = why;
+    ep_deps_lib *e = l->lib < d->nlibs ? &d->libs[l->lib]
+                     : l == cx->root   ? &d->root
+                                       : NULL;
+    if (e != NULL && e->error == NULL) {
+        e->error = why;
     }
-    return EP_OK;
 }
 
 /* dl-version.c (glibc 2.36): an object with DT_VERNEED, DT_NEEDED and
  * DT_RELR that needs a libc.so.* must require GLIBC_ABI_DT_RELR, or the
  * load fails: what lld's --pack-dyn-relocs=relr alone produces. */
-static ep_status
+static void
 relr_check(ld_ctx *cx, ld_obj *l)
 {
     const ep_elf_dynfacts *f = l->info;
-    if (!f->has_relr || !f->has_verneed || f->needed.count == 0) {
-        return EP_OK;
+    if (!f->has_relr || !f->has_verneed) {
+        return;
     }
     for (size_t i = 0; i < l->img->nneeds; i++) {
         if (strcmp(l->img->needs[i].version, "GLIBC_ABI_DT_RELR") == 0) {
-            return EP_OK;
+            return;
         }
     }
     for (size_t i = 0; i < f->needed.count; i++) {
         if (strncmp(f->needed.items[i], "libc.so.", 8) == 0) {
-            return ld_refuse(cx, l,
-                             "DT_RELR without GLIBC_ABI_DT_RELR "
-                             "dependency");
+            refuse(cx, l, "DT_RELR without GLIBC_ABI_DT_RELR dependency");
+            return;
         }
     }
-    return EP_OK;
 }
 
 /* _dl_check_map_versions for one object: each requirement (file, version)
@@ -308,7 +305,8 @@ check_object(ld_ctx *cx, ld_obj *l)
             return EP_ERR_NOMEM;
         }
     }
-    return relr_check(cx, l);
+    relr_check(cx, l);
+    return EP_OK;
 }
 
 ep_status
